@@ -1,0 +1,297 @@
+/*
+ * authgate.c: the authgate command, the engine offline. Each subcommand
+ * parses its arguments, calls policy/ and prints; nothing here decides.
+ * Exit codes: 0 success, 1 the checked thing is invalid (check-config),
+ * 2 usage error or unreadable input.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../policy/config.h"
+#include "../policy/decide.h"
+#include "../policy/facts.h"
+#include "../policy/logline.h"
+#include "../policy/version.h"
+
+#define EXIT_INVALID 1
+#define EXIT_USAGE   2
+#define MAX_FACTS_FILE (4u * 1024 * 1024)
+
+static const char usage_main[] =
+    "usage: authgate COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  decide        decide on facts (JSON) under a policy\n"
+    "  check-config  validate a policy.ini and warn about risky choices\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     show this help (authgate COMMAND --help for one command)\n"
+    "  -V, --version  show the version\n"
+    "\n"
+    "Exit status: 0 success, 1 invalid configuration, 2 usage error or\n"
+    "unreadable input. See authgate(8).\n";
+
+static const char usage_decide[] =
+    "usage: authgate decide --policy FILE --facts FILE [--log]\n"
+    "\n"
+    "Prints the decision for the facts (JSON, '-' for standard input) as one\n"
+    "JSON object: action, class, rule, line, reason, monitor, dmarc and\n"
+    "findings. With --log, prints the log line the module would write.\n"
+    "\n"
+    "  -p, --policy FILE  policy.ini to decide under\n"
+    "  -f, --facts FILE   facts to decide on\n"
+    "  -l, --log          print the log line instead of the decision\n"
+    "      --host NAME    host name for --log (default: this host)\n"
+    "\n"
+    "Exit status: 0 whatever the action, 2 on unreadable or invalid input.\n";
+
+static const char usage_check[] =
+    "usage: authgate check-config [--quiet] FILE\n"
+    "\n"
+    "Validates FILE, printing each problem as FILE:LINE: error|warning: text.\n"
+    "\n"
+    "  -q, --quiet  print errors only, no warnings or summary\n"
+    "\n"
+    "Exit status: 0 valid (warnings allowed), 1 invalid or unreadable,\n"
+    "2 usage error.\n";
+
+static void
+print_diag(const char *file, const struct policy_diag *diag, bool errors_only)
+{
+	char line[POLICY_MAX_PATH + 300];
+	size_t i;
+
+	for (i = 0; i < diag->n; i++) {
+		if (errors_only && diag->items[i].severity != POLICY_ERROR)
+			continue;
+		policy_diag_format(file, &diag->items[i], line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	if (diag->dropped > 0)
+		fprintf(stderr, "%s: %zu more problems not shown\n", file,
+		    diag->dropped);
+}
+
+static int
+cmd_check_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct policy_diag diag;
+	struct policy *p;
+	bool quiet = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			fputs(usage_check, stdout);
+			return 0;
+		default:
+			fputs(usage_check, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(usage_check, stderr);
+		return EXIT_USAGE;
+	}
+	p = policy_load(argv[optind], &diag);
+	if (p == NULL) {
+		print_diag(argv[optind], &diag, false);
+		fprintf(stderr, "%s: %zu error%s\n", argv[optind],
+		    diag.n_errors, diag.n_errors == 1 ? "" : "s");
+		return EXIT_INVALID;
+	}
+	memset(&diag, 0, sizeof(diag));
+	policy_lint(p, &diag);
+	if (!quiet) {
+		print_diag(argv[optind], &diag, false);
+		printf("%s: valid: %zu domain sections, %zu trusted domains, "
+		       "%zu trusted relays, %zu ARC sealers, %zu warning%s\n",
+		    argv[optind], p->n_domains, p->n_trusted, p->n_relays,
+		    p->n_sealers, diag.n_warnings,
+		    diag.n_warnings == 1 ? "" : "s");
+	}
+	policy_free(p);
+	return 0;
+}
+
+/* Reads a whole file ("-" for standard input), capped at max bytes. */
+static char *
+read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (fp == NULL)
+		return NULL;
+	buf = malloc(max + 1);
+	if (buf == NULL) {
+		if (fp != stdin)
+			fclose(fp);
+		errno = ENOMEM;
+		return NULL;
+	}
+	n = fread(buf, 1, max + 1, fp);
+	if (ferror(fp) || n > max) {
+		free(buf);
+		if (fp != stdin)
+			fclose(fp);
+		errno = ferror(fp) ? EIO : EFBIG;
+		return NULL;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static void
+utc_now(char *buf, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+cmd_decide(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "facts", required_argument, NULL, 'f' },
+		{ "log", no_argument, NULL, 'l' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *policy_path = NULL, *facts_path = NULL, *host = NULL;
+	char err[512], ts[32], hostbuf[256];
+	struct policy_diag diag;
+	struct policy *p;
+	struct facts facts;
+	struct decision d;
+	struct arena arena;
+	struct sbuf sb;
+	bool log = false;
+	char *text;
+	size_t len;
+	int c, rc = EXIT_USAGE;
+
+	while ((c = getopt_long(argc, argv, "p:f:lh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			policy_path = optarg;
+			break;
+		case 'f':
+			facts_path = optarg;
+			break;
+		case 'l':
+			log = true;
+			break;
+		case 'H':
+			host = optarg;
+			break;
+		case 'h':
+			fputs(usage_decide, stdout);
+			return 0;
+		default:
+			fputs(usage_decide, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (policy_path == NULL || facts_path == NULL || optind != argc) {
+		fputs(usage_decide, stderr);
+		return EXIT_USAGE;
+	}
+	p = policy_load(policy_path, &diag);
+	if (p == NULL) {
+		print_diag(policy_path, &diag, true);
+		return EXIT_USAGE;
+	}
+	text = read_file(facts_path, MAX_FACTS_FILE, &len);
+	if (text == NULL) {
+		fprintf(stderr, "authgate: %s: %s\n", facts_path,
+		    strerror(errno));
+		policy_free(p);
+		return EXIT_USAGE;
+	}
+	arena_init(&arena);
+	sbuf_init(&sb, LOGLINE_MAX);
+	if (facts_from_json(&facts, &arena, text, len, err, sizeof(err)) != 0) {
+		fprintf(stderr, "authgate: %s: %s\n", facts_path, err);
+		goto out;
+	}
+	decide(p, &facts, &d);
+	if (log) {
+		struct logline_meta meta;
+
+		utc_now(ts, sizeof(ts));
+		if (host == NULL && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
+			hostbuf[sizeof(hostbuf) - 1] = '\0';
+			host = hostbuf;
+		}
+		meta.ts = ts;
+		meta.host = host;
+		logline_render(&sb, p, &facts, &d, &meta);
+	} else {
+		decide_to_json(p, &d, &sb);
+	}
+	if (sbuf_failed(&sb)) {
+		fprintf(stderr, "authgate: output larger than %u bytes\n",
+		    LOGLINE_MAX);
+		goto out;
+	}
+	printf("%s\n", sbuf_cstr(&sb));
+	rc = 0;
+out:
+	sbuf_free(&sb);
+	arena_free(&arena);
+	free(text);
+	policy_free(p);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("authgate %s\n", AUTHGATE_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "decide") == 0)
+		return cmd_decide(argc - 1, argv + 1);
+	if (strcmp(cmd, "check-config") == 0)
+		return cmd_check_config(argc - 1, argv + 1);
+	fprintf(stderr, "authgate: unknown command '%s'\n\n%s", cmd,
+	    usage_main);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,146 @@
+/*
+ * config.h: policy.ini, parsed once into an immutable struct policy.
+ * Any unknown section, key, class, action, network or domain is an error
+ * that names FILE:LINE; a policy with errors is never returned, so a typo
+ * can never silently weaken what is enforced.
+ */
+#ifndef AG_CONFIG_H
+#define AG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "cidr.h"
+#include "classes.h"
+#include "domain.h"
+
+/* Limits, each enforced and tested. */
+#define POLICY_MAX_FILE	     (16u * 1024 * 1024) /* bytes of policy.ini */
+#define POLICY_MAX_LINE	     197 /* Debian's inih: INI_MAX_LINE 200 - 3 */
+#define POLICY_MAX_DIAGS     100 /* diagnostics kept; the rest counted */
+#define POLICY_MAX_TAG	     64	 /* subject_tag bytes */
+#define POLICY_MAX_MESSAGE   160 /* reject_message / tempfail_message */
+#define POLICY_MAX_AUTHSERV  64	 /* authserv_id bytes */
+#define POLICY_MAX_PATH	     1024
+#define POLICY_MAX_KEY_BITS  16384
+#define POLICY_DEFAULT_PSL   "/usr/share/publicsuffix/public_suffix_list.dat"
+#define POLICY_DEFAULT_TAG   "[SPAM]"
+#define POLICY_DEFAULT_BITS  1024
+#define POLICY_DEFAULT_REJECT	"%{reason}"
+#define POLICY_DEFAULT_TEMPFAIL "%{reason}; please try again later"
+
+enum ag_mode {
+	AG_MODE_ENFORCE,
+	AG_MODE_MONITOR,
+};
+
+/* Where an action comes from: line 0 is the built-in default. */
+struct policy_action {
+	enum ag_action action;
+	unsigned line;
+};
+
+/* A [domain:NAME] section. set[] tells which classes it overrides. */
+struct policy_domain {
+	const char *name;
+	unsigned line;
+	bool set[AG_CLASS_COUNT];
+	struct policy_action actions[AG_CLASS_COUNT];
+	unsigned ignore; /* bit (1u << enum ag_family) per ignored family */
+	unsigned ignore_line;
+	bool mode_set;
+	enum ag_mode mode;
+	unsigned mode_line;
+};
+
+/* A listed name (trusted domain or ARC sealer) and its line. */
+struct policy_entry {
+	const char *name;
+	unsigned line;
+};
+
+struct policy {
+	struct arena arena;
+	const char *file;
+	const char *authserv_id; /* "" when unset: the host name is used */
+	enum ag_mode mode;
+	unsigned mode_line;
+	enum ag_action on_error; /* AG_TEMPFAIL or AG_ACCEPT */
+	unsigned on_error_line;
+	const char *subject_tag;
+	unsigned min_key_bits;
+	unsigned min_key_bits_line;
+	unsigned dmarc_pass_waives; /* family bits */
+	const char *log_file;	    /* "" when unset */
+	const char *psl_file;
+	void *psl; /* psl_ctx_t, owned */
+	const char *reject_message;
+	const char *tempfail_message;
+	struct policy_action actions[AG_CLASS_COUNT];
+	struct cidr *skip_hosts;
+	size_t n_skip_hosts;
+	struct cidr *relays;
+	size_t n_relays;
+	struct dset trusted_domains; /* values: struct policy_entry * */
+	struct dset arc_sealers;     /* values: struct policy_entry * */
+	struct dset domains;	     /* values: struct policy_domain * */
+	struct policy_domain *domain_list;
+	size_t n_domains;
+	struct policy_entry *trusted_list;
+	size_t n_trusted;
+	struct policy_entry *sealer_list;
+	size_t n_sealers;
+};
+
+enum policy_severity {
+	POLICY_ERROR,
+	POLICY_WARNING,
+};
+
+struct policy_diag_item {
+	enum policy_severity severity;
+	unsigned line; /* 0: the file as a whole */
+	char msg[240];
+};
+
+/* Diagnostics of one load or lint, in file order. */
+struct policy_diag {
+	struct policy_diag_item items[POLICY_MAX_DIAGS];
+	size_t n;
+	size_t n_errors;
+	size_t n_warnings;
+	size_t dropped;
+};
+
+/* Loads and validates path. Returns the policy, or NULL with every error
+ * in diag (diag may be NULL when the caller only needs success). */
+struct policy *policy_load(const char *path, struct policy_diag *diag);
+/* Same as policy_load for text already in memory; name labels messages. */
+struct policy *policy_load_buffer(const char *name, const char *text,
+    size_t len, struct policy_diag *diag);
+/* Frees a policy and everything it owns; NULL is allowed. */
+void policy_free(struct policy *policy);
+/* Adds warnings about risky but valid choices to diag. */
+void policy_lint(const struct policy *policy, struct policy_diag *diag);
+/* Formats item as "FILE:LINE: error: msg" (or warning) into buf. */
+void policy_diag_format(const char *file, const struct policy_diag_item *item,
+    char *buf, size_t size);
+
+/* Returns the [domain:] section governing a From domain, or NULL. */
+const struct policy_domain *policy_domain_for(const struct policy *policy,
+    const char *from_domain);
+/* Returns the trusted-domain entry covering domain, or NULL. */
+const struct policy_entry *policy_trusted_domain(const struct policy *policy,
+    const char *domain);
+/* Returns the trusted ARC sealer entry covering domain, or NULL. */
+const struct policy_entry *policy_trusted_sealer(const struct policy *policy,
+    const char *domain);
+/* Returns the trusted relay network containing ip, or NULL. */
+const struct cidr *policy_trusted_relay(const struct policy *policy,
+    const char *ip);
+/* Returns the skip_hosts network containing ip, or NULL. */
+const struct cidr *policy_skip_host(const struct policy *policy,
+    const char *ip);
+
+#endif

@@ -1,0 +1,872 @@
+/*
+ * decide.c: findings, DMARC evaluation from the facts' DNS snapshot,
+ * exceptions, and the strongest action. Findings are created in a fixed
+ * family order (from, dmarc, dkim, spf, arc) so that among equally strong
+ * findings the more telling one names the decision.
+ */
+#include <libpsl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decide.h"
+#include "fromhdr.h"
+
+#define FAM_BIT(f) (1u << (f))
+
+struct ctx {
+	const struct policy *policy;
+	const struct facts *facts;
+	struct decision *d;
+	const char *from_org; /* organizational domain of the From domain */
+};
+
+static const char *
+org_domain(const struct policy *policy, const char *domain)
+{
+	if (policy->psl == NULL || domain == NULL || domain[0] == '\0')
+		return NULL;
+	return psl_registrable_domain(policy->psl, domain);
+}
+
+/* Tells whether an authenticated domain aligns with the From domain. A
+ * public suffix never aligns, even with itself. */
+static bool
+aligned(const struct ctx *c, const char *raw, bool strict)
+{
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+	const char *org;
+
+	if (raw == NULL || c->from_org == NULL)
+		return false;
+	if (domain_normalize(raw, strlen(raw), dom, err, sizeof(err)) != 0)
+		return false;
+	if (strict)
+		return strcmp(dom, c->d->from_domain) == 0;
+	org = org_domain(c->policy, dom);
+	return org != NULL && strcmp(org, c->from_org) == 0;
+}
+
+/* A DKIM signature counts as passed only with a long enough key;
+ * ed25519 keys are fixed-size (verifiers report 0 bits for them). */
+static bool
+key_too_short(const struct policy *policy, const struct facts_dkim *sig)
+{
+	if (sig->bits == 0 || policy->min_key_bits == 0)
+		return false;
+	if (sig->a != NULL && strncmp(sig->a, "ed25519", 7) == 0)
+		return false;
+	return sig->bits < policy->min_key_bits;
+}
+
+static bool
+sig_passed(const struct policy *policy, const struct facts_dkim *sig)
+{
+	return sig->result == AG_DKIMR_PASS && !key_too_short(policy, sig);
+}
+
+static int
+add_finding(struct ctx *c, enum ag_class cls, int sig)
+{
+	struct decision *d = c->d;
+	const struct policy_domain *dom = d->domain;
+	struct finding *f;
+
+	if (d->n_findings >= DECIDE_MAX_FINDINGS)
+		return -1;
+	f = &d->findings[d->n_findings++];
+	memset(f, 0, sizeof(*f));
+	f->cls = cls;
+	f->sig = sig;
+	if (dom != NULL && dom->set[cls]) {
+		f->action = dom->actions[cls].action;
+		f->line = dom->actions[cls].line;
+		f->source = RULE_DOMAIN;
+	} else {
+		f->action = c->policy->actions[cls].action;
+		f->line = c->policy->actions[cls].line;
+		f->source = f->line != 0 ? RULE_ACTIONS : RULE_DEFAULT;
+	}
+	return (int)(d->n_findings - 1);
+}
+
+/* FNV-1a over the facts that identify a message, for pct sampling: the
+ * same message always samples the same way, so replay is exact. */
+static unsigned
+sample_percent(const struct facts *f)
+{
+	unsigned long long h = 0xcbf29ce484222325ull;
+	const char *parts[4];
+	size_t i;
+	const unsigned char *p;
+
+	parts[0] = f->id;
+	parts[1] = f->n_from > 0 ? f->from[0] : NULL;
+	parts[2] = f->mail_from;
+	parts[3] = f->client_ip;
+	for (i = 0; i < 4; i++) {
+		for (p = (const unsigned char *)parts[i]; p != NULL && *p; p++) {
+			h ^= *p;
+			h *= 0x100000001b3ull;
+		}
+		h ^= 0xff;
+		h *= 0x100000001b3ull;
+	}
+	return (unsigned)(h % 100);
+}
+
+enum lookup {
+	LOOKUP_NONE,
+	LOOKUP_RECORD,
+	LOOKUP_TEMPERROR,
+	LOOKUP_PERMERROR,
+};
+
+/* Finds the one DMARC record among the TXT strings at name. */
+static enum lookup
+lookup_record(const struct facts *facts, const char *name,
+    struct dmarcrec *rec, char *why, size_t whysz)
+{
+	const struct facts_dns *dns = facts_dns_get(facts, name);
+	struct dmarcrec tmp;
+	size_t i, found = 0;
+
+	if (dns == NULL)
+		return LOOKUP_NONE;
+	if (dns->temperror) {
+		snprintf(why, whysz, "DNS lookup of %.200s failed", name);
+		return LOOKUP_TEMPERROR;
+	}
+	for (i = 0; i < dns->n_txt; i++) {
+		switch (dmarcrec_parse(dns->txt[i], &tmp)) {
+		case DMARCREC_NOT_DMARC:
+			break;
+		case DMARCREC_INVALID:
+			snprintf(why, whysz, "%.200s: %.79s", name, tmp.why);
+			return LOOKUP_PERMERROR;
+		case DMARCREC_OK:
+			if (found++ == 0)
+				*rec = tmp;
+			break;
+		}
+	}
+	if (found > 1) {
+		snprintf(why, whysz, "%.200s has %zu DMARC records", name,
+		    found);
+		return LOOKUP_PERMERROR;
+	}
+	return found == 1 ? LOOKUP_RECORD : LOOKUP_NONE;
+}
+
+size_t
+decide_dmarc_names(const struct policy *policy, const char *from_domain,
+    char names[2][DECIDE_DMARC_NAME])
+{
+	const char *org;
+	size_t n = 0;
+
+	if (from_domain == NULL || from_domain[0] == '\0')
+		return 0;
+	snprintf(names[n++], DECIDE_DMARC_NAME, "_dmarc.%s", from_domain);
+	org = org_domain(policy, from_domain);
+	if (org != NULL && strcmp(org, from_domain) != 0)
+		snprintf(names[n++], DECIDE_DMARC_NAME, "_dmarc.%s", org);
+	return n;
+}
+
+/* A failure that a passing DNS error may have caused: an aligned
+ * identifier whose check could not finish. */
+static bool
+aligned_temperror(const struct ctx *c, const struct dmarcrec *rec)
+{
+	const struct facts *f = c->facts;
+	size_t i;
+
+	if (f->spf == AG_SPFR_TEMPERROR &&
+	    aligned(c, f->spf_domain, rec->aspf_strict))
+		return true;
+	for (i = 0; i < f->n_dkim; i++)
+		if (f->dkim[i].result == AG_DKIMR_TEMPERROR &&
+		    aligned(c, f->dkim[i].d, rec->adkim_strict))
+			return true;
+	return false;
+}
+
+static void
+evaluate_dmarc(struct ctx *c)
+{
+	struct decision *d = c->d;
+	struct dmarc_eval *e = &d->dmarc;
+	const struct facts *f = c->facts;
+	char names[2][DECIDE_DMARC_NAME];
+	struct dmarcrec rec = { .pct = 100 };
+	enum lookup lk = LOOKUP_NONE;
+	size_t n, i;
+	bool org_record = false;
+
+	e->evaluated = true;
+	e->result = AG_DMARCR_NONE;
+	n = decide_dmarc_names(c->policy, d->from_domain, names);
+	for (i = 0; i < n; i++) {
+		lk = lookup_record(f, names[i], &rec, e->why, sizeof(e->why));
+		if (lk != LOOKUP_NONE) {
+			memcpy(e->record, names[i], sizeof(e->record));
+			org_record = i == 1;
+			break;
+		}
+	}
+	switch (lk) {
+	case LOOKUP_NONE:
+		add_finding(c, AG_DMARC_NONE, -1);
+		return;
+	case LOOKUP_TEMPERROR:
+		e->result = AG_DMARCR_TEMPERROR;
+		add_finding(c, AG_DMARC_TEMPERROR, -1);
+		return;
+	case LOOKUP_PERMERROR:
+		e->result = AG_DMARCR_PERMERROR;
+		add_finding(c, AG_DMARC_PERMERROR, -1);
+		return;
+	case LOOKUP_RECORD:
+		break;
+	}
+	e->has_record = true;
+	e->published = org_record ? rec.sp : rec.p;
+	e->applied = e->published;
+	e->pct = rec.pct;
+	e->spf_aligned = f->spf == AG_SPFR_PASS &&
+	    aligned(c, f->spf_domain, rec.aspf_strict);
+	for (i = 0; i < f->n_dkim && !e->dkim_aligned; i++)
+		e->dkim_aligned = sig_passed(c->policy, &f->dkim[i]) &&
+		    aligned(c, f->dkim[i].d, rec.adkim_strict);
+	if (e->spf_aligned || e->dkim_aligned) {
+		e->result = AG_DMARCR_PASS;
+		return;
+	}
+	e->result = AG_DMARCR_FAIL;
+	/* RFC 7489 6.6.4: a message outside pct gets the next policy down. */
+	if (rec.pct < 100 && sample_percent(f) >= rec.pct) {
+		e->sampled_out = true;
+		if (e->applied == DMARC_P_REJECT)
+			e->applied = DMARC_P_QUARANTINE;
+		else if (e->applied == DMARC_P_QUARANTINE)
+			e->applied = DMARC_P_NONE;
+	}
+	if (e->applied != DMARC_P_NONE && aligned_temperror(c, &rec)) {
+		e->result = AG_DMARCR_TEMPERROR;
+		snprintf(e->why, sizeof(e->why),
+		    "an aligned SPF or DKIM check had a DNS error");
+		add_finding(c, AG_DMARC_TEMPERROR, -1);
+		return;
+	}
+	switch (e->applied) {
+	case DMARC_P_REJECT:
+		add_finding(c, AG_DMARC_REJECT, -1);
+		break;
+	case DMARC_P_QUARANTINE:
+		add_finding(c, AG_DMARC_QUARANTINE, -1);
+		break;
+	case DMARC_P_NONE:
+		add_finding(c, AG_DMARC_FAIL, -1);
+		break;
+	}
+}
+
+/* Works out the single author domain, or the From finding. */
+static void
+examine_from(struct ctx *c)
+{
+	const struct facts *f = c->facts;
+	struct fromhdr fh;
+
+	if (f->n_from == 0) {
+		add_finding(c, AG_FROM_MISSING, -1);
+		return;
+	}
+	if (f->n_from > 1) {
+		add_finding(c, AG_FROM_MULTIPLE, -1);
+		return;
+	}
+	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
+	switch (fh.status) {
+	case FROMHDR_OK:
+		memcpy(c->d->from_domain, fh.domain, sizeof(fh.domain));
+		break;
+	case FROMHDR_MULTIPLE:
+		add_finding(c, AG_FROM_MULTIPLE, -1);
+		break;
+	case FROMHDR_INVALID:
+		add_finding(c, AG_FROM_INVALID, -1);
+		break;
+	}
+}
+
+static void
+examine_dkim(struct ctx *c)
+{
+	const struct facts *f = c->facts;
+	size_t i;
+
+	if (f->n_dkim == 0) {
+		add_finding(c, AG_DKIM_NONE, -1);
+		return;
+	}
+	for (i = 0; i < f->n_dkim; i++) {
+		const struct facts_dkim *sig = &f->dkim[i];
+
+		if (sig->result != AG_DKIMR_PASS)
+			add_finding(c, ag_dkim_class(sig->result), (int)i);
+		else if (key_too_short(c->policy, sig))
+			add_finding(c, AG_DKIM_KEY_TOO_SHORT, (int)i);
+	}
+}
+
+static void
+waive(struct finding *f, enum waiver why, const char *by)
+{
+	if (f->waived != WAIVE_NONE)
+		return;
+	f->waived = why;
+	f->waived_by = by;
+}
+
+/* The newest instance a trusted sealer made; if it recorded dmarc=pass,
+ * returns that sealer's configured name. */
+static const char *
+arc_vouches(const struct ctx *c)
+{
+	const struct facts *f = c->facts;
+	const struct facts_arc_instance *best = NULL;
+	const struct policy_entry *best_entry = NULL, *e;
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+	size_t i;
+
+	if (f->arc != AG_ARCR_PASS)
+		return NULL;
+	for (i = 0; i < f->n_arc; i++) {
+		const struct facts_arc_instance *a = &f->arc_inst[i];
+
+		if (domain_normalize(a->sealer, strlen(a->sealer), dom, err,
+			sizeof(err)) != 0)
+			continue;
+		e = policy_trusted_sealer(c->policy, dom);
+		if (e != NULL && (best == NULL || a->i > best->i)) {
+			best = a;
+			best_entry = e;
+		}
+	}
+	if (best == NULL || best->dmarc != AG_DMARCR_PASS)
+		return NULL;
+	return best_entry->name;
+}
+
+/* The trusted domain of an authenticated identifier (a passing DKIM d=
+ * or an SPF pass), or NULL. The From header never counts. */
+static const char *
+trusted_identity(const struct ctx *c)
+{
+	const struct facts *f = c->facts;
+	const struct policy_entry *e;
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+	size_t i;
+
+	if (c->policy->n_trusted == 0)
+		return NULL;
+	for (i = 0; i < f->n_dkim; i++) {
+		const struct facts_dkim *sig = &f->dkim[i];
+
+		if (!sig_passed(c->policy, sig) || sig->d == NULL ||
+		    domain_normalize(sig->d, strlen(sig->d), dom, err,
+			sizeof(err)) != 0)
+			continue;
+		if ((e = policy_trusted_domain(c->policy, dom)) != NULL)
+			return e->name;
+	}
+	if (f->spf == AG_SPFR_PASS && f->spf_domain != NULL &&
+	    domain_normalize(f->spf_domain, strlen(f->spf_domain), dom, err,
+		sizeof(err)) == 0 &&
+	    (e = policy_trusted_domain(c->policy, dom)) != NULL)
+		return e->name;
+	return NULL;
+}
+
+static void
+apply_waivers(struct ctx *c)
+{
+	const struct policy *p = c->policy;
+	const struct facts *f = c->facts;
+	struct decision *d = c->d;
+	const struct policy_domain *dom = d->domain;
+	const struct cidr *relay = policy_trusted_relay(p, f->client_ip);
+	const char *sealer = arc_vouches(c);
+	const char *trusted = trusted_identity(c);
+	bool dmarc_pass = d->dmarc.result == AG_DMARCR_PASS;
+	size_t i;
+
+	d->dmarc.arc_sealer = sealer;
+	for (i = 0; i < d->n_findings; i++) {
+		struct finding *fi = &d->findings[i];
+		enum ag_family fam = ag_class_family(fi->cls);
+
+		if (f->authenticated)
+			waive(fi, WAIVE_SKIP_AUTH, NULL);
+		if (d->skip_host != NULL)
+			waive(fi, WAIVE_SKIP_HOST, d->skip_host->text);
+		if (dom != NULL && (dom->ignore & FAM_BIT(fam)))
+			waive(fi, WAIVE_IGNORE, dom->name);
+		if (relay != NULL && fam == AG_FAM_SPF)
+			waive(fi, WAIVE_TRUSTED_RELAY, relay->text);
+		if (dmarc_pass && (p->dmarc_pass_waives & FAM_BIT(fam)))
+			waive(fi, WAIVE_DMARC_PASS, NULL);
+		if (sealer != NULL &&
+		    (fam == AG_FAM_DMARC || (p->dmarc_pass_waives & FAM_BIT(fam))))
+			waive(fi, WAIVE_ARC_SEALER, sealer);
+		if (trusted != NULL &&
+		    (fi->cls == AG_DMARC_REJECT ||
+			fi->cls == AG_DMARC_QUARANTINE ||
+			fi->cls == AG_DMARC_FAIL))
+			waive(fi, WAIVE_TRUSTED_DOMAIN, trusted);
+	}
+}
+
+/* Copies an untrusted name into dst as printable ASCII, capped. */
+static void
+safe_name(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	if (src == NULL || src[0] == '\0')
+		src = "(unknown)";
+	for (i = 0; i + 1 < size && i < 64 && src[i] != '\0'; i++)
+		dst[i] = (src[i] > 0x20 && src[i] < 0x7f) ? src[i] : '?';
+	dst[i] = '\0';
+}
+
+static void
+explain(struct ctx *c, const struct finding *fi)
+{
+	const struct facts *f = c->facts;
+	struct decision *d = c->d;
+	char a[80], b[80], ip[80];
+	const struct facts_dkim *sig = fi->sig >= 0 ? &f->dkim[fi->sig] : NULL;
+	const char *rec = d->dmarc.record[0] != '\0' ?
+	    d->dmarc.record + 7 :
+	    d->from_domain;
+
+	safe_name(ip, sizeof(ip), f->client_ip);
+	safe_name(a, sizeof(a), sig != NULL ? sig->d : f->spf_domain);
+	safe_name(b, sizeof(b), sig != NULL ? sig->s : NULL);
+	switch (fi->cls) {
+	case AG_SPF_FAIL:
+		snprintf(d->reason, sizeof(d->reason),
+		    "SPF of %.64s does not permit %.64s to send its mail", a, ip);
+		break;
+	case AG_SPF_SOFTFAIL:
+		snprintf(d->reason, sizeof(d->reason),
+		    "SPF of %.64s does not authorize %.64s (softfail)", a, ip);
+		break;
+	case AG_SPF_NEUTRAL:
+	case AG_SPF_NONE:
+		snprintf(d->reason, sizeof(d->reason),
+		    "SPF gives no verdict for %.64s", a);
+		break;
+	case AG_SPF_TEMPERROR:
+		snprintf(d->reason, sizeof(d->reason),
+		    "SPF check of %.64s failed on a DNS error", a);
+		break;
+	case AG_SPF_PERMERROR:
+		snprintf(d->reason, sizeof(d->reason),
+		    "SPF record of %.64s is invalid", a);
+		break;
+	case AG_DKIM_NONE:
+		snprintf(d->reason, sizeof(d->reason),
+		    "message has no DKIM signature");
+		break;
+	case AG_DKIM_KEY_MISSING:
+		snprintf(d->reason, sizeof(d->reason),
+		    "DKIM key %.64s._domainkey.%.64s is not published", b, a);
+		break;
+	case AG_DKIM_KEY_REVOKED:
+		snprintf(d->reason, sizeof(d->reason),
+		    "DKIM key %.64s._domainkey.%.64s is revoked", b, a);
+		break;
+	case AG_DKIM_KEY_SYNTAX:
+		snprintf(d->reason, sizeof(d->reason),
+		    "DKIM key %.64s._domainkey.%.64s cannot be parsed", b, a);
+		break;
+	case AG_DKIM_KEY_TOO_SHORT:
+		snprintf(d->reason, sizeof(d->reason),
+		    "DKIM key %.64s._domainkey.%.64s is shorter than %u bits", b, a,
+		    c->policy->min_key_bits);
+		break;
+	case AG_DKIM_BODY_MODIFIED:
+		snprintf(d->reason, sizeof(d->reason),
+		    "body no longer matches the DKIM signature of %.64s", a);
+		break;
+	case AG_DKIM_BAD_SIGNATURE:
+		snprintf(d->reason, sizeof(d->reason),
+		    "DKIM signature of %.64s does not verify", a);
+		break;
+	case AG_DKIM_SIG_SYNTAX:
+		snprintf(d->reason, sizeof(d->reason),
+		    "DKIM signature of %.64s is malformed", a);
+		break;
+	case AG_DKIM_EXPIRED:
+		snprintf(d->reason, sizeof(d->reason),
+		    "DKIM signature of %.64s has expired", a);
+		break;
+	case AG_DKIM_UNSUPPORTED:
+		snprintf(d->reason, sizeof(d->reason),
+		    "DKIM signature of %.64s uses an unsupported algorithm", a);
+		break;
+	case AG_DKIM_TEMPERROR:
+		snprintf(d->reason, sizeof(d->reason),
+		    "DKIM key lookup for %.64s failed on a DNS error", a);
+		break;
+	case AG_DMARC_REJECT:
+		safe_name(a, sizeof(a), rec);
+		snprintf(d->reason, sizeof(d->reason),
+		    "DMARC policy of %.64s rejects this message", a);
+		break;
+	case AG_DMARC_QUARANTINE:
+		safe_name(a, sizeof(a), rec);
+		snprintf(d->reason, sizeof(d->reason),
+		    "DMARC policy of %.64s quarantines this message", a);
+		break;
+	case AG_DMARC_FAIL:
+		safe_name(a, sizeof(a), d->from_domain);
+		snprintf(d->reason, sizeof(d->reason),
+		    "message fails DMARC for %.64s", a);
+		break;
+	case AG_DMARC_NONE:
+		safe_name(a, sizeof(a), d->from_domain);
+		snprintf(d->reason, sizeof(d->reason),
+		    "%.64s publishes no DMARC policy", a);
+		break;
+	case AG_DMARC_TEMPERROR:
+		safe_name(a, sizeof(a), d->from_domain);
+		snprintf(d->reason, sizeof(d->reason),
+		    "DMARC check of %.64s failed on a DNS error", a);
+		break;
+	case AG_DMARC_PERMERROR:
+		safe_name(a, sizeof(a), d->from_domain);
+		snprintf(d->reason, sizeof(d->reason),
+		    "DMARC record of %.64s is invalid", a);
+		break;
+	case AG_ARC_FAIL:
+		snprintf(d->reason, sizeof(d->reason), "ARC chain is broken");
+		break;
+	case AG_FROM_MISSING:
+		snprintf(d->reason, sizeof(d->reason),
+		    "message has no From header");
+		break;
+	case AG_FROM_MULTIPLE:
+		snprintf(d->reason, sizeof(d->reason),
+		    "message names more than one author domain in From");
+		break;
+	case AG_FROM_INVALID:
+		snprintf(d->reason, sizeof(d->reason),
+		    "From header holds no valid address");
+		break;
+	}
+}
+
+bool
+decide_skips(const struct policy *policy, const struct facts *facts)
+{
+	return facts->authenticated ||
+	    policy_skip_host(policy, facts->client_ip) != NULL;
+}
+
+void
+decide(const struct policy *policy, const struct facts *facts,
+    struct decision *out)
+{
+	struct ctx c = { policy, facts, out, NULL };
+	enum ag_mode mode = policy->mode;
+	size_t i;
+	int best = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->deciding = -1;
+	out->dmarc.result = AG_DMARCR_NONE;
+	out->skip_host = policy_skip_host(policy, facts->client_ip);
+
+	examine_from(&c);
+	if (out->from_domain[0] != '\0') {
+		out->domain = policy_domain_for(policy, out->from_domain);
+		c.from_org = org_domain(policy, out->from_domain);
+		/* Findings made so far (none) took no domain section. */
+		evaluate_dmarc(&c);
+	}
+	examine_dkim(&c);
+	if (facts->spf != AG_SPFR_PASS)
+		add_finding(&c, ag_spf_class(facts->spf), -1);
+	if (facts->arc == AG_ARCR_FAIL)
+		add_finding(&c, AG_ARC_FAIL, -1);
+	apply_waivers(&c);
+
+	for (i = 0; i < out->n_findings; i++) {
+		const struct finding *f = &out->findings[i];
+
+		if (f->waived != WAIVE_NONE || f->action == AG_ACCEPT)
+			continue;
+		if (best < 0 || f->action > out->findings[best].action)
+			best = (int)i;
+	}
+	out->deciding = best;
+	out->action = best >= 0 ? out->findings[best].action : AG_ACCEPT;
+	out->basis = best >= 0 ? BASIS_FINDING : BASIS_NONE;
+	if (best >= 0)
+		explain(&c, &out->findings[best]);
+
+	if (facts->authenticated || out->skip_host != NULL) {
+		out->basis = facts->authenticated ? BASIS_SKIP_AUTH :
+						    BASIS_SKIP_HOST;
+		out->action = AG_ACCEPT;
+		out->deciding = -1;
+		snprintf(out->reason, sizeof(out->reason), "%s",
+		    facts->authenticated ? "authenticated client" :
+					   "client in skip_hosts");
+		return;
+	}
+	if (out->domain != NULL && out->domain->mode_set)
+		mode = out->domain->mode;
+	if (mode == AG_MODE_MONITOR) {
+		out->monitor = true;
+		out->would = out->action;
+		out->action = AG_ACCEPT;
+		out->basis = out->domain != NULL && out->domain->mode_set ?
+		    BASIS_MONITOR_DOMAIN :
+		    BASIS_MONITOR;
+	}
+}
+
+const char *
+decide_class_name(const struct decision *d)
+{
+	if (d->action == AG_ACCEPT || d->deciding < 0)
+		return "none";
+	return ag_class_name(d->findings[d->deciding].cls);
+}
+
+void
+decide_finding_rule(const struct decision *d, const struct finding *f,
+    char *buf, size_t size)
+{
+	switch (f->source) {
+	case RULE_DEFAULT:
+		snprintf(buf, size, "default:%s", ag_class_name(f->cls));
+		break;
+	case RULE_ACTIONS:
+		snprintf(buf, size, "actions:%s", ag_class_name(f->cls));
+		break;
+	case RULE_DOMAIN:
+		snprintf(buf, size, "domain:%s:%s", d->domain->name,
+		    ag_class_name(f->cls));
+		break;
+	}
+}
+
+void
+decide_rule(const struct decision *d, char *buf, size_t size)
+{
+	switch (d->basis) {
+	case BASIS_FINDING:
+		decide_finding_rule(d, &d->findings[d->deciding], buf, size);
+		break;
+	case BASIS_NONE:
+		snprintf(buf, size, "accept");
+		break;
+	case BASIS_SKIP_AUTH:
+		snprintf(buf, size, "skip.authenticated");
+		break;
+	case BASIS_SKIP_HOST:
+		snprintf(buf, size, "skip.host:%s", d->skip_host->text);
+		break;
+	case BASIS_MONITOR:
+		snprintf(buf, size, "monitor");
+		break;
+	case BASIS_MONITOR_DOMAIN:
+		snprintf(buf, size, "domain:%s:monitor", d->domain->name);
+		break;
+	}
+}
+
+void
+decide_waiver(const struct decision *d, const struct finding *f, char *buf,
+    size_t size)
+{
+	(void)d;
+	switch (f->waived) {
+	case WAIVE_NONE:
+		snprintf(buf, size, "%s", "");
+		break;
+	case WAIVE_SKIP_AUTH:
+		snprintf(buf, size, "skip.authenticated");
+		break;
+	case WAIVE_SKIP_HOST:
+		snprintf(buf, size, "skip.host:%s", f->waived_by);
+		break;
+	case WAIVE_IGNORE:
+		snprintf(buf, size, "domain:%s:ignore", f->waived_by);
+		break;
+	case WAIVE_TRUSTED_RELAY:
+		snprintf(buf, size, "trusted.relay:%s", f->waived_by);
+		break;
+	case WAIVE_DMARC_PASS:
+		snprintf(buf, size, "dmarc.pass");
+		break;
+	case WAIVE_ARC_SEALER:
+		snprintf(buf, size, "arc.sealer:%s", f->waived_by);
+		break;
+	case WAIVE_TRUSTED_DOMAIN:
+		snprintf(buf, size, "trusted.domain:%s", f->waived_by);
+		break;
+	}
+}
+
+void
+decide_reply(const struct policy *policy, const struct decision *d, char *buf,
+    size_t size)
+{
+	const char *tpl = d->action == AG_TEMPFAIL ? policy->tempfail_message :
+						     policy->reject_message;
+	char rule[DOMAIN_MAX_LEN + 64], dom[80];
+	const char *val;
+	size_t o = 0, vl;
+
+	if (size == 0)
+		return;
+	decide_rule(d, rule, sizeof(rule));
+	safe_name(dom, sizeof(dom), d->from_domain);
+	while (*tpl != '\0' && o + 1 < size) {
+		val = NULL;
+		vl = 0;
+		if (strncmp(tpl, "%{reason}", 9) == 0) {
+			val = d->reason[0] != '\0' ? d->reason :
+						     "policy decision";
+			vl = 9;
+		} else if (strncmp(tpl, "%{domain}", 9) == 0) {
+			val = dom;
+			vl = 9;
+		} else if (strncmp(tpl, "%{class}", 8) == 0) {
+			val = decide_class_name(d);
+			vl = 8;
+		} else if (strncmp(tpl, "%{rule}", 7) == 0) {
+			val = rule;
+			vl = 7;
+		}
+		if (val == NULL) {
+			buf[o++] = *tpl++;
+			continue;
+		}
+		for (; *val != '\0' && o + 1 < size; val++)
+			buf[o++] = (*val >= 0x20 && *val < 0x7f) ? *val : '?';
+		tpl += vl;
+	}
+	buf[o] = '\0';
+}
+
+static void
+line_json(const struct policy *p, unsigned line, struct sbuf *sb)
+{
+	char where[POLICY_MAX_PATH + 16];
+
+	if (line == 0) {
+		sbuf_puts(sb, "null");
+		return;
+	}
+	snprintf(where, sizeof(where), "%s:%u", p->file, line);
+	sbuf_json_str(sb, where);
+}
+
+void
+decide_to_json(const struct policy *policy, const struct decision *d,
+    struct sbuf *sb)
+{
+	char rule[DOMAIN_MAX_LEN + 80], why[DOMAIN_MAX_LEN + 80];
+	const struct dmarc_eval *e = &d->dmarc;
+	size_t i;
+	unsigned line = 0;
+
+	decide_rule(d, rule, sizeof(rule));
+	if (d->basis == BASIS_FINDING)
+		line = d->findings[d->deciding].line;
+	else if (d->basis == BASIS_SKIP_HOST)
+		line = d->skip_host->line;
+	else if (d->basis == BASIS_MONITOR)
+		line = policy->mode_line;
+	else if (d->basis == BASIS_MONITOR_DOMAIN)
+		line = d->domain->mode_line;
+	sbuf_puts(sb, "{\"action\":");
+	sbuf_json_str(sb, ag_action_name(d->action));
+	sbuf_puts(sb, ",\"class\":");
+	sbuf_json_str(sb, decide_class_name(d));
+	sbuf_puts(sb, ",\"rule\":");
+	sbuf_json_str(sb, rule);
+	sbuf_puts(sb, ",\"line\":");
+	line_json(policy, line, sb);
+	sbuf_puts(sb, ",\"reason\":");
+	sbuf_json_str(sb, d->reason[0] != '\0' ? d->reason : NULL);
+	if (d->monitor) {
+		sbuf_puts(sb, ",\"monitor\":{\"would\":");
+		sbuf_json_str(sb, ag_action_name(d->would));
+		sbuf_puts(sb, ",\"class\":");
+		sbuf_json_str(sb, d->deciding >= 0 ?
+			ag_class_name(d->findings[d->deciding].cls) :
+			"none");
+		sbuf_puts(sb, ",\"rule\":");
+		if (d->deciding >= 0) {
+			decide_finding_rule(d, &d->findings[d->deciding], why,
+			    sizeof(why));
+			sbuf_json_str(sb, why);
+		} else {
+			sbuf_json_str(sb, "accept");
+		}
+		sbuf_putc(sb, '}');
+	}
+	sbuf_puts(sb, ",\"dmarc\":{\"result\":");
+	sbuf_json_str(sb, ag_dmarc_name(e->result));
+	sbuf_puts(sb, ",\"domain\":");
+	sbuf_json_str(sb, d->from_domain[0] != '\0' ? d->from_domain : NULL);
+	sbuf_puts(sb, ",\"record\":");
+	sbuf_json_str(sb, e->record[0] != '\0' ? e->record : NULL);
+	sbuf_puts(sb, ",\"policy\":");
+	sbuf_json_str(sb, e->has_record ? dmarcrec_policy_name(e->applied) :
+					  NULL);
+	if (e->has_record && e->result != AG_DMARCR_PASS)
+		sbuf_printf(sb, ",\"pct\":%u,\"sampled_out\":%s", e->pct,
+		    e->sampled_out ? "true" : "false");
+	sbuf_printf(sb, ",\"aligned\":{\"spf\":%s,\"dkim\":%s}",
+	    e->spf_aligned ? "true" : "false",
+	    e->dkim_aligned ? "true" : "false");
+	if (e->arc_sealer != NULL) {
+		sbuf_puts(sb, ",\"arc_sealer\":");
+		sbuf_json_str(sb, e->arc_sealer);
+	}
+	if (e->why[0] != '\0') {
+		sbuf_puts(sb, ",\"why\":");
+		sbuf_json_str(sb, e->why);
+	}
+	sbuf_puts(sb, "},\"findings\":[");
+	for (i = 0; i < d->n_findings; i++) {
+		const struct finding *f = &d->findings[i];
+
+		decide_finding_rule(d, f, rule, sizeof(rule));
+		decide_waiver(d, f, why, sizeof(why));
+		sbuf_puts(sb, i > 0 ? ",{\"class\":" : "{\"class\":");
+		sbuf_json_str(sb, ag_class_name(f->cls));
+		sbuf_puts(sb, ",\"action\":");
+		sbuf_json_str(sb, ag_action_name(f->action));
+		sbuf_puts(sb, ",\"rule\":");
+		sbuf_json_str(sb, rule);
+		sbuf_puts(sb, ",\"line\":");
+		line_json(policy, f->line, sb);
+		sbuf_puts(sb, ",\"waived\":");
+		sbuf_json_str(sb, f->waived != WAIVE_NONE ? why : NULL);
+		if (f->sig >= 0)
+			sbuf_printf(sb, ",\"signature\":%d", f->sig);
+		sbuf_putc(sb, '}');
+	}
+	sbuf_puts(sb, "]}");
+}

@@ -1,0 +1,126 @@
+/*
+ * decide.h: the decision engine. decide() turns facts into findings,
+ * waives what the exceptions allow (DESIGN "Exceptions") and takes the
+ * strongest remaining action. Pure: no I/O, no clock, no allocation;
+ * the same policy and facts always give the same decision.
+ */
+#ifndef AG_DECIDE_H
+#define AG_DECIDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "classes.h"
+#include "config.h"
+#include "dmarcrec.h"
+#include "facts.h"
+#include "sbuf.h"
+
+#define DECIDE_MAX_FINDINGS (FACTS_MAX_DKIM + 8)
+#define DECIDE_REASON_MAX   200
+#define DECIDE_DMARC_NAME   (DOMAIN_MAX_LEN + 8) /* "_dmarc." + domain */
+
+/* Why a finding does not count. */
+enum waiver {
+	WAIVE_NONE,
+	WAIVE_SKIP_AUTH,
+	WAIVE_SKIP_HOST,
+	WAIVE_IGNORE,
+	WAIVE_TRUSTED_RELAY,
+	WAIVE_DMARC_PASS,
+	WAIVE_ARC_SEALER,
+	WAIVE_TRUSTED_DOMAIN,
+};
+
+/* Where a finding's action was configured. */
+enum rule_source {
+	RULE_DEFAULT,
+	RULE_ACTIONS,
+	RULE_DOMAIN,
+};
+
+struct finding {
+	enum ag_class cls;
+	enum ag_action action;
+	enum rule_source source;
+	unsigned line; /* policy.ini line of the action; 0 for a default */
+	enum waiver waived;
+	const char *waived_by; /* domain, sealer or network named */
+	int sig;	       /* index into facts->dkim, or -1 */
+};
+
+/* What made the decision's action. */
+enum decision_basis {
+	BASIS_FINDING,	      /* the strongest unwaived finding */
+	BASIS_NONE,	      /* nothing to act on: accept */
+	BASIS_SKIP_AUTH,      /* authenticated client */
+	BASIS_SKIP_HOST,      /* skip_hosts */
+	BASIS_MONITOR,	      /* [general] mode = monitor */
+	BASIS_MONITOR_DOMAIN, /* [domain:] mode = monitor */
+};
+
+struct dmarc_eval {
+	enum ag_dmarc result;
+	bool evaluated;			  /* false without a single From domain */
+	char record[DECIDE_DMARC_NAME];	  /* name the record came from */
+	bool has_record;
+	enum dmarc_policy published;	  /* p= or sp= as it applies */
+	enum dmarc_policy applied;	  /* after pct sampling */
+	unsigned pct;
+	bool sampled_out;
+	bool spf_aligned;
+	bool dkim_aligned;
+	char why[300];			  /* permerror / temperror detail */
+	const char *arc_sealer;		  /* ARC vouched for a pass */
+};
+
+struct decision {
+	enum ag_action action; /* what is done */
+	enum decision_basis basis;
+	int deciding; /* finding index behind the action (or would), or -1 */
+	bool monitor;
+	enum ag_action would; /* monitor mode: the action not taken */
+	const struct policy_domain *domain; /* [domain:] section in force */
+	const struct cidr *skip_host;
+	char from_domain[DOMAIN_MAX_LEN + 1]; /* "" when none */
+	struct dmarc_eval dmarc;
+	size_t n_findings;
+	struct finding findings[DECIDE_MAX_FINDINGS];
+	char reason[DECIDE_REASON_MAX];
+};
+
+/* Decides on facts under policy. Never fails: every input has a
+ * decision. */
+void decide(const struct policy *policy, const struct facts *facts,
+    struct decision *out);
+
+/* Tells whether the policy skips this client entirely (authenticated, or
+ * in skip_hosts), so the module can spare itself the DNS lookups. */
+bool decide_skips(const struct policy *policy, const struct facts *facts);
+
+/* Fills the DMARC names to look up for a From domain, in order: the
+ * domain's own, then (only if that has no DMARC record) the
+ * organizational domain's. Returns how many (0, 1 or 2). */
+size_t decide_dmarc_names(const struct policy *policy, const char *from_domain,
+    char names[2][DECIDE_DMARC_NAME]);
+
+/* Returns the class of the decision ("none" when nothing acted). */
+const char *decide_class_name(const struct decision *d);
+/* Writes the decision's rule, e.g. "domain:partner.example:dkim.key_missing". */
+void decide_rule(const struct decision *d, char *buf, size_t size);
+/* Writes a finding's rule, e.g. "actions:spf.fail" or "default:spf.fail". */
+void decide_finding_rule(const struct decision *d, const struct finding *f,
+    char *buf, size_t size);
+/* Writes why a finding is waived ("dmarc.pass", "trusted.relay:..."), or
+ * "" when it is not. */
+void decide_waiver(const struct decision *d, const struct finding *f,
+    char *buf, size_t size);
+/* Renders reject_message or tempfail_message for the decision into buf
+ * as printable ASCII fit for an SMTP reply. */
+void decide_reply(const struct policy *policy, const struct decision *d,
+    char *buf, size_t size);
+/* Appends the decision as the JSON object `authgate decide` prints. */
+void decide_to_json(const struct policy *policy, const struct decision *d,
+    struct sbuf *sb);
+
+#endif

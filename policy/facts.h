@@ -1,0 +1,81 @@
+/*
+ * facts.h: everything a decision is made from (DESIGN "Facts"), read
+ * from JSON and written back in the same shape. The module builds the
+ * same struct from Exim; the log line carries it so replay is exact.
+ * Strings point into a caller's arena and are NUL-terminated.
+ */
+#ifndef AG_FACTS_H
+#define AG_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "classes.h"
+#include "sbuf.h"
+
+#define FACTS_MAX_FROM	 16   /* From headers kept (more still count) */
+#define FACTS_MAX_DKIM	 64   /* signatures (the module caps earlier) */
+#define FACTS_MAX_ARC	 50   /* RFC 8617's instance limit */
+#define FACTS_MAX_DNS	 8    /* DMARC names looked up */
+#define FACTS_MAX_TXT	 4    /* TXT strings kept per name */
+#define FACTS_MAX_STRING 4096 /* bytes in any one string */
+
+struct facts_dkim {
+	const char *d;
+	const char *s;
+	const char *a;
+	unsigned bits;
+	enum ag_dkim result;
+};
+
+struct facts_arc_instance {
+	unsigned i;
+	const char *sealer;
+	enum ag_dmarc dmarc;
+};
+
+/* One DMARC name as looked up: TXT strings, or a DNS failure. A name not
+ * listed at all was NXDOMAIN (or had no TXT records). */
+struct facts_dns {
+	const char *name;
+	bool temperror;
+	size_t n_txt;
+	const char *txt[FACTS_MAX_TXT];
+};
+
+struct facts {
+	const char *id; /* the MTA's message id, or NULL */
+	const char *client_ip;
+	const char *client_helo;
+	bool authenticated;
+	const char *mail_from; /* "" for the null sender */
+	size_t n_from;	       /* From headers seen (may exceed the max) */
+	const char *from[FACTS_MAX_FROM];
+	enum ag_spf spf;
+	const char *spf_domain;
+	size_t n_dkim;
+	struct facts_dkim dkim[FACTS_MAX_DKIM];
+	enum ag_arc arc;
+	size_t n_arc;
+	struct facts_arc_instance arc_inst[FACTS_MAX_ARC];
+	size_t n_dns;
+	struct facts_dns dns[FACTS_MAX_DNS];
+};
+
+/* Empties facts: no From, SPF none, no signatures, ARC none, no DNS. */
+void facts_init(struct facts *f);
+/* Parses a facts JSON object of len bytes; strings are copied into
+ * arena. Returns 0, or -1 with "path: problem" in err. */
+int facts_from_json(struct facts *f, struct arena *arena, const char *json,
+    size_t len, char *err, size_t errsz);
+/* Like facts_from_json for a jansson object (json_t *) already parsed. */
+int facts_from_jansson(struct facts *f, struct arena *arena, const void *obj,
+    char *err, size_t errsz);
+/* Appends facts as one JSON object in DESIGN's shape. */
+void facts_to_json(const struct facts *f, struct sbuf *sb);
+/* Returns the DNS entry for name, or NULL (NXDOMAIN). */
+const struct facts_dns *facts_dns_get(const struct facts *f,
+    const char *name);
+
+#endif

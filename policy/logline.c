@@ -1,0 +1,24 @@
+/*
+ * logline.c: the log line is the decision JSON and the facts JSON under
+ * fixed keys; both renderers escape every string, so no input byte can
+ * break the line or forge another one.
+ */
+#include "logline.h"
+
+void
+logline_render(struct sbuf *sb, const struct policy *policy,
+    const struct facts *facts, const struct decision *d,
+    const struct logline_meta *meta)
+{
+	sbuf_printf(sb, "{\"v\":%d,\"ts\":", LOGLINE_VERSION);
+	sbuf_json_str(sb, meta->ts);
+	sbuf_puts(sb, ",\"host\":");
+	sbuf_json_str(sb, meta->host);
+	sbuf_puts(sb, ",\"id\":");
+	sbuf_json_str(sb, facts->id);
+	sbuf_puts(sb, ",\"decision\":");
+	decide_to_json(policy, d, sb);
+	sbuf_puts(sb, ",\"facts\":");
+	facts_to_json(facts, sb);
+	sbuf_putc(sb, '}');
+}

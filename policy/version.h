@@ -1,0 +1,7 @@
+/* version.h: authgate's version, shown by --version and the module. */
+#ifndef AG_VERSION_H
+#define AG_VERSION_H
+
+#define AUTHGATE_VERSION "0.1.0"
+
+#endif
