@@ -852,6 +852,12 @@ line_reader(char *str, int num, void *stream)
 	if (p == line + len || *p == ';' || *p == '#')
 		return str; /* blank or comment */
 	if (indented && ld->have_prev_name) {
+		/* Debian's inih keeps inline comments on continuation
+		 * lines; cut them here as it does on key lines. */
+		for (i = (size_t)(p - line); i < len; i++)
+			if (line[i] == ';' &&
+			    (line[i - 1] == ' ' || line[i - 1] == '\t'))
+				len = i;
 		ld->continuation = true;
 	} else if (*p == '[') {
 		open_section(ld, p, len - (size_t)(p - line));

@@ -1,0 +1,572 @@
+/*
+ * test_config.c: policy.ini loading: defaults, every key, every error
+ * path with its line number, inih's traps (long lines, long section
+ * names, indented continuations), and out-of-memory at every allocation.
+ */
+#include "helpers.h"
+
+/* Expects loading text to fail with an error on line naming needle. */
+static void
+expect_error(const char *text, unsigned line, const char *needle)
+{
+	struct policy_diag diag;
+	struct policy *p;
+	size_t i;
+
+	p = policy_load_buffer("t.ini", text, strlen(text), &diag);
+	if (p != NULL) {
+		policy_free(p);
+		fail_msg("expected an error at line %u (%s):\n%s", line, needle,
+		    text);
+	}
+	for (i = 0; i < diag.n; i++)
+		if (diag.items[i].severity == POLICY_ERROR &&
+		    diag.items[i].line == line &&
+		    strstr(diag.items[i].msg, needle) != NULL)
+			return;
+	for (i = 0; i < diag.n; i++)
+		print_error("  got %u: %s\n", diag.items[i].line,
+		    diag.items[i].msg);
+	fail_msg("no error at line %u containing '%s'", line, needle);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct policy *p = load_ok("");
+
+	(void)state;
+	assert_int_equal(p->mode, AG_MODE_ENFORCE);
+	assert_int_equal(p->on_error, AG_TEMPFAIL);
+	assert_string_equal(p->subject_tag, "[SPAM]");
+	assert_int_equal(p->min_key_bits, 1024);
+	assert_int_equal(p->dmarc_pass_waives,
+	    (1u << AG_FAM_SPF) | (1u << AG_FAM_DKIM));
+	assert_string_equal(p->psl_file,
+	    "/usr/share/publicsuffix/public_suffix_list.dat");
+	assert_string_equal(p->authserv_id, "");
+	assert_string_equal(p->log_file, "");
+	/* The built-in defaults of issue 2, class by class. */
+	assert_int_equal(p->actions[AG_SPF_FAIL].action, AG_REJECT);
+	assert_int_equal(p->actions[AG_SPF_SOFTFAIL].action, AG_TAG);
+	assert_int_equal(p->actions[AG_SPF_PERMERROR].action, AG_TAG);
+	assert_int_equal(p->actions[AG_SPF_TEMPERROR].action, AG_TEMPFAIL);
+	assert_int_equal(p->actions[AG_SPF_NEUTRAL].action, AG_ACCEPT);
+	assert_int_equal(p->actions[AG_SPF_NONE].action, AG_ACCEPT);
+	assert_int_equal(p->actions[AG_DKIM_NONE].action, AG_ACCEPT);
+	assert_int_equal(p->actions[AG_DKIM_UNSUPPORTED].action, AG_ACCEPT);
+	assert_int_equal(p->actions[AG_DKIM_TEMPERROR].action, AG_TEMPFAIL);
+	for (int c = AG_DKIM_KEY_MISSING; c <= AG_DKIM_EXPIRED; c++)
+		assert_int_equal(p->actions[c].action, AG_TAG);
+	assert_int_equal(p->actions[AG_DMARC_REJECT].action, AG_REJECT);
+	assert_int_equal(p->actions[AG_DMARC_QUARANTINE].action, AG_TAG);
+	assert_int_equal(p->actions[AG_DMARC_TEMPERROR].action, AG_TEMPFAIL);
+	assert_int_equal(p->actions[AG_DMARC_FAIL].action, AG_ACCEPT);
+	assert_int_equal(p->actions[AG_DMARC_NONE].action, AG_ACCEPT);
+	assert_int_equal(p->actions[AG_DMARC_PERMERROR].action, AG_ACCEPT);
+	assert_int_equal(p->actions[AG_ARC_FAIL].action, AG_ACCEPT);
+	assert_int_equal(p->actions[AG_FROM_MULTIPLE].action, AG_REJECT);
+	assert_int_equal(p->actions[AG_FROM_MISSING].action, AG_TAG);
+	assert_int_equal(p->actions[AG_FROM_INVALID].action, AG_TAG);
+	for (int c = 0; c < AG_CLASS_COUNT; c++)
+		assert_int_equal(p->actions[c].line, 0);
+	policy_free(p);
+}
+
+static void
+test_every_key(void **state)
+{
+	struct policy *p = load_ok(
+	    "; comment\n"
+	    "# comment\n"
+	    "[general]\n"
+	    "authserv_id = mx.example.net\n"
+	    "mode = monitor\n"
+	    "on_error = accept\n"
+	    "subject_tag = ***SPAM***\n"
+	    "min_key_bits = 2048\n"
+	    "dmarc_pass_waives = spf\n"
+	    "skip_hosts = 198.51.100.0/24, 2001:db8::/32\n"
+	    "log_file = /var/log/authgate/authgate.log\n"
+	    "psl_file = /usr/share/publicsuffix/public_suffix_list.dat\n"
+	    "reject_message = Rejected: %{reason} [%{class}]\n"
+	    "tempfail_message = Later: %{reason} (%{rule}, %{domain})\n"
+	    "\n"
+	    "[actions]\n"
+	    "dkim.key_missing = reject\n"
+	    "spf.fail = tag ; inline comment\n"
+	    "\n"
+	    "[trusted]\n"
+	    "domains = Trusted.Example., other.example\n"
+	    "relays = 192.0.2.15/32 2001:db8:1::/48\n"
+	    "arc_sealers = sealer.example\n"
+	    "\n"
+	    "[domain:partner.example]\n"
+	    "dkim.key_missing = accept\n"
+	    "ignore = dkim, dmarc\n"
+	    "mode = enforce\n");
+
+	(void)state;
+	assert_string_equal(p->authserv_id, "mx.example.net");
+	assert_int_equal(p->mode, AG_MODE_MONITOR);
+	assert_int_equal(p->mode_line, 5);
+	assert_int_equal(p->on_error, AG_ACCEPT);
+	assert_string_equal(p->subject_tag, "***SPAM***");
+	assert_int_equal(p->min_key_bits, 2048);
+	assert_int_equal(p->dmarc_pass_waives, 1u << AG_FAM_SPF);
+	assert_int_equal(p->n_skip_hosts, 2);
+	assert_string_equal(p->log_file, "/var/log/authgate/authgate.log");
+	assert_string_equal(p->reject_message,
+	    "Rejected: %{reason} [%{class}]");
+	assert_int_equal(p->actions[AG_DKIM_KEY_MISSING].action, AG_REJECT);
+	assert_int_equal(p->actions[AG_DKIM_KEY_MISSING].line, 17);
+	assert_int_equal(p->actions[AG_SPF_FAIL].action, AG_TAG);
+	assert_int_equal(p->n_trusted, 2);
+	assert_string_equal(p->trusted_list[0].name, "trusted.example");
+	assert_int_equal(p->n_relays, 2);
+	assert_int_equal(p->n_sealers, 1);
+	assert_int_equal(p->n_domains, 1);
+	assert_string_equal(p->domain_list[0].name, "partner.example");
+	assert_true(p->domain_list[0].set[AG_DKIM_KEY_MISSING]);
+	assert_false(p->domain_list[0].set[AG_SPF_FAIL]);
+	assert_int_equal(p->domain_list[0].ignore,
+	    (1u << AG_FAM_DKIM) | (1u << AG_FAM_DMARC));
+	assert_true(p->domain_list[0].mode_set);
+	assert_int_equal(p->domain_list[0].mode, AG_MODE_ENFORCE);
+	policy_free(p);
+}
+
+static void
+test_dmarc_pass_waives_none(void **state)
+{
+	struct policy *p = load_ok("[general]\ndmarc_pass_waives = none\n");
+
+	(void)state;
+	assert_int_equal(p->dmarc_pass_waives, 0);
+	policy_free(p);
+	p = load_ok("[general]\ndmarc_pass_waives = spf, dkim, arc\n");
+	assert_int_equal(p->dmarc_pass_waives,
+	    (1u << AG_FAM_SPF) | (1u << AG_FAM_DKIM) | (1u << AG_FAM_ARC));
+	policy_free(p);
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	expect_error("[general]\nmode = enforced\n", 2, "mode must be");
+	expect_error("[general]\non_error = reject\n", 2, "on_error must be");
+	expect_error("[general]\nmin_key_bits = 1k\n", 2, "min_key_bits");
+	expect_error("[general]\nmin_key_bits = -1\n", 2, "min_key_bits");
+	expect_error("[general]\nmin_key_bits = 99999\n", 2, "min_key_bits");
+	expect_error("[general]\nsubject_tag = \n", 2, "subject_tag");
+	expect_error("[general]\nsubject_tag = \xc3\xa9t\xc3\xa9\n", 2,
+	    "subject_tag");
+	expect_error("[general]\nauthserv_id = mx example\n", 2,
+	    "authserv_id");
+	expect_error("[general]\nauthserv_id = a;b\n", 2, "authserv_id");
+	expect_error("[general]\ndmarc_pass_waives = spf, from\n", 2,
+	    "dmarc_pass_waives");
+	expect_error("[general]\ndmarc_pass_waives = dmarc\n", 2,
+	    "dmarc_pass_waives");
+	expect_error("[general]\nskip_hosts = 10.0.0.0/33\n", 2,
+	    "prefix length");
+	expect_error("[general]\nskip_hosts = 10.0.0.1/8\n", 2, "host bits");
+	expect_error("[general]\nskip_hosts = 10.0.0/8\n", 2,
+	    "not an IPv4 or IPv6");
+	expect_error("[general]\nskip_hosts = 10.0.0.0/\n", 2,
+	    "no prefix length");
+	expect_error("[general]\nskip_hosts = a, , b\n", 2, "empty item");
+	expect_error("[general]\nlog_file = relative/path\n", 2,
+	    "absolute path");
+	expect_error("[general]\npsl_file = /nonexistent/psl.dat\n", 2,
+	    "public suffix list");
+	expect_error("[general]\nreject_message = %{nope}\n", 2,
+	    "unknown variable");
+	expect_error("[general]\nreject_message = bad\x01text\n", 2,
+	    "printable ASCII");
+	expect_error("[general]\nfrobnicate = 1\n", 2, "unknown key");
+	expect_error("[actions]\nspf.fial = reject\n", 2, "unknown class");
+	expect_error("[actions]\nspf.fail = rejekt\n", 2, "unknown action");
+	expect_error("[actions]\nspf.fail = reject\nspf.fail = tag\n", 3,
+	    "already set at line 2");
+	expect_error("[trusted]\ndomains = exa_mple.com\n", 2,
+	    "not allowed in a domain");
+	expect_error("[trusted]\ndomains = -bad.example\n", 2,
+	    "starts with a hyphen");
+	expect_error("[trusted]\ndomains = a..example\n", 2, "empty label");
+	expect_error("[trusted]\nrelays = 192.0.2.300\n", 2,
+	    "not an IPv4 or IPv6");
+	expect_error("[trusted]\narc_sealers = bad/sealer\n", 2,
+	    "not allowed");
+	expect_error("[trusted]\nservers = x\n", 2, "unknown key");
+	expect_error("[trusted]\ndomains = a.example\ndomains = b.example\n", 3,
+	    "already set");
+	expect_error("[domain:partner.example]\nignore = from\n", 2,
+	    "cannot be ignored");
+	expect_error("[domain:partner.example]\nignore = everything\n", 2,
+	    "ignore takes");
+	expect_error("[domain:partner.example]\nmode = off\n", 2,
+	    "mode must be");
+	expect_error("[domain:partner.example]\nfoo = bar\n", 2,
+	    "unknown key");
+	expect_error("[domain:partner.example]\ndkim.nokey = accept\n", 2,
+	    "unknown class");
+	expect_error("[domain:bad domain]\n", 1, "not allowed");
+	expect_error("[domain:]\n", 1, "unknown section");
+	expect_error("[globals]\n", 1, "unknown section");
+	expect_error("[general\n", 1, "closing ']'");
+	expect_error("[general] x\n", 1, "text after");
+	expect_error("[general]\n[general]\n", 2, "already opened at line 1");
+	expect_error("[domain:a.example]\n[domain:A.example.]\n", 2,
+	    "already opened at line 1");
+	expect_error("mode = monitor\n", 1, "before any [section]");
+	expect_error("[general]\njust words\n", 2, "expected 'key = value'");
+	expect_error("[general]\n= value\n", 2, "missing key");
+	expect_error("[general]\nmode = monitor\n  enforce\n", 3,
+	    "single value");
+	expect_error("[general]\nmode = monitor\nmode = enforce\n", 3,
+	    "already set at line 2");
+}
+
+static void
+test_error_in_nul_file(void **state)
+{
+	static const char text[] = "[general]\nmode = mon\0itor\n";
+	struct policy_diag diag;
+
+	(void)state;
+	assert_null(policy_load_buffer("t.ini", text, sizeof(text) - 1, &diag));
+	assert_int_equal(diag.items[0].line, 2);
+	assert_non_null(strstr(diag.items[0].msg, "NUL"));
+}
+
+/* Every error is reported, not only the first, each with its line. */
+static void
+test_all_errors_reported(void **state)
+{
+	static const char text[] = "[general]\n"
+				   "mode = enforce\n"
+				   "\n"
+				   "[actions]\n"
+				   "dkim.key_mising = tag\n"
+				   "spf.fail = rejekt\n"
+				   "[trusted]\n"
+				   "relays = 192.0.2.1/24\n"
+				   "[wat]\n"
+				   "x = y\n";
+	struct policy_diag diag;
+
+	(void)state;
+	assert_null(policy_load_buffer("t.ini", text, strlen(text), &diag));
+	assert_int_equal(diag.n_errors, 4);
+	assert_int_equal(diag.items[0].line, 5);
+	assert_int_equal(diag.items[1].line, 6);
+	assert_int_equal(diag.items[2].line, 8);
+	assert_int_equal(diag.items[3].line, 9);
+}
+
+static void
+test_long_line_refused(void **state)
+{
+	char text[600];
+
+	(void)state;
+	snprintf(text, sizeof(text), "[trusted]\ndomains = %0*d\n", 300, 0);
+	expect_error(text, 2, "longer than 197");
+	/* Exactly at the limit is fine. */
+	snprintf(text, sizeof(text), "[general]\nreject_message = %.*s\n",
+	    197 - 17, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		      "xxxxxxxxxxxxxxxxxxxx");
+	assert_int_equal(strlen(strchr(text, '\n') + 1), 198);
+	expect_error(text, 2, "reject_message must be 1 to 160");
+}
+
+/* inih cuts section names at 49 bytes; our reader must not. */
+static void
+test_long_domain_section(void **state)
+{
+	const char *name = "a-rather-long-subdomain-label.another-long-label."
+			   "third-label-here.partner.example";
+	char text[400];
+	struct policy *p;
+	const struct policy_domain *d;
+
+	(void)state;
+	assert_true(strlen(name) > 49);
+	snprintf(text, sizeof(text),
+	    "[domain:partner.example]\ndkim.key_missing = tag\n"
+	    "[domain:%s]\ndkim.key_missing = accept\n",
+	    name);
+	p = load_ok(text);
+	d = policy_domain_for(p, name);
+	assert_non_null(d);
+	assert_string_equal(d->name, name);
+	assert_int_equal(d->actions[AG_DKIM_KEY_MISSING].action, AG_ACCEPT);
+	d = policy_domain_for(p, "x.partner.example");
+	assert_string_equal(d->name, "partner.example");
+	policy_free(p);
+}
+
+static void
+test_continuation_lines(void **state)
+{
+	struct policy *p = load_ok("[trusted]\n"
+				   "domains = a.example,\n"
+				   "    b.example\n"
+				   "\n"
+				   "\tc.example, d.example ; comment\n"
+				   "relays = 192.0.2.1\n"
+				   "  192.0.2.2\n");
+
+	(void)state;
+	assert_int_equal(p->n_trusted, 4);
+	assert_string_equal(p->trusted_list[3].name, "d.example");
+	assert_int_equal(p->trusted_list[3].line, 5);
+	assert_int_equal(p->n_relays, 2);
+	assert_int_equal(p->relays[1].line, 7);
+	policy_free(p);
+}
+
+static void
+test_bom_and_crlf(void **state)
+{
+	struct policy *p =
+	    load_ok("\xef\xbb\xbf[general]\r\nmode = monitor\r\n");
+
+	(void)state;
+	assert_int_equal(p->mode, AG_MODE_MONITOR);
+	policy_free(p);
+}
+
+static void
+test_domain_matching(void **state)
+{
+	struct policy *p = load_ok("[trusted]\n"
+				   "domains = trusted.example\n"
+				   "relays = 192.0.2.0/24, 2001:db8::/32\n"
+				   "arc_sealers = sealer.example\n"
+				   "[domain:example.org]\nmode = monitor\n"
+				   "[domain:mail.example.org]\nmode = enforce\n");
+
+	(void)state;
+	assert_non_null(policy_trusted_domain(p, "trusted.example"));
+	assert_non_null(policy_trusted_domain(p, "mx.eu.trusted.example"));
+	assert_null(policy_trusted_domain(p, "untrusted.example"));
+	assert_null(policy_trusted_domain(p, "trusted.example.evil"));
+	assert_null(policy_trusted_domain(p, "xtrusted.example"));
+	assert_non_null(policy_trusted_sealer(p, "arc.sealer.example"));
+	assert_null(policy_trusted_sealer(p, "sealer.example.net"));
+	assert_string_equal(policy_domain_for(p, "a.mail.example.org")->name,
+	    "mail.example.org");
+	assert_string_equal(policy_domain_for(p, "web.example.org")->name,
+	    "example.org");
+	assert_null(policy_domain_for(p, "example.com"));
+	assert_null(policy_domain_for(p, "org"));
+	assert_non_null(policy_trusted_relay(p, "192.0.2.77"));
+	assert_non_null(policy_trusted_relay(p, "::ffff:192.0.2.77"));
+	assert_null(policy_trusted_relay(p, "192.0.3.1"));
+	assert_non_null(policy_trusted_relay(p, "2001:db8:ffff::1"));
+	assert_null(policy_trusted_relay(p, "2001:db9::1"));
+	assert_null(policy_trusted_relay(p, "not-an-ip"));
+	assert_null(policy_trusted_relay(p, NULL));
+	policy_free(p);
+}
+
+static void
+test_big_policy(void **state)
+{
+	size_t cap = 10000 * 64 + 10000 * 40 + 100, i;
+	char *text = malloc(cap), name[64];
+	size_t o = 0;
+	struct policy *p;
+
+	(void)state;
+	o += (size_t)snprintf(text + o, cap - o, "[trusted]\ndomains =");
+	for (i = 0; i < 10000; i++)
+		o += (size_t)snprintf(text + o, cap - o, "%s t%zu.example\n",
+		    i == 0 ? "" : "   ", i);
+	for (i = 0; i < 10000; i++)
+		o += (size_t)snprintf(text + o, cap - o,
+		    "[domain:d%zu.example]\nspf.fail = tag\n", i);
+	p = policy_load_buffer("big.ini", text, o, NULL);
+	assert_non_null(p);
+	assert_int_equal(p->n_trusted, 10000);
+	assert_int_equal(p->n_domains, 10000);
+	for (i = 0; i < 10000; i += 997) {
+		snprintf(name, sizeof(name), "mx.d%zu.example", i);
+		assert_non_null(policy_domain_for(p, name));
+		snprintf(name, sizeof(name), "t%zu.example", i);
+		assert_non_null(policy_trusted_domain(p, name));
+	}
+	assert_null(policy_domain_for(p, "d10000.example"));
+	policy_free(p);
+	free(text);
+}
+
+static void
+lint_has(const char *text, unsigned line, const char *needle)
+{
+	struct policy *p = load_ok(text);
+	struct policy_diag diag;
+	size_t i;
+
+	memset(&diag, 0, sizeof(diag));
+	policy_lint(p, &diag);
+	policy_free(p);
+	for (i = 0; i < diag.n; i++)
+		if (diag.items[i].severity == POLICY_WARNING &&
+		    diag.items[i].line == line &&
+		    strstr(diag.items[i].msg, needle) != NULL)
+			return;
+	fail_msg("no warning at line %u containing '%s'", line, needle);
+}
+
+static void
+test_lint(void **state)
+{
+	struct policy *p;
+	struct policy_diag diag;
+
+	(void)state;
+	lint_has("[general]\non_error = accept\n", 2, "unchecked");
+	lint_has("[general]\nmode = monitor\n", 2, "none is enforced");
+	lint_has("[general]\nmin_key_bits = 512\n", 2, "shorter than");
+	lint_has("[actions]\ndmarc.reject = accept\n", 2, "DMARC policy");
+	lint_has("[domain:x.example]\ndmarc.quarantine = accept\n", 2,
+	    "[domain:x.example] dmarc.quarantine");
+	lint_has("[domain:x.example]\nignore = dmarc\n", 2, "ignores DMARC");
+	lint_has("[actions]\nspf.temperror = reject\n", 2, "DNS trouble");
+	lint_has("[trusted]\ndomains = co.uk\n", 2, "public suffix");
+	lint_has("[trusted]\narc_sealers = com\n", 2, "public suffix");
+	lint_has("[trusted]\nrelays = 10.0.0.0/8\n", 2, "very wide");
+	lint_has("[general]\nskip_hosts = ::/0\n", 2, "very wide");
+	/* A plain, safe policy has nothing to warn about. */
+	p = load_ok("[general]\nauthserv_id = mx.test\n"
+		    "[trusted]\ndomains = trusted.example\n");
+	memset(&diag, 0, sizeof(diag));
+	policy_lint(p, &diag);
+	assert_int_equal(diag.n, 0);
+	policy_free(p);
+}
+
+static void
+test_diag_format(void **state)
+{
+	struct policy_diag_item item = { POLICY_ERROR, 7, "bad thing" };
+	char buf[128];
+
+	(void)state;
+	policy_diag_format("/etc/p.ini", &item, buf, sizeof(buf));
+	assert_string_equal(buf, "/etc/p.ini:7: error: bad thing");
+	item.line = 0;
+	item.severity = POLICY_WARNING;
+	policy_diag_format("/etc/p.ini", &item, buf, sizeof(buf));
+	assert_string_equal(buf, "/etc/p.ini: warning: bad thing");
+}
+
+static void
+test_too_many_diagnostics(void **state)
+{
+	size_t cap = 300 * 20, o = 0, i;
+	char *text = malloc(cap);
+	struct policy_diag diag;
+
+	(void)state;
+	o += (size_t)snprintf(text, cap, "[general]\n");
+	for (i = 0; i < 250; i++)
+		o += (size_t)snprintf(text + o, cap - o, "bad%zu = 1\n", i);
+	assert_null(policy_load_buffer("t.ini", text, o, &diag));
+	assert_int_equal(diag.n, POLICY_MAX_DIAGS);
+	assert_int_equal(diag.n_errors, 250);
+	assert_int_equal(diag.dropped, 250 - POLICY_MAX_DIAGS);
+	free(text);
+}
+
+static void
+test_load_file_errors(void **state)
+{
+	struct policy_diag diag;
+	char path[] = "/tmp/authgate-test-XXXXXX";
+	int fd;
+
+	(void)state;
+	assert_null(policy_load("/nonexistent/policy.ini", &diag));
+	assert_non_null(strstr(diag.items[0].msg, "cannot open"));
+	assert_null(policy_load("/tmp", &diag));
+	assert_non_null(strstr(diag.items[0].msg, "not a regular file"));
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "[general]\nmode = monitor\n", 25), 25);
+	close(fd);
+	struct policy *p = policy_load(path, &diag);
+	assert_non_null(p);
+	assert_string_equal(p->file, path);
+	policy_free(p);
+	unlink(path);
+}
+
+#ifdef AG_FAULT_INJECTION
+/* Fails each allocation of a load in turn: every failure is an "out of
+ * memory" error, never a crash or a half-built policy. */
+static void
+test_out_of_memory(void **state)
+{
+	static const char text[] = "[general]\nskip_hosts = 10.0.0.0/8\n"
+				   "[trusted]\ndomains = a.example b.example\n"
+				   "relays = 192.0.2.1\narc_sealers = s.example\n"
+				   "[domain:p.example]\nspf.fail = tag\n";
+	struct policy_diag diag;
+	struct policy *p;
+	unsigned long n, total;
+
+	(void)state;
+	ag_fault_fail_nth(0);
+	p = policy_load_buffer("t.ini", text, sizeof(text) - 1, &diag);
+	assert_non_null(p);
+	total = ag_fault_count();
+	policy_free(p);
+	for (n = 1; n <= total; n++) {
+		ag_fault_fail_nth(n);
+		p = policy_load_buffer("t.ini", text, sizeof(text) - 1, &diag);
+		if (p != NULL) {
+			policy_free(p);
+			fail_msg("allocation %lu failed but the load succeeded",
+			    n);
+		}
+		assert_non_null(strstr(diag.items[diag.n - 1].msg,
+		    "out of memory"));
+	}
+	ag_fault_fail_nth(0);
+}
+#endif
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_dmarc_pass_waives_none),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_in_nul_file),
+		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_long_line_refused),
+		cmocka_unit_test(test_long_domain_section),
+		cmocka_unit_test(test_continuation_lines),
+		cmocka_unit_test(test_bom_and_crlf),
+		cmocka_unit_test(test_domain_matching),
+		cmocka_unit_test(test_big_policy),
+		cmocka_unit_test(test_lint),
+		cmocka_unit_test(test_diag_format),
+		cmocka_unit_test(test_too_many_diagnostics),
+		cmocka_unit_test(test_load_file_errors),
+#ifdef AG_FAULT_INJECTION
+		cmocka_unit_test(test_out_of_memory),
+#endif
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
