@@ -1,6 +1,7 @@
 # authgate: an email-authentication policy module for Exim.
 # `make help` lists the targets.
 
+SHELL   := /bin/bash
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -22,7 +23,7 @@ CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit scenarios cli-tests check fuzz bench demo lint format \
+.PHONY: all deps test unit scenarios cli-tests check fuzz-regress fuzz bench demo lint format \
         depcheck install clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate
@@ -84,6 +85,49 @@ deps:
 test: deps
 	$(MAKE) all unit scenarios cli-tests
 
+$(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libauthgate.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libauthgate.a $(LIBS)
+
+bench: deps
+	$(MAKE) $(BUILD)/bench_policy
+	@bench/run.sh $(BUILD)
+
+# libFuzzer targets, one per parser of untrusted or operator input.
+# make fuzz FUZZ_SECONDS=N runs each for N seconds from its seed corpus
+# (tests/fuzz/corpus/NAME); new inputs go to a scratch copy, findings stop
+# the run with the crashing input saved as crash-*.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS = config facts fromhdr dmarcrec
+FUZZ_CC      = clang
+FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BIN     = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(POLICY_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(POLICY_SRC) $(LIBS)
+
+fuzz: deps
+	$(MAKE) $(FUZZ_BIN)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    work=tests/fuzz/corpus-work/$$t; mkdir -p $$work; \
+	    echo "== fuzz_$$t: $(FUZZ_SECONDS)s"; \
+	    $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -max_len=65536 -timeout=10 -print_final_stats=1 \
+	        $$work tests/fuzz/corpus/$$t 2>&1 | \
+	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
+	    test $${PIPESTATUS[0]} -eq 0; \
+	done
+
+# Every seed and every saved crash input, run once through its target.
+fuzz-regress: $(FUZZ_BIN)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    dirs=tests/fuzz/corpus/$$t; \
+	    [ -d tests/fuzz/regressions/$$t ] && dirs="$$dirs tests/fuzz/regressions/$$t"; \
+	    $(BUILD)/fuzz/fuzz_$$t -runs=0 $$dirs 2>&1 | grep -E '^Done|ERROR' ; \
+	    test $${PIPESTATUS[0]} -eq 0; \
+	done
+
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # in a build tree of their own.
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -91,5 +135,6 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 check:
 	$(MAKE) BUILD=build/san CFLAGS="$(SAN_FLAGS)" \
 	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test
+	$(MAKE) fuzz-regress
 
 -include $(POLICY_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TPOLICY_OBJ:.o=.d)

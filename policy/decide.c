@@ -29,7 +29,9 @@ org_domain(const struct policy *policy, const char *domain)
 }
 
 /* Tells whether an authenticated domain aligns with the From domain. A
- * public suffix never aligns, even with itself. */
+ * public suffix never aligns, even with itself. Relaxed alignment needs
+ * the domain to lie within the From domain's organizational domain, so
+ * the public suffix list is consulted only for such domains. */
 static bool
 aligned(const struct ctx *c, const char *raw, bool strict)
 {
@@ -40,8 +42,12 @@ aligned(const struct ctx *c, const char *raw, bool strict)
 		return false;
 	if (domain_normalize(raw, strlen(raw), dom, err, sizeof(err)) != 0)
 		return false;
-	if (strict)
-		return strcmp(dom, c->d->from_domain) == 0;
+	if (strcmp(dom, c->d->from_domain) == 0)
+		return true;
+	if (strict || !domain_within(dom, c->from_org))
+		return false;
+	if (strcmp(dom, c->from_org) == 0)
+		return true;
 	org = org_domain(c->policy, dom);
 	return org != NULL && strcmp(org, c->from_org) == 0;
 }
@@ -157,20 +163,32 @@ lookup_record(const struct facts *facts, const char *name,
 	return found == 1 ? LOOKUP_RECORD : LOOKUP_NONE;
 }
 
+/* The names to look up for from_domain, given its organizational domain
+ * (NULL for a public suffix). */
+static size_t
+dmarc_names(const char *from_domain, const char *org,
+    char names[2][DECIDE_DMARC_NAME])
+{
+	size_t n = 0, len;
+
+	if (from_domain == NULL || from_domain[0] == '\0')
+		return 0;
+	len = strlen(from_domain);
+	memcpy(names[n], "_dmarc.", 7);
+	memcpy(names[n++] + 7, from_domain, len + 1);
+	if (org != NULL && strcmp(org, from_domain) != 0) {
+		len = strlen(org);
+		memcpy(names[n], "_dmarc.", 7);
+		memcpy(names[n++] + 7, org, len + 1);
+	}
+	return n;
+}
+
 size_t
 decide_dmarc_names(const struct policy *policy, const char *from_domain,
     char names[2][DECIDE_DMARC_NAME])
 {
-	const char *org;
-	size_t n = 0;
-
-	if (from_domain == NULL || from_domain[0] == '\0')
-		return 0;
-	snprintf(names[n++], DECIDE_DMARC_NAME, "_dmarc.%s", from_domain);
-	org = org_domain(policy, from_domain);
-	if (org != NULL && strcmp(org, from_domain) != 0)
-		snprintf(names[n++], DECIDE_DMARC_NAME, "_dmarc.%s", org);
-	return n;
+	return dmarc_names(from_domain, org_domain(policy, from_domain), names);
 }
 
 /* A failure that a passing DNS error may have caused: an aligned
@@ -205,7 +223,7 @@ evaluate_dmarc(struct ctx *c)
 
 	e->evaluated = true;
 	e->result = AG_DMARCR_NONE;
-	n = decide_dmarc_names(c->policy, d->from_domain, names);
+	n = dmarc_names(d->from_domain, c->from_org, names);
 	for (i = 0; i < n; i++) {
 		lk = lookup_record(f, names[i], &rec, e->why, sizeof(e->why));
 		if (lk != LOOKUP_NONE) {

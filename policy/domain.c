@@ -84,6 +84,10 @@ domain_normalize(const char *in, size_t len, char *out, char *err,
 			return -1;
 		}
 	}
+	if (label == 0) {
+		snprintf(err, errsz, "empty label in domain");
+		return -1;
+	}
 	if (out[o - 1] == '-') {
 		snprintf(err, errsz, "label ends with a hyphen");
 		return -1;

@@ -195,6 +195,7 @@ test_errors(void **state)
 	expect_error("[trusted]\ndomains = -bad.example\n", 2,
 	    "starts with a hyphen");
 	expect_error("[trusted]\ndomains = a..example\n", 2, "empty label");
+	expect_error("[trusted]\ndomains = a.example..\n", 2, "empty label");
 	expect_error("[trusted]\nrelays = 192.0.2.300\n", 2,
 	    "not an IPv4 or IPv6");
 	expect_error("[trusted]\narc_sealers = bad/sealer\n", 2,

@@ -55,6 +55,9 @@ static const struct from_case from_cases[] = {
 	{ "alice@example.com\r\nBcc: x@y", FROMHDR_INVALID, NULL },
 	{ "a@b.example; c@d.example", FROMHDR_INVALID, NULL },
 	{ ") a@b.example", FROMHDR_INVALID, NULL },
+	/* fuzz_fromhdr finding: a second trailing dot left an empty label. */
+	{ "@a.x..", FROMHDR_INVALID, NULL },
+	{ "a@example.com.", FROMHDR_OK, "example.com" },
 };
 
 static void

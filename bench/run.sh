@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make bench`: runs every benchmark and writes bench/report.md (Markdown:
+# the machine, the versions, each figure as median [min-max]).
+set -euo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/.."
+out=bench/report.md
+{
+	echo "# authgate benchmark report"
+	echo
+	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+	echo "- authgate: $("$build/authgate" --version), $(cc --version | head -1)"
+	echo "- libraries: libpsl $(dpkg-query -W -f='${Version}' libpsl5), jansson $(dpkg-query -W -f='${Version}' libjansson4), inih $(dpkg-query -W -f='${Version}' libinih1)"
+	echo
+	taskset -c 0 "$build/bench_policy" 2>/dev/null || "$build/bench_policy"
+} | tee "$out"
+echo
+echo "written: $out"
