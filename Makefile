@@ -23,7 +23,7 @@ CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit scenarios cli-tests check fuzz-regress fuzz bench demo lint format \
+.PHONY: format lint depcheck all deps test unit scenarios cli-tests check fuzz-regress fuzz bench demo lint format \
         depcheck install clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate
@@ -83,7 +83,7 @@ deps:
 	@scripts/deps.sh
 
 test: deps
-	$(MAKE) all unit scenarios cli-tests
+	$(MAKE) all depcheck unit scenarios cli-tests
 
 $(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libauthgate.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libauthgate.a $(LIBS)
@@ -127,6 +127,30 @@ fuzz-regress: $(FUZZ_BIN)
 	    $(BUILD)/fuzz/fuzz_$$t -runs=0 $$dirs 2>&1 | grep -E '^Done|ERROR' ; \
 	    test $${PIPESTATUS[0]} -eq 0; \
 	done
+
+C_FILES = $(wildcard policy/*.[ch] cli/*.[ch] local_scan/*.[ch] verify/*.[ch] \
+            tests/unit/*.[ch] tests/fuzz/*.c bench/*.c)
+
+format:
+	clang-format -i $(C_FILES)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --std=c11 --inline-suppr -I policy policy cli local_scan verify
+	clang-tidy --quiet $(filter %.c,$(wildcard policy/*.c cli/*.c)) -- \
+	    -std=c11 -D_DEFAULT_SOURCE -I policy
+
+# Module boundaries (STYLE.md): policy/ includes libc, inih, jansson and
+# libpsl alone; only local_scan/ includes Exim's local_scan.h; only
+# verify/ includes the authentication libraries.
+depcheck:
+	@bad=$$(grep -nE '^#include <' policy/*.[ch] | grep -vE \
+	    '<(arpa/inet|sys/stat|errno|fcntl|ini|jansson|libpsl|stdalign|stdarg|stdbool|stddef|stdint|stdio|stdlib|string|strings|unistd)\.h>'); \
+	 bad="$$bad$$(grep -nE '#include "\.\./' policy/*.[ch])"; \
+	 bad="$$bad$$(grep -lE 'local_scan\.h' $$(ls policy/* cli/* verify/* 2>/dev/null))"; \
+	 bad="$$bad$$(grep -lE '<(opendkim|spf2|opendmarc|openssl)/' $$(ls policy/* cli/* local_scan/* 2>/dev/null))"; \
+	 if [ -n "$$bad" ]; then echo "depcheck: boundary crossed:"; echo "$$bad"; exit 1; fi; \
+	 echo "depcheck: boundaries hold"
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # in a build tree of their own.

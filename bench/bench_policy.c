@@ -125,7 +125,8 @@ main(void)
 	arena_init(&arena);
 	for (i = 0; i < nf; i++)
 		if (facts_from_json(&facts[i], &arena, typical[i],
-			strlen(typical[i]), err, sizeof(err)) != 0) {
+			strlen(typical[i]), err, sizeof(err))
+		    != 0) {
 			fprintf(stderr, "bench: facts %zu: %s\n", i, err);
 			return 1;
 		}
@@ -151,8 +152,8 @@ main(void)
 		{
 			struct sbuf sb;
 			struct decision d;
-			struct logline_meta meta = { "2026-11-23T00:00:00Z",
-				"mx.test" };
+			struct logline_meta meta
+			    = { "2026-11-23T00:00:00Z", "mx.test" };
 			size_t n = 0;
 			double t1 = now(), t;
 
@@ -175,7 +176,8 @@ main(void)
 	printf("| measure | figure |\n|---|---|\n");
 	stats(small_r, RUNS, &med, &lo, &hi);
 	smed = med;
-	printf("| decisions/s, 10 domains + 10 trusted, 1 core | %.0f [%.0f-%.0f] |\n",
+	printf(
+	    "| decisions/s, 10 domains + 10 trusted, 1 core | %.0f [%.0f-%.0f] |\n",
 	    med, lo, hi);
 	stats(big_r, RUNS, &med, &lo, &hi);
 	bmed = med;
@@ -184,8 +186,8 @@ main(void)
 	    med, lo, hi);
 	printf("| ratio large/small policy | %.2f |\n", bmed / smed);
 	stats(log_r, RUNS, &med, &lo, &hi);
-	printf("| decide + render log line /s | %.0f [%.0f-%.0f] |\n", med,
-	    lo, hi);
+	printf("| decide + render log line /s | %.0f [%.0f-%.0f] |\n", med, lo,
+	    hi);
 	stats(load_ms, RUNS, &med, &lo, &hi);
 	printf("| load time, 10,000-domain policy (%zu KiB) | %.1f ms "
 	       "[%.1f-%.1f] |\n",

@@ -18,47 +18,47 @@
 #include "../policy/logline.h"
 #include "../policy/version.h"
 
-#define EXIT_INVALID 1
-#define EXIT_USAGE   2
-#define MAX_FACTS_FILE (4u * 1024 * 1024)
+#define EXIT_INVALID   1
+#define EXIT_USAGE     2
+#define MAX_FACTS_FILE ((size_t)4 * 1024 * 1024)
 
-static const char usage_main[] =
-    "usage: authgate COMMAND [OPTIONS]\n"
-    "\n"
-    "Commands:\n"
-    "  decide        decide on facts (JSON) under a policy\n"
-    "  check-config  validate a policy.ini and warn about risky choices\n"
-    "\n"
-    "Options:\n"
-    "  -h, --help     show this help (authgate COMMAND --help for one command)\n"
-    "  -V, --version  show the version\n"
-    "\n"
-    "Exit status: 0 success, 1 invalid configuration, 2 usage error or\n"
-    "unreadable input. See authgate(8).\n";
+static const char usage_main[]
+    = "usage: authgate COMMAND [OPTIONS]\n"
+      "\n"
+      "Commands:\n"
+      "  decide        decide on facts (JSON) under a policy\n"
+      "  check-config  validate a policy.ini and warn about risky choices\n"
+      "\n"
+      "Options:\n"
+      "  -h, --help     show this help (authgate COMMAND --help for one command)\n"
+      "  -V, --version  show the version\n"
+      "\n"
+      "Exit status: 0 success, 1 invalid configuration, 2 usage error or\n"
+      "unreadable input. See authgate(8).\n";
 
-static const char usage_decide[] =
-    "usage: authgate decide --policy FILE --facts FILE [--log]\n"
-    "\n"
-    "Prints the decision for the facts (JSON, '-' for standard input) as one\n"
-    "JSON object: action, class, rule, line, reason, monitor, dmarc and\n"
-    "findings. With --log, prints the log line the module would write.\n"
-    "\n"
-    "  -p, --policy FILE  policy.ini to decide under\n"
-    "  -f, --facts FILE   facts to decide on\n"
-    "  -l, --log          print the log line instead of the decision\n"
-    "      --host NAME    host name for --log (default: this host)\n"
-    "\n"
-    "Exit status: 0 whatever the action, 2 on unreadable or invalid input.\n";
+static const char usage_decide[]
+    = "usage: authgate decide --policy FILE --facts FILE [--log]\n"
+      "\n"
+      "Prints the decision for the facts (JSON, '-' for standard input) as one\n"
+      "JSON object: action, class, rule, line, reason, monitor, dmarc and\n"
+      "findings. With --log, prints the log line the module would write.\n"
+      "\n"
+      "  -p, --policy FILE  policy.ini to decide under\n"
+      "  -f, --facts FILE   facts to decide on\n"
+      "  -l, --log          print the log line instead of the decision\n"
+      "      --host NAME    host name for --log (default: this host)\n"
+      "\n"
+      "Exit status: 0 whatever the action, 2 on unreadable or invalid input.\n";
 
-static const char usage_check[] =
-    "usage: authgate check-config [--quiet] FILE\n"
-    "\n"
-    "Validates FILE, printing each problem as FILE:LINE: error|warning: text.\n"
-    "\n"
-    "  -q, --quiet  print errors only, no warnings or summary\n"
-    "\n"
-    "Exit status: 0 valid (warnings allowed), 1 invalid or unreadable,\n"
-    "2 usage error.\n";
+static const char usage_check[]
+    = "usage: authgate check-config [--quiet] FILE\n"
+      "\n"
+      "Validates FILE, printing each problem as FILE:LINE: error|warning: text.\n"
+      "\n"
+      "  -q, --quiet  print errors only, no warnings or summary\n"
+      "\n"
+      "Exit status: 0 valid (warnings allowed), 1 invalid or unreadable,\n"
+      "2 usage error.\n";
 
 static void
 print_diag(const char *file, const struct policy_diag *diag, bool errors_only)
@@ -243,7 +243,8 @@ cmd_decide(int argc, char **argv)
 		struct logline_meta meta;
 
 		utc_now(ts, sizeof(ts));
-		if (host == NULL && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
+		if (host == NULL
+		    && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
 			hostbuf[sizeof(hostbuf) - 1] = '\0';
 			host = hostbuf;
 		}
@@ -254,7 +255,7 @@ cmd_decide(int argc, char **argv)
 		decide_to_json(p, &d, &sb);
 	}
 	if (sbuf_failed(&sb)) {
-		fprintf(stderr, "authgate: output larger than %u bytes\n",
+		fprintf(stderr, "authgate: output larger than %zu bytes\n",
 		    LOGLINE_MAX);
 		goto out;
 	}
@@ -278,8 +279,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
-	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
-	    strcmp(cmd, "help") == 0) {
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0
+	    || strcmp(cmd, "help") == 0) {
 		fputs(usage_main, stdout);
 		return 0;
 	}

@@ -9,7 +9,7 @@
 
 #include "arena.h"
 
-#define ARENA_FIRST_CHUNK 4096u
+#define ARENA_FIRST_CHUNK ((size_t)4096)
 
 struct arena_chunk {
 	struct arena_chunk *next;

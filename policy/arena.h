@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 /* Largest single allocation an arena serves. */
-#define ARENA_MAX_ALLOC (64u * 1024 * 1024)
+#define ARENA_MAX_ALLOC ((size_t)64 * 1024 * 1024)
 
 struct arena_chunk;
 

@@ -26,8 +26,7 @@ cidr_parse_ip(const char *s, unsigned char out[16])
 }
 
 int
-cidr_parse(const char *s, size_t len, struct cidr *out, char *err,
-    size_t errsz)
+cidr_parse(const char *s, size_t len, struct cidr *out, char *err, size_t errsz)
 {
 	char text[CIDR_TEXT_MAX];
 	char *slash, *end;
@@ -56,8 +55,8 @@ cidr_parse(const char *s, size_t len, struct cidr *out, char *err,
 	bits = maxbits;
 	if (slash != NULL) {
 		if (slash[1] < '0' || slash[1] > '9') {
-			snprintf(err, errsz, "'%s' has no prefix length after /",
-			    out->text);
+			snprintf(err, errsz,
+			    "'%s' has no prefix length after /", out->text);
 			return -1;
 		}
 		bits = strtoul(slash + 1, &end, 10);

@@ -118,15 +118,14 @@ static const struct general_param {
 	[GK_ON_ERROR] = { "on_error", false, parse_on_error },
 	[GK_SUBJECT_TAG] = { "subject_tag", false, parse_subject_tag },
 	[GK_MIN_KEY_BITS] = { "min_key_bits", false, parse_min_key_bits },
-	[GK_DMARC_PASS_WAIVES] = { "dmarc_pass_waives", true,
-	    parse_dmarc_pass_waives },
+	[GK_DMARC_PASS_WAIVES]
+	= { "dmarc_pass_waives", true, parse_dmarc_pass_waives },
 	[GK_SKIP_HOSTS] = { "skip_hosts", true, parse_skip_hosts },
 	[GK_LOG_FILE] = { "log_file", false, parse_log_file },
 	[GK_PSL_FILE] = { "psl_file", false, parse_psl_file },
-	[GK_REJECT_MESSAGE] = { "reject_message", false,
-	    parse_reject_message },
-	[GK_TEMPFAIL_MESSAGE] = { "tempfail_message", false,
-	    parse_tempfail_message },
+	[GK_REJECT_MESSAGE] = { "reject_message", false, parse_reject_message },
+	[GK_TEMPFAIL_MESSAGE]
+	= { "tempfail_message", false, parse_tempfail_message },
 };
 
 static const char *const trusted_params[TK_COUNT] = {
@@ -264,7 +263,6 @@ for_each_item(struct loader *ld, const char *value, const char *key,
 			if (need_item) {
 				error_at(ld, "empty item in the list of '%s'",
 				    key);
-				need_item = false;
 			}
 			need_item = true;
 			p++;
@@ -299,9 +297,9 @@ parse_authserv_id(struct loader *ld, const char *value)
 		return;
 	}
 	for (s = value; *s != '\0'; s++) {
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-			(*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
-			*s == '_')) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
+			|| (*s >= '0' && *s <= '9') || *s == '.' || *s == '-'
+			|| *s == '_')) {
 			error_at(ld,
 			    "authserv_id '%s' may hold only letters, digits, "
 			    "'.', '-' and '_'",
@@ -372,9 +370,10 @@ parse_min_key_bits(struct loader *ld, const char *value)
 
 	errno = 0;
 	bits = strtoul(value, &end, 10);
-	if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 ||
-	    bits > POLICY_MAX_KEY_BITS) {
-		error_at(ld, "min_key_bits must be a number from 0 to %d, not '%s'",
+	if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0
+	    || bits > POLICY_MAX_KEY_BITS) {
+		error_at(ld,
+		    "min_key_bits must be a number from 0 to %d, not '%s'",
 		    POLICY_MAX_KEY_BITS, value);
 		return;
 	}
@@ -390,10 +389,10 @@ add_waive(struct loader *ld, const char *s, size_t len)
 
 	if (len == 4 && memcmp(s, "none", 4) == 0)
 		return;
-	if (len >= sizeof(word) ||
-	    (memcpy(word, s, len), word[len] = '\0',
-		ag_family_parse(word, &fam) != 0) ||
-	    (fam != AG_FAM_SPF && fam != AG_FAM_DKIM && fam != AG_FAM_ARC)) {
+	if (len >= sizeof(word)
+	    || (memcpy(word, s, len), word[len] = '\0',
+		ag_family_parse(word, &fam) != 0)
+	    || (fam != AG_FAM_SPF && fam != AG_FAM_DKIM && fam != AG_FAM_ARC)) {
 		error_at(ld,
 		    "dmarc_pass_waives takes spf, dkim, arc or none, not '%.*s'",
 		    (int)(len > 40 ? 40 : len), s);
@@ -444,8 +443,8 @@ parse_path(struct loader *ld, const char *key, const char *value,
 {
 	size_t len = strlen(value);
 
-	if (len == 0 || value[0] != '/' || len > POLICY_MAX_PATH ||
-	    !printable_ascii(value)) {
+	if (len == 0 || value[0] != '/' || len > POLICY_MAX_PATH
+	    || !printable_ascii(value)) {
 		error_at(ld, "%s must be an absolute path, not '%s'", key,
 		    value);
 		return;
@@ -471,8 +470,8 @@ static void
 parse_message(struct loader *ld, const char *key, const char *value,
     const char **out)
 {
-	static const char *const vars[] = { "reason}", "domain}", "class}",
-		"rule}" };
+	static const char *const vars[]
+	    = { "reason}", "domain}", "class}", "rule}" };
 	const char *p;
 	size_t len = strlen(value), i;
 
@@ -613,8 +612,9 @@ handle_class_key(struct loader *ld, const char *name, const char *value,
 	enum ag_action action;
 
 	if (ag_class_parse(name, &cls) != 0) {
-		error_at(ld, "unknown class '%s' (see the class table in "
-			     "policy.ini(5))",
+		error_at(ld,
+		    "unknown class '%s' (see the class table in "
+		    "policy.ini(5))",
 		    name);
 		return;
 	}
@@ -709,8 +709,7 @@ handle_domain(struct loader *ld, const char *name, const char *value)
 }
 
 static int
-on_key(void *user, const char *section, const char *name,
-    const char *value)
+on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct loader *ld = user;
 
@@ -769,8 +768,8 @@ open_section(struct loader *ld, const char *line, size_t len)
 	while (nlen > 0 && (name[nlen - 1] == ' ' || name[nlen - 1] == '\t'))
 		nlen--;
 	if (nlen > 7 && memcmp(name, "domain:", 7) == 0) {
-		if (domain_normalize(name + 7, nlen - 7, dom, err,
-			sizeof(err)) != 0) {
+		if (domain_normalize(name + 7, nlen - 7, dom, err, sizeof(err))
+		    != 0) {
 			error_at(ld, "[domain:%.*s]: %s",
 			    (int)(nlen - 7 > 64 ? 64 : nlen - 7), name + 7,
 			    err);
@@ -834,7 +833,7 @@ line_reader(char *str, int num, void *stream)
 		len--;
 	if (ld->lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
 		line += 3, len -= 3;
-	strcpy(str, "\n");
+	memcpy(str, "\n", 2);
 	if (memchr(line, '\0', len) != NULL) {
 		error_at(ld, "NUL byte in line");
 		return str;
@@ -855,14 +854,14 @@ line_reader(char *str, int num, void *stream)
 		/* Debian's inih keeps inline comments on continuation
 		 * lines; cut them here as it does on key lines. */
 		for (i = (size_t)(p - line); i < len; i++)
-			if (line[i] == ';' &&
-			    (line[i - 1] == ' ' || line[i - 1] == '\t'))
+			if (line[i] == ';'
+			    && (line[i - 1] == ' ' || line[i - 1] == '\t'))
 				len = i;
 		ld->continuation = true;
 	} else if (*p == '[') {
 		open_section(ld, p, len - (size_t)(p - line));
 		ld->have_prev_name = false;
-		strcpy(str, "[s]\n");
+		memcpy(str, "[s]\n", 5);
 		return str;
 	} else {
 		/* inih's rule: the first '=' or ':' before an inline
@@ -873,13 +872,14 @@ line_reader(char *str, int num, void *stream)
 				sep = true;
 				break;
 			}
-			if (line[i] == ';' && i > 0 &&
-			    (line[i - 1] == ' ' || line[i - 1] == '\t'))
+			if (line[i] == ';' && i > 0
+			    && (line[i - 1] == ' ' || line[i - 1] == '\t'))
 				break;
 		}
 		if (!sep) {
-			error_at(ld, "expected 'key = value', a [section] or a "
-				     "comment");
+			error_at(ld,
+			    "expected 'key = value', a [section] or a "
+			    "comment");
 			return str;
 		}
 		if (p[0] == '=' || p[0] == ':') {
@@ -985,8 +985,7 @@ build_domain_set(struct loader *ld)
 		e = dset_get(&p->domains, names[i], strlen(names[i]));
 		first = e->value;
 		if (first != &p->domain_list[i])
-			diag_add(ld->diag, POLICY_ERROR,
-			    p->domain_list[i].line,
+			diag_add(ld->diag, POLICY_ERROR, p->domain_list[i].line,
 			    "section [domain:%s] already opened at line %u",
 			    names[i], first->line);
 	}
@@ -1110,7 +1109,7 @@ policy_load(const char *path, struct policy_diag *diag)
 		goto out;
 	}
 	if ((unsigned long long)st.st_size > POLICY_MAX_FILE) {
-		diag_add(diag, POLICY_ERROR, 0, "larger than %u bytes",
+		diag_add(diag, POLICY_ERROR, 0, "larger than %zu bytes",
 		    POLICY_MAX_FILE);
 		goto out;
 	}
@@ -1151,8 +1150,8 @@ policy_free(struct policy *policy)
 const struct policy_domain *
 policy_domain_for(const struct policy *policy, const char *from_domain)
 {
-	const struct dset_entry *e =
-	    dset_find_within(&policy->domains, from_domain);
+	const struct dset_entry *e
+	    = dset_find_within(&policy->domains, from_domain);
 
 	return e != NULL ? e->value : NULL;
 }
@@ -1160,8 +1159,8 @@ policy_domain_for(const struct policy *policy, const char *from_domain)
 const struct policy_entry *
 policy_trusted_domain(const struct policy *policy, const char *domain)
 {
-	const struct dset_entry *e =
-	    dset_find_within(&policy->trusted_domains, domain);
+	const struct dset_entry *e
+	    = dset_find_within(&policy->trusted_domains, domain);
 
 	return e != NULL ? e->value : NULL;
 }
@@ -1169,8 +1168,8 @@ policy_trusted_domain(const struct policy *policy, const char *domain)
 const struct policy_entry *
 policy_trusted_sealer(const struct policy *policy, const char *domain)
 {
-	const struct dset_entry *e =
-	    dset_find_within(&policy->arc_sealers, domain);
+	const struct dset_entry *e
+	    = dset_find_within(&policy->arc_sealers, domain);
 
 	return e != NULL ? e->value : NULL;
 }
@@ -1202,21 +1201,21 @@ policy_skip_host(const struct policy *policy, const char *ip)
 }
 
 static void
-lint_action(const struct policy *p, struct policy_diag *diag,
-    const char *where, const struct policy_action *actions, const bool *set)
+lint_action(const struct policy *p, struct policy_diag *diag, const char *where,
+    const struct policy_action *actions, const bool *set)
 {
-	static const enum ag_class dmarc_enforced[] = { AG_DMARC_REJECT,
-		AG_DMARC_QUARANTINE };
-	static const enum ag_class dns_classes[] = { AG_SPF_TEMPERROR,
-		AG_DKIM_TEMPERROR, AG_DMARC_TEMPERROR };
+	static const enum ag_class dmarc_enforced[]
+	    = { AG_DMARC_REJECT, AG_DMARC_QUARANTINE };
+	static const enum ag_class dns_classes[]
+	    = { AG_SPF_TEMPERROR, AG_DKIM_TEMPERROR, AG_DMARC_TEMPERROR };
 	size_t i;
 
 	(void)p;
 	for (i = 0; i < 2; i++) {
 		enum ag_class c = dmarc_enforced[i];
 
-		if ((set == NULL || set[c]) && actions[c].line != 0 &&
-		    actions[c].action == AG_ACCEPT)
+		if ((set == NULL || set[c]) && actions[c].line != 0
+		    && actions[c].action == AG_ACCEPT)
 			diag_add(diag, POLICY_WARNING, actions[c].line,
 			    "%s%s = accept lets through mail that the "
 			    "domain owner's DMARC policy asks to %s",
@@ -1226,8 +1225,8 @@ lint_action(const struct policy *p, struct policy_diag *diag,
 	for (i = 0; i < 3; i++) {
 		enum ag_class c = dns_classes[i];
 
-		if ((set == NULL || set[c]) && actions[c].line != 0 &&
-		    actions[c].action == AG_REJECT)
+		if ((set == NULL || set[c]) && actions[c].line != 0
+		    && actions[c].action == AG_REJECT)
 			diag_add(diag, POLICY_WARNING, actions[c].line,
 			    "%s%s = reject turns passing DNS trouble into "
 			    "permanent bounces; tempfail is safer",
@@ -1285,8 +1284,8 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 	for (i = 0; i < p->n_trusted; i++) {
 		const struct policy_entry *e = &p->trusted_list[i];
 
-		if (p->psl != NULL &&
-		    psl_is_public_suffix2(p->psl, e->name, PSL_TYPE_ANY))
+		if (p->psl != NULL
+		    && psl_is_public_suffix2(p->psl, e->name, PSL_TYPE_ANY))
 			diag_add(diag, POLICY_WARNING, e->line,
 			    "trusted domain %s is a public suffix: every "
 			    "domain under it is trusted",
@@ -1295,8 +1294,8 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 	for (i = 0; i < p->n_sealers; i++) {
 		const struct policy_entry *e = &p->sealer_list[i];
 
-		if (p->psl != NULL &&
-		    psl_is_public_suffix2(p->psl, e->name, PSL_TYPE_ANY))
+		if (p->psl != NULL
+		    && psl_is_public_suffix2(p->psl, e->name, PSL_TYPE_ANY))
 			diag_add(diag, POLICY_WARNING, e->line,
 			    "ARC sealer %s is a public suffix: every domain "
 			    "under it is trusted to seal",

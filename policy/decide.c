@@ -110,7 +110,8 @@ sample_percent(const struct facts *f)
 	parts[2] = f->mail_from;
 	parts[3] = f->client_ip;
 	for (i = 0; i < 4; i++) {
-		for (p = (const unsigned char *)parts[i]; p != NULL && *p; p++) {
+		for (p = (const unsigned char *)parts[i]; p != NULL && *p;
+		     p++) {
 			h ^= *p;
 			h *= 0x100000001b3ull;
 		}
@@ -129,8 +130,8 @@ enum lookup {
 
 /* Finds the one DMARC record among the TXT strings at name. */
 static enum lookup
-lookup_record(const struct facts *facts, const char *name,
-    struct dmarcrec *rec, char *why, size_t whysz)
+lookup_record(const struct facts *facts, const char *name, struct dmarcrec *rec,
+    char *why, size_t whysz)
 {
 	const struct facts_dns *dns = facts_dns_get(facts, name);
 	struct dmarcrec tmp;
@@ -199,12 +200,12 @@ aligned_temperror(const struct ctx *c, const struct dmarcrec *rec)
 	const struct facts *f = c->facts;
 	size_t i;
 
-	if (f->spf == AG_SPFR_TEMPERROR &&
-	    aligned(c, f->spf_domain, rec->aspf_strict))
+	if (f->spf == AG_SPFR_TEMPERROR
+	    && aligned(c, f->spf_domain, rec->aspf_strict))
 		return true;
 	for (i = 0; i < f->n_dkim; i++)
-		if (f->dkim[i].result == AG_DKIMR_TEMPERROR &&
-		    aligned(c, f->dkim[i].d, rec->adkim_strict))
+		if (f->dkim[i].result == AG_DKIMR_TEMPERROR
+		    && aligned(c, f->dkim[i].d, rec->adkim_strict))
 			return true;
 	return false;
 }
@@ -251,11 +252,11 @@ evaluate_dmarc(struct ctx *c)
 	e->published = org_record ? rec.sp : rec.p;
 	e->applied = e->published;
 	e->pct = rec.pct;
-	e->spf_aligned = f->spf == AG_SPFR_PASS &&
-	    aligned(c, f->spf_domain, rec.aspf_strict);
+	e->spf_aligned = f->spf == AG_SPFR_PASS
+	    && aligned(c, f->spf_domain, rec.aspf_strict);
 	for (i = 0; i < f->n_dkim && !e->dkim_aligned; i++)
-		e->dkim_aligned = sig_passed(c->policy, &f->dkim[i]) &&
-		    aligned(c, f->dkim[i].d, rec.adkim_strict);
+		e->dkim_aligned = sig_passed(c->policy, &f->dkim[i])
+		    && aligned(c, f->dkim[i].d, rec.adkim_strict);
 	if (e->spf_aligned || e->dkim_aligned) {
 		e->result = AG_DMARCR_PASS;
 		return;
@@ -364,7 +365,8 @@ arc_vouches(const struct ctx *c)
 		const struct facts_arc_instance *a = &f->arc_inst[i];
 
 		if (domain_normalize(a->sealer, strlen(a->sealer), dom, err,
-			sizeof(err)) != 0)
+			sizeof(err))
+		    != 0)
 			continue;
 		e = policy_trusted_sealer(c->policy, dom);
 		if (e != NULL && (best == NULL || a->i > best->i)) {
@@ -392,17 +394,19 @@ trusted_identity(const struct ctx *c)
 	for (i = 0; i < f->n_dkim; i++) {
 		const struct facts_dkim *sig = &f->dkim[i];
 
-		if (!sig_passed(c->policy, sig) || sig->d == NULL ||
-		    domain_normalize(sig->d, strlen(sig->d), dom, err,
-			sizeof(err)) != 0)
+		if (!sig_passed(c->policy, sig) || sig->d == NULL
+		    || domain_normalize(sig->d, strlen(sig->d), dom, err,
+			   sizeof(err))
+			!= 0)
 			continue;
 		if ((e = policy_trusted_domain(c->policy, dom)) != NULL)
 			return e->name;
 	}
-	if (f->spf == AG_SPFR_PASS && f->spf_domain != NULL &&
-	    domain_normalize(f->spf_domain, strlen(f->spf_domain), dom, err,
-		sizeof(err)) == 0 &&
-	    (e = policy_trusted_domain(c->policy, dom)) != NULL)
+	if (f->spf == AG_SPFR_PASS && f->spf_domain != NULL
+	    && domain_normalize(f->spf_domain, strlen(f->spf_domain), dom, err,
+		   sizeof(err))
+		== 0
+	    && (e = policy_trusted_domain(c->policy, dom)) != NULL)
 		return e->name;
 	return NULL;
 }
@@ -435,13 +439,14 @@ apply_waivers(struct ctx *c)
 			waive(fi, WAIVE_TRUSTED_RELAY, relay->text);
 		if (dmarc_pass && (p->dmarc_pass_waives & FAM_BIT(fam)))
 			waive(fi, WAIVE_DMARC_PASS, NULL);
-		if (sealer != NULL &&
-		    (fam == AG_FAM_DMARC || (p->dmarc_pass_waives & FAM_BIT(fam))))
+		if (sealer != NULL
+		    && (fam == AG_FAM_DMARC
+			|| (p->dmarc_pass_waives & FAM_BIT(fam))))
 			waive(fi, WAIVE_ARC_SEALER, sealer);
-		if (trusted != NULL &&
-		    (fi->cls == AG_DMARC_REJECT ||
-			fi->cls == AG_DMARC_QUARANTINE ||
-			fi->cls == AG_DMARC_FAIL))
+		if (trusted != NULL
+		    && (fi->cls == AG_DMARC_REJECT
+			|| fi->cls == AG_DMARC_QUARANTINE
+			|| fi->cls == AG_DMARC_FAIL))
 			waive(fi, WAIVE_TRUSTED_DOMAIN, trusted);
 	}
 }
@@ -466,9 +471,8 @@ explain(struct ctx *c, const struct finding *fi)
 	struct decision *d = c->d;
 	char a[80], b[80], ip[80];
 	const struct facts_dkim *sig = fi->sig >= 0 ? &f->dkim[fi->sig] : NULL;
-	const char *rec = d->dmarc.record[0] != '\0' ?
-	    d->dmarc.record + 7 :
-	    d->from_domain;
+	const char *rec
+	    = d->dmarc.record[0] != '\0' ? d->dmarc.record + 7 : d->from_domain;
 
 	safe_name(ip, sizeof(ip), f->client_ip);
 	safe_name(a, sizeof(a), sig != NULL ? sig->d : f->spf_domain);
@@ -476,7 +480,8 @@ explain(struct ctx *c, const struct finding *fi)
 	switch (fi->cls) {
 	case AG_SPF_FAIL:
 		snprintf(d->reason, sizeof(d->reason),
-		    "SPF of %.64s does not permit %.64s to send its mail", a, ip);
+		    "SPF of %.64s does not permit %.64s to send its mail", a,
+		    ip);
 		break;
 	case AG_SPF_SOFTFAIL:
 		snprintf(d->reason, sizeof(d->reason),
@@ -513,8 +518,8 @@ explain(struct ctx *c, const struct finding *fi)
 		break;
 	case AG_DKIM_KEY_TOO_SHORT:
 		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM key %.64s._domainkey.%.64s is shorter than %u bits", b, a,
-		    c->policy->min_key_bits);
+		    "DKIM key %.64s._domainkey.%.64s is shorter than %u bits",
+		    b, a, c->policy->min_key_bits);
 		break;
 	case AG_DKIM_BODY_MODIFIED:
 		snprintf(d->reason, sizeof(d->reason),
@@ -591,8 +596,8 @@ explain(struct ctx *c, const struct finding *fi)
 bool
 decide_skips(const struct policy *policy, const struct facts *facts)
 {
-	return facts->authenticated ||
-	    policy_skip_host(policy, facts->client_ip) != NULL;
+	return facts->authenticated
+	    || policy_skip_host(policy, facts->client_ip) != NULL;
 }
 
 void
@@ -638,8 +643,8 @@ decide(const struct policy *policy, const struct facts *facts,
 		explain(&c, &out->findings[best]);
 
 	if (facts->authenticated || out->skip_host != NULL) {
-		out->basis = facts->authenticated ? BASIS_SKIP_AUTH :
-						    BASIS_SKIP_HOST;
+		out->basis
+		    = facts->authenticated ? BASIS_SKIP_AUTH : BASIS_SKIP_HOST;
 		out->action = AG_ACCEPT;
 		out->deciding = -1;
 		snprintf(out->reason, sizeof(out->reason), "%s",
@@ -830,7 +835,8 @@ decide_to_json(const struct policy *policy, const struct decision *d,
 		sbuf_puts(sb, ",\"monitor\":{\"would\":");
 		sbuf_json_str(sb, ag_action_name(d->would));
 		sbuf_puts(sb, ",\"class\":");
-		sbuf_json_str(sb, d->deciding >= 0 ?
+		sbuf_json_str(sb,
+		    d->deciding >= 0 ?
 			ag_class_name(d->findings[d->deciding].cls) :
 			"none");
 		sbuf_puts(sb, ",\"rule\":");
@@ -850,8 +856,8 @@ decide_to_json(const struct policy *policy, const struct decision *d,
 	sbuf_puts(sb, ",\"record\":");
 	sbuf_json_str(sb, e->record[0] != '\0' ? e->record : NULL);
 	sbuf_puts(sb, ",\"policy\":");
-	sbuf_json_str(sb, e->has_record ? dmarcrec_policy_name(e->applied) :
-					  NULL);
+	sbuf_json_str(sb,
+	    e->has_record ? dmarcrec_policy_name(e->applied) : NULL);
 	if (e->has_record && e->result != AG_DMARCR_PASS)
 		sbuf_printf(sb, ",\"pct\":%u,\"sampled_out\":%s", e->pct,
 		    e->sampled_out ? "true" : "false");

@@ -61,17 +61,17 @@ enum decision_basis {
 
 struct dmarc_eval {
 	enum ag_dmarc result;
-	bool evaluated;			  /* false without a single From domain */
-	char record[DECIDE_DMARC_NAME];	  /* name the record came from */
+	bool evaluated;			/* false without a single From domain */
+	char record[DECIDE_DMARC_NAME]; /* name the record came from */
 	bool has_record;
-	enum dmarc_policy published;	  /* p= or sp= as it applies */
-	enum dmarc_policy applied;	  /* after pct sampling */
+	enum dmarc_policy published; /* p= or sp= as it applies */
+	enum dmarc_policy applied;   /* after pct sampling */
 	unsigned pct;
 	bool sampled_out;
 	bool spf_aligned;
 	bool dkim_aligned;
-	char why[300];			  /* permerror / temperror detail */
-	const char *arc_sealer;		  /* ARC vouched for a pass */
+	char why[300];		/* permerror / temperror detail */
+	const char *arc_sealer; /* ARC vouched for a pass */
 };
 
 struct decision {
@@ -106,15 +106,16 @@ size_t decide_dmarc_names(const struct policy *policy, const char *from_domain,
 
 /* Returns the class of the decision ("none" when nothing acted). */
 const char *decide_class_name(const struct decision *d);
-/* Writes the decision's rule, e.g. "domain:partner.example:dkim.key_missing". */
+/* Writes the decision's rule, e.g. "domain:partner.example:dkim.key_missing".
+ */
 void decide_rule(const struct decision *d, char *buf, size_t size);
 /* Writes a finding's rule, e.g. "actions:spf.fail" or "default:spf.fail". */
 void decide_finding_rule(const struct decision *d, const struct finding *f,
     char *buf, size_t size);
 /* Writes why a finding is waived ("dmarc.pass", "trusted.relay:..."), or
  * "" when it is not. */
-void decide_waiver(const struct decision *d, const struct finding *f,
-    char *buf, size_t size);
+void decide_waiver(const struct decision *d, const struct finding *f, char *buf,
+    size_t size);
 /* Renders reject_message or tempfail_message for the decision into buf
  * as printable ASCII fit for an SMTP reply. */
 void decide_reply(const struct policy *policy, const struct decision *d,

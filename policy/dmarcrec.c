@@ -130,8 +130,8 @@ dmarcrec_parse(const char *txt, struct dmarcrec *out)
 			vlen--;
 		if (first) {
 			/* v=DMARC1 must come first and match exactly. */
-			if (tlen != 1 || tag[0] != 'v' || vlen != 6 ||
-			    memcmp(val, "DMARC1", 6) != 0)
+			if (tlen != 1 || tag[0] != 'v' || vlen != 6
+			    || memcmp(val, "DMARC1", 6) != 0)
 				return DMARCREC_NOT_DMARC;
 			first = false;
 			continue;

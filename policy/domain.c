@@ -10,8 +10,7 @@
 #include "sbuf.h"
 
 int
-domain_normalize(const char *in, size_t len, char *out, char *err,
-    size_t errsz)
+domain_normalize(const char *in, size_t len, char *out, char *err, size_t errsz)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	size_t i, o = 0, label = 0, n;
@@ -141,9 +140,10 @@ dset_build(struct dset *set, struct arena *arena, const char *const *names,
 		h = hash_name(names[i], len);
 		slot = (size_t)h & set->mask;
 		while (set->slots[slot].name != NULL) {
-			if (set->slots[slot].hash == h &&
-			    set->slots[slot].len == len &&
-			    memcmp(set->slots[slot].name, names[i], len) == 0)
+			if (set->slots[slot].hash == h
+			    && set->slots[slot].len == len
+			    && memcmp(set->slots[slot].name, names[i], len)
+				== 0)
 				break;
 			slot = (slot + 1) & set->mask;
 		}
@@ -169,8 +169,8 @@ dset_get(const struct dset *set, const char *name, size_t len)
 	h = hash_name(name, len);
 	slot = (size_t)h & set->mask;
 	while (set->slots[slot].name != NULL) {
-		if (set->slots[slot].hash == h && set->slots[slot].len == len &&
-		    memcmp(set->slots[slot].name, name, len) == 0)
+		if (set->slots[slot].hash == h && set->slots[slot].len == len
+		    && memcmp(set->slots[slot].name, name, len) == 0)
 			return &set->slots[slot];
 		slot = (slot + 1) & set->mask;
 	}

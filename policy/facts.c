@@ -93,7 +93,8 @@ check_keys(struct reader *r, json_t *obj, const char *path,
 			if (strcmp(keys[i], key) == 0)
 				break;
 		if (keys[i] == NULL)
-			return fail(r, "%s: unknown field \"%.64s\"", path, key);
+			return fail(r, "%s: unknown field \"%.64s\"", path,
+			    key);
 	}
 	return 0;
 }
@@ -101,22 +102,23 @@ check_keys(struct reader *r, json_t *obj, const char *path,
 static int
 read_client(struct reader *r, struct facts *f, json_t *c)
 {
-	static const char *const keys[] = { "ip", "helo", "authenticated",
-		NULL };
+	static const char *const keys[]
+	    = { "ip", "helo", "authenticated", NULL };
 	json_t *v;
 
 	if (check_keys(r, c, "client", keys) != 0)
 		return -1;
-	if ((v = json_object_get(c, "ip")) != NULL &&
-	    get_string(r, v, "client.ip", true, &f->client_ip) != 0)
+	if ((v = json_object_get(c, "ip")) != NULL
+	    && get_string(r, v, "client.ip", true, &f->client_ip) != 0)
 		return -1;
-	if ((v = json_object_get(c, "helo")) != NULL &&
-	    get_string(r, v, "client.helo", true, &f->client_helo) != 0)
+	if ((v = json_object_get(c, "helo")) != NULL
+	    && get_string(r, v, "client.helo", true, &f->client_helo) != 0)
 		return -1;
 	if ((v = json_object_get(c, "authenticated")) != NULL) {
 		if (!json_is_boolean(v))
-			return fail(r, "client.authenticated: expected true or "
-				       "false");
+			return fail(r,
+			    "client.authenticated: expected true or "
+			    "false");
 		f->authenticated = json_is_true(v);
 	}
 	return 0;
@@ -134,7 +136,8 @@ read_from(struct reader *r, struct facts *f, json_t *a)
 	for (i = 0; i < f->n_from && i < FACTS_MAX_FROM; i++) {
 		snprintf(path, sizeof(path), "from[%zu]", i);
 		if (get_string(r, json_array_get(a, i), path, false,
-			&f->from[i]) != 0)
+			&f->from[i])
+		    != 0)
 			return -1;
 	}
 	return 0;
@@ -144,7 +147,7 @@ static int
 read_spf(struct reader *r, struct facts *f, json_t *o)
 {
 	static const char *const keys[] = { "result", "domain", NULL };
-	const char *word;
+	const char *word = NULL;
 	json_t *v;
 
 	if (check_keys(r, o, "spf", keys) != 0)
@@ -153,11 +156,11 @@ read_spf(struct reader *r, struct facts *f, json_t *o)
 		if (get_string(r, v, "spf.result", false, &word) != 0)
 			return -1;
 		if (ag_spf_parse(word, &f->spf) != 0)
-			return fail(r, "spf.result: unknown SPF result \"%.32s\"",
-			    word);
+			return fail(r,
+			    "spf.result: unknown SPF result \"%.32s\"", word);
 	}
-	if ((v = json_object_get(o, "domain")) != NULL &&
-	    get_string(r, v, "spf.domain", true, &f->spf_domain) != 0)
+	if ((v = json_object_get(o, "domain")) != NULL
+	    && get_string(r, v, "spf.domain", true, &f->spf_domain) != 0)
 		return -1;
 	return 0;
 }
@@ -165,10 +168,10 @@ read_spf(struct reader *r, struct facts *f, json_t *o)
 static int
 read_dkim(struct reader *r, struct facts *f, json_t *a)
 {
-	static const char *const keys[] = { "d", "s", "a", "bits", "result",
-		NULL };
+	static const char *const keys[]
+	    = { "d", "s", "a", "bits", "result", NULL };
 	char path[48];
-	const char *word;
+	const char *word = NULL;
 	json_t *sig, *v;
 	size_t i;
 
@@ -189,17 +192,17 @@ read_dkim(struct reader *r, struct facts *f, json_t *a)
 		if (get_string(r, v, path, false, &d->d) != 0)
 			return -1;
 		snprintf(path, sizeof(path), "dkim[%zu].s", i);
-		if ((v = json_object_get(sig, "s")) != NULL &&
-		    get_string(r, v, path, true, &d->s) != 0)
+		if ((v = json_object_get(sig, "s")) != NULL
+		    && get_string(r, v, path, true, &d->s) != 0)
 			return -1;
 		snprintf(path, sizeof(path), "dkim[%zu].a", i);
-		if ((v = json_object_get(sig, "a")) != NULL &&
-		    get_string(r, v, path, true, &d->a) != 0)
+		if ((v = json_object_get(sig, "a")) != NULL
+		    && get_string(r, v, path, true, &d->a) != 0)
 			return -1;
 		snprintf(path, sizeof(path), "dkim[%zu].bits", i);
-		if ((v = json_object_get(sig, "bits")) != NULL &&
-		    !json_is_null(v) &&
-		    get_uint(r, v, path, 1u << 20, &d->bits) != 0)
+		if ((v = json_object_get(sig, "bits")) != NULL
+		    && !json_is_null(v)
+		    && get_uint(r, v, path, 1u << 20, &d->bits) != 0)
 			return -1;
 		snprintf(path, sizeof(path), "dkim[%zu].result", i);
 		if ((v = json_object_get(sig, "result")) == NULL)
@@ -207,8 +210,8 @@ read_dkim(struct reader *r, struct facts *f, json_t *a)
 		if (get_string(r, v, path, false, &word) != 0)
 			return -1;
 		if (ag_dkim_parse(word, &d->result) != 0)
-			return fail(r, "%s: unknown DKIM result \"%.32s\"", path,
-			    word);
+			return fail(r, "%s: unknown DKIM result \"%.32s\"",
+			    path, word);
 		f->n_dkim++;
 	}
 	return 0;
@@ -220,7 +223,7 @@ read_arc(struct reader *r, struct facts *f, json_t *o)
 	static const char *const keys[] = { "result", "instances", NULL };
 	static const char *const ikeys[] = { "i", "sealer", "dmarc", NULL };
 	char path[48];
-	const char *word;
+	const char *word = NULL;
 	json_t *v, *inst;
 	size_t i;
 
@@ -230,8 +233,8 @@ read_arc(struct reader *r, struct facts *f, json_t *o)
 		if (get_string(r, v, "arc.result", false, &word) != 0)
 			return -1;
 		if (ag_arc_parse(word, &f->arc) != 0)
-			return fail(r, "arc.result: unknown ARC result \"%.32s\"",
-			    word);
+			return fail(r,
+			    "arc.result: unknown ARC result \"%.32s\"", word);
 	}
 	if ((v = json_object_get(o, "instances")) == NULL)
 		return 0;
@@ -295,8 +298,8 @@ read_dns(struct reader *r, struct facts *f, json_t *o)
 		d->name = arena_strdup(r->arena, key);
 		if (d->name == NULL)
 			return fail(r, "%s: out of memory", path);
-		if (json_is_string(v) &&
-		    strcmp(json_string_value(v), "temperror") == 0) {
+		if (json_is_string(v)
+		    && strcmp(json_string_value(v), "temperror") == 0) {
 			d->temperror = true;
 		} else if (json_is_string(v)) {
 			if (get_string(r, v, path, false, &d->txt[0]) != 0)
@@ -308,8 +311,8 @@ read_dns(struct reader *r, struct facts *f, json_t *o)
 				    FACTS_MAX_TXT);
 			json_array_foreach(v, i, s)
 			{
-				if (get_string(r, s, path, false,
-					&d->txt[i]) != 0)
+				if (get_string(r, s, path, false, &d->txt[i])
+				    != 0)
 					return -1;
 				d->n_txt++;
 			}
@@ -328,19 +331,19 @@ int
 facts_from_jansson(struct facts *f, struct arena *arena, const void *obj,
     char *err, size_t errsz)
 {
-	static const char *const keys[] = { "id", "client", "mail_from",
-		"from", "spf", "dkim", "arc", "dns", NULL };
+	static const char *const keys[] = { "id", "client", "mail_from", "from",
+		"spf", "dkim", "arc", "dns", NULL };
 	struct reader r = { arena, err, errsz };
 	json_t *root = (json_t *)obj, *v;
 
 	facts_init(f);
 	if (check_keys(&r, root, "facts", keys) != 0)
 		return -1;
-	if ((v = json_object_get(root, "id")) != NULL &&
-	    get_string(&r, v, "id", true, &f->id) != 0)
+	if ((v = json_object_get(root, "id")) != NULL
+	    && get_string(&r, v, "id", true, &f->id) != 0)
 		return -1;
-	if ((v = json_object_get(root, "client")) != NULL &&
-	    read_client(&r, f, v) != 0)
+	if ((v = json_object_get(root, "client")) != NULL
+	    && read_client(&r, f, v) != 0)
 		return -1;
 	if ((v = json_object_get(root, "mail_from")) != NULL) {
 		if (get_string(&r, v, "mail_from", true, &f->mail_from) != 0)
@@ -348,20 +351,20 @@ facts_from_jansson(struct facts *f, struct arena *arena, const void *obj,
 		if (f->mail_from == NULL)
 			f->mail_from = "";
 	}
-	if ((v = json_object_get(root, "from")) != NULL &&
-	    read_from(&r, f, v) != 0)
+	if ((v = json_object_get(root, "from")) != NULL
+	    && read_from(&r, f, v) != 0)
 		return -1;
-	if ((v = json_object_get(root, "spf")) != NULL &&
-	    read_spf(&r, f, v) != 0)
+	if ((v = json_object_get(root, "spf")) != NULL
+	    && read_spf(&r, f, v) != 0)
 		return -1;
-	if ((v = json_object_get(root, "dkim")) != NULL &&
-	    read_dkim(&r, f, v) != 0)
+	if ((v = json_object_get(root, "dkim")) != NULL
+	    && read_dkim(&r, f, v) != 0)
 		return -1;
-	if ((v = json_object_get(root, "arc")) != NULL &&
-	    read_arc(&r, f, v) != 0)
+	if ((v = json_object_get(root, "arc")) != NULL
+	    && read_arc(&r, f, v) != 0)
 		return -1;
-	if ((v = json_object_get(root, "dns")) != NULL &&
-	    read_dns(&r, f, v) != 0)
+	if ((v = json_object_get(root, "dns")) != NULL
+	    && read_dns(&r, f, v) != 0)
 		return -1;
 	if (arena_failed(arena))
 		return fail(&r, "facts: out of memory");
@@ -414,8 +417,9 @@ facts_to_json(const struct facts *f, struct sbuf *sb)
 	sbuf_json_str(sb, f->client_ip);
 	sbuf_puts(sb, ",\"helo\":");
 	sbuf_json_str(sb, f->client_helo);
-	sbuf_puts(sb, f->authenticated ? ",\"authenticated\":true}" :
-					 ",\"authenticated\":false}");
+	sbuf_puts(sb,
+	    f->authenticated ? ",\"authenticated\":true}" :
+			       ",\"authenticated\":false}");
 	sbuf_puts(sb, ",\"mail_from\":");
 	sbuf_json_str(sb, f->mail_from);
 	sbuf_puts(sb, ",\"from\":[");

@@ -75,7 +75,6 @@ int facts_from_jansson(struct facts *f, struct arena *arena, const void *obj,
 /* Appends facts as one JSON object in DESIGN's shape. */
 void facts_to_json(const struct facts *f, struct sbuf *sb);
 /* Returns the DNS entry for name, or NULL (NXDOMAIN). */
-const struct facts_dns *facts_dns_get(const struct facts *f,
-    const char *name);
+const struct facts_dns *facts_dns_get(const struct facts *f, const char *name);
 
 #endif

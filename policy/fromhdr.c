@@ -31,8 +31,8 @@ is_atext(unsigned char c)
 {
 	if (c >= 0x80)
 		return true; /* RFC 6532 UTF-8 */
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	    || (c >= '0' && c <= '9'))
 		return true;
 	return strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL && c != '\0';
 }
@@ -46,10 +46,7 @@ skip_cfws(struct lexer *lx)
 	while (lx->p < lx->end) {
 		unsigned char c = (unsigned char)*lx->p;
 
-		if (depth == 0 &&
-		    (c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
-			lx->p++;
-		} else if (c == '(') {
+		if (c == '(') {
 			if (++depth > FROMHDR_MAX_NESTING) {
 				lx->error = "comments nested too deeply";
 				return false;
@@ -60,8 +57,9 @@ skip_cfws(struct lexer *lx)
 			lx->p++;
 		} else if (depth > 0 && c == '\\') {
 			lx->p += lx->p + 1 < lx->end ? 2 : 1;
-		} else if (depth > 0) {
-			lx->p++;
+		} else if (depth > 0 || c == ' ' || c == '\t' || c == '\r'
+		    || c == '\n') {
+			lx->p++; /* comment text or folding white space */
 		} else {
 			return true;
 		}
@@ -128,9 +126,9 @@ next_token(struct lexer *lx)
 
 /* One address being read: where its domain text starts and ends. */
 struct addr {
-	int ats;	    /* '@' seen in this addr-spec */
-	bool bad;	    /* literal or quoted text in the domain */
-	bool last_atom;	    /* previous domain token was an atom */
+	int ats;	/* '@' seen in this addr-spec */
+	bool bad;	/* literal or quoted text in the domain */
+	bool last_atom; /* previous domain token was an atom */
 	char joined[DOMAIN_MAX_LEN + 2];
 	size_t jlen;
 };
@@ -154,8 +152,8 @@ addr_domain_token(struct addr *a, enum tok t, const char *s, size_t len)
 		a->bad = true;
 		return;
 	}
-	if (a->last_atom && a->jlen > 0 && a->joined[a->jlen - 1] != '.' &&
-	    s[0] != '.') {
+	if (a->last_atom && a->jlen > 0 && a->joined[a->jlen - 1] != '.'
+	    && s[0] != '.') {
 		a->bad = true; /* "example.com Alice": trailing words */
 		return;
 	}
@@ -261,8 +259,8 @@ fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 				continue;
 			}
 			if (c == '@') {
-				struct addr *a =
-				    st.in_angle ? &st.inside : &st.outside;
+				struct addr *a
+				    = st.in_angle ? &st.inside : &st.outside;
 
 				a->ats++;
 				a->jlen = 0;
@@ -276,8 +274,8 @@ fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 			}
 			if (c == ',' && st.in_angle)
 				continue; /* inside a route */
-			if (c == ':' && !st.in_group && st.outside.ats == 0 &&
-			    !st.had_angle) {
+			if (c == ':' && !st.in_group && st.outside.ats == 0
+			    && !st.had_angle) {
 				st.in_group = true; /* display name ended */
 				addr_reset(&st.outside);
 				st.any_token = false;

@@ -135,8 +135,8 @@ utf8_seq_len(const unsigned char *s, size_t avail)
 			return 0;
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000)
+	    || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return need;
 }
@@ -152,8 +152,8 @@ sbuf_json_strn(struct sbuf *sb, const char *s, size_t len)
 		/* Copy the longest run that needs no escaping in one go. */
 		run = i;
 		while (run < len) {
-			if (p[run] < 0x20 || p[run] == '"' || p[run] == '\\' ||
-			    p[run] == 0x7f)
+			if (p[run] < 0x20 || p[run] == '"' || p[run] == '\\'
+			    || p[run] == 0x7f)
 				break;
 			if (p[run] < 0x80) {
 				run++;

@@ -19,9 +19,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(txt, data, size);
 	txt[size] = '\0';
 	if (dmarcrec_parse(txt, &r) == DMARCREC_OK) {
-		if (r.pct > 100 || r.p > DMARC_P_REJECT || r.sp > DMARC_P_REJECT)
+		if (r.pct > 100 || r.p > DMARC_P_REJECT
+		    || r.sp > DMARC_P_REJECT)
 			abort();
-		if (r.rua != NULL && (r.rua < txt || r.rua + r.rua_len > txt + size))
+		if (r.rua != NULL
+		    && (r.rua < txt || r.rua + r.rua_len > txt + size))
 			abort();
 	}
 	free(txt);

@@ -15,12 +15,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct policy *policy;
 
-static const char policy_text[] =
-    "[general]\nskip_hosts = 198.51.100.25\n"
-    "[trusted]\ndomains = trusted.example\nrelays = 192.0.2.15/32\n"
-    "arc_sealers = sealer.example\n"
-    "[domain:partner.example]\ndkim.key_missing = accept\n"
-    "[domain:trial.example]\nmode = monitor\n";
+static const char policy_text[]
+    = "[general]\nskip_hosts = 198.51.100.25\n"
+      "[trusted]\ndomains = trusted.example\nrelays = 192.0.2.15/32\n"
+      "arc_sealers = sealer.example\n"
+      "[domain:partner.example]\ndkim.key_missing = accept\n"
+      "[domain:trial.example]\nmode = monitor\n";
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,7 +44,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&arena);
 	sbuf_init(&sb, LOGLINE_MAX);
 	if (facts_from_json(&f, &arena, (const char *)data, size, err,
-		sizeof(err)) != 0)
+		sizeof(err))
+	    != 0)
 		goto out;
 	decide(policy, &f, &d);
 	logline_render(&sb, policy, &f, &d, &meta);
@@ -57,7 +58,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (root == NULL)
 		abort();
 	if (facts_from_jansson(&g, &arena, json_object_get(root, "facts"), err,
-		sizeof(err)) != 0)
+		sizeof(err))
+	    != 0)
 		abort();
 	decide(policy, &g, &e);
 	if (e.action != d.action || e.n_findings != d.n_findings)

@@ -17,8 +17,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fromhdr_parse((const char *)data, size, &fh);
 	if (fh.status == FROMHDR_OK) {
 		if (domain_normalize(fh.domain, strlen(fh.domain), again, err,
-			sizeof(err)) != 0 ||
-		    strcmp(again, fh.domain) != 0)
+			sizeof(err))
+			!= 0
+		    || strcmp(again, fh.domain) != 0)
 			abort();
 	}
 	return 0;

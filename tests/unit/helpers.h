@@ -25,8 +25,8 @@ static inline struct policy *
 load_ok(const char *text)
 {
 	struct policy_diag diag;
-	struct policy *p = policy_load_buffer("t.ini", text, strlen(text),
-	    &diag);
+	struct policy *p
+	    = policy_load_buffer("t.ini", text, strlen(text), &diag);
 	size_t i;
 
 	if (p == NULL) {
@@ -44,8 +44,8 @@ facts_ok(struct facts *f, struct arena *arena, const char *json)
 {
 	char err[256];
 
-	if (facts_from_json(f, arena, json, strlen(json), err, sizeof(err)) !=
-	    0)
+	if (facts_from_json(f, arena, json, strlen(json), err, sizeof(err))
+	    != 0)
 		fail_msg("facts did not parse: %s\n%s", err, json);
 }
 

@@ -20,9 +20,9 @@ expect_error(const char *text, unsigned line, const char *needle)
 		    text);
 	}
 	for (i = 0; i < diag.n; i++)
-		if (diag.items[i].severity == POLICY_ERROR &&
-		    diag.items[i].line == line &&
-		    strstr(diag.items[i].msg, needle) != NULL)
+		if (diag.items[i].severity == POLICY_ERROR
+		    && diag.items[i].line == line
+		    && strstr(diag.items[i].msg, needle) != NULL)
 			return;
 	for (i = 0; i < diag.n; i++)
 		print_error("  got %u: %s\n", diag.items[i].line,
@@ -162,8 +162,7 @@ test_errors(void **state)
 	expect_error("[general]\nsubject_tag = \n", 2, "subject_tag");
 	expect_error("[general]\nsubject_tag = \xc3\xa9t\xc3\xa9\n", 2,
 	    "subject_tag");
-	expect_error("[general]\nauthserv_id = mx example\n", 2,
-	    "authserv_id");
+	expect_error("[general]\nauthserv_id = mx example\n", 2, "authserv_id");
 	expect_error("[general]\nauthserv_id = a;b\n", 2, "authserv_id");
 	expect_error("[general]\ndmarc_pass_waives = spf, from\n", 2,
 	    "dmarc_pass_waives");
@@ -198,8 +197,7 @@ test_errors(void **state)
 	expect_error("[trusted]\ndomains = a.example..\n", 2, "empty label");
 	expect_error("[trusted]\nrelays = 192.0.2.300\n", 2,
 	    "not an IPv4 or IPv6");
-	expect_error("[trusted]\narc_sealers = bad/sealer\n", 2,
-	    "not allowed");
+	expect_error("[trusted]\narc_sealers = bad/sealer\n", 2, "not allowed");
 	expect_error("[trusted]\nservers = x\n", 2, "unknown key");
 	expect_error("[trusted]\ndomains = a.example\ndomains = b.example\n", 3,
 	    "already set");
@@ -209,8 +207,7 @@ test_errors(void **state)
 	    "ignore takes");
 	expect_error("[domain:partner.example]\nmode = off\n", 2,
 	    "mode must be");
-	expect_error("[domain:partner.example]\nfoo = bar\n", 2,
-	    "unknown key");
+	expect_error("[domain:partner.example]\nfoo = bar\n", 2, "unknown key");
 	expect_error("[domain:partner.example]\ndkim.nokey = accept\n", 2,
 	    "unknown class");
 	expect_error("[domain:bad domain]\n", 1, "not allowed");
@@ -277,10 +274,11 @@ test_long_line_refused(void **state)
 	expect_error(text, 2, "longer than 197");
 	/* Exactly at the limit is fine. */
 	snprintf(text, sizeof(text), "[general]\nreject_message = %.*s\n",
-	    197 - 17, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		      "xxxxxxxxxxxxxxxxxxxx");
+	    197 - 17,
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxx");
 	assert_int_equal(strlen(strchr(text, '\n') + 1), 198);
 	expect_error(text, 2, "reject_message must be 1 to 160");
 }
@@ -334,8 +332,8 @@ test_continuation_lines(void **state)
 static void
 test_bom_and_crlf(void **state)
 {
-	struct policy *p =
-	    load_ok("\xef\xbb\xbf[general]\r\nmode = monitor\r\n");
+	struct policy *p
+	    = load_ok("\xef\xbb\xbf[general]\r\nmode = monitor\r\n");
 
 	(void)state;
 	assert_int_equal(p->mode, AG_MODE_MONITOR);
@@ -345,12 +343,13 @@ test_bom_and_crlf(void **state)
 static void
 test_domain_matching(void **state)
 {
-	struct policy *p = load_ok("[trusted]\n"
-				   "domains = trusted.example\n"
-				   "relays = 192.0.2.0/24, 2001:db8::/32\n"
-				   "arc_sealers = sealer.example\n"
-				   "[domain:example.org]\nmode = monitor\n"
-				   "[domain:mail.example.org]\nmode = enforce\n");
+	struct policy *p
+	    = load_ok("[trusted]\n"
+		      "domains = trusted.example\n"
+		      "relays = 192.0.2.0/24, 2001:db8::/32\n"
+		      "arc_sealers = sealer.example\n"
+		      "[domain:example.org]\nmode = monitor\n"
+		      "[domain:mail.example.org]\nmode = enforce\n");
 
 	(void)state;
 	assert_non_null(policy_trusted_domain(p, "trusted.example"));
@@ -418,9 +417,9 @@ lint_has(const char *text, unsigned line, const char *needle)
 	policy_lint(p, &diag);
 	policy_free(p);
 	for (i = 0; i < diag.n; i++)
-		if (diag.items[i].severity == POLICY_WARNING &&
-		    diag.items[i].line == line &&
-		    strstr(diag.items[i].msg, needle) != NULL)
+		if (diag.items[i].severity == POLICY_WARNING
+		    && diag.items[i].line == line
+		    && strstr(diag.items[i].msg, needle) != NULL)
 			return;
 	fail_msg("no warning at line %u containing '%s'", line, needle);
 }
@@ -515,10 +514,11 @@ test_load_file_errors(void **state)
 static void
 test_out_of_memory(void **state)
 {
-	static const char text[] = "[general]\nskip_hosts = 10.0.0.0/8\n"
-				   "[trusted]\ndomains = a.example b.example\n"
-				   "relays = 192.0.2.1\narc_sealers = s.example\n"
-				   "[domain:p.example]\nspf.fail = tag\n";
+	static const char text[]
+	    = "[general]\nskip_hosts = 10.0.0.0/8\n"
+	      "[trusted]\ndomains = a.example b.example\n"
+	      "relays = 192.0.2.1\narc_sealers = s.example\n"
+	      "[domain:p.example]\nspf.fail = tag\n";
 	struct policy_diag diag;
 	struct policy *p;
 	unsigned long n, total;

@@ -83,8 +83,8 @@ check(const char *policy_text, const char *facts_json, enum ag_action action,
 
 /* Checks that a class was found and waived (why == NULL: not waived). */
 static void
-check_waiver(const char *policy_text, const char *facts_json,
-    enum ag_class cls, const char *why)
+check_waiver(const char *policy_text, const char *facts_json, enum ag_class cls,
+    const char *why)
 {
 	struct policy *p = load_ok(policy_text);
 	struct decision d;
@@ -112,14 +112,14 @@ check_waiver(const char *policy_text, const char *facts_json,
 
 /* ---- the truth table ---- */
 
-static const char *const spf_words[] = { "pass", "fail", "softfail",
-	"neutral", "none", "temperror", "permerror" };
+static const char *const spf_words[] = { "pass", "fail", "softfail", "neutral",
+	"none", "temperror", "permerror" };
 
 /* DKIM variants: none, aligned pass, unaligned pass, each failure. */
-static const char *const dkim_words[] = { "-", "pass", "pass-other",
-	"key_missing", "key_revoked", "key_syntax", "key_too_short",
-	"body_modified", "bad_signature", "sig_syntax", "expired",
-	"unsupported", "temperror" };
+static const char *const dkim_words[]
+    = { "-", "pass", "pass-other", "key_missing", "key_revoked", "key_syntax",
+	      "key_too_short", "body_modified", "bad_signature", "sig_syntax",
+	      "expired", "unsupported", "temperror" };
 
 static const char *const dmarc_records[] = { NULL, "v=DMARC1; p=none",
 	"v=DMARC1; p=quarantine", "v=DMARC1; p=reject", "temperror" };
@@ -159,8 +159,8 @@ oracle(size_t si, size_t ki, size_t mi)
 		pass = false;
 	} else if (!pass) {
 		const char *pol = strstr(rec, "p=") + 2;
-		bool dns_trouble = strcmp(spf, "temperror") == 0 ||
-		    strcmp(dkim, "temperror") == 0;
+		bool dns_trouble = strcmp(spf, "temperror") == 0
+		    || strcmp(dkim, "temperror") == 0;
 
 		if (strcmp(pol, "none") != 0 && dns_trouble)
 			snprintf(cls[0], sizeof(cls[0]), "dmarc.temperror");
@@ -222,8 +222,9 @@ test_truth_table(void **state)
 					    strcmp(k, "pass-other") == 0 ?
 						"other.example" :
 						"sender.example",
-					    strncmp(k, "pass", 4) == 0 ? "pass" :
-									 k);
+					    strncmp(k, "pass", 4) == 0 ?
+						"pass" :
+						k);
 				if (dmarc_records[mi] == NULL)
 					snprintf(dns, sizeof(dns), "{}");
 				else
@@ -251,14 +252,15 @@ test_truth_table(void **state)
 
 /* ---- facts used by the exception tests ---- */
 
-#define BASE(ip, auth, mf, from, spf, spfdom, dkim, arc, dns)                 \
+#define BASE(ip, auth, mf, from, spf, spfdom, dkim, arc, dns)                  \
 	"{'client':{'ip':'" ip "','helo':'mx.h.example','authenticated':" auth \
-	"},'mail_from':'" mf "','from':[" from "],'spf':{'result':'" spf        \
-	"','domain':'" spfdom "'},'dkim':[" dkim "],'arc':" arc ",'dns':{" dns  \
+	"},'mail_from':'" mf "','from':[" from "],'spf':{'result':'" spf       \
+	"','domain':'" spfdom "'},'dkim':[" dkim "],'arc':" arc ",'dns':{" dns \
 	"}}"
 #define NOARC "{'result':'none','instances':[]}"
-#define SIG(d, res, bits) \
-	"{'d':'" d "','s':'sel','a':'rsa-sha256','bits':" #bits ",'result':'" res "'}"
+#define SIG(d, res, bits)                                       \
+	"{'d':'" d "','s':'sel','a':'rsa-sha256','bits':" #bits \
+	",'result':'" res "'}"
 #define REJ(dom) "'_dmarc." dom "':'v=DMARC1; p=reject'"
 
 static void
@@ -294,8 +296,8 @@ test_trusted_identity(void **state)
 	/* Negative: the From header alone never makes mail trusted. */
 	check(P1,
 	    BASE("203.0.113.7", "false", "x@evil.example",
-		"'ceo@trusted.example'", "softfail", "evil.example", "",
-		NOARC, REJ("trusted.example")),
+		"'ceo@trusted.example'", "softfail", "evil.example", "", NOARC,
+		REJ("trusted.example")),
 	    AG_REJECT, "dmarc.reject");
 	/* Negative: a failed trusted signature authenticates nothing. */
 	check(P1,
@@ -334,23 +336,23 @@ test_trusted_identity(void **state)
 	check_waiver(P1,
 	    BASE("203.0.113.7", "false", "u@customer.example",
 		"'u@customer.example'", "none", "customer.example",
-		SIG("trusted.example", "pass", 2048) ","
-		SIG("customer.example", "body_modified", 2048),
+		SIG("trusted.example", "pass", 2048) "," SIG("customer.example",
+		    "body_modified", 2048),
 		NOARC, REJ("customer.example")),
 	    AG_DKIM_BODY_MODIFIED, NULL);
 	check_waiver(P1,
 	    BASE("203.0.113.7", "false", "u@customer.example",
 		"'u@customer.example'", "none", "customer.example",
-		SIG("trusted.example", "pass", 2048) ","
-		SIG("customer.example", "bad_signature", 2048),
+		SIG("trusted.example", "pass", 2048) "," SIG("customer.example",
+		    "bad_signature", 2048),
 		NOARC, REJ("customer.example")),
 	    AG_DKIM_BAD_SIGNATURE, NULL);
 	/* ... nor from.* */
 	check(P1,
 	    BASE("203.0.113.7", "false", "u@customer.example",
 		"'a@customer.example','b@other.example'", "none",
-		"customer.example", SIG("trusted.example", "pass", 2048),
-		NOARC, ""),
+		"customer.example", SIG("trusted.example", "pass", 2048), NOARC,
+		""),
 	    AG_REJECT, "from.multiple");
 }
 
@@ -359,12 +361,12 @@ test_trusted_relay(void **state)
 {
 	(void)state;
 	check(P1,
-	    BASE("192.0.2.15", "false", "u@plain.example",
-		"'u@plain.example'", "fail", "plain.example", "", NOARC, ""),
+	    BASE("192.0.2.15", "false", "u@plain.example", "'u@plain.example'",
+		"fail", "plain.example", "", NOARC, ""),
 	    AG_ACCEPT, "none");
 	check_waiver(P1,
-	    BASE("192.0.2.15", "false", "u@plain.example",
-		"'u@plain.example'", "fail", "plain.example", "", NOARC, ""),
+	    BASE("192.0.2.15", "false", "u@plain.example", "'u@plain.example'",
+		"fail", "plain.example", "", NOARC, ""),
 	    AG_SPF_FAIL, "trusted.relay:192.0.2.15/32");
 	check(P1,
 	    BASE("2001:db8:15::25", "false", "u@plain.example",
@@ -373,14 +375,13 @@ test_trusted_relay(void **state)
 	    AG_ACCEPT, "none");
 	/* Negative: another client. */
 	check(P1,
-	    BASE("192.0.2.16", "false", "u@plain.example",
-		"'u@plain.example'", "fail", "plain.example", "", NOARC, ""),
+	    BASE("192.0.2.16", "false", "u@plain.example", "'u@plain.example'",
+		"fail", "plain.example", "", NOARC, ""),
 	    AG_REJECT, "spf.fail");
 	/* Negative: a relay waives SPF only, not DMARC. */
 	check(P1,
-	    BASE("192.0.2.15", "false", "u@bank.example",
-		"'u@bank.example'", "fail", "bank.example", "", NOARC,
-		REJ("bank.example")),
+	    BASE("192.0.2.15", "false", "u@bank.example", "'u@bank.example'",
+		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    AG_REJECT, "dmarc.reject");
 }
 
@@ -445,8 +446,8 @@ test_arc_sealer(void **state)
 	/* The ARC failure itself is a finding (accept by default). */
 	check("[actions]\narc.fail = quarantine\n",
 	    BASE("203.0.113.7", "false", "a@orig.example", "'a@orig.example'",
-		"pass", "orig.example", "",
-		"{'result':'fail','instances':[]}", ""),
+		"pass", "orig.example", "", "{'result':'fail','instances':[]}",
+		""),
 	    AG_QUARANTINE, "arc.fail");
 }
 
@@ -528,12 +529,12 @@ test_key_too_short(void **state)
 static void
 test_domain_sections(void **state)
 {
-	static const char *const pol =
-	    "[actions]\ndkim.key_missing = reject\n"
-	    "[domain:partner.example]\ndkim.key_missing = accept\n"
-	    "[domain:strict.partner.example]\ndkim.key_missing = quarantine\n"
-	    "[domain:legacy.example]\nignore = dkim, dmarc\n"
-	    "[domain:trial.example]\nmode = monitor\n";
+	static const char *const pol
+	    = "[actions]\ndkim.key_missing = reject\n"
+	      "[domain:partner.example]\ndkim.key_missing = accept\n"
+	      "[domain:strict.partner.example]\ndkim.key_missing = quarantine\n"
+	      "[domain:legacy.example]\nignore = dkim, dmarc\n"
+	      "[domain:trial.example]\nmode = monitor\n";
 	struct decision d;
 	char rule[300];
 
@@ -580,14 +581,12 @@ test_domain_sections(void **state)
 	/* Negative: ignore does not reach SPF. */
 	check(pol,
 	    BASE("203.0.113.7", "false", "o@legacy.example",
-		"'o@legacy.example'", "fail", "legacy.example", "", NOARC,
-		""),
+		"'o@legacy.example'", "fail", "legacy.example", "", NOARC, ""),
 	    AG_REJECT, "spf.fail");
 	/* Per-domain monitor: accept, and say what would have happened. */
 	run(pol,
-	    BASE("203.0.113.7", "false", "x@trial.example",
-		"'x@trial.example'", "fail", "trial.example", "", NOARC,
-		REJ("trial.example")),
+	    BASE("203.0.113.7", "false", "x@trial.example", "'x@trial.example'",
+		"fail", "trial.example", "", NOARC, REJ("trial.example")),
 	    &d);
 	assert_int_equal(d.action, AG_ACCEPT);
 	assert_true(d.monitor);
@@ -596,9 +595,8 @@ test_domain_sections(void **state)
 	assert_int_equal(d.basis, BASIS_MONITOR_DOMAIN);
 	/* Negative: a domain without mode is enforced. */
 	check(pol,
-	    BASE("203.0.113.7", "false", "x@other.example",
-		"'x@other.example'", "fail", "other.example", "", NOARC,
-		REJ("other.example")),
+	    BASE("203.0.113.7", "false", "x@other.example", "'x@other.example'",
+		"fail", "other.example", "", NOARC, REJ("other.example")),
 	    AG_REJECT, "dmarc.reject");
 	(void)rule;
 }
@@ -615,18 +613,16 @@ test_skip(void **state)
 		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    AG_ACCEPT, "none");
 	run(P1,
-	    BASE("198.51.100.25", "false", "x@bank.example",
-		"'x@bank.example'", "fail", "bank.example", "", NOARC,
-		REJ("bank.example")),
+	    BASE("198.51.100.25", "false", "x@bank.example", "'x@bank.example'",
+		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    &d);
 	assert_int_equal(d.action, AG_ACCEPT);
 	assert_int_equal(d.basis, BASIS_SKIP_HOST);
 	assert_int_equal(d.findings[0].waived, WAIVE_SKIP_HOST);
 	/* Negative: a neighbour of the skipped host. */
 	check(P1,
-	    BASE("198.51.100.26", "false", "x@bank.example",
-		"'x@bank.example'", "fail", "bank.example", "", NOARC,
-		REJ("bank.example")),
+	    BASE("198.51.100.26", "false", "x@bank.example", "'x@bank.example'",
+		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    AG_REJECT, "dmarc.reject");
 	run(P1,
 	    BASE("203.0.113.7", "true", "x@bank.example", "'x@bank.example'",
@@ -636,9 +632,8 @@ test_skip(void **state)
 	assert_string_equal(rule, "skip.authenticated");
 	/* Skip outranks monitor and every finding. */
 	check("[general]\nmode = monitor\nskip_hosts = 198.51.100.0/24\n",
-	    BASE("198.51.100.9", "false", "x@bank.example",
-		"'x@bank.example'", "fail", "bank.example", "", NOARC,
-		REJ("bank.example")),
+	    BASE("198.51.100.9", "false", "x@bank.example", "'x@bank.example'",
+		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    AG_ACCEPT, "none");
 }
 
@@ -649,19 +644,18 @@ test_global_monitor(void **state)
 
 	(void)state;
 	run("[general]\nmode = monitor\n",
-	    BASE("203.0.113.7", "false", "x@bank.example",
-		"'ceo@bank.example'", "fail", "bank.example", "", NOARC,
-		REJ("bank.example")),
+	    BASE("203.0.113.7", "false", "x@bank.example", "'ceo@bank.example'",
+		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    &d);
 	assert_int_equal(d.action, AG_ACCEPT);
 	assert_true(d.monitor);
 	assert_int_equal(d.would, AG_REJECT);
 	assert_int_equal(d.basis, BASIS_MONITOR);
 	/* A domain can opt back in to enforcement. */
-	check("[general]\nmode = monitor\n[domain:bank.example]\nmode = enforce\n",
-	    BASE("203.0.113.7", "false", "x@bank.example",
-		"'ceo@bank.example'", "fail", "bank.example", "", NOARC,
-		REJ("bank.example")),
+	check(
+	    "[general]\nmode = monitor\n[domain:bank.example]\nmode = enforce\n",
+	    BASE("203.0.113.7", "false", "x@bank.example", "'ceo@bank.example'",
+		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    AG_REJECT, "dmarc.reject");
 }
 
@@ -825,8 +819,8 @@ test_from_findings(void **state)
 {
 	(void)state;
 	check("",
-	    BASE("203.0.113.7", "false", "a@x.example", "", "pass",
-		"x.example", "", NOARC, ""),
+	    BASE("203.0.113.7", "false", "a@x.example", "", "pass", "x.example",
+		"", NOARC, ""),
 	    AG_TAG, "from.missing");
 	check("",
 	    BASE("203.0.113.7", "false", "a@x.example",
@@ -858,9 +852,8 @@ test_tie_break_and_rules(void **state)
 	(void)state;
 	/* spf.fail and dmarc.reject both reject: DMARC names it. */
 	run(P1,
-	    BASE("203.0.113.7", "false", "x@bank.example",
-		"'ceo@bank.example'", "fail", "bank.example", "", NOARC,
-		REJ("bank.example")),
+	    BASE("203.0.113.7", "false", "x@bank.example", "'ceo@bank.example'",
+		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    &d);
 	assert_string_equal(decide_class_name(&d), "dmarc.reject");
 	decide_rule(&d, rule, sizeof(rule));
@@ -869,16 +862,15 @@ test_tie_break_and_rules(void **state)
 	    "DMARC policy of bank.example rejects this message");
 	/* A configured action names its section. */
 	run("[actions]\ndmarc.reject = quarantine\n",
-	    BASE("203.0.113.7", "false", "x@bank.example",
-		"'ceo@bank.example'", "none", "bank.example", "", NOARC,
-		REJ("bank.example")),
+	    BASE("203.0.113.7", "false", "x@bank.example", "'ceo@bank.example'",
+		"none", "bank.example", "", NOARC, REJ("bank.example")),
 	    &d);
 	decide_rule(&d, rule, sizeof(rule));
 	assert_string_equal(rule, "actions:dmarc.reject");
 	assert_int_equal(d.findings[d.deciding].line, 2);
 	run(P1,
-	    BASE("203.0.113.7", "false", "x@bank.example",
-		"'ceo@bank.example'", "pass", "bank.example", "", NOARC, ""),
+	    BASE("203.0.113.7", "false", "x@bank.example", "'ceo@bank.example'",
+		"pass", "bank.example", "", NOARC, ""),
 	    &d);
 	decide_rule(&d, rule, sizeof(rule));
 	assert_string_equal(rule, "accept");

@@ -5,12 +5,12 @@
  */
 #include <jansson.h>
 
-#include "helpers.h"
 #include "../../policy/logline.h"
+#include "helpers.h"
 
-static const char *const policy_text =
-    "[general]\nauthserv_id = mx.test\n"
-    "[domain:partner.example]\ndkim.key_missing = accept\n";
+static const char *const policy_text
+    = "[general]\nauthserv_id = mx.test\n"
+      "[domain:partner.example]\ndkim.key_missing = accept\n";
 
 static char *
 slurp(const char *path)
@@ -61,7 +61,8 @@ test_golden(void **state)
 	want[strcspn(want, "\n")] = '\0';
 	if (strcmp(sbuf_cstr(&sb), want) != 0) {
 		print_error("got:  %s\nwant: %s\n", sbuf_cstr(&sb), want);
-		fail_msg("log line differs from tests/data/golden/logline.json");
+		fail_msg(
+		    "log line differs from tests/data/golden/logline.json");
 	}
 	sbuf_free(&sb);
 	free(facts);
@@ -73,7 +74,8 @@ test_hostile_fields(void **state)
 {
 	/* Every string field carries CR, LF, NUL-free control bytes, quotes,
 	 * backslashes and a forged second JSON object. */
-	static const char *const evil = "x\\r\\n\\u0001\\\"}{\\\"v\\\":9\\\\\\t\\u007f";
+	static const char *const evil
+	    = "x\\r\\n\\u0001\\\"}{\\\"v\\\":9\\\\\\t\\u007f";
 	char facts[4096];
 	struct sbuf sb;
 	json_t *root;

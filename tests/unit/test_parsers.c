@@ -6,10 +6,10 @@
  */
 #include <jansson.h>
 
-#include "helpers.h"
 #include "../../policy/dmarcrec.h"
 #include "../../policy/fromhdr.h"
 #include "../../policy/sbuf.h"
+#include "helpers.h"
 
 struct from_case {
 	const char *value;
@@ -28,8 +28,7 @@ static const struct from_case from_cases[] = {
 	{ "<@route.example,@r2.example:alice@example.com>", FROMHDR_OK,
 	    "example.com" },
 	{ "alice . smith @ example . com", FROMHDR_OK, "example.com" },
-	{ "\"a@evil.example\" <alice@example.com>", FROMHDR_OK,
-	    "example.com" },
+	{ "\"a@evil.example\" <alice@example.com>", FROMHDR_OK, "example.com" },
 	{ "Team: a@example.com, b@example.com;", FROMHDR_OK, "example.com" },
 	{ "a@example.com,\r\n b@EXAMPLE.com", FROMHDR_OK, "example.com" },
 	{ "\"q\\\"uoted\"@example.com", FROMHDR_OK, "example.com" },
@@ -122,9 +121,9 @@ test_fromhdr_prefixes(void **state)
 			copy = malloc(n ? n : 1); /* exact size for ASan */
 			memcpy(copy, v, n);
 			fromhdr_parse(copy, n, &fh);
-			assert_true(fh.status == FROMHDR_OK ||
-			    fh.status == FROMHDR_MULTIPLE ||
-			    fh.status == FROMHDR_INVALID);
+			assert_true(fh.status == FROMHDR_OK
+			    || fh.status == FROMHDR_MULTIPLE
+			    || fh.status == FROMHDR_INVALID);
 			free(copy);
 		}
 	}
@@ -143,11 +142,12 @@ test_dmarcrec(void **state)
 	assert_int_equal(r.pct, 100);
 	assert_false(r.adkim_strict);
 	assert_false(r.aspf_strict);
-	assert_int_equal(dmarcrec_parse(" v = DMARC1 ;p=Quarantine;sp=none;"
-					"adkim=s; aspf=s; pct=25; "
-					"rua=mailto:a@x.example; ruf=mailto:f@x;"
-					" fo=1; future=thing;",
-			     &r),
+	assert_int_equal(
+	    dmarcrec_parse(" v = DMARC1 ;p=Quarantine;sp=none;"
+			   "adkim=s; aspf=s; pct=25; "
+			   "rua=mailto:a@x.example; ruf=mailto:f@x;"
+			   " fo=1; future=thing;",
+		&r),
 	    DMARCREC_OK);
 	assert_int_equal(r.p, DMARC_P_QUARANTINE);
 	assert_int_equal(r.sp, DMARC_P_NONE);
@@ -165,8 +165,7 @@ test_dmarcrec(void **state)
 	    DMARCREC_NOT_DMARC);
 	assert_int_equal(dmarcrec_parse("v=DMARC10; p=reject", &r),
 	    DMARCREC_NOT_DMARC);
-	assert_int_equal(dmarcrec_parse("v=spf1 -all", &r),
-	    DMARCREC_NOT_DMARC);
+	assert_int_equal(dmarcrec_parse("v=spf1 -all", &r), DMARCREC_NOT_DMARC);
 	assert_int_equal(dmarcrec_parse("", &r), DMARCREC_NOT_DMARC);
 	assert_int_equal(dmarcrec_parse("hello", &r), DMARCREC_NOT_DMARC);
 	/* Broken policy records. */
@@ -212,20 +211,20 @@ test_dmarcrec_prefixes(void **state)
 	}
 }
 
-static const char *const good_facts =
-    "{\"id\":\"1abc-000001-XY\","
-    "\"client\":{\"ip\":\"203.0.113.7\",\"helo\":\"mx.partner.example\","
-    "\"authenticated\":false},"
-    "\"mail_from\":\"bounce@partner.example\","
-    "\"from\":[\"Alice <alice@partner.example>\"],"
-    "\"spf\":{\"result\":\"pass\",\"domain\":\"partner.example\"},"
-    "\"dkim\":[{\"d\":\"partner.example\",\"s\":\"sel1\",\"a\":\"rsa-sha256\","
-    "\"bits\":2048,\"result\":\"pass\"}],"
-    "\"arc\":{\"result\":\"pass\",\"instances\":[{\"i\":1,\"sealer\":"
-    "\"google.com\",\"dmarc\":\"pass\"}]},"
-    "\"dns\":{\"_dmarc.partner.example\":\"v=DMARC1; p=reject; adkim=r; "
-    "aspf=r\",\"_dmarc.x.example\":\"temperror\",\"_dmarc.y.example\":[\"a\","
-    "\"b\"]}}";
+static const char *const good_facts
+    = "{\"id\":\"1abc-000001-XY\","
+      "\"client\":{\"ip\":\"203.0.113.7\",\"helo\":\"mx.partner.example\","
+      "\"authenticated\":false},"
+      "\"mail_from\":\"bounce@partner.example\","
+      "\"from\":[\"Alice <alice@partner.example>\"],"
+      "\"spf\":{\"result\":\"pass\",\"domain\":\"partner.example\"},"
+      "\"dkim\":[{\"d\":\"partner.example\",\"s\":\"sel1\",\"a\":\"rsa-sha256\","
+      "\"bits\":2048,\"result\":\"pass\"}],"
+      "\"arc\":{\"result\":\"pass\",\"instances\":[{\"i\":1,\"sealer\":"
+      "\"google.com\",\"dmarc\":\"pass\"}]},"
+      "\"dns\":{\"_dmarc.partner.example\":\"v=DMARC1; p=reject; adkim=r; "
+      "aspf=r\",\"_dmarc.x.example\":\"temperror\",\"_dmarc.y.example\":[\"a\","
+      "\"b\"]}}";
 
 static void
 test_facts_round_trip(void **state)
@@ -276,8 +275,8 @@ expect_facts_error(const char *json, const char *needle)
 	char err[256];
 
 	arena_init(&arena);
-	if (facts_from_json(&f, &arena, json, strlen(json), err,
-		sizeof(err)) == 0)
+	if (facts_from_json(&f, &arena, json, strlen(json), err, sizeof(err))
+	    == 0)
 		fail_msg("accepted: %s", json);
 	if (strstr(err, needle) == NULL)
 		fail_msg("error '%s' lacks '%s'", err, needle);
@@ -341,7 +340,8 @@ test_facts_limits(void **state)
 	/* More From headers than are kept still count as more than one. */
 	o = (size_t)sprintf(json, "{\"from\":[");
 	for (i = 0; i < 40; i++)
-		o += (size_t)sprintf(json + o, "%s\"a@b.example\"", i ? "," : "");
+		o += (size_t)sprintf(json + o, "%s\"a@b.example\"",
+		    i ? "," : "");
 	sprintf(json + o, "]}");
 	{
 		struct arena arena;
@@ -399,8 +399,8 @@ test_json_escaping(void **state)
 		sbuf_reset(&sb);
 		sbuf_json_str(&sb, inputs[i]);
 		for (const char *p = sbuf_cstr(&sb); *p; p++)
-			assert_true((unsigned char)*p >= 0x20 &&
-			    (unsigned char)*p != 0x7f);
+			assert_true((unsigned char)*p >= 0x20
+			    && (unsigned char)*p != 0x7f);
 		v = json_loads(sbuf_cstr(&sb), JSON_DECODE_ANY, &jerr);
 		assert_non_null(v);
 		assert_string_equal(json_string_value(v), inputs[i]);
