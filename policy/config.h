@@ -16,19 +16,21 @@
 #include "domain.h"
 
 /* Limits, each enforced and tested. */
-#define POLICY_MAX_FILE		((size_t)16 * 1024 * 1024) /* bytes of policy.ini */
-#define POLICY_MAX_LINE		197 /* Debian's inih: INI_MAX_LINE 200 - 3 */
-#define POLICY_MAX_DIAGS	100 /* diagnostics kept; the rest counted */
-#define POLICY_MAX_TAG		64  /* subject_tag bytes */
-#define POLICY_MAX_MESSAGE	160 /* reject_message / tempfail_message */
-#define POLICY_MAX_AUTHSERV	64  /* authserv_id bytes */
-#define POLICY_MAX_PATH		1024
-#define POLICY_MAX_KEY_BITS	16384
-#define POLICY_DEFAULT_PSL	"/usr/share/publicsuffix/public_suffix_list.dat"
-#define POLICY_DEFAULT_TAG	"[SPAM]"
-#define POLICY_DEFAULT_BITS	1024
-#define POLICY_DEFAULT_REJECT	"%{reason}"
-#define POLICY_DEFAULT_TEMPFAIL "%{reason}; please try again later"
+#define POLICY_MAX_FILE		   ((size_t)16 * 1024 * 1024) /* bytes of policy.ini */
+#define POLICY_MAX_LINE		   197 /* Debian's inih: INI_MAX_LINE 200 - 3 */
+#define POLICY_MAX_DIAGS	   100 /* diagnostics kept; the rest counted */
+#define POLICY_MAX_TAG		   64  /* subject_tag bytes */
+#define POLICY_MAX_MESSAGE	   160 /* reject_message / tempfail_message */
+#define POLICY_MAX_AUTHSERV	   64  /* authserv_id bytes */
+#define POLICY_MAX_PATH		   1024
+#define POLICY_MAX_KEY_BITS	   16384
+#define POLICY_DEFAULT_PSL	   "/usr/share/publicsuffix/public_suffix_list.dat"
+#define POLICY_DEFAULT_TAG	   "[SPAM]"
+#define POLICY_DEFAULT_BITS	   1024
+#define POLICY_DEFAULT_DNS_TIMEOUT 3
+#define POLICY_MAX_DNS_TIMEOUT	   30
+#define POLICY_DEFAULT_REJECT	   "%{reason}"
+#define POLICY_DEFAULT_TEMPFAIL	   "%{reason}; please try again later"
 
 enum ag_mode {
 	AG_MODE_ENFORCE,
@@ -71,6 +73,7 @@ struct policy {
 	const char *subject_tag;
 	unsigned min_key_bits;
 	unsigned min_key_bits_line;
+	unsigned dns_timeout;	    /* seconds per DNS query */
 	unsigned dmarc_pass_waives; /* family bits */
 	const char *log_file;	    /* "" when unset */
 	const char *psl_file;

@@ -12,8 +12,9 @@
 #include "sbuf.h"
 
 #define LOGLINE_VERSION 1
-#define LOGLINE_MAX	((size_t)256 * 1024) /* bytes; a longer line is an error \
-					      */
+#define LOGLINE_MAX                                              \
+	((size_t)256 * 1024) /* bytes; a longer line is an error \
+			      */
 
 struct logline_meta {
 	const char *ts;	  /* RFC 3339 UTC time, e.g. 2026-11-23T14:50:30Z */

@@ -1,0 +1,231 @@
+/*
+ * apply.c: a decision made visible. Every message gets one
+ * Authentication-Results header at the top (Exim's ARC signing reads the
+ * first one) and one X-AuthGate header; copies of either that claim to be
+ * ours are removed first. "tag" prefixes the Subject once.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../policy/sbuf.h"
+#include "ls.h"
+
+#define LOCAL_SCAN
+#include <exim4/local_scan.h>
+
+const char *
+ls_dkim_ar_word(enum ag_dkim result)
+{
+	switch (result) {
+	case AG_DKIMR_PASS:
+		return "pass";
+	case AG_DKIMR_BODY_MODIFIED:
+	case AG_DKIMR_BAD_SIGNATURE:
+	case AG_DKIMR_EXPIRED:
+		return "fail";
+	case AG_DKIMR_KEY_TOO_SHORT:
+		return "policy";
+	case AG_DKIMR_KEY_MISSING:
+	case AG_DKIMR_KEY_REVOKED:
+	case AG_DKIMR_KEY_SYNTAX:
+	case AG_DKIMR_SIG_SYNTAX:
+		return "permerror";
+	case AG_DKIMR_UNSUPPORTED:
+		return "neutral";
+	case AG_DKIMR_TEMPERROR:
+		return "temperror";
+	}
+	return "temperror";
+}
+
+/* Appends " prop=value" when value is a plain token (a domain or an
+ * address); anything else would need quoting and is left out. */
+static void
+ar_prop(struct sbuf *sb, const char *prop, const char *value)
+{
+	const char *p;
+
+	if (value == NULL || value[0] == '\0' || strlen(value) > 255)
+		return;
+	for (p = value; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+			|| (*p >= '0' && *p <= '9') || strchr(".-_@+", *p)))
+			return;
+	sbuf_printf(sb, " %s=%s", prop, value);
+}
+
+static void
+build_ar(struct sbuf *sb, const struct facts *f, const struct decision *d,
+    const char *authserv_id)
+{
+	size_t i;
+
+	sbuf_printf(sb, "Authentication-Results: %s;\n\tspf=%s", authserv_id,
+	    ag_spf_name(f->spf));
+	ar_prop(sb, "smtp.mailfrom", f->spf_domain);
+	for (i = 0; i < f->n_dkim; i++) {
+		const struct facts_dkim *sig = &f->dkim[i];
+
+		sbuf_printf(sb, ";\n\tdkim=%s", ls_dkim_ar_word(sig->result));
+		if (sig->result != AG_DKIMR_PASS)
+			sbuf_printf(sb, " (%s)", ag_dkim_name(sig->result));
+		ar_prop(sb, "header.d", sig->d);
+		ar_prop(sb, "header.s", sig->s);
+	}
+	if (f->n_dkim == 0)
+		sbuf_puts(sb, ";\n\tdkim=none");
+	sbuf_printf(sb, ";\n\tdmarc=%s", ag_dmarc_name(d->dmarc.result));
+	if (d->dmarc.has_record && d->dmarc.result != AG_DMARCR_PASS)
+		sbuf_printf(sb, " (p=%s)",
+		    dmarcrec_policy_name(d->dmarc.applied));
+	ar_prop(sb, "header.from", d->from_domain);
+	sbuf_printf(sb, ";\n\tarc=%s\n", ag_arc_name(f->arc));
+}
+
+static void
+build_xauthgate(struct sbuf *sb, const struct decision *d)
+{
+	char rule[DOMAIN_MAX_LEN + 80];
+	size_t i, shown = 0;
+
+	decide_rule(d, rule, sizeof(rule));
+	sbuf_printf(sb, "X-AuthGate: action=%s; class=%s; rule=%s",
+	    ag_action_name(d->action), decide_class_name(d), rule);
+	if (d->monitor)
+		sbuf_printf(sb, "; would=%s", ag_action_name(d->would));
+	sbuf_puts(sb, "; findings=");
+	for (i = 0; i < d->n_findings; i++) {
+		const struct finding *fi = &d->findings[i];
+
+		if (fi->waived != WAIVE_NONE)
+			continue;
+		sbuf_printf(sb, "%s%s", shown++ ? "," : "",
+		    ag_class_name(fi->cls));
+	}
+	if (shown == 0)
+		sbuf_puts(sb, "none");
+	sbuf_putc(sb, '\n');
+}
+
+/* The authserv-id an Authentication-Results value starts with. */
+static bool
+ar_is_ours(const char *text, size_t namelen, const char *authserv_id)
+{
+	const char *v = text + namelen + 1;
+	size_t idlen = strlen(authserv_id), n;
+
+	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+		v++;
+	for (n = 0; v[n] != '\0' && v[n] != ';' && v[n] != ' ' && v[n] != '\t'
+	     && v[n] != '\r' && v[n] != '\n';
+	     n++)
+		;
+	return n == idlen && strncasecmp(v, authserv_id, idlen) == 0;
+}
+
+static void
+remove_forgeries(const char *authserv_id)
+{
+	header_line *h;
+
+	for (h = header_list; h != NULL; h = h->next) {
+		if (h->type == '*')
+			continue;
+		if (header_testname(h, US "Authentication-Results", 22, TRUE)
+		    && ar_is_ours((const char *)h->text, 22, authserv_id))
+			h->type = '*';
+		else if (header_testname(h, US "X-AuthGate", 10, TRUE))
+			h->type = '*';
+	}
+}
+
+/* Prefixes the Subject with the tag unless it already starts with it;
+ * the rest of the value (RFC 2047 words, folding) is kept byte for byte. */
+static void
+tag_subject(const char *tag)
+{
+	header_line *h;
+	const char *v;
+	size_t taglen = strlen(tag);
+
+	for (h = header_list; h != NULL; h = h->next)
+		if (h->type != '*' && header_testname(h, US "Subject", 7, TRUE))
+			break;
+	if (h == NULL) {
+		header_add(' ', "Subject: %s\n", tag);
+		return;
+	}
+	v = (const char *)h->text + 8;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (strncmp(v, tag, taglen) == 0)
+		return;
+	header_add_at_position(TRUE, US "Subject", FALSE, ' ', "Subject: %s %s",
+	    tag, v);
+	h->type = '*';
+}
+
+static void
+reply_text(char *reply, size_t size, const char *code, const char *text)
+{
+	snprintf(reply, size, "%s %s", code, text);
+}
+
+int
+ls_apply(const struct policy *policy, const struct facts *f,
+    const struct decision *d, const char *authserv_id, char *reply,
+    size_t replysz)
+{
+	char text[LS_REPLY_MAX];
+	struct sbuf sb;
+
+	sbuf_init(&sb, 16384);
+	remove_forgeries(authserv_id);
+	build_ar(&sb, f, d, authserv_id);
+	if (!sbuf_failed(&sb))
+		header_add_at_position(FALSE, NULL, FALSE, ' ', "%s",
+		    sbuf_cstr(&sb));
+	sbuf_reset(&sb);
+	build_xauthgate(&sb, d);
+	if (!sbuf_failed(&sb))
+		header_add(' ', "%s", sbuf_cstr(&sb));
+	sbuf_free(&sb);
+	reply[0] = '\0';
+	switch (d->action) {
+	case AG_ACCEPT:
+		return LOCAL_SCAN_ACCEPT;
+	case AG_TAG:
+		tag_subject(policy->subject_tag);
+		header_add(' ', "X-Spam-Flag: YES\n");
+		return LOCAL_SCAN_ACCEPT;
+	case AG_QUARANTINE:
+		snprintf(reply, replysz, "authgate: quarantined: %s",
+		    d->reason);
+		return LOCAL_SCAN_ACCEPT_FREEZE;
+	case AG_TEMPFAIL:
+		decide_reply(policy, d, text, sizeof(text));
+		reply_text(reply, replysz, "4.7.0", text);
+		return LOCAL_SCAN_TEMPREJECT;
+	case AG_REJECT:
+		decide_reply(policy, d, text, sizeof(text));
+		reply_text(reply, replysz, "5.7.1", text);
+		return LOCAL_SCAN_REJECT;
+	}
+	return LOCAL_SCAN_TEMPREJECT;
+}
+
+int
+ls_apply_error(enum ag_action on_error, char *reply, size_t replysz)
+{
+	if (on_error == AG_ACCEPT) {
+		header_add(' ',
+		    "X-AuthGate: action=accept; class=none; "
+		    "rule=on_error; findings=unchecked\n");
+		reply[0] = '\0';
+		return LOCAL_SCAN_ACCEPT;
+	}
+	reply_text(reply, replysz, "4.3.0",
+	    "authgate: message could not be checked; please try again later");
+	return LOCAL_SCAN_TEMPREJECT;
+}

@@ -1,0 +1,216 @@
+/*
+ * authgate.c: the local_scan() entry point. Per message: make sure the
+ * policy is current (one stat), collect facts, decide, apply, log. The
+ * only state kept between messages is the loaded policy, its file stamp,
+ * and the open log descriptor (logfile.c). Any failure before a decision
+ * gives on_error and a panic-log line naming the cause.
+ */
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../policy/logline.h"
+#include "../policy/version.h"
+#include "ls.h"
+
+#define LOCAL_SCAN
+#include <exim4/local_scan.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* The loaded policy and the stamp of the file it came from. */
+static struct {
+	struct policy *policy;
+	char path[POLICY_MAX_PATH + 1];
+	struct stat st;
+	bool announced;
+} cur;
+
+EXPORT int local_scan_version_major(void);
+EXPORT int local_scan_version_minor(void);
+EXPORT int local_scan(int fd, uschar **return_text);
+
+int
+local_scan_version_major(void)
+{
+	return LOCAL_SCAN_ABI_VERSION_MAJOR;
+}
+
+int
+local_scan_version_minor(void)
+{
+	return LOCAL_SCAN_ABI_VERSION_MINOR;
+}
+
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino
+	    && a->st_size == b->st_size
+	    && a->st_mtim.tv_sec == b->st_mtim.tv_sec
+	    && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
+	    && a->st_ctim.tv_sec == b->st_ctim.tv_sec
+	    && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void
+drop_policy(void)
+{
+	policy_free(cur.policy);
+	cur.policy = NULL;
+	cur.path[0] = '\0';
+}
+
+/* Returns the policy at path, reloading it when the file changed. A file
+ * that cannot be read or parsed gives NULL (and on_error), never a stale
+ * or half-read policy, so that every Exim process agrees. */
+static const struct policy *
+current_policy(const char *path, char *err, size_t errsz)
+{
+	struct policy_diag diag;
+	struct policy *p;
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errsz, "%s: cannot stat: %s", path,
+		    strerror(errno));
+		drop_policy();
+		return NULL;
+	}
+	if (cur.policy != NULL && strcmp(cur.path, path) == 0
+	    && same_file(&st, &cur.st))
+		return cur.policy;
+	drop_policy();
+	p = policy_load(path, &diag);
+	if (p == NULL) {
+		if (diag.n > 0)
+			policy_diag_format(path, &diag.items[0], err, errsz);
+		else
+			snprintf(err, errsz, "%s: cannot load", path);
+		if (diag.n_errors > 1) {
+			size_t used = strlen(err);
+
+			snprintf(err + used, errsz - used, " (and %zu more)",
+			    diag.n_errors - 1);
+		}
+		return NULL;
+	}
+	cur.policy = p;
+	cur.st = st;
+	snprintf(cur.path, sizeof(cur.path), "%s", path);
+	if (!cur.announced) {
+		log_write(0, LOG_MAIN, "authgate %s: policy %s loaded",
+		    AUTHGATE_VERSION, path);
+		cur.announced = true;
+	}
+	return p;
+}
+
+static void
+utc_now(char *buf, size_t size)
+{
+	struct timeval tv;
+	struct tm tm;
+	size_t n;
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
+}
+
+/* The summary line in Exim's main log. */
+static void
+main_log(const struct decision *d)
+{
+	char rule[DOMAIN_MAX_LEN + 80];
+
+	decide_rule(d, rule, sizeof(rule));
+	log_write(0, LOG_MAIN,
+	    "authgate: action=%s%s%s class=%s rule=%s dmarc=%s from=%s",
+	    ag_action_name(d->action), d->monitor ? " would=" : "",
+	    d->monitor ? ag_action_name(d->would) : "", decide_class_name(d),
+	    rule, ag_dmarc_name(d->dmarc.result),
+	    d->from_domain[0] != '\0' ? d->from_domain : "-");
+}
+
+int
+local_scan(int fd, uschar **return_text)
+{
+	static char reply[LS_REPLY_MAX + 16];
+	char err[POLICY_MAX_PATH + 300], ts[40];
+	const char *path, *authserv_id;
+	const struct policy *p;
+	struct logline_meta meta;
+	struct decision d;
+	struct facts facts;
+	struct arena arena;
+	struct sbuf sb;
+	int rc;
+
+	(void)fd;
+	err[0] = '\0';
+	/* The shipped MAIL ACL sets $acl_m_authgate to the policy path; for
+	 * SMTP input an empty value means the ACLs are not installed. */
+	path = (const char *)expand_string(US "$acl_m_authgate");
+	if (path == NULL || path[0] == '\0') {
+		if (smtp_input && sender_host_address != NULL) {
+			log_write(0, LOG_MAIN | LOG_PANIC,
+			    "authgate: $acl_m_authgate is not set: the "
+			    "authgate ACLs (exim-conf/) did not run; "
+			    "message %s temporarily rejected",
+			    message_id);
+			rc = ls_apply_error(AG_TEMPFAIL, reply, sizeof(reply));
+			*return_text = US reply;
+			return rc;
+		}
+		path = LS_DEFAULT_POLICY;
+	}
+	p = current_policy(path, err, sizeof(err));
+	if (p == NULL) {
+		log_write(0, LOG_MAIN | LOG_PANIC,
+		    "authgate: %s; message %s gets on_error (tempfail)", err,
+		    message_id);
+		rc = ls_apply_error(AG_TEMPFAIL, reply, sizeof(reply));
+		*return_text = US reply;
+		return rc;
+	}
+	arena_init(&arena);
+	if (ls_collect_facts(p, &facts, &arena, err, sizeof(err)) != 0) {
+		log_write(0, LOG_MAIN | LOG_PANIC,
+		    "authgate: %s; message %s gets on_error (%s)", err,
+		    message_id, ag_action_name(p->on_error));
+		rc = ls_apply_error(p->on_error, reply, sizeof(reply));
+		arena_free(&arena);
+		*return_text = reply[0] != '\0' ? US reply : NULL;
+		return rc;
+	}
+	decide(p, &facts, &d);
+	authserv_id = p->authserv_id[0] != '\0' ?
+	    p->authserv_id :
+	    (const char *)expand_string(US "$primary_hostname");
+	if (authserv_id == NULL || authserv_id[0] == '\0')
+		authserv_id = "authgate";
+	rc = ls_apply(p, &facts, &d, authserv_id, reply, sizeof(reply));
+
+	utc_now(ts, sizeof(ts));
+	meta.ts = ts;
+	meta.host = (const char *)expand_string(US "$primary_hostname");
+	sbuf_init(&sb, LOGLINE_MAX);
+	logline_render(&sb, p, &facts, &d, &meta);
+	if (sbuf_failed(&sb))
+		log_write(0, LOG_MAIN | LOG_PANIC,
+		    "authgate: log line for %s exceeds %zu bytes; not written",
+		    message_id, LOGLINE_MAX);
+	else
+		ls_log_line(p->log_file, sbuf_cstr(&sb), sb.len);
+	sbuf_free(&sb);
+	main_log(&d);
+	arena_free(&arena);
+	*return_text = reply[0] != '\0' ? US reply : NULL;
+	return rc;
+}

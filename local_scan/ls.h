@@ -1,0 +1,49 @@
+/*
+ * ls.h: the Exim adapter's internal interface. facts.c turns what Exim
+ * computed into struct facts, apply.c turns a decision into headers and
+ * a local_scan() return code, logfile.c writes the JSON line. Only this
+ * folder includes Exim's local_scan.h.
+ */
+#ifndef AG_LS_H
+#define AG_LS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../policy/config.h"
+#include "../policy/decide.h"
+#include "../policy/facts.h"
+
+#define LS_DEFAULT_POLICY  "/etc/exim4/authgate/policy.ini"
+#define LS_MAX_KEY_LOOKUPS 4	/* own DKIM key lookups per message */
+#define LS_MAX_HEADER	   4096 /* bytes of a header value kept in facts */
+#define LS_REPLY_MAX	   400	/* SMTP reply text */
+
+/* Fills facts from Exim's globals, header_list and the $acl_m_ variables
+ * the shipped ACLs set, looking up DMARC records and (where Exim cannot
+ * tell a missing key from DNS trouble) DKIM keys with a timeout of
+ * dns_timeout seconds. Returns 0, or -1 with the reason in err. */
+int ls_collect_facts(const struct policy *policy, struct facts *facts,
+    struct arena *arena, char *err, size_t errsz);
+
+/* Adds Authentication-Results and X-AuthGate, removes forged ones, tags
+ * the Subject for "tag", and returns the local_scan() code with the SMTP
+ * text in reply. */
+int ls_apply(const struct policy *policy, const struct facts *facts,
+    const struct decision *d, const char *authserv_id, char *reply,
+    size_t replysz);
+
+/* Applies on_error after a failure that left no decision: returns the
+ * local_scan() code and the SMTP text. */
+int ls_apply_error(enum ag_action on_error, char *reply, size_t replysz);
+
+/* Appends line and a newline to path with one write() on an O_APPEND
+ * descriptor, reopened when the file was rotated. On failure the line
+ * goes to Exim's main log and the cause to the panic log. */
+void ls_log_line(const char *path, const char *line, size_t len);
+
+/* Returns "pass", "fail", "permerror", ... as RFC 8601 names a DKIM
+ * result in Authentication-Results. */
+const char *ls_dkim_ar_word(enum ag_dkim result);
+
+#endif

@@ -1,0 +1,234 @@
+# lib.sh: the end-to-end harness, sourced by tests/e2e/*.t and the demo.
+# It builds a sandbox: a network namespace with its own loopback, a real
+# DNS server (dnsmasq) serving the test zones on 127.0.0.1 inside it, a
+# DNS server that never answers (127.0.0.11), and a private Exim daemon
+# running exim-conf/exim4.conf.example unchanged, with the module loaded.
+# Everything it starts is stopped by pid file, and the namespace it made
+# is deleted by name, on exit.
+#
+# Needs root (ip netns, binding port 53 inside the namespace).
+
+AG_ROOT=${AG_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+AG_BUILD=${AG_BUILD:-$AG_ROOT/build}
+AG_PORT=2525
+AG_DOMAIN=gw.test
+
+e2e_die() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# e2e_setup LABEL: work directory, namespace and client addresses.
+e2e_setup() {
+	local label=$1
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP the end-to-end tests need root (ip netns)"
+		exit 0
+	fi
+	[ -x "$AG_BUILD/authgate.so" ] || e2e_die "build first: $AG_BUILD/authgate.so missing"
+	AG_WORK=$(mktemp -d "/tmp/authgate-$label.XXXXXX")
+	AG_NS="ag-$label-$$"
+	trap e2e_teardown EXIT
+	chmod 755 "$AG_WORK"
+	mkdir -p "$AG_WORK"/{spool,log,mail,run,keys,msgs,out}
+	chown Debian-exim: "$AG_WORK"/{spool,log,mail}
+	ip netns add "$AG_NS" || e2e_die "ip netns add $AG_NS failed"
+	mkdir -p "/etc/netns/$AG_NS"
+	echo "nameserver 127.0.0.1" >"/etc/netns/$AG_NS/resolv.conf"
+	e2e_ns ip link set lo up
+	local a
+	# 203.0.113.7: an ordinary sender; 192.0.2.15: the trusted relay;
+	# 198.51.100.25: a skipped host; 192.0.2.99: SPF-authorized elsewhere.
+	for a in 203.0.113.7 192.0.2.15 198.51.100.25 192.0.2.99; do
+		e2e_ns ip addr add "$a/32" dev lo
+	done
+}
+
+e2e_ns() {
+	ip netns exec "$AG_NS" "$@"
+}
+
+e2e_teardown() {
+	local f
+	for f in "$AG_WORK"/run/*.pid; do
+		[ -s "$f" ] || continue
+		kill "$(cat "$f")" 2>/dev/null
+	done
+	sleep 0.2
+	for f in "$AG_WORK"/run/*.pid; do
+		[ -s "$f" ] || continue
+		kill -9 "$(cat "$f")" 2>/dev/null
+	done
+	if [ -n "${AG_NS:-}" ]; then
+		# Exim's delivery children may outlive the daemon briefly.
+		ip netns pids "$AG_NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$AG_NS" 2>/dev/null
+		rm -rf "/etc/netns/$AG_NS"
+	fi
+	if [ -n "${AG_KEEP:-}" ]; then
+		echo "# kept $AG_WORK"
+	else
+		rm -rf "$AG_WORK"
+	fi
+}
+
+# e2e_key NAME [BITS]: an RSA key pair in keys/NAME.key and keys/NAME.dns
+# (the TXT record). dknewkey makes 2048-bit keys; other sizes come from
+# openssl, for the key-too-short cases.
+e2e_key() {
+	local name=$1 bits=${2:-2048} pub
+	if [ "$bits" = 2048 ]; then
+		(cd "$AG_WORK/keys" && dknewkey "$name" >/dev/null 2>&1) ||
+			e2e_die "dknewkey $name failed"
+		return
+	fi
+	openssl genrsa -out "$AG_WORK/keys/$name.key" "$bits" 2>/dev/null ||
+		e2e_die "openssl genrsa $bits failed"
+	pub=$(openssl rsa -in "$AG_WORK/keys/$name.key" -pubout -outform DER 2>/dev/null | base64 -w0)
+	printf 'v=DKIM1; k=rsa; p=%s' "$pub" >"$AG_WORK/keys/$name.dns"
+}
+
+# e2e_dns ARGS...: starts dnsmasq in the namespace with extra options
+# (--txt-record=... and so on); all other .example names are NXDOMAIN.
+e2e_dns() {
+	e2e_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 \
+		--bind-interfaces --pid-file="$AG_WORK/run/dnsmasq.pid" \
+		--local=/example/ --local=/test/ "$@" ||
+		e2e_die "dnsmasq did not start"
+	# A DNS server that reads queries and never answers.
+	(e2e_ns python3 -c '
+import socket, sys, os
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.11", 53))
+open(sys.argv[1], "w").write(str(os.getpid()))
+while True:
+    s.recvfrom(4096)
+' "$AG_WORK/run/blackhole.pid" </dev/null >/dev/null 2>&1 &)
+	local i
+	for i in $(seq 50); do
+		[ -s "$AG_WORK/run/blackhole.pid" ] && [ -s "$AG_WORK/run/dnsmasq.pid" ] && return 0
+		sleep 0.1
+	done
+	e2e_die "DNS servers did not come up"
+}
+
+# e2e_policy FILE: installs FILE as the policy, with WORK substituted.
+e2e_policy() {
+	sed "s#@WORK@#$AG_WORK#g" "$1" >"$AG_WORK/policy.ini.new"
+	chmod 644 "$AG_WORK/policy.ini.new"
+	mv "$AG_WORK/policy.ini.new" "$AG_WORK/policy.ini"
+}
+
+# e2e_exim [EXTRA -D options]: starts the private daemon and waits for it.
+e2e_exim() {
+	touch "$AG_WORK/authgate.log"
+	chown Debian-exim: "$AG_WORK/authgate.log"
+	printf 'alice: s3cret\n' >"$AG_WORK/auth"
+	chmod 644 "$AG_WORK/auth"
+	e2e_ns "${AG_EXIM:-exim4}" -C "$AG_ROOT/exim-conf/exim4.conf.example" \
+		-DAUTHGATE_MODULE="$AG_BUILD/authgate.so" \
+		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
+		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
+		-DAUTHGATE_LOGDIR="$AG_WORK/log" \
+		-DAUTHGATE_PORT="$AG_PORT" \
+		-DAUTHGATE_LOCAL_DOMAINS="$AG_DOMAIN" \
+		-DAUTHGATE_MAILDIR="$AG_WORK/mail" \
+		-DAUTHGATE_HOSTNAME=mx.gw.test \
+		-DAUTHGATE_AUTH_FILE="$AG_WORK/auth" "$@" \
+		-bd -oX "$AG_PORT" -oP "$AG_WORK/run/exim.pid" ||
+		e2e_die "exim did not start"
+	local i
+	for i in $(seq 50); do
+		if [ -s "$AG_WORK/run/exim.pid" ] &&
+			e2e_ns bash -c "exec 3<>/dev/tcp/127.0.0.1/$AG_PORT" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	e2e_die "exim is not listening on $AG_PORT"
+}
+
+# e2e_msg FILE FROM SUBJECT [HEADER...]: writes a plain message.
+e2e_msg() {
+	local file=$1 from=$2 subject=$3 h
+	shift 3
+	{
+		printf 'From: %s\n' "$from"
+		printf 'To: user@%s\n' "$AG_DOMAIN"
+		printf 'Subject: %s\n' "$subject"
+		printf 'Date: %s\n' "$(date -R)"
+		printf 'Message-ID: <%s.%s@test>\n' "$(basename "$file")" "$$"
+		for h in "$@"; do printf '%s\n' "$h"; done
+		printf 'MIME-Version: 1.0\nContent-Type: text/plain\n\n'
+		printf 'Hello,\nthis is a test message for authgate.\n'
+	} >"$file"
+}
+
+# e2e_sign IN OUT SELECTOR DOMAIN KEYNAME [dkimsign options]
+e2e_sign() {
+	local in=$1 out=$2 sel=$3 dom=$4 key=$5
+	shift 5
+	dkimsign "$@" "$sel" "$dom" "$AG_WORK/keys/$key.key" <"$in" >"$out" ||
+		e2e_die "dkimsign $dom failed"
+}
+
+# e2e_send MSG [swaks options...]: sends MSG, sets SMTP_CODE (the reply
+# to the end of DATA), SMTP_TEXT and QUEUE_ID.
+e2e_send() {
+	local msg=$1
+	shift
+	local out="$AG_WORK/out/$(basename "$msg").swaks"
+	LOG_LINES_BEFORE=$(wc -l <"$AG_WORK/authgate.log" 2>/dev/null || echo 0)
+	e2e_ns swaks --server "127.0.0.1:$AG_PORT" --to "user@$AG_DOMAIN" \
+		--li 203.0.113.7 --helo mx.sender.example --timeout 60 \
+		--data "$msg" "$@" >"$out" 2>&1
+	local reply
+	reply=$(sed -n '/^ *-> \.$/,$p' "$out" | grep -m1 -E '^ *<(-|\*\*) +[0-9]{3}')
+	SMTP_CODE=$(printf '%s' "$reply" | sed -E 's/^ *<(-|\*\*) +([0-9]{3}).*/\2/')
+	SMTP_TEXT=$(printf '%s' "$reply" | sed -E 's/^ *<(-|\*\*) +[0-9]{3}[ -]//')
+	QUEUE_ID=$(printf '%s' "$reply" | sed -n 's/.*id=\([A-Za-z0-9-]*\).*/\1/p')
+}
+
+# e2e_delivered ID: path of the delivered message with queue id ID
+# (waits up to 10 s), or nothing.
+e2e_delivered() {
+	local id=$1 i f
+	[ -n "$id" ] || return 1
+	for i in $(seq 100); do
+		f=$(grep -rl "id $id" "$AG_WORK/mail" 2>/dev/null | head -1)
+		[ -n "$f" ] && {
+			echo "$f"
+			return 0
+		}
+		sleep 0.1
+	done
+	return 1
+}
+
+# e2e_logline ID: authgate's JSON log line for queue id ID; without an
+# id (a rejected message has none), the line the last e2e_send added.
+e2e_logline() {
+	local id=$1 i
+	for i in $(seq 50); do
+		if [ -n "$id" ] && grep -q "\"id\":\"$id\"" "$AG_WORK/authgate.log" 2>/dev/null; then
+			grep "\"id\":\"$id\"" "$AG_WORK/authgate.log" | head -1
+			return 0
+		fi
+		if [ -z "$id" ] && [ "$(wc -l <"$AG_WORK/authgate.log")" -gt "${LOG_LINES_BEFORE:-0}" ]; then
+			sed -n "$((LOG_LINES_BEFORE + 1))p" "$AG_WORK/authgate.log"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# e2e_exim_cmd ARGS...: runs exim4 against the sandbox's configuration.
+e2e_exim_cmd() {
+	e2e_ns "${AG_EXIM:-exim4}" -C "$AG_ROOT/exim-conf/exim4.conf.example" \
+		-DAUTHGATE_MODULE="$AG_BUILD/authgate.so" \
+		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
+		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
+		-DAUTHGATE_LOGDIR="$AG_WORK/log" \
+		-DAUTHGATE_MAILDIR="$AG_WORK/mail" "$@"
+}

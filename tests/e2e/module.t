@@ -1,0 +1,361 @@
+#!/usr/bin/env bash
+# End to end: the module inside a real Exim daemon, a real DNS server in a
+# network namespace, messages signed by python3-dkim's dkimsign and sent
+# by swaks. Each case asserts the SMTP reply, the delivered message's
+# headers and the JSON log line. TAP output; needs root.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+n=0
+failed=0
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+nok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	return 0
+}
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok "$what"; else nok "$what"; fi
+}
+# expect NAME CODE: the SMTP reply to DATA, and a log line (for 250s).
+expect() {
+	local name=$1 code=$2
+	if [ "$SMTP_CODE" = "$code" ]; then
+		ok "$name: SMTP $code"
+	else
+		nok "$name: SMTP $SMTP_CODE, want $code" "$(tail -5 "$AG_WORK/out/"*"$name"*.swaks 2>/dev/null)"
+	fi
+}
+# expect_log NAME JQ-FILTER: the JSON log line of the last message passes
+# the jq test.
+expect_log() {
+	local name=$1 filter=$2 line
+	line=$(e2e_logline "$QUEUE_ID")
+	if [ -n "$line" ] && printf '%s' "$line" | jq -e "$filter" >/dev/null; then
+		ok "$name: log $filter"
+	else
+		nok "$name: log $filter" "${line:-no log line for $QUEUE_ID}"
+	fi
+}
+# expect_header NAME REGEX: the delivered copy has a header line matching.
+expect_header() {
+	local name=$1 re=$2 file
+	file=$(e2e_delivered "$QUEUE_ID")
+	if [ -n "$file" ] && sed '/^$/q' "$file" | grep -qE "$re"; then
+		ok "$name: header /$re/"
+	else
+		nok "$name: header /$re/" "$( [ -n "$file" ] && sed '/^$/q' "$file" || echo "not delivered")"
+	fi
+}
+expect_no_header() {
+	local name=$1 re=$2 file
+	file=$(e2e_delivered "$QUEUE_ID")
+	if [ -n "$file" ] && ! sed '/^$/q' "$file" | grep -qE "$re"; then
+		ok "$name: no header /$re/"
+	else
+		nok "$name: no header /$re/" "$( [ -n "$file" ] && sed '/^$/q' "$file" || echo "not delivered")"
+	fi
+}
+
+e2e_setup module
+W=$AG_WORK
+K=$W/keys
+M=$W/msgs
+
+# ---- keys and zones ----
+e2e_key sel1
+e2e_key weak 512
+e2e_key other
+e2e_key esp
+dns=(
+	--txt-record="sel1._domainkey.signer.example,$(cat "$K/sel1.dns")"
+	--txt-record="signer.example,v=spf1 ip4:203.0.113.7 -all"
+	--txt-record="_dmarc.signer.example,v=DMARC1; p=reject"
+	--txt-record="sel1._domainkey.other.example,$(cat "$K/other.dns")"
+	--txt-record="nokey.example,v=spf1 ip4:203.0.113.7 -all"
+	--txt-record="bank.example,v=spf1 ip4:192.0.2.99 -all"
+	--txt-record="_dmarc.bank.example,v=DMARC1; p=reject"
+	--txt-record="sel1._domainkey.shop.example,$(cat "$K/sel1.dns")"
+	--txt-record="_dmarc.shop.example,v=DMARC1; p=none"
+	--server=/_dmarc.flaky.example/127.0.0.11
+	--txt-record="plain.example,v=spf1 ip4:192.0.2.99 -all"
+	--txt-record="trial.example,v=spf1 ip4:192.0.2.99 -all"
+	--txt-record="_dmarc.trial.example,v=DMARC1; p=reject"
+	--txt-record="weak._domainkey.weak.example,$(cat "$K/weak.dns")"
+	--txt-record="bad._domainkey.brokenkey.example,v=DKIM1; k=rsa; p=MIIBroken"
+	--txt-record="sel1._domainkey.revoked.example,v=DKIM1; k=rsa; p="
+	--txt-record="sel1._domainkey.esp.example,$(cat "$K/esp.dns")"
+	--txt-record="esp.example,v=spf1 ip4:203.0.113.7 -all"
+	--txt-record="_dmarc.customer.example,v=DMARC1; p=reject"
+	--txt-record="_dmarc.trusted.example,v=DMARC1; p=reject"
+	--txt-record="_dmarc.q.example,v=DMARC1; p=quarantine"
+	--server=/_domainkey.dnsfail.example/127.0.0.11
+)
+e2e_dns "${dns[@]}"
+cat >"$W/policy.tmpl" <<'EOF'
+[general]
+authserv_id = mx.gw.test
+skip_hosts = 198.51.100.25
+log_file = @WORK@/authgate.log
+dns_timeout = 2
+
+[actions]
+dmarc.quarantine = quarantine
+
+[trusted]
+domains = esp.example, trusted.example
+relays = 192.0.2.15/32
+
+[domain:partner.example]
+dkim.key_missing = accept
+
+[domain:trial.example]
+mode = monitor
+EOF
+e2e_policy "$W/policy.tmpl"
+e2e_exim
+
+# ---- messages ----
+e2e_msg "$M/clean.in" "Alice <alice@signer.example>" "clean"
+e2e_sign "$M/clean.in" "$M/clean.eml" sel1 signer.example sel1
+e2e_send "$M/clean.eml" --from bounce@signer.example
+expect clean 250
+expect_log clean '.decision.action == "accept" and .decision.dmarc.result == "pass"'
+expect_log clean '.facts.dkim[0].result == "pass" and .facts.dkim[0].bits == 2048'
+expect_log clean '.facts.spf.result == "pass" and .facts.client.ip == "203.0.113.7"'
+expect_header clean '^Authentication-Results: mx\.gw\.test;'
+expect_header clean '^X-AuthGate: action=accept; class=none; rule=accept'
+expect_no_header clean '^X-Spam-Flag'
+file=$(e2e_delivered "$QUEUE_ID")
+first=$(sed '/^$/q' "$file" | grep -m1 -E '^(Authentication-Results|Received):')
+case "$first" in
+Authentication-Results:*) ok "clean: Authentication-Results is above every Received" ;;
+*) nok "clean: Authentication-Results is above every Received" "$first" ;;
+esac
+if /usr/bin/python3 -c '
+import sys, authres
+text = open(sys.argv[1]).read().split("\n\n")[0]
+h = [l for l in text.replace("\n\t", " ").split("\n") if l.startswith("Authentication-Results:")][0]
+ar = authres.AuthenticationResultsHeader.parse(h)
+got = {r.method: r.result for r in ar.results}
+assert ar.authserv_id == "mx.gw.test", ar.authserv_id
+assert got == {"spf": "pass", "dkim": "pass", "dmarc": "pass", "arc": "none"}, got
+' "$file" 2>"$W/out/authres.err"; then
+	ok "clean: python3-authres parses our Authentication-Results"
+else
+	nok "clean: python3-authres parses our Authentication-Results" "$(cat "$W/out/authres.err")"
+fi
+
+# Seed 003: a DKIM key missing from DNS is a soft failure: [SPAM] tag.
+e2e_msg "$M/nokey.in" "bob@nokey.example" "invoice"
+e2e_sign "$M/nokey.in" "$M/nokey.eml" sel1 nokey.example sel1
+e2e_send "$M/nokey.eml" --from bob@nokey.example
+expect nokey 250
+expect_log nokey '.decision.action == "tag" and .decision.class == "dkim.key_missing"'
+expect_log nokey '.facts.dkim[0].result == "key_missing"'
+expect_header nokey '^Subject: \[SPAM\] invoice$'
+expect_header nokey '^X-Spam-Flag: YES'
+expect_header nokey 'dkim=permerror \(key_missing\) header\.d=nokey\.example'
+
+# A forged From of a p=reject domain: 550 naming the DMARC policy.
+e2e_msg "$M/forged.eml" "CEO <ceo@bank.example>" "urgent transfer"
+e2e_send "$M/forged.eml" --from x@bank.example
+expect forged 550
+expect_log forged '.decision.class == "dmarc.reject" and .facts.spf.result == "fail"'
+case "$SMTP_TEXT" in
+*"5.7.1 DMARC policy of bank.example rejects this message"*) ok "forged: reply names the policy" ;;
+*) nok "forged: reply names the policy" "$SMTP_TEXT" ;;
+esac
+
+# Seed 002: a forwarder's footer breaks the body hash; p=none: tag.
+e2e_msg "$M/footer.in" "news@shop.example" "newsletter"
+e2e_sign "$M/footer.in" "$M/footer.eml" sel1 shop.example sel1
+printf -- '-- \nSent through the list forwarder\n' >>"$M/footer.eml"
+e2e_send "$M/footer.eml" --from news@shop.example
+expect footer 250
+expect_log footer '.decision.class == "dkim.body_modified" and .decision.dmarc.result == "fail"'
+expect_header footer '^Subject: \[SPAM\] newsletter$'
+
+# The DMARC record lookup times out: tempfail, never reject or accept.
+e2e_msg "$M/flaky.eml" "x@flaky.example" "flaky"
+start=$(date +%s)
+e2e_send "$M/flaky.eml" --from x@flaky.example
+expect flaky 451
+case "$SMTP_TEXT" in
+*"4.7.0 DMARC check of flaky.example failed on a DNS error"*) ok "flaky: reply says DNS" ;;
+*) nok "flaky: reply says DNS" "$SMTP_TEXT" ;;
+esac
+[ $(($(date +%s) - start)) -lt 15 ] && ok "flaky: within the DNS budget" || nok "flaky: took $(($(date +%s) - start)) s"
+
+# A trusted relay: SPF failure waived.
+e2e_msg "$M/relay.eml" "u@plain.example" "relayed"
+e2e_send "$M/relay.eml" --from u@plain.example --li 192.0.2.15
+expect relay 250
+expect_log relay '.facts.spf.result == "fail" and (.decision.findings[] | select(.class == "spf.fail") | .waived) == "trusted.relay:192.0.2.15/32"'
+
+# The same from an ordinary client: SPF fail rejects.
+e2e_send "$M/relay.eml" --from u@plain.example
+expect relay-outside 550
+
+# Partner's key is missing, and the policy accepts that for partner.example.
+e2e_msg "$M/partner.in" "ops@partner.example" "partner"
+e2e_sign "$M/partner.in" "$M/partner.eml" sel1 partner.example sel1
+e2e_send "$M/partner.eml" --from ops@partner.example
+expect partner 250
+expect_log partner '.decision.action == "accept" and (.decision.findings[] | select(.class == "dkim.key_missing") | .rule) == "domain:partner.example:dkim.key_missing"'
+expect_no_header partner '^X-Spam-Flag'
+
+# A domain in monitor mode: logged as would-reject, delivered untouched.
+e2e_msg "$M/trial.eml" "x@trial.example" "trial"
+e2e_send "$M/trial.eml" --from x@trial.example
+expect trial 250
+expect_log trial '.decision.monitor.would == "reject"'
+expect_header trial '^X-AuthGate: action=accept; class=none; rule=domain:trial\.example:monitor; would=reject'
+
+# Two authors: rejected.
+e2e_msg "$M/twofrom.eml" "a@signer.example" "two authors" "From: b@bank.example"
+e2e_send "$M/twofrom.eml" --from a@signer.example
+expect twofrom 550
+expect_log twofrom '.decision.class == "from.multiple"'
+
+# A 512-bit key: Exim refuses it, authgate says key_too_short.
+e2e_msg "$M/weak.in" "w@weak.example" "weak key"
+e2e_sign "$M/weak.in" "$M/weak.eml" weak weak.example weak
+e2e_send "$M/weak.eml" --from w@weak.example
+expect weak 250
+expect_log weak '.facts.dkim[0].result == "key_too_short" and .decision.class == "dkim.key_too_short"'
+
+# A key record that does not parse, and a revoked one.
+e2e_msg "$M/badkey.in" "k@brokenkey.example" "broken key"
+e2e_sign "$M/badkey.in" "$M/badkey.eml" bad brokenkey.example sel1
+e2e_send "$M/badkey.eml" --from k@brokenkey.example
+expect badkey 250
+expect_log badkey '.facts.dkim[0].result == "key_syntax"'
+e2e_msg "$M/revoked.in" "k@revoked.example" "revoked key"
+e2e_sign "$M/revoked.in" "$M/revoked.eml" sel1 revoked.example sel1
+e2e_send "$M/revoked.eml" --from k@revoked.example
+expect revoked 250
+expect_log revoked '.facts.dkim[0].result == "key_revoked"'
+
+# The key lookup itself times out: temperror, not "key missing".
+e2e_msg "$M/dnsfail.in" "k@dnsfail.example" "key lookup times out"
+e2e_sign "$M/dnsfail.in" "$M/dnsfail.eml" sel1 dnsfail.example sel1
+e2e_send "$M/dnsfail.eml" --from k@dnsfail.example
+expect dnsfail 451
+expect_log dnsfail '.facts.dkim[0].result == "temperror" and .decision.class == "dkim.temperror"'
+
+# A header changed after signing: bad signature.
+e2e_msg "$M/hdr.in" "alice@signer.example" "original subject"
+e2e_sign "$M/hdr.in" "$M/hdr.eml" sel1 signer.example sel1
+sed -i 's/^Subject: original subject/Subject: edited subject/' "$M/hdr.eml"
+e2e_send "$M/hdr.eml" --from alice@signer.example
+expect hdr 250
+expect_log hdr '.facts.dkim[0].result == "bad_signature" and .decision.dmarc.result == "pass"'
+
+# A second signature of another domain: both verified, de-duplicated.
+e2e_sign "$M/clean.eml" "$M/two.eml" sel1 other.example other
+e2e_send "$M/two.eml" --from bounce@signer.example
+expect two-signatures 250
+expect_log two-signatures '(.facts.dkim | length) == 2 and ([.facts.dkim[].result] | unique) == ["pass"]'
+
+# A trusted ESP signs for a customer whose DMARC says reject.
+e2e_msg "$M/esp.in" "News <news@customer.example>" "from the ESP"
+e2e_sign "$M/esp.in" "$M/esp.eml" sel1 esp.example esp
+e2e_send "$M/esp.eml" --from bounce@esp.example
+expect esp 250
+expect_log esp '(.decision.findings[] | select(.class == "dmarc.reject") | .waived) == "trusted.domain:esp.example"'
+
+# Forging the trusted domain in From alone does not work.
+e2e_msg "$M/forgetrust.eml" "ceo@trusted.example" "trust me"
+e2e_send "$M/forgetrust.eml" --from x@nokey.example
+expect forge-trusted 550
+
+# Relaxed alignment through the organizational domain, null sender.
+e2e_msg "$M/org.in" "a@news.signer.example" "subdomain"
+e2e_sign "$M/org.in" "$M/org.eml" sel1 signer.example sel1
+e2e_send "$M/org.eml" --from '<>' --helo mx.sender.example
+expect org-align 250
+expect_log org-align '.decision.dmarc.result == "pass" and .decision.dmarc.record == "_dmarc.signer.example"'
+
+# p=quarantine, configured to freeze.
+e2e_msg "$M/q.eml" "x@q.example" "quarantine me"
+e2e_send "$M/q.eml" --from x@q.example
+expect quarantine 250
+sleep 0.5
+if e2e_exim_cmd -bp 2>/dev/null | grep -A1 "$QUEUE_ID" | grep -q frozen; then
+	ok "quarantine: message is frozen"
+else
+	nok "quarantine: message is frozen" "$(e2e_exim_cmd -bp 2>&1 | head)"
+fi
+
+# Skipped host and authenticated client: accepted unchecked.
+e2e_send "$M/forged.eml" --from x@bank.example --li 198.51.100.25
+expect skip-host 250
+expect_log skip-host '.decision.rule == "skip.host:198.51.100.25"'
+e2e_send "$M/forged.eml" --from x@bank.example --auth PLAIN \
+	--auth-user alice --auth-password s3cret
+expect authenticated 250
+expect_log authenticated '.decision.rule == "skip.authenticated" and .facts.client.authenticated'
+
+# A forged Authentication-Results with our authserv-id is removed.
+e2e_msg "$M/forgedar.in" "alice@signer.example" "forged results" \
+	"Authentication-Results: mx.gw.test; dkim=pass header.d=bank.example; dmarc=pass"
+e2e_sign "$M/forgedar.in" "$M/forgedar.eml" sel1 signer.example sel1
+e2e_send "$M/forgedar.eml" --from bounce@signer.example
+expect forged-ar 250
+file=$(e2e_delivered "$QUEUE_ID")
+count=$(sed '/^$/q' "$file" | grep -c '^Authentication-Results: mx\.gw\.test')
+[ "$count" = 1 ] && ok "forged-ar: only our own header remains" || nok "forged-ar: $count headers with our id" "$(sed '/^$/q' "$file")"
+expect_no_header forged-ar 'header\.d=bank\.example'
+
+# An RFC 2047 Subject stays valid when tagged.
+e2e_msg "$M/mime.in" "bob@nokey.example" "=?utf-8?q?Gr=C3=BC=C3=9Fe?="
+e2e_sign "$M/mime.in" "$M/mime.eml" sel1 nokey.example sel1
+e2e_send "$M/mime.eml" --from bob@nokey.example
+expect rfc2047 250
+file=$(e2e_delivered "$QUEUE_ID")
+subject=$(/usr/bin/python3 -c '
+import sys, email, email.header
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+print(str(email.header.make_header(email.header.decode_header(m["Subject"]))))
+' "$file")
+[ "$subject" = "[SPAM] Grüße" ] && ok "rfc2047: decodes to '[SPAM] Grüße'" || nok "rfc2047: decodes to '$subject'"
+
+# Already tagged: no second tag.
+e2e_msg "$M/again.in" "bob@nokey.example" "[SPAM] old news"
+e2e_sign "$M/again.in" "$M/again.eml" sel1 nokey.example sel1
+e2e_send "$M/again.eml" --from bob@nokey.example
+expect tag-once 250
+expect_header tag-once '^Subject: \[SPAM\] old news$'
+
+# Every log line is one valid JSON object.
+if jq -e . "$W/authgate.log" >/dev/null 2>&1 && [ "$(jq -c . "$W/authgate.log" | wc -l)" = "$(wc -l <"$W/authgate.log")" ]; then
+	ok "log: $(wc -l <"$W/authgate.log") lines, each valid JSON"
+else
+	nok "log: not valid JSON lines"
+fi
+grep -q 'authgate: action=' "$W/log/mainlog" && ok "main log has summary lines" || nok "main log has summary lines"
+
+# A broken policy: on_error (tempfail) and a panic-log line with FILE:LINE.
+printf '[general]\nmode = enforced\n' >"$W/policy.ini.new" && mv "$W/policy.ini.new" "$W/policy.ini"
+e2e_send "$M/clean.eml" --from bounce@signer.example
+expect broken-policy 451
+grep -q "policy.ini:2: error: mode must be" "$W/log/paniclog" 2>/dev/null &&
+	ok "broken-policy: panic log names policy.ini:2" ||
+	nok "broken-policy: panic log names policy.ini:2" "$(cat "$W/log/paniclog" 2>/dev/null)"
+# Fixed again (monitor mode now): picked up without restarting Exim.
+sed 's/^\[general\]/[general]\nmode = monitor/' "$W/policy.tmpl" >"$W/policy.mon"
+e2e_policy "$W/policy.mon"
+e2e_send "$M/forged.eml" --from x@bank.example
+expect policy-reload 250
+expect_log policy-reload '.decision.monitor.would == "reject"'
+
+echo "1..$n"
+[ "$failed" = 0 ]

@@ -1,0 +1,41 @@
+/*
+ * dns.h: the resolver layer of the verifiers. TXT lookups through the
+ * system resolver (res_nquery, the resolv.conf of the network namespace
+ * the process runs in) with a per-query timeout, and an answer that tells
+ * "no such record" from "DNS trouble", which callers turn into
+ * key_missing / none versus temperror.
+ */
+#ifndef AG_DNS_H
+#define AG_DNS_H
+
+#include <stddef.h>
+
+#include "../policy/arena.h"
+
+#define DNSQ_MAX_TXT	 8    /* TXT records kept per answer */
+#define DNSQ_MAX_TXT_LEN 4096 /* bytes per record, strings joined */
+#define DNSQ_MAX_TIMEOUT 30   /* seconds per query */
+
+enum dnsq_status {
+	DNSQ_OK,	/* one or more TXT records */
+	DNSQ_NXDOMAIN,	/* the name does not exist */
+	DNSQ_NODATA,	/* the name exists, no TXT record */
+	DNSQ_TEMPERROR, /* SERVFAIL, REFUSED, timeout, no server */
+	DNSQ_BADNAME,	/* the name cannot be queried (too long, bad bytes) */
+};
+
+struct dnsq_answer {
+	enum dnsq_status status;
+	size_t n_txt;
+	const char *txt[DNSQ_MAX_TXT]; /* each record's strings joined */
+	int rcode;		       /* DNS rcode, or -1 without a reply */
+};
+
+/* Looks up the TXT records of name, waiting at most timeout seconds
+ * (one try). Strings go into arena. Never fails: trouble is an answer. */
+void dnsq_txt(const char *name, unsigned timeout, struct arena *arena,
+    struct dnsq_answer *out);
+/* Returns "ok", "nxdomain", "nodata", "temperror" or "badname". */
+const char *dnsq_status_name(enum dnsq_status status);
+
+#endif
