@@ -27,13 +27,14 @@ CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
+.PHONY: demo format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
         depcheck install clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so
 
 help:
-	@echo "make            build build/libauthgate.a and build/authgate"
+	@echo "make            build build/libauthgate.a, build/authgate, build/authgate.so"
+	@echo "make demo       a sandboxed Exim with the module and real signed mail"
 	@echo "make deps       install missing Debian packages (scripts/deps.sh)"
 	@echo "make test       unit, scenario, CLI and end-to-end (Exim) tests"
 	@echo "make e2e        the end-to-end tests alone (root)"
@@ -83,6 +84,10 @@ scenarios: $(BUILD)/authgate
 
 cli-tests: $(BUILD)/authgate
 	prove tests/cli/*.t :: $(BUILD)/authgate
+
+demo: deps
+	$(MAKE) all
+	AG_BUILD=$(abspath $(BUILD)) scripts/demo.sh
 
 # A real Exim with the module, a real DNS server in a network namespace,
 # real signers (needs root; skipped otherwise).

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The shipped Exim configuration: the conf.d snippets carry exactly the
+# blocks of exim4.conf.example, Debian's update-exim4.conf builds a valid
+# configuration with them, and the example itself passes exim -bV.
+set -u
+cd "$(dirname "$0")/../.."
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/# /'; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+block() { sed -n "/^# ---- BEGIN authgate $2 ----\$/,/^# ---- END authgate $2 ----\$/p" "$1"; }
+
+echo "1..4"
+if diff <(block exim-conf/exim4.conf.example "main options") \
+	<(block exim-conf/conf.d/main/95_authgate_options "main options") >"$tmp/d"; then
+	ok "conf.d main options match the example"
+else
+	nok "conf.d main options match the example" "$(cat "$tmp/d")"
+fi
+if diff <(block exim-conf/exim4.conf.example ACLs) \
+	<(block exim-conf/conf.d/acl/25_authgate ACLs) >"$tmp/d"; then
+	ok "conf.d ACLs match the example"
+else
+	nok "conf.d ACLs match the example" "$(cat "$tmp/d")"
+fi
+if ! command -v exim4 >/dev/null || ! command -v update-exim4.conf >/dev/null; then
+	echo "ok 3 # SKIP exim4 not installed"
+	echo "ok 4 # SKIP exim4 not installed"
+	exit 0
+fi
+if exim4 -C exim-conf/exim4.conf.example -DAUTHGATE_MODULE=/nonexistent.so -bV >"$tmp/out" 2>&1; then
+	ok "exim4.conf.example passes exim -bV"
+else
+	nok "exim4.conf.example passes exim -bV" "$(tail -3 "$tmp/out")"
+fi
+cp -r /etc/exim4 "$tmp/etc"
+cp exim-conf/conf.d/main/* "$tmp/etc/conf.d/main/"
+cp exim-conf/conf.d/acl/* "$tmp/etc/conf.d/acl/"
+sed -i "s/^dc_use_split_config=.*/dc_use_split_config='true'/" "$tmp/etc/update-exim4.conf.conf"
+if update-exim4.conf -d "$tmp/etc" -o "$tmp/out.conf" >"$tmp/out" 2>&1 &&
+	grep -q '^acl_authgate_check_mail:' "$tmp/out.conf" &&
+	exim4 -C "$tmp/out.conf" -bV >>"$tmp/out" 2>&1; then
+	ok "Debian's split configuration with the conf.d snippets passes exim -bV"
+else
+	nok "Debian's split configuration with the conf.d snippets passes exim -bV" "$(tail -5 "$tmp/out")"
+fi
