@@ -181,7 +181,7 @@ check:
 # two version functions only.
 $(BUILD)/authgate.so: $(LS_OBJ) $(VERIFY_OBJ) $(BUILD)/libauthgate.a local_scan/exports.map
 	$(CC) $(CFLAGS) -shared -fPIC -Wl,--version-script=local_scan/exports.map \
-	    -Wl,-z,relro,-z,now -o $@ $(LS_OBJ) $(VERIFY_OBJ) \
+	    -Wl,-z,relro,-z,now -Wl,--as-needed -o $@ $(LS_OBJ) $(VERIFY_OBJ) \
 	    $(BUILD)/libauthgate.a $(LIBS) -lresolv
 
 -include $(POLICY_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LS_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) $(TPOLICY_OBJ:.o=.d)

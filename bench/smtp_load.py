@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""smtp_load.py: send N copies of a message over C concurrent SMTP
+sessions (one message per session, as an inbound MX sees them) and print
+messages per second. The client closes right after sending QUIT, so
+Exim's deliberately late QUIT reply does not count.
+
+usage: smtp_load.py HOST PORT MESSAGE_FILE COUNT CONCURRENCY MAIL_FROM RCPT
+"""
+import asyncio
+import sys
+import time
+
+
+async def expect(reader, code):
+    while True:
+        line = await reader.readline()
+        if not line:
+            raise ConnectionError("connection closed")
+        if line[3:4] != b"-":
+            if not line.startswith(code):
+                raise RuntimeError(line.decode(errors="replace").strip())
+            return
+
+
+async def session(host, port, data, mail_from, rcpt):
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        await expect(reader, b"220")
+        writer.write(b"EHLO load.example\r\n")
+        await expect(reader, b"250")
+        writer.write(b"MAIL FROM:<%s>\r\n" % mail_from.encode())
+        await expect(reader, b"250")
+        writer.write(b"RCPT TO:<%s>\r\n" % rcpt.encode())
+        await expect(reader, b"250")
+        writer.write(b"DATA\r\n")
+        await expect(reader, b"354")
+        writer.write(data + b".\r\n")
+        line = await reader.readline()
+        writer.write(b"QUIT\r\n")
+        return line[:3].decode()
+    finally:
+        writer.close()
+
+
+async def main():
+    host, port, path, count, conc, mail_from, rcpt = sys.argv[1:8]
+    count, conc = int(count), int(conc)
+    raw = open(path, "rb").read().replace(b"\r\n", b"\n")
+    lines = [(b"." + l if l.startswith(b".") else l) for l in raw.split(b"\n")]
+    data = b"\r\n".join(lines).rstrip(b"\r\n") + b"\r\n"
+    codes = {}
+    todo = iter(range(count))
+
+    async def worker():
+        for _ in todo:
+            try:
+                code = await session(host, int(port), data, mail_from, rcpt)
+            except Exception as e:  # noqa: BLE001 - counted, not fatal
+                code = "err:" + type(e).__name__
+            codes[code] = codes.get(code, 0) + 1
+
+    start = time.monotonic()
+    await asyncio.gather(*(worker() for _ in range(conc)))
+    elapsed = time.monotonic() - start
+    print("%.1f %s" % (count / elapsed, " ".join(
+        "%s=%d" % kv for kv in sorted(codes.items()))))
+
+
+asyncio.run(main())
