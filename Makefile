@@ -104,7 +104,7 @@ $(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libauthgate.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libauthgate.a $(LIBS)
 
 bench: deps
-	$(MAKE) $(BUILD)/bench_policy
+	$(MAKE) all $(BUILD)/bench_policy
 	@bench/run.sh $(BUILD)
 
 # libFuzzer targets, one per parser of untrusted or operator input.

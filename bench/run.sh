@@ -14,6 +14,12 @@ out=bench/report.md
 	echo "- libraries: libpsl $(dpkg-query -W -f='${Version}' libpsl5), jansson $(dpkg-query -W -f='${Version}' libjansson4), inih $(dpkg-query -W -f='${Version}' libinih1)"
 	echo
 	taskset -c 0 "$build/bench_policy" 2>/dev/null || "$build/bench_policy"
+	echo
+	if [ "$(id -u)" = 0 ]; then
+		AG_BUILD=$(cd "$build" && pwd) bench/module.sh
+	else
+		echo "(The module-in-Exim benchmark needs root: skipped.)"
+	fi
 } | tee "$out"
 echo
 echo "written: $out"

@@ -80,6 +80,8 @@ dns=(
 	--txt-record="_dmarc.signer.example,v=DMARC1; p=reject"
 	--txt-record="sel1._domainkey.other.example,$(cat "$K/other.dns")"
 	--txt-record="nokey.example,v=spf1 ip4:203.0.113.7 -all"
+	--txt-record="spfok.example,v=spf1 ip4:203.0.113.7 -all"
+	--txt-record="_dmarc.spfok.example,v=DMARC1; p=reject"
 	--txt-record="bank.example,v=spf1 ip4:192.0.2.99 -all"
 	--txt-record="_dmarc.bank.example,v=DMARC1; p=reject"
 	--txt-record="sel1._domainkey.shop.example,$(cat "$K/sel1.dns")"
@@ -163,6 +165,14 @@ expect_log nokey '.facts.dkim[0].result == "key_missing"'
 expect_header nokey '^Subject: \[SPAM\] invoice$'
 expect_header nokey '^X-Spam-Flag: YES'
 expect_header nokey 'dkim=permerror \(key_missing\) header\.d=nokey\.example'
+
+# Scenario 03: the key is missing, but DMARC passes on aligned SPF.
+e2e_msg "$M/spfok.in" "bob@spfok.example" "statement"
+e2e_sign "$M/spfok.in" "$M/spfok.eml" sel1 spfok.example sel1
+e2e_send "$M/spfok.eml" --from bob@spfok.example
+expect spfok 250
+expect_log spfok '.decision.action == "accept" and (.decision.findings[] | select(.class == "dkim.key_missing") | .waived) == "dmarc.pass"'
+expect_no_header spfok '^X-Spam-Flag'
 
 # A forged From of a p=reject domain: 550 naming the DMARC policy.
 e2e_msg "$M/forged.eml" "CEO <ceo@bank.example>" "urgent transfer"
@@ -356,6 +366,22 @@ e2e_policy "$W/policy.mon"
 e2e_send "$M/forged.eml" --from x@bank.example
 expect policy-reload 250
 expect_log policy-reload '.decision.monitor.would == "reject"'
+
+# Scenario 16 (a stricter gateway): DMARC pass waives SPF findings only
+# and a missing key rejects; picked up on the next message.
+cat >"$W/policy.p2" <<'EOF2'
+[general]
+authserv_id = mx.gw.test
+log_file = @WORK@/authgate.log
+dmarc_pass_waives = spf
+
+[actions]
+dkim.key_missing = reject
+EOF2
+e2e_policy "$W/policy.p2"
+e2e_send "$M/spfok.eml" --from bob@spfok.example
+expect strict-key-missing 550
+expect_log strict-key-missing '.decision.class == "dkim.key_missing" and .decision.rule == "actions:dkim.key_missing"'
 
 echo "1..$n"
 [ "$failed" = 0 ]
