@@ -14,6 +14,7 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -fPIC \
              -fvisibility=hidden -MMD -MP
 LIBS    = -linih -lpsl -ljansson
+MODULE_LIBS = -linih -lpsl -lresolv -lidn2
 
 POLICY_SRC = $(wildcard policy/*.c)
 CLI_SRC    = $(wildcard cli/*.c)
@@ -27,7 +28,7 @@ CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: demo format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
+.PHONY: module-libs exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
         depcheck install clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so
@@ -40,6 +41,8 @@ help:
 	@echo "make e2e        the end-to-end tests alone (root)"
 	@echo "make check      the same tests under ASan + UBSan"
 	@echo "make fuzz       run every fuzz target (FUZZ_SECONDS=N each)"
+	@echo "make exim-static EXIM_SRC=DIR  Exim from Debian source with authgate linked in"
+	@echo "make test-static  the end-to-end suite against that Exim"
 	@echo "make bench      benchmarks: decisions/s, policy load time"
 	@echo "make lint       clang-tidy and cppcheck"
 	@echo "make format     apply .clang-format"
@@ -61,7 +64,7 @@ $(BUILD)/authgate: $(CLI_OBJ) $(BUILD)/libauthgate.a
 
 # Tests link a second copy of the engine built with the fault-injection
 # hook (an allocator that fails the Nth call); the shipped one has none.
-TPOLICY_OBJ = $(POLICY_SRC:%.c=$(BUILD)/fi/%.o)
+TPOLICY_OBJ = $(POLICY_SRC:%.c=$(BUILD)/fi/%.o) $(VERIFY_SRC:%.c=$(BUILD)/fi/%.o)
 TEST_CFLAGS = $(ALL_CFLAGS) -DAG_FAULT_INJECTION -Wno-missing-prototypes
 
 $(BUILD)/fi/%.o: %.c
@@ -74,7 +77,8 @@ $(BUILD)/libauthgate-fi.a: $(TPOLICY_OBJ)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libauthgate-fi.a $(LIBS) -lcmocka
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libauthgate-fi.a $(LIBS) \
+	    -lresolv -lidn2 -lcmocka
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -106,6 +110,20 @@ $(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libauthgate.a
 bench: deps
 	$(MAKE) all $(BUILD)/bench_policy
 	@bench/run.sh $(BUILD)
+
+# Exim built from Debian's source package with authgate linked in
+# (LOCAL_SCAN_SOURCE), and the end-to-end suite run against it.
+EXIM_SRC ?= $(abspath $(BUILD))/exim-static/src
+module-libs:
+	@echo $(MODULE_LIBS)
+
+exim-static:
+	EXIM_SRC=$(EXIM_SRC) WORK=$(abspath $(BUILD))/exim-static scripts/exim-static.sh
+
+test-static: exim-static
+	$(MAKE) all
+	AG_EXIM=$(abspath $(BUILD))/exim-static/bin/exim4 AG_BUILD=$(abspath $(BUILD)) \
+	    prove -v tests/e2e/*.t
 
 # libFuzzer targets, one per parser of untrusted or operator input.
 # make fuzz FUZZ_SECONDS=N runs each for N seconds from its seed corpus
@@ -172,7 +190,7 @@ depcheck:
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 check:
-	$(MAKE) BUILD=build/san CFLAGS="$(SAN_FLAGS)" \
+	$(MAKE) BUILD=build/san CFLAGS="$(SAN_FLAGS)" AG_SANITIZE=1 \
 	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test
 	$(MAKE) fuzz-regress
 
@@ -182,6 +200,6 @@ check:
 $(BUILD)/authgate.so: $(LS_OBJ) $(VERIFY_OBJ) $(BUILD)/libauthgate.a local_scan/exports.map
 	$(CC) $(CFLAGS) -shared -fPIC -Wl,--version-script=local_scan/exports.map \
 	    -Wl,-z,relro,-z,now -Wl,--as-needed -o $@ $(LS_OBJ) $(VERIFY_OBJ) \
-	    $(BUILD)/libauthgate.a $(LIBS) -lresolv
+	    $(BUILD)/libauthgate.a $(MODULE_LIBS)
 
 -include $(POLICY_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LS_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) $(TPOLICY_OBJ:.o=.d)

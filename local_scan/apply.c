@@ -108,20 +108,60 @@ build_xauthgate(struct sbuf *sb, const struct decision *d)
 	sbuf_putc(sb, '\n');
 }
 
-/* The authserv-id an Authentication-Results value starts with. */
-static bool
-ar_is_ours(const char *text, size_t namelen, const char *authserv_id)
+/* Returns the header's value: what follows the colon (RFC 5322 allows
+ * blanks between name and colon, and so does Exim). */
+static const char *
+value_of(const header_line *h)
 {
-	const char *v = text + namelen + 1;
-	size_t idlen = strlen(authserv_id), n;
+	const char *colon = memchr(h->text, ':', (size_t)h->slen);
 
-	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+	return colon != NULL ? colon + 1 : (const char *)h->text + h->slen;
+}
+
+/* Skips white space and nested comments (CFWS). */
+static const char *
+skip_cfws(const char *p)
+{
+	int depth = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth > 0)
+			depth--;
+		else if (*p == '\\' && depth > 0 && p[1] != '\0')
+			p++;
+		else if (depth == 0 && *p != ' ' && *p != '\t' && *p != '\r'
+		    && *p != '\n')
+			break;
+	}
+	return p;
+}
+
+/* Tells whether an Authentication-Results value names our authserv-id,
+ * written plainly or as a quoted string, after any comments. */
+static bool
+ar_is_ours(const char *v, const char *authserv_id)
+{
+	size_t idlen = strlen(authserv_id), n = 0;
+	char id[POLICY_MAX_AUTHSERV + 2];
+	bool quoted;
+
+	v = skip_cfws(v);
+	quoted = *v == '"';
+	if (quoted)
 		v++;
-	for (n = 0; v[n] != '\0' && v[n] != ';' && v[n] != ' ' && v[n] != '\t'
-	     && v[n] != '\r' && v[n] != '\n';
-	     n++)
-		;
-	return n == idlen && strncasecmp(v, authserv_id, idlen) == 0;
+	while (*v != '\0' && n < sizeof(id) - 1) {
+		if (quoted && *v == '\\' && v[1] != '\0')
+			v++;
+		else if (quoted ? *v == '"' :
+				  (*v == ';' || *v == ' ' || *v == '\t'
+				      || *v == '\r' || *v == '\n' || *v == '('))
+			break;
+		id[n++] = *v++;
+	}
+	id[n] = '\0';
+	return n == idlen && strcasecmp(id, authserv_id) == 0;
 }
 
 static void
@@ -133,7 +173,7 @@ remove_forgeries(const char *authserv_id)
 		if (h->type == '*')
 			continue;
 		if (header_testname(h, US "Authentication-Results", 22, TRUE)
-		    && ar_is_ours((const char *)h->text, 22, authserv_id))
+		    && ar_is_ours(value_of(h), authserv_id))
 			h->type = '*';
 		else if (header_testname(h, US "X-AuthGate", 10, TRUE))
 			h->type = '*';
@@ -156,7 +196,7 @@ tag_subject(const char *tag)
 		header_add(' ', "Subject: %s\n", tag);
 		return;
 	}
-	v = (const char *)h->text + 8;
+	v = value_of(h);
 	while (*v == ' ' || *v == '\t')
 		v++;
 	if (strncmp(v, tag, taglen) == 0)
@@ -216,9 +256,13 @@ ls_apply(const struct policy *policy, const struct facts *f,
 }
 
 int
-ls_apply_error(enum ag_action on_error, char *reply, size_t replysz)
+ls_apply_error(enum ag_action on_error, const char *authserv_id, char *reply,
+    size_t replysz)
 {
 	if (on_error == AG_ACCEPT) {
+		/* Unchecked, but never with forged results of ours. */
+		if (authserv_id != NULL && authserv_id[0] != '\0')
+			remove_forgeries(authserv_id);
 		header_add(' ',
 		    "X-AuthGate: action=accept; class=none; "
 		    "rule=on_error; findings=unchecked\n");

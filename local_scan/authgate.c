@@ -123,6 +123,17 @@ utc_now(char *buf, size_t size)
 	snprintf(buf + n, size - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
 }
 
+/* authserv_id, or the host name when the policy leaves it unset. */
+static const char *
+our_authserv_id(const struct policy *p)
+{
+	const char *id = p->authserv_id;
+
+	if (id[0] == '\0')
+		id = (const char *)expand_string(US "$primary_hostname");
+	return id != NULL && id[0] != '\0' ? id : "authgate";
+}
+
 /* The summary line in Exim's main log. */
 static void
 main_log(const struct decision *d)
@@ -164,7 +175,8 @@ local_scan(int fd, uschar **return_text)
 			    "authgate ACLs (exim-conf/) did not run; "
 			    "message %s temporarily rejected",
 			    message_id);
-			rc = ls_apply_error(AG_TEMPFAIL, reply, sizeof(reply));
+			rc = ls_apply_error(AG_TEMPFAIL, NULL, reply,
+			    sizeof(reply));
 			*return_text = US reply;
 			return rc;
 		}
@@ -175,7 +187,7 @@ local_scan(int fd, uschar **return_text)
 		log_write(0, LOG_MAIN | LOG_PANIC,
 		    "authgate: %s; message %s gets on_error (tempfail)", err,
 		    message_id);
-		rc = ls_apply_error(AG_TEMPFAIL, reply, sizeof(reply));
+		rc = ls_apply_error(AG_TEMPFAIL, NULL, reply, sizeof(reply));
 		*return_text = US reply;
 		return rc;
 	}
@@ -184,17 +196,14 @@ local_scan(int fd, uschar **return_text)
 		log_write(0, LOG_MAIN | LOG_PANIC,
 		    "authgate: %s; message %s gets on_error (%s)", err,
 		    message_id, ag_action_name(p->on_error));
-		rc = ls_apply_error(p->on_error, reply, sizeof(reply));
+		rc = ls_apply_error(p->on_error, our_authserv_id(p), reply,
+		    sizeof(reply));
 		arena_free(&arena);
 		*return_text = reply[0] != '\0' ? US reply : NULL;
 		return rc;
 	}
 	decide(p, &facts, &d);
-	authserv_id = p->authserv_id[0] != '\0' ?
-	    p->authserv_id :
-	    (const char *)expand_string(US "$primary_hostname");
-	if (authserv_id == NULL || authserv_id[0] == '\0')
-		authserv_id = "authgate";
+	authserv_id = our_authserv_id(p);
 	rc = ls_apply(p, &facts, &d, authserv_id, reply, sizeof(reply));
 
 	utc_now(ts, sizeof(ts));

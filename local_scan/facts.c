@@ -8,14 +8,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../policy/domain.h"
 #include "../policy/fromhdr.h"
 #include "../verify/dns.h"
+#include "../verify/spfrec.h"
 #include "ls.h"
 
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>
+
+/* One message's collection: the policy, its arena, and the deadline all
+ * of its DNS lookups share, so that a dead resolver can never run the
+ * module into Exim's local_scan_timeout. */
+struct ls_ctx {
+	const struct policy *policy;
+	struct arena *arena;
+	struct timespec deadline;
+	unsigned key_lookups;
+};
+
+/* A TXT lookup within the message's DNS budget: each query waits at most
+ * dns_timeout, and never past half of what is left; a spent budget is a
+ * temperror without a query. */
+static void
+ls_lookup(struct ls_ctx *ctx, const char *name, struct dnsq_answer *a)
+{
+	struct timespec now;
+	double left;
+	unsigned timeout = ctx->policy->dns_timeout;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left = (double)(ctx->deadline.tv_sec - now.tv_sec)
+	    + (double)(ctx->deadline.tv_nsec - now.tv_nsec) / 1e9;
+	if (left < 1.0) {
+		memset(a, 0, sizeof(*a));
+		a->status = DNSQ_TEMPERROR;
+		a->rcode = -1;
+		return;
+	}
+	if (timeout > left / 2)
+		timeout = left / 2 >= 1.0 ? (unsigned)(left / 2) : 1;
+	dnsq_txt(name, timeout, ctx->arena, a);
+}
 
 /* Expands a fixed template; NULL (with err set) when expansion failed. */
 static const char *
@@ -39,19 +75,36 @@ copy_capped(struct arena *arena, const char *s, size_t len)
 	return arena_strndup(arena, s, len);
 }
 
-/* The value of a header: after "Name:", leading blanks and the final
- * newline removed; folding is left for the parsers. */
+/* The value of a From header: after the colon (Exim accepts blanks
+ * before it), leading blanks and the final newline removed; folding is
+ * left for the parser. A value longer than LS_MAX_HEADER is kept cut,
+ * followed by an unclosed comment, so it can only ever parse as invalid:
+ * a prefix must never be judged as if it were the whole header. */
 static const char *
-header_value(struct arena *arena, const header_line *h, size_t namelen)
+from_value(struct arena *arena, const header_line *h)
 {
-	const char *v = (const char *)h->text + namelen + 1;
-	size_t len = (size_t)h->slen - namelen - 1;
+	static const char cut[] = " (authgate: header truncated";
+	const char *text = (const char *)h->text;
+	const char *v = memchr(text, ':', (size_t)h->slen);
+	size_t len;
+	char *out;
 
+	if (v == NULL)
+		return arena_strdup(arena, "");
+	v++;
+	len = (size_t)h->slen - (size_t)(v - text);
 	while (len > 0 && (*v == ' ' || *v == '\t'))
 		v++, len--;
 	while (len > 0 && (v[len - 1] == '\n' || v[len - 1] == '\r'))
 		len--;
-	return copy_capped(arena, v, len);
+	if (len <= LS_MAX_HEADER)
+		return arena_strndup(arena, v, len);
+	out = arena_alloc(arena, LS_MAX_HEADER + sizeof(cut));
+	if (out == NULL)
+		return NULL;
+	memcpy(out, v, LS_MAX_HEADER);
+	memcpy(out + LS_MAX_HEADER, cut, sizeof(cut));
+	return out;
 }
 
 static void
@@ -64,29 +117,44 @@ collect_from(struct facts *f, struct arena *arena)
 		    || !header_testname((header_line *)h, US "From", 4, TRUE))
 			continue;
 		if (f->n_from < FACTS_MAX_FROM)
-			f->from[f->n_from] = header_value(arena, h, 4);
+			f->from[f->n_from] = from_value(arena, h);
 		f->n_from++;
 	}
 }
 
-/* Exim says "(invalid)" both for a broken SPF record and for DNS
- * trouble; the answer for the domain's TXT records tells them apart. */
+/*
+ * Exim says "(invalid)" for a broken SPF record and for DNS trouble
+ * alike. The domain's own record tells them apart: missing or broken
+ * (several SPF records, a malformed term, over ten lookups) is permerror;
+ * well-formed means a lookup behind it failed, which is temperror, so DNS
+ * trouble never ends in a permanent reject.
+ */
 static enum ag_spf
-spf_invalid(const struct policy *policy, const char *domain,
-    struct arena *arena)
+spf_invalid(struct ls_ctx *ctx, const char *domain)
 {
 	struct dnsq_answer a;
+	const char *rec = NULL;
+	size_t i, n = 0;
 
 	if (domain == NULL || domain[0] == '\0')
 		return AG_SPFR_PERMERROR;
-	dnsq_txt(domain, policy->dns_timeout, arena, &a);
-	return a.status == DNSQ_TEMPERROR ? AG_SPFR_TEMPERROR :
-					    AG_SPFR_PERMERROR;
+	ls_lookup(ctx, domain, &a);
+	if (a.status == DNSQ_BADNAME)
+		return AG_SPFR_PERMERROR;
+	if (a.status != DNSQ_OK)
+		return AG_SPFR_TEMPERROR;
+	for (i = 0; i < a.n_txt; i++)
+		if (spfrec_is_spf(a.txt[i])) {
+			rec = a.txt[i];
+			n++;
+		}
+	if (n != 1)
+		return n == 0 ? AG_SPFR_TEMPERROR : AG_SPFR_PERMERROR;
+	return spfrec_syntax_ok(rec) ? AG_SPFR_TEMPERROR : AG_SPFR_PERMERROR;
 }
 
 static int
-collect_spf(const struct policy *policy, struct facts *f, struct arena *arena,
-    char *err, size_t errsz)
+collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 {
 	const char *v, *dom;
 
@@ -94,11 +162,11 @@ collect_spf(const struct policy *policy, struct facts *f, struct arena *arena,
 	    || (dom = expand_fixed("$acl_m_authgate_spf_domain", err, errsz))
 		== NULL)
 		return -1;
-	f->spf_domain = dom[0] != '\0' ? arena_strdup(arena, dom) : NULL;
+	f->spf_domain = dom[0] != '\0' ? arena_strdup(ctx->arena, dom) : NULL;
 	if (v[0] == '\0') {
 		f->spf = AG_SPFR_NONE; /* no SPF check ran (local input) */
 	} else if (strcmp(v, "(invalid)") == 0) {
-		f->spf = spf_invalid(policy, f->spf_domain, arena);
+		f->spf = spf_invalid(ctx, f->spf_domain);
 	} else if (ag_spf_parse(v, &f->spf) != 0) {
 		/* An unknown word is never a pass. */
 		f->spf = AG_SPFR_TEMPERROR;
@@ -106,11 +174,39 @@ collect_spf(const struct policy *policy, struct facts *f, struct arena *arena,
 	return 0;
 }
 
+/* Tells whether a DKIM key record has an empty p= tag (a revoked key),
+ * allowing blanks around tags as RFC 6376's tag-list does. */
+static bool
+key_revoked(const char *rec)
+{
+	const char *p = rec;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		if (*p == 'p') {
+			const char *q = p + 1;
+
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q == '=') {
+				q++;
+				while (*q == ' ' || *q == '\t')
+					q++;
+				return *q == '\0' || *q == ';';
+			}
+		}
+		while (*p != '\0' && *p != ';')
+			p++;
+	}
+	return false;
+}
+
 /* Looks the key up ourselves, since Exim reports a missing key, a DNS
  * failure and a timeout alike as pubkey_unavailable. */
 static enum ag_dkim
-key_state(const struct policy *policy, const char *d, const char *s,
-    struct arena *arena, enum ag_dkim if_present)
+key_state(struct ls_ctx *ctx, const char *d, const char *s,
+    enum ag_dkim if_present)
 {
 	char name[DOMAIN_MAX_LEN + 1], norm[DOMAIN_MAX_LEN + 1], err[96];
 	struct dnsq_answer a;
@@ -130,7 +226,7 @@ key_state(const struct policy *policy, const char *d, const char *s,
 	if (snprintf(name, sizeof(name), "%s._domainkey.%s", s, norm)
 	    >= (int)sizeof(name))
 		return AG_DKIMR_SIG_SYNTAX;
-	dnsq_txt(name, policy->dns_timeout, arena, &a);
+	ls_lookup(ctx, name, &a);
 	switch (a.status) {
 	case DNSQ_NXDOMAIN:
 	case DNSQ_NODATA:
@@ -142,21 +238,9 @@ key_state(const struct policy *policy, const char *d, const char *s,
 	case DNSQ_OK:
 		break;
 	}
-	for (i = 0; i < a.n_txt; i++) {
-		const char *p = strstr(a.txt[i], "p=");
-
-		/* "p=" alone, ending the record or before ';': revoked. */
-		while (p != NULL && p != a.txt[i] && p[-1] != ';'
-		    && p[-1] != ' ' && p[-1] != '\t')
-			p = strstr(p + 2, "p=");
-		if (p != NULL) {
-			p += 2;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (*p == '\0' || *p == ';')
-				return AG_DKIMR_KEY_REVOKED;
-		}
-	}
+	for (i = 0; i < a.n_txt; i++)
+		if (key_revoked(a.txt[i]))
+			return AG_DKIMR_KEY_REVOKED;
 	return if_present;
 }
 
@@ -166,9 +250,8 @@ key_state(const struct policy *policy, const char *d, const char *s,
  * is a temperror, never a pass.
  */
 static enum ag_dkim
-map_exim_dkim(const struct policy *policy, const char *status,
-    const char *reason, const char *d, const char *s, struct arena *arena,
-    unsigned *lookups)
+map_exim_dkim(struct ls_ctx *ctx, const char *status, const char *reason,
+    const char *d, const char *s)
 {
 	if (strcmp(status, "pass") == 0)
 		return AG_DKIMR_PASS;
@@ -187,13 +270,17 @@ map_exim_dkim(const struct policy *policy, const char *status,
 		if (strcmp(reason, "pubkey_der_syntax") == 0
 		    || strcmp(reason, "pubkey_dns_syntax") == 0
 		    || strcmp(reason, "pubkey_unavailable") == 0) {
-			if (*lookups >= LS_MAX_KEY_LOOKUPS)
-				return AG_DKIMR_TEMPERROR;
-			(*lookups)++;
+			/* Past the budget the signature is not verified at
+			 * all; a temperror here would let a forger turn a
+			 * DMARC reject into a tempfail with extra
+			 * signatures. */
+			if (ctx->key_lookups >= LS_MAX_KEY_LOOKUPS)
+				return AG_DKIMR_UNSUPPORTED;
+			ctx->key_lookups++;
 			/* A key we can fetch now that Exim could not was
 			 * lost to passing DNS trouble. */
 			/* Revoked keys (empty p=) come as a syntax error. */
-			return key_state(policy, d, s, arena,
+			return key_state(ctx, d, s,
 			    strcmp(reason, "pubkey_unavailable") == 0 ?
 				AG_DKIMR_TEMPERROR :
 				AG_DKIMR_KEY_SYNTAX);
@@ -241,12 +328,11 @@ seen_sig(const struct facts *f, const char *d, const char *s)
  * theirs can break the framing.
  */
 static int
-collect_dkim(const struct policy *policy, struct facts *f, struct arena *arena,
-    char *err, size_t errsz)
+collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 {
 	const char *list = expand_fixed("$acl_m_authgate_dkim", err, errsz);
+	struct arena *arena = ctx->arena;
 	char *copy, *line, *save = NULL;
-	unsigned lookups = 0;
 
 	if (list == NULL)
 		return -1;
@@ -293,8 +379,7 @@ collect_dkim(const struct policy *policy, struct facts *f, struct arena *arena,
 		sig->s = s;
 		sig->a = arena_strdup(arena, fld[2] + 2);
 		sig->bits = (unsigned)strtoul(fld[3] + 2, NULL, 10);
-		sig->result = map_exim_dkim(policy, fld[4] + 2, fld[5] + 2, d,
-		    s, arena, &lookups);
+		sig->result = map_exim_dkim(ctx, fld[4] + 2, fld[5] + 2, d, s);
 	}
 	return 0;
 }
@@ -302,7 +387,7 @@ collect_dkim(const struct policy *policy, struct facts *f, struct arena *arena,
 /* Looks up the DMARC records the engine will need: the From domain's,
  * then, only if it has none, the organizational domain's. */
 static void
-collect_dmarc(const struct policy *policy, struct facts *f, struct arena *arena)
+collect_dmarc(struct ls_ctx *ctx, struct facts *f)
 {
 	char names[2][DECIDE_DMARC_NAME];
 	struct fromhdr fh;
@@ -313,16 +398,18 @@ collect_dmarc(const struct policy *policy, struct facts *f, struct arena *arena)
 	if (f->n_from != 1 || f->from[0] == NULL)
 		return;
 	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
-	if (fh.status != FROMHDR_OK)
+	if (fh.status == FROMHDR_MULTIPLE || fh.domain[0] == '\0')
 		return;
-	n = decide_dmarc_names(policy, fh.domain, names);
+	n = decide_dmarc_names(ctx->policy, fh.domain, names);
 	for (i = 0; i < n && f->n_dns < FACTS_MAX_DNS; i++) {
 		struct facts_dns *dns = &f->dns[f->n_dns];
 
-		dnsq_txt(names[i], policy->dns_timeout, arena, &a);
-		if (a.status == DNSQ_NXDOMAIN || a.status == DNSQ_NODATA)
+		ls_lookup(ctx, names[i], &a);
+		/* A name that cannot be asked (bad bytes) has no record. */
+		if (a.status == DNSQ_NXDOMAIN || a.status == DNSQ_NODATA
+		    || a.status == DNSQ_BADNAME)
 			continue;
-		dns->name = arena_strdup(arena, names[i]);
+		dns->name = arena_strdup(ctx->arena, names[i]);
 		if (a.status != DNSQ_OK) {
 			dns->temperror = true;
 			f->n_dns++;
@@ -344,8 +431,11 @@ int
 ls_collect_facts(const struct policy *policy, struct facts *f,
     struct arena *arena, char *err, size_t errsz)
 {
+	struct ls_ctx ctx = { policy, arena, { 0, 0 }, 0 };
 	const char *helo;
 
+	clock_gettime(CLOCK_MONOTONIC, &ctx.deadline);
+	ctx.deadline.tv_sec += LS_DNS_BUDGET;
 	facts_init(f);
 	f->id = arena_strdup(arena, (const char *)message_id);
 	f->client_ip = sender_host_address != NULL ?
@@ -362,11 +452,11 @@ ls_collect_facts(const struct policy *policy, struct facts *f,
 	f->client_helo
 	    = helo[0] != '\0' ? copy_capped(arena, helo, strlen(helo)) : NULL;
 	collect_from(f, arena);
-	if (collect_spf(policy, f, arena, err, errsz) != 0
-	    || collect_dkim(policy, f, arena, err, errsz) != 0)
+	if (collect_spf(&ctx, f, err, errsz) != 0
+	    || collect_dkim(&ctx, f, err, errsz) != 0)
 		return -1;
 	if (!decide_skips(policy, f))
-		collect_dmarc(policy, f, arena);
+		collect_dmarc(&ctx, f);
 	if (arena_failed(arena)) {
 		snprintf(err, errsz, "out of memory");
 		return -1;

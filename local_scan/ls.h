@@ -16,6 +16,7 @@
 
 #define LS_DEFAULT_POLICY  "/etc/exim4/authgate/policy.ini"
 #define LS_MAX_KEY_LOOKUPS 4	/* own DKIM key lookups per message */
+#define LS_DNS_BUDGET	   20	/* seconds for all lookups of a message */
 #define LS_MAX_HEADER	   4096 /* bytes of a header value kept in facts */
 #define LS_REPLY_MAX	   400	/* SMTP reply text */
 
@@ -35,7 +36,8 @@ int ls_apply(const struct policy *policy, const struct facts *facts,
 
 /* Applies on_error after a failure that left no decision: returns the
  * local_scan() code and the SMTP text. */
-int ls_apply_error(enum ag_action on_error, char *reply, size_t replysz);
+int ls_apply_error(enum ag_action on_error, const char *authserv_id,
+    char *reply, size_t replysz);
 
 /* Appends line and a newline to path with one write() on an O_APPEND
  * descriptor, reopened when the file was rotated. On failure the line

@@ -261,7 +261,7 @@ for_each_item(struct loader *ld, const char *value, const char *key,
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '\0')
-			break;
+			break; /* a trailing comma may precede a continuation */
 		if (*p == ',') {
 			if (need_item) {
 				error_at(ld, "empty item in the list of '%s'",

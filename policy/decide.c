@@ -314,7 +314,11 @@ examine_from(struct ctx *c)
 		add_finding(c, AG_FROM_MULTIPLE, -1);
 		break;
 	case FROMHDR_INVALID:
+		/* A malformed header with one readable domain is still
+		 * judged by that domain's DMARC policy: from.invalid must
+		 * never be a way around dmarc.reject. */
 		add_finding(c, AG_FROM_INVALID, -1);
+		memcpy(c->d->from_domain, fh.domain, sizeof(fh.domain));
 		break;
 	}
 }
@@ -421,9 +425,15 @@ apply_waivers(struct ctx *c)
 	const struct cidr *relay = policy_trusted_relay(p, f->client_ip);
 	const char *sealer = arc_vouches(c);
 	const char *trusted = trusted_identity(c);
-	bool dmarc_pass = d->dmarc.result == AG_DMARCR_PASS;
+	/* A domain that ignores DMARC is judged on SPF (and DKIM) alone:
+	 * no DMARC pass, real or vouched for by ARC, waives anything. */
+	bool dmarc_ignored
+	    = dom != NULL && (dom->ignore & FAM_BIT(AG_FAM_DMARC));
+	bool dmarc_pass = d->dmarc.result == AG_DMARCR_PASS && !dmarc_ignored;
 	size_t i;
 
+	if (dmarc_ignored)
+		sealer = NULL;
 	d->dmarc.arc_sealer = sealer;
 	for (i = 0; i < d->n_findings; i++) {
 		struct finding *fi = &d->findings[i];

@@ -1,6 +1,8 @@
 /*
  * dmarcrec.c: DMARC tag-list parsing. Unknown tags are ignored as the RFC
- * requires; a record without a usable p= is treated as p=none when it
+ * requires, and so are bad values of the optional adkim, aspf and pct
+ * (their defaults apply), so that an owner's typo in pct= does not turn
+ * p=reject off; a record without a usable p= is treated as p=none when it
  * names a report address (section 6.6.3 step 6), and as unusable
  * otherwise.
  */
@@ -142,23 +144,15 @@ dmarcrec_parse(const char *txt, struct dmarcrec *out)
 			out->has_sp = parse_policy(val, vlen, &out->sp) == 0;
 			sp_bad = !out->has_sp;
 		} else if (word_is(tag, tlen, "adkim")) {
-			if (parse_mode(val, vlen, &out->adkim_strict) != 0) {
-				snprintf(out->why, sizeof(out->why),
-				    "adkim must be r or s");
-				return DMARCREC_INVALID;
-			}
+			if (parse_mode(val, vlen, &out->adkim_strict) != 0)
+				out->adkim_strict
+				    = false; /* default: relaxed */
 		} else if (word_is(tag, tlen, "aspf")) {
-			if (parse_mode(val, vlen, &out->aspf_strict) != 0) {
-				snprintf(out->why, sizeof(out->why),
-				    "aspf must be r or s");
-				return DMARCREC_INVALID;
-			}
+			if (parse_mode(val, vlen, &out->aspf_strict) != 0)
+				out->aspf_strict = false; /* default: relaxed */
 		} else if (word_is(tag, tlen, "pct")) {
-			if (parse_pct(val, vlen, &out->pct) != 0) {
-				snprintf(out->why, sizeof(out->why),
-				    "pct must be 0 to 100");
-				return DMARCREC_INVALID;
-			}
+			if (parse_pct(val, vlen, &out->pct) != 0)
+				out->pct = 100; /* default: every message */
 		} else if (word_is(tag, tlen, "rua")) {
 			out->rua = val;
 			out->rua_len = vlen;

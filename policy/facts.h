@@ -18,7 +18,7 @@
 #define FACTS_MAX_DKIM	 64   /* signatures (the module caps earlier) */
 #define FACTS_MAX_ARC	 50   /* RFC 8617's instance limit */
 #define FACTS_MAX_DNS	 8    /* DMARC names looked up */
-#define FACTS_MAX_TXT	 4    /* TXT strings kept per name */
+#define FACTS_MAX_TXT	 8    /* TXT strings kept per name */
 #define FACTS_MAX_STRING 4096 /* bytes in any one string */
 
 struct facts_dkim {

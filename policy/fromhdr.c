@@ -172,6 +172,10 @@ struct state {
 	bool had_angle;
 	bool in_group;
 	bool any_token;
+	bool in_route;	     /* an obsolete "@a,@b:" route in <...> */
+	size_t angle_tokens; /* tokens since '<' */
+	bool conflict;	     /* two different domains were seen */
+	char seen[DOMAIN_MAX_LEN + 1];
 	struct addr outside;
 	struct addr inside;
 };
@@ -185,6 +189,25 @@ set_invalid(struct fromhdr *out, const char *why)
 	snprintf(out->why, sizeof(out->why), "%s", why);
 }
 
+/*
+ * Notes every domain that could be read as an author's, even in a header
+ * that is invalid: a reader's mail program may show any of them, so a
+ * malformed header must never dodge DMARC or hide a second author.
+ */
+static void
+note_domain(struct state *st, const struct addr *a)
+{
+	char dom[DOMAIN_MAX_LEN + 1], err[96];
+
+	if (a->ats == 0 || a->jlen == 0
+	    || domain_normalize(a->joined, a->jlen, dom, err, sizeof(err)) != 0)
+		return;
+	if (st->seen[0] == '\0')
+		memcpy(st->seen, dom, strlen(dom) + 1);
+	else if (strcmp(st->seen, dom) != 0)
+		st->conflict = true;
+}
+
 static void
 finish_mailbox(struct state *st)
 {
@@ -194,6 +217,7 @@ finish_mailbox(struct state *st)
 
 	if (!st->any_token)
 		goto reset;
+	note_domain(st, a);
 	if (a->ats == 0) {
 		set_invalid(out, "no '@' in address");
 		goto reset;
@@ -207,15 +231,6 @@ finish_mailbox(struct state *st)
 		goto reset;
 	}
 	out->mailboxes++;
-	if (out->status == FROMHDR_INVALID)
-		goto reset;
-	if (out->mailboxes == 1) {
-		memcpy(out->domain, dom, strlen(dom) + 1);
-	} else if (strcmp(out->domain, dom) != 0) {
-		out->status = FROMHDR_MULTIPLE;
-		snprintf(out->why, sizeof(out->why),
-		    "authors in different domains");
-	}
 reset:
 	addr_reset(&st->outside);
 	addr_reset(&st->inside);
@@ -248,8 +263,23 @@ fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 			char c = *lx.ts;
 
 			if (c == '<' && !st.in_angle) {
+				if (st.had_angle) {
+					/* "<a@x> <b@y>": two addresses. */
+					finish_mailbox(&st);
+					set_invalid(out,
+					    "two addresses without "
+					    "a comma");
+				} else if (st.outside.ats > 0) {
+					/* "a@x <b@y>": an unquoted address
+					 * as the display name. */
+					note_domain(&st, &st.outside);
+					set_invalid(out,
+					    "address before <...>");
+				}
 				st.in_angle = true;
 				st.had_angle = true;
+				st.in_route = false;
+				st.angle_tokens = 0;
 				addr_reset(&st.inside);
 				st.any_token = true;
 				continue;
@@ -262,18 +292,25 @@ fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 				struct addr *a
 				    = st.in_angle ? &st.inside : &st.outside;
 
+				if (st.in_angle && st.angle_tokens == 0)
+					st.in_route = true;
+				if (!st.in_route)
+					note_domain(&st,
+					    a); /* "a@x@y": x too */
 				a->ats++;
 				a->jlen = 0;
 				a->last_atom = false;
 				st.any_token = true;
 				continue;
 			}
-			if (c == ':' && st.in_angle) {
+			if (c == ':' && st.in_angle && st.in_route) {
 				addr_reset(&st.inside); /* end of a route */
+				st.in_route = false;
+				st.angle_tokens = 0;
 				continue;
 			}
-			if (c == ',' && st.in_angle)
-				continue; /* inside a route */
+			if (c == ',' && st.in_angle && st.in_route)
+				continue; /* between route domains */
 			if (c == ':' && !st.in_group && st.outside.ats == 0
 			    && !st.had_angle) {
 				st.in_group = true; /* display name ended */
@@ -287,10 +324,15 @@ fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 					st.in_group = false;
 				continue;
 			}
+			/* Anything else: invalid, but keep reading so that
+			 * every domain in the header is seen. */
 			set_invalid(out, "unexpected special character");
-			break;
+			finish_mailbox(&st);
+			continue;
 		}
 		st.any_token = true;
+		if (st.in_angle && !st.in_route)
+			st.angle_tokens++;
 		if (st.in_angle)
 			addr_domain_token(&st.inside, t, lx.ts, lx.tl);
 		else if (st.had_angle)
@@ -298,12 +340,17 @@ fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 		else
 			addr_domain_token(&st.outside, t, lx.ts, lx.tl);
 	}
-	if (st.in_angle && out->status != FROMHDR_INVALID)
+	if (st.in_angle)
 		set_invalid(out, "unterminated '<'");
-	if (out->status != FROMHDR_INVALID)
-		finish_mailbox(&st);
+	finish_mailbox(&st);
 	if (out->status == FROMHDR_OK && out->mailboxes == 0)
 		set_invalid(out, "no address");
-	if (out->status == FROMHDR_INVALID)
+	if (st.conflict) {
+		out->status = FROMHDR_MULTIPLE;
+		snprintf(out->why, sizeof(out->why),
+		    "authors in different domains");
 		out->domain[0] = '\0';
+		return;
+	}
+	memcpy(out->domain, st.seen, sizeof(out->domain));
 }

@@ -15,14 +15,16 @@
 
 enum fromhdr_status {
 	FROMHDR_OK,	  /* one author domain (possibly several mailboxes) */
-	FROMHDR_MULTIPLE, /* mailboxes in different domains */
-	FROMHDR_INVALID,  /* no usable address */
+	FROMHDR_MULTIPLE, /* domains of different authors, even in a
+			     malformed header */
+	FROMHDR_INVALID,  /* malformed; domain holds the one domain that
+			     could still be read, or "" */
 };
 
 struct fromhdr {
 	enum fromhdr_status status;
 	size_t mailboxes;
-	char domain[DOMAIN_MAX_LEN + 1]; /* normalized, when OK */
+	char domain[DOMAIN_MAX_LEN + 1]; /* normalized; "" if none */
 	char why[96];			 /* reason, when not OK */
 };
 

@@ -9,9 +9,12 @@ set -euo pipefail
 packages=(
 	# build
 	gcc make pkg-config
-	libinih-dev libjansson-dev libpsl-dev publicsuffix
+	libinih-dev libjansson-dev libpsl-dev libidn2-dev publicsuffix
 	# tests, sanitizers, fuzzing
 	libcmocka-dev jq perl clang libclang-rt-14-dev
+	# make exim-static: Exim from Debian's source with authgate linked in
+	build-essential dpkg-dev libcrypt-dev libdb5.3-dev libpcre2-dev
+	libgnutls28-dev libspf2-dev
 	# the Exim module and its end-to-end tests
 	exim4-daemon-heavy exim4-dev dnsmasq swaks iproute2 procps
 	python3-dkim libmail-dkim-perl opendkim-tools python3-authres

@@ -6,9 +6,11 @@
  * reply arrived, gives the rcode.
  */
 #include <arpa/nameser.h>
+#include <idn2.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <resolv.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns.h"
@@ -27,17 +29,21 @@ dnsq_status_name(enum dnsq_status status)
 	return status_names[status];
 }
 
+/* Names authgate asks for are host names with '_' labels (_dmarc,
+ * _domainkey) in A-label form; anything else is not sent at all. */
 static bool
 queryable(const char *name)
 {
 	size_t len = strlen(name), i;
 
-	if (len == 0 || len > 253)
+	if (len == 0 || len > 253 || name[0] == '.')
 		return false;
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
+		char c = name[i];
 
-		if (c <= 0x20 || c >= 0x7f || c == '\\')
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+			|| (c >= '0' && c <= '9') || c == '.' || c == '-'
+			|| c == '_'))
 			return false;
 	}
 	return true;
@@ -98,15 +104,31 @@ dnsq_txt(const char *name, unsigned timeout, struct arena *arena,
 	HEADER *hp = (HEADER *)answer;
 	int len;
 
+	char *ascii = NULL;
+	const unsigned char *u;
+
 	memset(out, 0, sizeof(*out));
 	out->rcode = -1;
+	/* A domain in U-labels is asked for in its A-label (xn--) form. */
+	for (u = (const unsigned char *)name; *u != '\0' && *u < 0x80; u++)
+		;
+	if (*u != '\0') {
+		if (idn2_to_ascii_8z(name, &ascii, IDN2_NONTRANSITIONAL)
+		    != IDN2_OK) {
+			out->status = DNSQ_BADNAME;
+			return;
+		}
+		name = ascii;
+	}
 	if (!queryable(name)) {
 		out->status = DNSQ_BADNAME;
+		free(ascii);
 		return;
 	}
 	memset(&rs, 0, sizeof(rs));
 	if (res_ninit(&rs) != 0) {
 		out->status = DNSQ_TEMPERROR;
+		free(ascii);
 		return;
 	}
 	if (timeout == 0)
@@ -133,4 +155,5 @@ dnsq_txt(const char *name, unsigned timeout, struct arena *arena,
 		out->status = DNSQ_TEMPERROR;
 	}
 	res_nclose(&rs);
+	free(ascii);
 }

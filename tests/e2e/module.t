@@ -99,6 +99,12 @@ dns=(
 	--txt-record="_dmarc.trusted.example,v=DMARC1; p=reject"
 	--txt-record="_dmarc.q.example,v=DMARC1; p=quarantine"
 	--server=/_domainkey.dnsfail.example/127.0.0.11
+	--txt-record="brokenspf.example,v=spf1 ip4:bogus -all"
+	--txt-record="_dmarc.brokenspf.example,v=DMARC1; p=none"
+	--txt-record="spfinc.example,v=spf1 include:_spf.dead.example -all"
+	--txt-record="_dmarc.spfinc.example,v=DMARC1; p=reject"
+	--server=/_spf.dead.example/127.0.0.11
+	--txt-record="_dmarc.xn--bcher-kva.example,v=DMARC1; p=reject"
 )
 e2e_dns "${dns[@]}"
 cat >"$W/policy.tmpl" <<'EOF'
@@ -344,6 +350,57 @@ e2e_sign "$M/again.in" "$M/again.eml" sel1 nokey.example sel1
 e2e_send "$M/again.eml" --from bob@nokey.example
 expect tag-once 250
 expect_header tag-once '^Subject: \[SPAM\] old news$'
+
+# ---- attacks found in review ----
+# Variant spellings of a forged Authentication-Results are removed too.
+e2e_msg "$M/forgedar2.in" "alice@signer.example" "forged results 2" \
+	"Authentication-Results : mx.gw.test; dmarc=pass header.from=bank.example" \
+	"Authentication-Results: (comment) mx.gw.test; dmarc=pass header.from=bank.example" \
+	'Authentication-Results: "mx.gw.test"; dmarc=pass header.from=bank.example'
+e2e_sign "$M/forgedar2.in" "$M/forgedar2.eml" sel1 signer.example sel1
+e2e_send "$M/forgedar2.eml" --from bounce@signer.example
+expect forged-ar-variants 250
+expect_no_header forged-ar-variants 'header\.from=bank\.example'
+# Two angle addresses: the second must not win.
+e2e_msg "$M/twoangle.eml" "<ceo@bank.example> <x@nokey.example>" "two angles"
+e2e_send "$M/twoangle.eml" --from x@nokey.example
+expect two-angle-addresses 550
+expect_log two-angle-addresses '.decision.class == "from.multiple"'
+# A malformed From is still judged by its domain's DMARC policy.
+e2e_msg "$M/semicolon.eml" "ceo@bank.example;" "semicolon"
+e2e_send "$M/semicolon.eml" --from x@nokey.example
+expect malformed-from 550
+expect_log malformed-from '.decision.class == "dmarc.reject"'
+# Extra signatures with made-up selectors do not turn a reject into 451.
+cp "$M/forged.eml" "$M/manysigs.eml"
+for s in a b c d e f; do
+	e2e_sign "$M/manysigs.eml" "$M/manysigs.tmp" "fake$s" bank.example sel1
+	mv "$M/manysigs.tmp" "$M/manysigs.eml"
+done
+e2e_send "$M/manysigs.eml" --from x@bank.example
+expect many-signatures 550
+# Exim's "(invalid)" SPF: a broken record is permerror, an include that
+# times out is temperror (and DMARC reject becomes tempfail, not 550).
+e2e_msg "$M/brokenspf.eml" "x@brokenspf.example" "broken spf"
+e2e_send "$M/brokenspf.eml" --from x@brokenspf.example
+expect broken-spf 250
+expect_log broken-spf '.facts.spf.result == "permerror" and .decision.class == "spf.permerror"'
+e2e_msg "$M/spfinc.eml" "x@spfinc.example" "include times out"
+e2e_send "$M/spfinc.eml" --from x@spfinc.example
+expect spf-include-timeout 451
+expect_log spf-include-timeout '.facts.spf.result == "temperror"'
+# A From domain in U-labels is looked up in its A-label form.
+e2e_msg "$M/idn.eml" "a@b$(printf '\xc3\xbc')cher.example" "idn"
+e2e_send "$M/idn.eml" --from x@nokey.example
+expect idn-from 550
+expect_log idn-from '.decision.class == "dmarc.reject"'
+# A From header longer than the module keeps is invalid, never a prefix.
+pad=$(printf ' %.0s' $(seq 4200))
+e2e_msg "$M/longfrom.eml" "<x@nokey.example>,$pad ceo@bank.example" "long from"
+e2e_send "$M/longfrom.eml" --from x@nokey.example
+expect long-from 250
+expect_log long-from '.decision.class == "from.invalid" and (.facts.from[0] | endswith("(authgate: header truncated"))'
+expect_header long-from '^X-Spam-Flag: YES'
 
 # Every log line is one valid JSON object.
 if jq -e . "$W/authgate.log" >/dev/null 2>&1 && [ "$(jq -c . "$W/authgate.log" | wc -l)" = "$(wc -l <"$W/authgate.log")" ]; then

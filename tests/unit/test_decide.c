@@ -578,6 +578,14 @@ test_domain_sections(void **state)
 		SIG("legacy.example", "key_missing", 2048), NOARC,
 		REJ("legacy.example")),
 	    AG_DMARC_REJECT, "domain:legacy.example:ignore");
+	/* ignore = dmarc also means no DMARC pass: a replayed aligned DKIM
+	 * signature cannot waive the SPF failure (review finding). */
+	check(pol,
+	    BASE("203.0.113.7", "false", "o@legacy.example",
+		"'o@legacy.example'", "fail", "legacy.example",
+		SIG("legacy.example", "pass", 2048), NOARC,
+		REJ("legacy.example")),
+	    AG_REJECT, "spf.fail");
 	/* Negative: ignore does not reach SPF. */
 	check(pol,
 	    BASE("203.0.113.7", "false", "o@legacy.example",
@@ -841,6 +849,18 @@ test_from_findings(void **state)
 	    BASE("203.0.113.7", "false", "a@x.example", "'a@[192.0.2.1]'",
 		"pass", "x.example", "", NOARC, ""),
 	    AG_TAG, "from.invalid");
+	/* A malformed header is still judged by the DMARC policy of the one
+	 * domain it shows, and two shown domains are two authors. */
+	check("",
+	    BASE("203.0.113.7", "false", "x@evil.example",
+		"'ceo@bank.example;'", "pass", "evil.example", "", NOARC,
+		REJ("bank.example")),
+	    AG_REJECT, "dmarc.reject");
+	check("",
+	    BASE("203.0.113.7", "false", "x@evil.example",
+		"'<ceo@bank.example> <x@evil.example>'", "pass", "evil.example",
+		"", NOARC, "'_dmarc.evil.example':'v=DMARC1; p=none'"),
+	    AG_REJECT, "from.multiple");
 }
 
 static void

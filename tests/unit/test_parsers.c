@@ -40,10 +40,10 @@ static const struct from_case from_cases[] = {
 	{ "undisclosed-recipients:;", FROMHDR_INVALID, NULL },
 	{ "alice@", FROMHDR_INVALID, NULL },
 	{ "@example.com", FROMHDR_OK, "example.com" },
-	{ "a@b@example.com", FROMHDR_INVALID, NULL },
+	{ "a@b@example.com", FROMHDR_MULTIPLE, NULL },
 	{ "alice@[192.0.2.1]", FROMHDR_INVALID, NULL },
 	{ "alice@\"example.com\"", FROMHDR_INVALID, NULL },
-	{ "alice@example.com Alice", FROMHDR_INVALID, NULL },
+	{ "alice@example.com Alice", FROMHDR_INVALID, "example.com" },
 	{ "<alice@example.com> trailing", FROMHDR_INVALID, NULL },
 	{ "Alice <alice@example.com", FROMHDR_INVALID, NULL },
 	{ "Alice (unclosed <alice@example.com>", FROMHDR_INVALID, NULL },
@@ -51,9 +51,19 @@ static const struct from_case from_cases[] = {
 	{ "alice@exa mple.com", FROMHDR_INVALID, NULL },
 	{ "alice@-bad.example", FROMHDR_INVALID, NULL },
 	{ "alice@x}}${run{/bin/sh}}.example", FROMHDR_INVALID, NULL },
-	{ "alice@example.com\r\nBcc: x@y", FROMHDR_INVALID, NULL },
-	{ "a@b.example; c@d.example", FROMHDR_INVALID, NULL },
+	{ "alice@example.com\r\nBcc: x@y", FROMHDR_MULTIPLE, NULL },
+	{ "a@b.example; c@d.example", FROMHDR_MULTIPLE, NULL },
 	{ ") a@b.example", FROMHDR_INVALID, NULL },
+	/* Review findings: the last of two addresses must not win. */
+	{ "<ceo@bank.example> <x@evil.example>", FROMHDR_MULTIPLE, NULL },
+	{ "\"CEO\" <ceo@bank.example> junk <x@evil.example>", FROMHDR_MULTIPLE,
+	    NULL },
+	{ "ceo@bank.example <x@evil.example>", FROMHDR_MULTIPLE, NULL },
+	{ "<ceo@bank.example@evil.example>", FROMHDR_MULTIPLE, NULL },
+	{ "x@evil.example; ceo@bank.example", FROMHDR_MULTIPLE, NULL },
+	{ "<x@bank.example> <y@bank.example>", FROMHDR_INVALID,
+	    "bank.example" },
+	{ "ceo@bank.example;", FROMHDR_INVALID, "bank.example" },
 	/* fuzz_fromhdr finding: a second trailing dot left an empty label. */
 	{ "@a.x..", FROMHDR_INVALID, NULL },
 	{ "a@example.com.", FROMHDR_OK, "example.com" },
@@ -174,14 +184,19 @@ test_dmarcrec(void **state)
 	    DMARCREC_INVALID);
 	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; sp=x", &r),
 	    DMARCREC_INVALID);
+	/* Bad optional values fall back to their defaults. */
 	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; pct=101", &r),
-	    DMARCREC_INVALID);
+	    DMARCREC_OK);
+	assert_int_equal(r.pct, 100);
 	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; pct=-1", &r),
-	    DMARCREC_INVALID);
+	    DMARCREC_OK);
+	assert_int_equal(r.pct, 100);
 	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; adkim=x", &r),
-	    DMARCREC_INVALID);
+	    DMARCREC_OK);
+	assert_false(r.adkim_strict);
 	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; aspf=", &r),
-	    DMARCREC_INVALID);
+	    DMARCREC_OK);
+	assert_int_equal(r.p, DMARC_P_REJECT);
 	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; junk", &r),
 	    DMARCREC_INVALID);
 	/* Without a valid p=, a report address makes it p=none. */

@@ -1,0 +1,20 @@
+/*
+ * spfrec.h: a syntax check of one SPF record (RFC 7208 section 12), used
+ * to tell what went wrong when Exim reports only "(invalid)": a broken
+ * record (permerror) or a lookup behind a well-formed one (temperror).
+ * Full SPF evaluation comes from libspf2 in a later verify/ module.
+ */
+#ifndef AG_SPFREC_H
+#define AG_SPFREC_H
+
+#include <stdbool.h>
+
+#define SPFREC_MAX_LOOKUPS 10 /* RFC 7208 4.6.4 */
+
+/* Tells whether txt starts with "v=spf1" (the record's version tag). */
+bool spfrec_is_spf(const char *txt);
+/* Tells whether every term of an SPF record is well-formed and its own
+ * terms need no more than SPFREC_MAX_LOOKUPS DNS lookups. */
+bool spfrec_syntax_ok(const char *txt);
+
+#endif
