@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../policy/dmarcrec.h"
 #include "../policy/domain.h"
 #include "../policy/fromhdr.h"
 #include "../verify/dns.h"
@@ -415,15 +416,23 @@ collect_dmarc(struct ls_ctx *ctx, struct facts *f)
 			f->n_dns++;
 			return;
 		}
+		/* Only DMARC records are kept: other TXT strings never
+		 * change a decision, and one reading "temperror" would read
+		 * back from the log as a DNS failure. */
 		found = false;
-		for (j = 0; j < a.n_txt && j < FACTS_MAX_TXT; j++) {
+		for (j = 0; j < a.n_txt && dns->n_txt < FACTS_MAX_TXT; j++) {
+			struct dmarcrec rec;
+
+			if (dmarcrec_parse(a.txt[j], &rec)
+			    == DMARCREC_NOT_DMARC)
+				continue;
 			dns->txt[dns->n_txt++] = a.txt[j];
-			if (strncmp(a.txt[j], "v=DMARC1", 8) == 0)
-				found = true;
+			found = true;
 		}
+		if (!found)
+			continue; /* as if the name had no TXT record */
 		f->n_dns++;
-		if (found)
-			return;
+		return;
 	}
 }
 
