@@ -22,7 +22,7 @@
 #     -isystem WORK/inc, where inc/exim4/{local_scan,config,mytypes,store}.h
 #     point at this build's headers, so <exim4/local_scan.h> is the header
 #     of the Exim being built.
-#   * LOCAL_SCAN_SOURCE names a stub that defines nothing: it only refuses
+#   * LOCAL_SCAN_SOURCE names a placeholder that defines nothing: it refuses
 #     to compile if DLOPEN_LOCAL_SCAN (Debian's 90_localscan_dlopen) is on.
 #   * The adapter's objects go in whole through EXTRALIBS_EXIM (a duplicate
 #     global is a link error, never silently dropped), the engine as
