@@ -15,6 +15,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -fPIC \
              -fvisibility=hidden -MMD -MP
 LIBS    = -linih -lpsl -ljansson
 MODULE_LIBS = -linih -lpsl -lresolv -lidn2
+CLI_LIBS    = -lopendkim -lspf2 -lresolv -lidn2
 
 POLICY_SRC = $(wildcard policy/*.c)
 CLI_SRC    = $(wildcard cli/*.c)
@@ -59,8 +60,9 @@ $(BUILD)/libauthgate.a: $(POLICY_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/authgate: $(CLI_OBJ) $(BUILD)/libauthgate.a
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libauthgate.a $(LIBS)
+$(BUILD)/authgate: $(CLI_OBJ) $(BUILD)/libverify.a $(BUILD)/libauthgate.a
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libverify.a \
+	    $(BUILD)/libauthgate.a $(LIBS) $(CLI_LIBS)
 
 # Tests link a second copy of the engine built with the fault-injection
 # hook (an allocator that fails the Nth call); the shipped one has none.
@@ -197,9 +199,16 @@ check:
 # The module: Exim's symbols resolve from the exim binary at dlopen time,
 # so no -Wl,--no-undefined; the version script exports local_scan and the
 # two version functions only.
-$(BUILD)/authgate.so: $(LS_OBJ) $(VERIFY_OBJ) $(BUILD)/libauthgate.a local_scan/exports.map
+$(BUILD)/libverify.a: $(VERIFY_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# The module links verify/ as an archive: only the members it uses come
+# in (a member needing a library the module does not link would make
+# Exim's RTLD_NOW dlopen fail).
+$(BUILD)/authgate.so: $(LS_OBJ) $(BUILD)/libverify.a $(BUILD)/libauthgate.a local_scan/exports.map
 	$(CC) $(CFLAGS) -shared -fPIC -Wl,--version-script=local_scan/exports.map \
-	    -Wl,-z,relro,-z,now -Wl,--as-needed -o $@ $(LS_OBJ) $(VERIFY_OBJ) \
-	    $(BUILD)/libauthgate.a $(MODULE_LIBS)
+	    -Wl,-z,relro,-z,now -Wl,--as-needed -o $@ $(LS_OBJ) \
+	    $(BUILD)/libverify.a $(BUILD)/libauthgate.a $(MODULE_LIBS)
 
 -include $(POLICY_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LS_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) $(TPOLICY_OBJ:.o=.d)

@@ -17,10 +17,7 @@
 #include "../policy/facts.h"
 #include "../policy/logline.h"
 #include "../policy/version.h"
-
-#define EXIT_INVALID   1
-#define EXIT_USAGE     2
-#define MAX_FACTS_FILE ((size_t)4 * 1024 * 1024)
+#include "cli.h"
 
 static const char usage_main[]
     = "usage: authgate COMMAND [OPTIONS]\n"
@@ -28,6 +25,7 @@ static const char usage_main[]
       "Commands:\n"
       "  decide        decide on facts (JSON) under a policy\n"
       "  check-config  validate a policy.ini and warn about risky choices\n"
+      "  explain       run every check on a saved message and explain it\n"
       "\n"
       "Options:\n"
       "  -h, --help     show this help (authgate COMMAND --help for one command)\n"
@@ -60,8 +58,9 @@ static const char usage_check[]
       "Exit status: 0 valid (warnings allowed), 1 invalid or unreadable,\n"
       "2 usage error.\n";
 
-static void
-print_diag(const char *file, const struct policy_diag *diag, bool errors_only)
+void
+cli_print_diag(const char *file, const struct policy_diag *diag,
+    bool errors_only)
 {
 	char line[POLICY_MAX_PATH + 300];
 	size_t i;
@@ -100,24 +99,24 @@ cmd_check_config(int argc, char **argv)
 			return 0;
 		default:
 			fputs(usage_check, stderr);
-			return EXIT_USAGE;
+			return CLI_EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		fputs(usage_check, stderr);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	p = policy_load(argv[optind], &diag);
 	if (p == NULL) {
-		print_diag(argv[optind], &diag, false);
+		cli_print_diag(argv[optind], &diag, false);
 		fprintf(stderr, "%s: %zu error%s\n", argv[optind],
 		    diag.n_errors, diag.n_errors == 1 ? "" : "s");
-		return EXIT_INVALID;
+		return CLI_EXIT_INVALID;
 	}
 	memset(&diag, 0, sizeof(diag));
 	policy_lint(p, &diag);
 	if (!quiet) {
-		print_diag(argv[optind], &diag, false);
+		cli_print_diag(argv[optind], &diag, false);
 		printf("%s: valid: %zu domain sections, %zu trusted domains, "
 		       "%zu trusted relays, %zu ARC sealers, %zu warning%s\n",
 		    argv[optind], p->n_domains, p->n_trusted, p->n_relays,
@@ -128,9 +127,8 @@ cmd_check_config(int argc, char **argv)
 	return 0;
 }
 
-/* Reads a whole file ("-" for standard input), capped at max bytes. */
-static char *
-read_file(const char *path, size_t max, size_t *len)
+char *
+cli_read_file(const char *path, size_t max, size_t *len)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char *buf;
@@ -192,7 +190,7 @@ cmd_decide(int argc, char **argv)
 	bool log = false;
 	char *text;
 	size_t len;
-	int c, rc = EXIT_USAGE;
+	int c, rc = CLI_EXIT_USAGE;
 
 	while ((c = getopt_long(argc, argv, "p:f:lh", opts, NULL)) != -1) {
 		switch (c) {
@@ -213,24 +211,24 @@ cmd_decide(int argc, char **argv)
 			return 0;
 		default:
 			fputs(usage_decide, stderr);
-			return EXIT_USAGE;
+			return CLI_EXIT_USAGE;
 		}
 	}
 	if (policy_path == NULL || facts_path == NULL || optind != argc) {
 		fputs(usage_decide, stderr);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	p = policy_load(policy_path, &diag);
 	if (p == NULL) {
-		print_diag(policy_path, &diag, true);
-		return EXIT_USAGE;
+		cli_print_diag(policy_path, &diag, true);
+		return CLI_EXIT_USAGE;
 	}
-	text = read_file(facts_path, MAX_FACTS_FILE, &len);
+	text = cli_read_file(facts_path, CLI_MAX_FACTS, &len);
 	if (text == NULL) {
 		fprintf(stderr, "authgate: %s: %s\n", facts_path,
 		    strerror(errno));
 		policy_free(p);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	arena_init(&arena);
 	sbuf_init(&sb, LOGLINE_MAX);
@@ -276,7 +274,7 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		fputs(usage_main, stderr);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0
@@ -292,7 +290,9 @@ main(int argc, char **argv)
 		return cmd_decide(argc - 1, argv + 1);
 	if (strcmp(cmd, "check-config") == 0)
 		return cmd_check_config(argc - 1, argv + 1);
+	if (strcmp(cmd, "explain") == 0)
+		return cmd_explain(argc - 1, argv + 1);
 	fprintf(stderr, "authgate: unknown command '%s'\n\n%s", cmd,
 	    usage_main);
-	return EXIT_USAGE;
+	return CLI_EXIT_USAGE;
 }

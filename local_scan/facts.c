@@ -13,6 +13,7 @@
 #include "../policy/dmarcrec.h"
 #include "../policy/domain.h"
 #include "../policy/fromhdr.h"
+#include "../verify/dmarcq.h"
 #include "../verify/dns.h"
 #include "../verify/spfrec.h"
 #include "ls.h"
@@ -385,55 +386,10 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 	return 0;
 }
 
-/* Looks up the DMARC records the engine will need: the From domain's,
- * then, only if it has none, the organizational domain's. */
 static void
-collect_dmarc(struct ls_ctx *ctx, struct facts *f)
+budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 {
-	char names[2][DECIDE_DMARC_NAME];
-	struct fromhdr fh;
-	struct dnsq_answer a;
-	size_t n, i, j;
-	bool found;
-
-	if (f->n_from != 1 || f->from[0] == NULL)
-		return;
-	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
-	if (fh.status == FROMHDR_MULTIPLE || fh.domain[0] == '\0')
-		return;
-	n = decide_dmarc_names(ctx->policy, fh.domain, names);
-	for (i = 0; i < n && f->n_dns < FACTS_MAX_DNS; i++) {
-		struct facts_dns *dns = &f->dns[f->n_dns];
-
-		ls_lookup(ctx, names[i], &a);
-		/* A name that cannot be asked (bad bytes) has no record. */
-		if (a.status == DNSQ_NXDOMAIN || a.status == DNSQ_NODATA
-		    || a.status == DNSQ_BADNAME)
-			continue;
-		dns->name = arena_strdup(ctx->arena, names[i]);
-		if (a.status != DNSQ_OK) {
-			dns->temperror = true;
-			f->n_dns++;
-			return;
-		}
-		/* Only DMARC records are kept: other TXT strings never
-		 * change a decision, and one reading "temperror" would read
-		 * back from the log as a DNS failure. */
-		found = false;
-		for (j = 0; j < a.n_txt && dns->n_txt < FACTS_MAX_TXT; j++) {
-			struct dmarcrec rec;
-
-			if (dmarcrec_parse(a.txt[j], &rec)
-			    == DMARCREC_NOT_DMARC)
-				continue;
-			dns->txt[dns->n_txt++] = a.txt[j];
-			found = true;
-		}
-		if (!found)
-			continue; /* as if the name had no TXT record */
-		f->n_dns++;
-		return;
-	}
+	ls_lookup(ctx, name, a);
 }
 
 int
@@ -465,7 +421,7 @@ ls_collect_facts(const struct policy *policy, struct facts *f,
 	    || collect_dkim(&ctx, f, err, errsz) != 0)
 		return -1;
 	if (!decide_skips(policy, f))
-		collect_dmarc(&ctx, f);
+		dmarcq_collect(policy, f, arena, budget_lookup, &ctx);
 	if (arena_failed(arena)) {
 		snprintf(err, errsz, "out of memory");
 		return -1;

@@ -10,6 +10,7 @@ packages=(
 	# build
 	gcc make pkg-config
 	libinih-dev libjansson-dev libpsl-dev libidn2-dev publicsuffix
+	libopendkim-dev libspf2-dev
 	# tests, sanitizers, fuzzing
 	libcmocka-dev jq perl clang libclang-rt-14-dev
 	# make exim-static: Exim from Debian's source with authgate linked in
@@ -17,7 +18,7 @@ packages=(
 	libgnutls28-dev libspf2-dev
 	# the Exim module and its end-to-end tests
 	exim4-daemon-heavy exim4-dev dnsmasq swaks iproute2 procps
-	python3-dkim libmail-dkim-perl opendkim-tools python3-authres
+	python3-dkim python3-nacl libmail-dkim-perl opendkim-tools python3-authres
 )
 
 missing() {

@@ -167,7 +167,7 @@ LOCAL_SCAN_SOURCE=Local/authgate_local_scan.c
 # authgate.so links it (only the members needed); libraries as-needed
 # (the module no longer needs libjansson). The module step writes the
 # list, so sources added to authgate need no reconfigure.
-EXTRALIBS_EXIM=@$AGBUILD/objects.rsp $AGBUILD/libauthgate.a \\
+EXTRALIBS_EXIM=@$AGBUILD/objects.rsp $AGBUILD/libverify.a $AGBUILD/libauthgate.a \\
   -Wl,--push-state,--as-needed $(make -s -C "$AGTREE" module-libs) -Wl,--pop-state
 EOF
 	cat >"$TREE/Local/authgate_local_scan.c" <<'EOF'
@@ -214,7 +214,7 @@ build_dir() {
 # module_objects: the adapter's objects; policy_objects: libauthgate.a's.
 module_objects() {
 	local f
-	for f in "$AGTREE"/local_scan/*.c "$AGTREE"/verify/*.c; do
+	for f in "$AGTREE"/local_scan/*.c; do
 		f=${f#"$AGTREE"/}
 		echo "$AGBUILD/${f%.c}.o"
 	done
@@ -235,7 +235,7 @@ step_module() {
 	[ -f "$AGTREE/Makefile" ] || die "module: no authgate tree; set AG_SRC"
 	# shellcheck disable=SC2046 # one word per object path
 	make -C "$AGTREE" -j"$JOBS" BUILD="$AGBUILD" CFLAGS="-O2 -g -isystem $INC" \
-		$(module_objects) "$AGBUILD/libauthgate.a"
+		$(module_objects) "$AGBUILD/libverify.a" "$AGBUILD/libauthgate.a"
 	module_objects >"$AGBUILD/objects.rsp"
 	# The module must see this build's header, not exim4-dev's
 	# (-isystem: searched before /usr/include, and Exim's header is not
@@ -252,7 +252,8 @@ step_module() {
 check_symbols() {
 	local ag=$WORK/symbols.authgate clash=$WORK/symbols.clash bdir lib
 	# shellcheck disable=SC2046
-	nm -g --defined-only $(module_objects) $(policy_objects) | awk 'NF==3{print $3}' | sort -u >"$ag"
+	nm -g --defined-only $(module_objects) $(policy_objects) "$AGBUILD"/verify/*.o |
+		awk 'NF==3{print $3}' | sort -u >"$ag"
 	: >"$clash"
 	bdir=$(build_dir)
 	find "$bdir" -name '*.o' ! -name local_scan.o -print0 |

@@ -1,0 +1,185 @@
+/*
+ * advice.c: one sentence per finding class, naming the DNS record, the
+ * server or the header the sender's side has to change. Names from the
+ * facts are untrusted: they are cut and reduced to printable ASCII.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "advice.h"
+
+static void
+safe(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	if (src == NULL || src[0] == '\0')
+		src = "(unknown)";
+	for (i = 0; i + 1 < size && i < 80 && src[i] != '\0'; i++)
+		dst[i] = (src[i] > 0x20 && src[i] < 0x7f) ? src[i] : '?';
+	dst[i] = '\0';
+}
+
+static void
+one(const struct policy *p, const struct facts *f, const struct decision *d,
+    const struct finding *fi, char *out, size_t size)
+{
+	const struct facts_dkim *sig = fi->sig >= 0 ? &f->dkim[fi->sig] : NULL;
+	char dom[96], sel[96], ip[96], from[96];
+
+	safe(dom, sizeof(dom), sig != NULL ? sig->d : f->spf_domain);
+	safe(sel, sizeof(sel), sig != NULL ? sig->s : NULL);
+	safe(ip, sizeof(ip), f->client_ip);
+	safe(from, sizeof(from), d->from_domain);
+	switch (fi->cls) {
+	case AG_SPF_FAIL:
+	case AG_SPF_SOFTFAIL:
+		snprintf(out, size,
+		    "Add the sending server %s to the SPF record of %s, or "
+		    "send through a server that record lists.",
+		    ip, dom);
+		break;
+	case AG_SPF_NEUTRAL:
+	case AG_SPF_NONE:
+		snprintf(out, size,
+		    "Publish an SPF record for %s that lists its sending "
+		    "servers and ends in -all or ~all.",
+		    dom);
+		break;
+	case AG_SPF_TEMPERROR:
+		snprintf(out, size,
+		    "Make sure the DNS servers for %s (and every include: of "
+		    "its SPF record) answer.",
+		    dom);
+		break;
+	case AG_SPF_PERMERROR:
+		snprintf(out, size,
+		    "Fix the SPF record of %s: it is malformed, duplicated, or "
+		    "needs more than 10 DNS lookups.",
+		    dom);
+		break;
+	case AG_DKIM_NONE:
+		snprintf(out, size,
+		    "Sign outgoing mail with DKIM, with d= the From domain %s.",
+		    from);
+		break;
+	case AG_DKIM_KEY_MISSING:
+		snprintf(out, size,
+		    "Publish the DKIM public key at %s._domainkey.%s: the "
+		    "selector the signature names is not in DNS.",
+		    sel, dom);
+		break;
+	case AG_DKIM_KEY_REVOKED:
+		snprintf(out, size,
+		    "The key at %s._domainkey.%s is revoked (empty p=): sign "
+		    "with a current selector.",
+		    sel, dom);
+		break;
+	case AG_DKIM_KEY_SYNTAX:
+		snprintf(out, size,
+		    "Fix the DKIM key record at %s._domainkey.%s: it does not "
+		    "parse (check p= is the whole base64 key).",
+		    sel, dom);
+		break;
+	case AG_DKIM_KEY_TOO_SHORT:
+		snprintf(out, size,
+		    "Replace the key at %s._domainkey.%s with one of at least "
+		    "%u bits (RFC 8301).",
+		    sel, dom, p->min_key_bits);
+		break;
+	case AG_DKIM_BODY_MODIFIED:
+		snprintf(out, size,
+		    "The body changed after %s signed it: stop footers or "
+		    "rewrapping after signing, or have the forwarder seal with "
+		    "ARC.",
+		    dom);
+		break;
+	case AG_DKIM_BAD_SIGNATURE:
+		snprintf(out, size,
+		    "The signature of %s does not match the headers: sign "
+		    "after the last header change.",
+		    dom);
+		break;
+	case AG_DKIM_SIG_SYNTAX:
+		snprintf(out, size,
+		    "Fix the DKIM-Signature header of %s: it is malformed.",
+		    dom);
+		break;
+	case AG_DKIM_EXPIRED:
+		snprintf(out, size,
+		    "The signature of %s has expired (x=): sign with a longer "
+		    "lifetime.",
+		    dom);
+		break;
+	case AG_DKIM_UNSUPPORTED:
+		snprintf(out, size,
+		    "Sign with rsa-sha256 or ed25519-sha256 (%s used an "
+		    "algorithm this receiver does not verify).",
+		    dom);
+		break;
+	case AG_DKIM_TEMPERROR:
+		snprintf(out, size,
+		    "Make sure DNS for %s._domainkey.%s answers; the key "
+		    "lookup failed.",
+		    sel, dom);
+		break;
+	case AG_DMARC_REJECT:
+	case AG_DMARC_QUARANTINE:
+	case AG_DMARC_FAIL:
+		snprintf(out, size,
+		    "Align with the From domain %s: sign with DKIM d=%s (or a "
+		    "domain sharing its organizational domain) or send with a "
+		    "MAIL FROM in it.",
+		    from, from);
+		break;
+	case AG_DMARC_NONE:
+		snprintf(out, size,
+		    "Publish a DMARC record at _dmarc.%s (start with p=none and "
+		    "a rua= address).",
+		    from);
+		break;
+	case AG_DMARC_TEMPERROR:
+		snprintf(out, size,
+		    "Make sure DNS for _dmarc.%s answers; the lookup failed.",
+		    from);
+		break;
+	case AG_DMARC_PERMERROR:
+		snprintf(out, size,
+		    "Fix the DMARC record of %s: publish exactly one TXT record "
+		    "starting v=DMARC1 with a valid p=.",
+		    from);
+		break;
+	case AG_ARC_FAIL:
+		snprintf(out, size,
+		    "The ARC chain is broken: every forwarder must seal after "
+		    "its own changes.");
+		break;
+	case AG_FROM_MISSING:
+	case AG_FROM_MULTIPLE:
+	case AG_FROM_INVALID:
+		snprintf(out, size,
+		    "Send exactly one From header with one well-formed author "
+		    "address.");
+		break;
+	}
+}
+
+void
+advice_build(const struct policy *policy, const struct facts *facts,
+    const struct decision *d, struct advice *out)
+{
+	char text[ADVICE_TEXT_MAX];
+	size_t i, j;
+
+	out->n = 0;
+	for (i = 0; i < d->n_findings && out->n < ADVICE_MAX; i++) {
+		one(policy, facts, d, &d->findings[i], text, sizeof(text));
+		for (j = 0; j < out->n; j++)
+			if (strcmp(out->text[j], text) == 0)
+				break;
+		if (j < out->n)
+			continue;
+		out->cls[out->n] = d->findings[i].cls;
+		memcpy(out->text[out->n++], text, sizeof(text));
+	}
+}

@@ -1,0 +1,238 @@
+/*
+ * dkim.c: libopendkim driven from a message in memory. The message is
+ * split into header fields (folded lines kept, line ends removed) and a
+ * body with CRLF line ends, as libopendkim expects. The library's own DNS
+ * code reports NXDOMAIN and a timeout alike, so keys are fetched by our
+ * callback through verify/dns.c.
+ */
+#include <opendkim/dkim.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dkim.h"
+#include "dns.h"
+#include "msg.h"
+
+struct lookup_ctx {
+	unsigned timeout;
+	struct arena *arena;
+};
+
+static DKIM_CBSTAT
+key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, unsigned char *buf, size_t buflen)
+{
+	struct lookup_ctx *ctx
+	    = (struct lookup_ctx *)dkim_get_user_context(dkim);
+	const char *d = (const char *)dkim_sig_getdomain(sig);
+	const char *s = (const char *)dkim_sig_getselector(sig);
+	char name[300];
+	struct dnsq_answer a;
+
+	if (ctx == NULL || d == NULL || s == NULL
+	    || snprintf(name, sizeof(name), "%s._domainkey.%s", s, d)
+		>= (int)sizeof(name))
+		return DKIM_CBSTAT_NOTFOUND;
+	dnsq_txt(name, ctx->timeout, ctx->arena, &a);
+	switch (a.status) {
+	case DNSQ_OK:
+		break;
+	case DNSQ_NXDOMAIN:
+	case DNSQ_NODATA:
+	case DNSQ_BADNAME:
+		return DKIM_CBSTAT_NOTFOUND;
+	case DNSQ_TEMPERROR:
+		return DKIM_CBSTAT_TRYAGAIN;
+	}
+	if (strlen(a.txt[0]) + 1 > buflen)
+		return DKIM_CBSTAT_ERROR;
+	memcpy(buf, a.txt[0], strlen(a.txt[0]) + 1);
+	return DKIM_CBSTAT_CONTINUE;
+}
+
+enum ag_dkim
+dkimv_map_error(int sigerror)
+{
+	switch (sigerror) {
+	case DKIM_SIGERROR_OK:
+		return AG_DKIMR_PASS; /* the caller checks the hashes */
+	case DKIM_SIGERROR_NOKEY:
+		return AG_DKIMR_KEY_MISSING;
+	case DKIM_SIGERROR_KEYREVOKED:
+		return AG_DKIMR_KEY_REVOKED;
+	case DKIM_SIGERROR_DNSSYNTAX:
+	case DKIM_SIGERROR_MULTIREPLY:
+	case DKIM_SIGERROR_KEYVERSION:
+	case DKIM_SIGERROR_KEYUNKNOWNHASH:
+	case DKIM_SIGERROR_KEYHASHMISMATCH:
+	case DKIM_SIGERROR_NOTEMAILKEY:
+	case DKIM_SIGERROR_KEYTYPEMISSING:
+	case DKIM_SIGERROR_KEYTYPEUNKNOWN:
+	case DKIM_SIGERROR_KEYDECODE:
+		return AG_DKIMR_KEY_SYNTAX;
+	case DKIM_SIGERROR_KEYTOOSMALL:
+		return AG_DKIMR_KEY_TOO_SHORT;
+	case DKIM_SIGERROR_BADSIG:
+		return AG_DKIMR_BAD_SIGNATURE;
+	case DKIM_SIGERROR_EXPIRED:
+		return AG_DKIMR_EXPIRED;
+	case DKIM_SIGERROR_INVALID_A:
+		return AG_DKIMR_UNSUPPORTED;
+	case DKIM_SIGERROR_KEYFAIL:
+		return AG_DKIMR_TEMPERROR;
+	case DKIM_SIGERROR_VERSION:
+	case DKIM_SIGERROR_DOMAIN:
+	case DKIM_SIGERROR_FUTURE:
+	case DKIM_SIGERROR_TIMESTAMPS:
+	case DKIM_SIGERROR_INVALID_HC:
+	case DKIM_SIGERROR_INVALID_BC:
+	case DKIM_SIGERROR_MISSING_A:
+	case DKIM_SIGERROR_MISSING_H:
+	case DKIM_SIGERROR_INVALID_L:
+	case DKIM_SIGERROR_INVALID_Q:
+	case DKIM_SIGERROR_INVALID_QO:
+	case DKIM_SIGERROR_MISSING_D:
+	case DKIM_SIGERROR_EMPTY_D:
+	case DKIM_SIGERROR_MISSING_S:
+	case DKIM_SIGERROR_EMPTY_S:
+	case DKIM_SIGERROR_MISSING_B:
+	case DKIM_SIGERROR_EMPTY_B:
+	case DKIM_SIGERROR_CORRUPT_B:
+	case DKIM_SIGERROR_MISSING_BH:
+	case DKIM_SIGERROR_EMPTY_BH:
+	case DKIM_SIGERROR_CORRUPT_BH:
+	case DKIM_SIGERROR_SUBDOMAIN:
+	case DKIM_SIGERROR_EMPTY_H:
+	case DKIM_SIGERROR_INVALID_H:
+	case DKIM_SIGERROR_TOOLARGE_L:
+	case DKIM_SIGERROR_MBSFAILED:
+	case DKIM_SIGERROR_MISSING_V:
+	case DKIM_SIGERROR_EMPTY_V:
+	case DKIM_SIGERROR_CONDITIONAL:
+	case DKIM_SIGERROR_CONDLOOP:
+		return AG_DKIMR_SIG_SYNTAX;
+	}
+	return AG_DKIMR_TEMPERROR; /* unknown: never a pass */
+}
+
+static const char *
+alg_name(DKIM_SIGINFO *sig)
+{
+	dkim_alg_t alg;
+
+	if (dkim_sig_getsignalg(sig, &alg) != DKIM_STAT_OK)
+		return "unknown";
+	switch (alg) {
+	case DKIM_SIGN_RSASHA1:
+		return "rsa-sha1";
+	case DKIM_SIGN_RSASHA256:
+		return "rsa-sha256";
+	case DKIM_SIGN_ED25519SHA256:
+		return "ed25519-sha256";
+	case DKIM_SIGN_DEFAULT:
+	case DKIM_SIGN_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+/* Feeds the message: its header fields, then the body with every line
+ * end made CRLF. */
+static int
+feed(DKIM *dkim, const char *text, size_t len, char *err, size_t errsz)
+{
+	struct msg m; /* 16 KB */
+	unsigned char crlf[2] = { '\r', '\n' };
+	const char *p, *end, *nl;
+	size_t i, n;
+
+	msg_parse(text, len, &m);
+	if (m.truncated) {
+		snprintf(err, errsz, "more than %d header fields",
+		    MSG_MAX_FIELDS);
+		return -1;
+	}
+	for (i = 0; i < m.n_fields; i++)
+		(void)dkim_header(dkim, (unsigned char *)m.fields[i].text,
+		    m.fields[i].len);
+	(void)dkim_eoh(dkim);
+	for (p = m.body, end = m.body + m.body_len; p < end;) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl != NULL ? nl : end) - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > 0)
+			(void)dkim_body(dkim, (unsigned char *)p, n);
+		if (nl != NULL)
+			(void)dkim_body(dkim, crlf, 2);
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return 0;
+}
+
+int
+dkimv_message(const char *msg, size_t len, unsigned timeout, struct facts *f,
+    struct arena *arena, char *err, size_t errsz)
+{
+	struct lookup_ctx ctx = { timeout, arena };
+	DKIM_LIB *lib;
+	DKIM *dkim = NULL;
+	DKIM_SIGINFO **sigs = NULL;
+	DKIM_STAT st;
+	int nsigs = 0, i, rc = -1;
+	unsigned int flags = DKIM_LIBFLAGS_NONE;
+
+	lib = dkim_init(NULL, NULL);
+	if (lib == NULL) {
+		snprintf(err, errsz, "libopendkim did not initialize");
+		return -1;
+	}
+	(void)dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
+	    sizeof(flags));
+	(void)dkim_set_key_lookup(lib, key_lookup);
+	dkim = dkim_verify(lib, (const unsigned char *)"authgate", NULL, &st);
+	if (dkim == NULL) {
+		snprintf(err, errsz, "libopendkim: %s", dkim_getresultstr(st));
+		goto out;
+	}
+	(void)dkim_set_user_context(dkim, &ctx);
+	if (feed(dkim, msg, len, err, errsz) != 0)
+		goto out;
+	st = dkim_eom(dkim, NULL);
+	(void)st; /* per-signature results are read below */
+	if (dkim_getsiglist(dkim, &sigs, &nsigs) != DKIM_STAT_OK)
+		nsigs = 0;
+	for (i = 0; i < nsigs && f->n_dkim < FACTS_MAX_DKIM; i++) {
+		struct facts_dkim *out = &f->dkim[f->n_dkim];
+		unsigned int bits = 0;
+		int error = dkim_sig_geterror(sigs[i]);
+
+		out->d = arena_strdup(arena,
+		    (const char *)dkim_sig_getdomain(sigs[i]));
+		out->s = arena_strdup(arena,
+		    (const char *)dkim_sig_getselector(sigs[i]));
+		if (out->d == NULL)
+			out->d = "";
+		out->a = alg_name(sigs[i]);
+		if (dkim_sig_getkeysize(sigs[i], &bits) == DKIM_STAT_OK)
+			out->bits = bits;
+		out->result = dkimv_map_error(error);
+		/* A signature is good only when both the header hash (the
+		 * PASSED flag) and the body hash agree; a body hash that
+		 * differs says what happened, whatever the header check
+		 * reported. */
+		if ((out->result == AG_DKIMR_PASS
+			|| out->result == AG_DKIMR_BAD_SIGNATURE)
+		    && dkim_sig_getbh(sigs[i]) == DKIM_SIGBH_MISMATCH)
+			out->result = AG_DKIMR_BODY_MODIFIED;
+		else if (out->result == AG_DKIMR_PASS
+		    && !DKIM_SIG_CHECK(sigs[i]))
+			out->result = AG_DKIMR_BAD_SIGNATURE;
+		f->n_dkim++;
+	}
+	rc = 0;
+out:
+	if (dkim != NULL)
+		dkim_free(dkim);
+	dkim_close(lib);
+	return rc;
+}

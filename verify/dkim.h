@@ -1,0 +1,27 @@
+/*
+ * dkim.h: DKIM verification of a whole message with libopendkim, for
+ * `authgate explain` and (with [general] dkim = self) the module. Key
+ * lookups go through verify/dns.c, so a key missing from DNS
+ * (key_missing) is never confused with DNS trouble (temperror).
+ */
+#ifndef AG_DKIM_H
+#define AG_DKIM_H
+
+#include <stddef.h>
+
+#include "../policy/arena.h"
+#include "../policy/facts.h"
+
+/* Verifies every DKIM-Signature of the RFC 5322 message in msg (LF or
+ * CRLF line ends) and appends one entry per signature to f->dkim, with
+ * strings in arena. Each key lookup waits at most timeout seconds.
+ * Returns 0, or -1 with a reason in err when the message cannot be
+ * processed at all. */
+int dkimv_message(const char *msg, size_t len, unsigned timeout,
+    struct facts *f, struct arena *arena, char *err, size_t errsz);
+
+/* Returns the DESIGN result for a libopendkim signature error code; an
+ * unknown code is temperror, never a pass. */
+enum ag_dkim dkimv_map_error(int sigerror);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * dmarcq.c: DMARC record lookups for the facts: the From domain's name,
+ * then, only when it holds no DMARC record, the organizational domain's,
+ * exactly the names decide() will read from the snapshot.
+ */
+#include <string.h>
+
+#include "../policy/decide.h"
+#include "../policy/dmarcrec.h"
+#include "../policy/fromhdr.h"
+#include "dmarcq.h"
+
+void
+dmarcq_collect(const struct policy *policy, struct facts *f,
+    struct arena *arena, dmarcq_lookup_fn lookup, void *ctx)
+{
+	char names[2][DECIDE_DMARC_NAME];
+	struct fromhdr fh;
+	struct dnsq_answer a;
+	size_t n, i, j;
+	bool found;
+
+	if (f->n_from != 1 || f->from[0] == NULL)
+		return;
+	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
+	if (fh.status == FROMHDR_MULTIPLE || fh.domain[0] == '\0')
+		return;
+	n = decide_dmarc_names(policy, fh.domain, names);
+	for (i = 0; i < n && f->n_dns < FACTS_MAX_DNS; i++) {
+		struct facts_dns *dns = &f->dns[f->n_dns];
+
+		lookup(ctx, names[i], &a);
+		/* A name that cannot be asked (bad bytes) has no record. */
+		if (a.status == DNSQ_NXDOMAIN || a.status == DNSQ_NODATA
+		    || a.status == DNSQ_BADNAME)
+			continue;
+		dns->name = arena_strdup(arena, names[i]);
+		if (a.status != DNSQ_OK) {
+			dns->temperror = true;
+			f->n_dns++;
+			return;
+		}
+		/* Only DMARC records are kept: other TXT strings never
+		 * change a decision, and one reading "temperror" would read
+		 * back from the log as a DNS failure. */
+		found = false;
+		for (j = 0; j < a.n_txt && dns->n_txt < FACTS_MAX_TXT; j++) {
+			struct dmarcrec rec;
+
+			if (dmarcrec_parse(a.txt[j], &rec)
+			    == DMARCREC_NOT_DMARC)
+				continue;
+			dns->txt[dns->n_txt++] = a.txt[j];
+			found = true;
+		}
+		if (!found)
+			continue; /* as if the name had no TXT record */
+		f->n_dns++;
+		return;
+	}
+}

@@ -1,0 +1,22 @@
+/*
+ * dmarcq.h: the DMARC lookups behind facts.dns, shared by the module and
+ * the offline tools; the caller supplies the lookup (the module's keeps
+ * to its per-message DNS budget).
+ */
+#ifndef AG_DMARCQ_H
+#define AG_DMARCQ_H
+
+#include "../policy/arena.h"
+#include "../policy/config.h"
+#include "../policy/facts.h"
+#include "dns.h"
+
+typedef void (*dmarcq_lookup_fn)(void *ctx, const char *name,
+    struct dnsq_answer *answer);
+
+/* Adds to f->dns the DMARC records decide() will need for f's From
+ * header, looked up with lookup(ctx, ...); strings go into arena. */
+void dmarcq_collect(const struct policy *policy, struct facts *f,
+    struct arena *arena, dmarcq_lookup_fn lookup, void *ctx);
+
+#endif

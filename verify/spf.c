@@ -1,0 +1,94 @@
+/*
+ * spf.c: libspf2 with its resolver-based DNS layer (the process's
+ * resolv.conf, so tests point it at the namespace DNS server). libspf2
+ * folds DNS trouble and broken records into one "invalid" outcome; its
+ * error code tells them apart (SPF_E_DNS_ERROR is DNS).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <spf2/spf.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "spf.h"
+
+static enum ag_spf
+map_result(SPF_result_t result, SPF_errcode_t code)
+{
+	switch (result) {
+	case SPF_RESULT_PASS:
+		return AG_SPFR_PASS;
+	case SPF_RESULT_FAIL:
+		return AG_SPFR_FAIL;
+	case SPF_RESULT_SOFTFAIL:
+		return AG_SPFR_SOFTFAIL;
+	case SPF_RESULT_NEUTRAL:
+		return AG_SPFR_NEUTRAL;
+	case SPF_RESULT_NONE:
+		return AG_SPFR_NONE;
+	case SPF_RESULT_TEMPERROR:
+		return AG_SPFR_TEMPERROR;
+	case SPF_RESULT_PERMERROR:
+		return code == SPF_E_DNS_ERROR ? AG_SPFR_TEMPERROR :
+						 AG_SPFR_PERMERROR;
+	case SPF_RESULT_INVALID:
+		break;
+	}
+	return code == SPF_E_DNS_ERROR ? AG_SPFR_TEMPERROR : AG_SPFR_PERMERROR;
+}
+
+enum ag_spf
+spfv_check(const char *ip, const char *helo, const char *mail_from,
+    char *domain, size_t size)
+{
+	SPF_server_t *server;
+	SPF_request_t *req;
+	SPF_response_t *resp = NULL;
+	const char *at;
+	char sender[600];
+	enum ag_spf result = AG_SPFR_TEMPERROR;
+	SPF_errcode_t err;
+
+	if (mail_from == NULL || mail_from[0] == '\0') {
+		snprintf(sender, sizeof(sender), "postmaster@%s",
+		    helo != NULL ? helo : "");
+		mail_from = sender;
+	}
+	at = strrchr(mail_from, '@');
+	snprintf(domain, size, "%s", at != NULL ? at + 1 : mail_from);
+	if (ip == NULL)
+		return AG_SPFR_NONE;
+	server = SPF_server_new(SPF_DNS_RESOLV, 0);
+	if (server == NULL)
+		return AG_SPFR_TEMPERROR;
+	req = SPF_request_new(server);
+	if (req == NULL)
+		goto out;
+	err = strchr(ip, ':') != NULL ? SPF_request_set_ipv6_str(req, ip) :
+					SPF_request_set_ipv4_str(req, ip);
+	if (err != SPF_E_SUCCESS
+	    || (helo != NULL && helo[0] != '\0'
+		&& SPF_request_set_helo_dom(req, helo) != SPF_E_SUCCESS)
+	    || SPF_request_set_env_from(req, mail_from) != 0) {
+		result = AG_SPFR_PERMERROR;
+		goto out;
+	}
+	/* An "invalid" outcome keeps its cause in the query's return code
+	 * or in the response's error code, depending on where it arose. */
+	err = SPF_request_query_mailfrom(req, &resp);
+	if (resp == NULL)
+		result = map_result(SPF_RESULT_INVALID, err);
+	else if (SPF_response_errcode(resp) != SPF_E_SUCCESS)
+		result = map_result(SPF_response_result(resp),
+		    SPF_response_errcode(resp));
+	else
+		result = map_result(SPF_response_result(resp), err);
+out:
+	if (resp != NULL)
+		SPF_response_free(resp);
+	if (req != NULL)
+		SPF_request_free(req);
+	SPF_server_free(server);
+	return result;
+}
