@@ -227,6 +227,13 @@ dkimv_message(const char *msg, size_t len, unsigned timeout, struct facts *f,
 		else if (out->result == AG_DKIMR_PASS
 		    && !DKIM_SIG_CHECK(sigs[i]))
 			out->result = AG_DKIMR_BAD_SIGNATURE;
+		/* RFC 8301: rsa-sha1 signatures must not be considered valid,
+		 * though libopendkim still verifies them (and keys limited to
+		 * h=sha256 make it a key error): they are unsupported,
+		 * whatever else was found, short of DNS trouble. */
+		if (out->result != AG_DKIMR_TEMPERROR
+		    && strcmp(out->a, "rsa-sha1") == 0)
+			out->result = AG_DKIMR_UNSUPPORTED;
 		f->n_dkim++;
 	}
 	rc = 0;
