@@ -233,6 +233,7 @@ cmd_explain(int argc, char **argv)
 	struct decision d;
 	struct advice adv;
 	struct msg *m = NULL;
+	struct lookup_ctx lc = { NULL, NULL };
 	char err[512], spf_source[200], dom[300];
 	char *text = NULL;
 	size_t len, i;
@@ -286,6 +287,8 @@ cmd_explain(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	arena_init(&arena);
+	lc.policy = p;
+	lc.arena = &arena;
 	facts_init(&f);
 	m = malloc(sizeof(*m));
 	if (m == NULL) {
@@ -304,7 +307,7 @@ cmd_explain(int argc, char **argv)
 			f.from[f.n_from] = arena_strndup(&arena, v, vlen);
 		f.n_from++;
 	}
-	if (dkimv_message(text, len, p->dns_timeout, &f, &arena, err,
+	if (dkimv_message(text, len, dns_lookup, &lc, &f, &arena, err,
 		sizeof(err))
 	    != 0) {
 		fprintf(stderr, "authgate: %s: %s\n", o.file, err);
@@ -349,11 +352,8 @@ cmd_explain(int argc, char **argv)
 			break; /* only the topmost, or the trusted one */
 		}
 	}
-	if (!decide_skips(p, &f)) {
-		struct lookup_ctx lc = { p, &arena };
-
+	if (!decide_skips(p, &f))
 		dmarcq_collect(p, &f, &arena, dns_lookup, &lc);
-	}
 	decide(p, &f, &d);
 	advice_build(p, &f, &d, &adv);
 	if (o.json)

@@ -163,7 +163,6 @@ local_scan(int fd, uschar **return_text)
 	struct sbuf sb;
 	int rc;
 
-	(void)fd;
 	err[0] = '\0';
 	/* The shipped MAIL ACL sets $acl_m_authgate to the policy path; for
 	 * SMTP input an empty value means the ACLs are not installed. */
@@ -192,7 +191,7 @@ local_scan(int fd, uschar **return_text)
 		return rc;
 	}
 	arena_init(&arena);
-	if (ls_collect_facts(p, &facts, &arena, err, sizeof(err)) != 0) {
+	if (ls_collect_facts(p, fd, &facts, &arena, err, sizeof(err)) != 0) {
 		log_write(0, LOG_MAIN | LOG_PANIC,
 		    "authgate: %s; message %s gets on_error (%s)", err,
 		    message_id, ag_action_name(p->on_error));

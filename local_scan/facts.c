@@ -5,16 +5,23 @@
  * header itself, which is what DMARC judges. expand_string() only ever
  * sees fixed templates.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../policy/dmarcrec.h"
 #include "../policy/domain.h"
 #include "../policy/fromhdr.h"
+#include "../policy/sbuf.h"
 #include "../verify/dmarcq.h"
 #include "../verify/dns.h"
+#ifdef AG_OWN_VERIFY
+#include "../verify/dkim.h"
+#include "../verify/spf.h"
+#endif
 #include "../verify/spfrec.h"
 #include "ls.h"
 
@@ -392,8 +399,63 @@ budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 	ls_lookup(ctx, name, a);
 }
 
+#ifdef AG_OWN_VERIFY
+/*
+ * dkim = self: the message as Exim holds it (header_list, without the
+ * headers marked deleted, then the body from the spool data file, which
+ * local_scan's fd reads from its start) verified by libopendkim.
+ */
+static int
+collect_dkim_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
+    size_t errsz)
+{
+	struct sbuf msg;
+	const header_line *h;
+	char buf[65536];
+	ssize_t n;
+	int rc;
+
+	sbuf_init(&msg, LS_MAX_MESSAGE);
+	for (h = header_list; h != NULL; h = h->next)
+		if (h->type != '*')
+			sbuf_putn(&msg, (const char *)h->text, (size_t)h->slen);
+	sbuf_putc(&msg, '\n');
+	if (lseek(fd, SPOOL_DATA_START_OFFSET, SEEK_SET) < 0) {
+		snprintf(err, errsz, "cannot seek the spool data file: %s",
+		    strerror(errno));
+		sbuf_free(&msg);
+		return -1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sbuf_putn(&msg, buf, (size_t)n);
+	if (n < 0 || sbuf_failed(&msg)) {
+		snprintf(err, errsz, "%s",
+		    n < 0 ? "cannot read the spool data file" :
+			    "message larger than dkim = self verifies");
+		sbuf_free(&msg);
+		return -1;
+	}
+	(void)lseek(fd, SPOOL_DATA_START_OFFSET, SEEK_SET);
+	rc = dkimv_message(sbuf_cstr(&msg), msg.len, budget_lookup, ctx, f,
+	    ctx->arena, err, errsz);
+	sbuf_free(&msg);
+	return rc;
+}
+
+/* spf = self: libspf2 for MAIL FROM, or HELO for the null sender. */
+static void
+collect_spf_self(struct ls_ctx *ctx, struct facts *f)
+{
+	char dom[DOMAIN_MAX_LEN + 64];
+
+	f->spf = spfv_check(f->client_ip, f->client_helo, f->mail_from, dom,
+	    sizeof(dom));
+	f->spf_domain = arena_strdup(ctx->arena, dom);
+}
+#endif
+
 int
-ls_collect_facts(const struct policy *policy, struct facts *f,
+ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
     struct arena *arena, char *err, size_t errsz)
 {
 	struct ls_ctx ctx = { policy, arena, { 0, 0 }, 0 };
@@ -417,9 +479,28 @@ ls_collect_facts(const struct policy *policy, struct facts *f,
 	f->client_helo
 	    = helo[0] != '\0' ? copy_capped(arena, helo, strlen(helo)) : NULL;
 	collect_from(f, arena);
+#ifdef AG_OWN_VERIFY
+	if (policy->spf_self && f->client_ip != NULL)
+		collect_spf_self(&ctx, f);
+	else if (collect_spf(&ctx, f, err, errsz) != 0)
+		return -1;
+	if (policy->dkim_self ?
+		collect_dkim_self(&ctx, fd, f, err, errsz) != 0 :
+		collect_dkim(&ctx, f, err, errsz) != 0)
+		return -1;
+#else
+	(void)fd;
+	if (policy->dkim_self || policy->spf_self) {
+		snprintf(err, errsz,
+		    "%s sets dkim or spf = self, which needs the module "
+		    "authgate-verify.so",
+		    policy->file);
+		return -1;
+	}
 	if (collect_spf(&ctx, f, err, errsz) != 0
 	    || collect_dkim(&ctx, f, err, errsz) != 0)
 		return -1;
+#endif
 	if (!decide_skips(policy, f))
 		dmarcq_collect(policy, f, arena, budget_lookup, &ctx);
 	if (arena_failed(arena)) {

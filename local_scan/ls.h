@@ -15,8 +15,9 @@
 #include "../policy/facts.h"
 
 #define LS_DEFAULT_POLICY  "/etc/exim4/authgate/policy.ini"
-#define LS_MAX_KEY_LOOKUPS 4	/* own DKIM key lookups per message */
-#define LS_DNS_BUDGET	   20	/* seconds for all lookups of a message */
+#define LS_MAX_KEY_LOOKUPS 4  /* own DKIM key lookups per message */
+#define LS_DNS_BUDGET	   20 /* seconds for all lookups of a message */
+#define LS_MAX_MESSAGE	   ((size_t)64 * 1024 * 1024) /* dkim = self */
 #define LS_MAX_HEADER	   4096 /* bytes of a header value kept in facts */
 #define LS_REPLY_MAX	   400	/* SMTP reply text */
 
@@ -24,7 +25,7 @@
  * the shipped ACLs set, looking up DMARC records and (where Exim cannot
  * tell a missing key from DNS trouble) DKIM keys with a timeout of
  * dns_timeout seconds. Returns 0, or -1 with the reason in err. */
-int ls_collect_facts(const struct policy *policy, struct facts *facts,
+int ls_collect_facts(const struct policy *policy, int fd, struct facts *facts,
     struct arena *arena, char *err, size_t errsz);
 
 /* Adds Authentication-Results and X-AuthGate, removes forged ones, tags

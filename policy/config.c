@@ -45,6 +45,8 @@ enum general_key {
 	GK_SUBJECT_TAG,
 	GK_MIN_KEY_BITS,
 	GK_DNS_TIMEOUT,
+	GK_DKIM,
+	GK_SPF,
 	GK_DMARC_PASS_WAIVES,
 	GK_SKIP_HOSTS,
 	GK_LOG_FILE,
@@ -101,6 +103,8 @@ static void parse_on_error(struct loader *, const char *);
 static void parse_subject_tag(struct loader *, const char *);
 static void parse_min_key_bits(struct loader *, const char *);
 static void parse_dns_timeout(struct loader *, const char *);
+static void parse_dkim(struct loader *, const char *);
+static void parse_spf(struct loader *, const char *);
 static void parse_dmarc_pass_waives(struct loader *, const char *);
 static void parse_skip_hosts(struct loader *, const char *);
 static void parse_log_file(struct loader *, const char *);
@@ -121,6 +125,8 @@ static const struct general_param {
 	[GK_SUBJECT_TAG] = { "subject_tag", false, parse_subject_tag },
 	[GK_MIN_KEY_BITS] = { "min_key_bits", false, parse_min_key_bits },
 	[GK_DNS_TIMEOUT] = { "dns_timeout", false, parse_dns_timeout },
+	[GK_DKIM] = { "dkim", false, parse_dkim },
+	[GK_SPF] = { "spf", false, parse_spf },
 	[GK_DMARC_PASS_WAIVES]
 	= { "dmarc_pass_waives", true, parse_dmarc_pass_waives },
 	[GK_SKIP_HOSTS] = { "skip_hosts", true, parse_skip_hosts },
@@ -401,6 +407,31 @@ parse_dns_timeout(struct loader *ld, const char *value)
 		return;
 	}
 	ld->p->dns_timeout = (unsigned)secs;
+}
+
+/* dkim, spf = exim | self: whose verdict the module uses. */
+static void
+parse_source(struct loader *ld, const char *key, const char *value, bool *self)
+{
+	if (strcmp(value, "exim") == 0)
+		*self = false;
+	else if (strcmp(value, "self") == 0)
+		*self = true;
+	else
+		error_at(ld, "%s must be 'exim' or 'self', not '%s'", key,
+		    value);
+}
+
+static void
+parse_dkim(struct loader *ld, const char *value)
+{
+	parse_source(ld, "dkim", value, &ld->p->dkim_self);
+}
+
+static void
+parse_spf(struct loader *ld, const char *value)
+{
+	parse_source(ld, "spf", value, &ld->p->spf_self);
 }
 
 static void

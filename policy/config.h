@@ -74,6 +74,8 @@ struct policy {
 	unsigned min_key_bits;
 	unsigned min_key_bits_line;
 	unsigned dns_timeout;	    /* seconds per DNS query */
+	bool dkim_self;		    /* dkim = self: own verification */
+	bool spf_self;		    /* spf = self */
 	unsigned dmarc_pass_waives; /* family bits */
 	const char *log_file;	    /* "" when unset */
 	const char *psl_file;

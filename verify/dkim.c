@@ -14,8 +14,8 @@
 #include "msg.h"
 
 struct lookup_ctx {
-	unsigned timeout;
-	struct arena *arena;
+	dnsq_lookup_fn lookup;
+	void *ctx;
 };
 
 static DKIM_CBSTAT
@@ -32,7 +32,7 @@ key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, unsigned char *buf, size_t buflen)
 	    || snprintf(name, sizeof(name), "%s._domainkey.%s", s, d)
 		>= (int)sizeof(name))
 		return DKIM_CBSTAT_NOTFOUND;
-	dnsq_txt(name, ctx->timeout, ctx->arena, &a);
+	ctx->lookup(ctx->ctx, name, &a);
 	switch (a.status) {
 	case DNSQ_OK:
 		break;
@@ -170,10 +170,11 @@ feed(DKIM *dkim, const char *text, size_t len, char *err, size_t errsz)
 }
 
 int
-dkimv_message(const char *msg, size_t len, unsigned timeout, struct facts *f,
-    struct arena *arena, char *err, size_t errsz)
+dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
+    void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
+    size_t errsz)
 {
-	struct lookup_ctx ctx = { timeout, arena };
+	struct lookup_ctx ctx = { lookup, lookup_ctx };
 	DKIM_LIB *lib;
 	DKIM *dkim = NULL;
 	DKIM_SIGINFO **sigs = NULL;

@@ -11,14 +11,16 @@
 
 #include "../policy/arena.h"
 #include "../policy/facts.h"
+#include "dns.h"
 
 /* Verifies every DKIM-Signature of the RFC 5322 message in msg (LF or
  * CRLF line ends) and appends one entry per signature to f->dkim, with
- * strings in arena. Each key lookup waits at most timeout seconds.
+ * strings in arena. Keys are fetched with lookup(lookup_ctx, name, ...).
  * Returns 0, or -1 with a reason in err when the message cannot be
  * processed at all. */
-int dkimv_message(const char *msg, size_t len, unsigned timeout,
-    struct facts *f, struct arena *arena, char *err, size_t errsz);
+int dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
+    void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
+    size_t errsz);
 
 /* Returns the DESIGN result for a libopendkim signature error code; an
  * unknown code is temperror, never a pass. */

@@ -12,7 +12,7 @@
 
 void
 dmarcq_collect(const struct policy *policy, struct facts *f,
-    struct arena *arena, dmarcq_lookup_fn lookup, void *ctx)
+    struct arena *arena, dnsq_lookup_fn lookup, void *ctx)
 {
 	char names[2][DECIDE_DMARC_NAME];
 	struct fromhdr fh;

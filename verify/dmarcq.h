@@ -11,12 +11,9 @@
 #include "../policy/facts.h"
 #include "dns.h"
 
-typedef void (*dmarcq_lookup_fn)(void *ctx, const char *name,
-    struct dnsq_answer *answer);
-
 /* Adds to f->dns the DMARC records decide() will need for f's From
  * header, looked up with lookup(ctx, ...); strings go into arena. */
 void dmarcq_collect(const struct policy *policy, struct facts *f,
-    struct arena *arena, dmarcq_lookup_fn lookup, void *ctx);
+    struct arena *arena, dnsq_lookup_fn lookup, void *ctx);
 
 #endif

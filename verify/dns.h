@@ -31,6 +31,10 @@ struct dnsq_answer {
 	int rcode;		       /* DNS rcode, or -1 without a reply */
 };
 
+/* A lookup a caller can wrap (the module adds its per-message budget). */
+typedef void (*dnsq_lookup_fn)(void *ctx, const char *name,
+    struct dnsq_answer *answer);
+
 /* Looks up the TXT records of name, waiting at most timeout seconds
  * (one try). Strings go into arena. Never fails: trouble is an answer. */
 void dnsq_txt(const char *name, unsigned timeout, struct arena *arena,

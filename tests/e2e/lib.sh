@@ -10,6 +10,8 @@
 
 AG_ROOT=${AG_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 AG_BUILD=${AG_BUILD:-$AG_ROOT/build}
+# The module to load: authgate.so, or authgate-verify.so for dkim/spf = self.
+AG_MODULE=${AG_MODULE:-authgate.so}
 AG_PORT=2525
 AG_DOMAIN=gw.test
 # An Exim with authgate linked in (make exim-static: LOCAL_SCAN_SOURCE, no
@@ -30,7 +32,7 @@ e2e_setup() {
 		echo "1..0 # SKIP the end-to-end tests need root (ip netns)"
 		exit 0
 	fi
-	[ -x "$AG_BUILD/authgate.so" ] || e2e_die "build first: $AG_BUILD/authgate.so missing"
+	[ -x "$AG_BUILD/$AG_MODULE" ] || e2e_die "build first: $AG_BUILD/$AG_MODULE missing"
 	AG_WORK=$(mktemp -d "/tmp/authgate-$label.XXXXXX")
 	AG_NS="ag-$label-$$"
 	trap e2e_teardown EXIT
@@ -139,7 +141,7 @@ e2e_exim() {
 			"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$AG_WORK/log/asan")
 	fi
 	e2e_ns "${env[@]}" "${AG_EXIM:-exim4}" -C "$AG_ROOT/exim-conf/exim4.conf.example" \
-		-DAUTHGATE_MODULE="$AG_BUILD/authgate.so" "${AG_EXIM_DEFS[@]}" \
+		-DAUTHGATE_MODULE="$AG_BUILD/$AG_MODULE" "${AG_EXIM_DEFS[@]}" \
 		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
 		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
 		-DAUTHGATE_LOGDIR="$AG_WORK/log" \
@@ -239,7 +241,7 @@ e2e_logline() {
 # e2e_exim_cmd ARGS...: runs exim4 against the sandbox's configuration.
 e2e_exim_cmd() {
 	e2e_ns "${AG_EXIM:-exim4}" -C "$AG_ROOT/exim-conf/exim4.conf.example" \
-		-DAUTHGATE_MODULE="$AG_BUILD/authgate.so" "${AG_EXIM_DEFS[@]}" \
+		-DAUTHGATE_MODULE="$AG_BUILD/$AG_MODULE" "${AG_EXIM_DEFS[@]}" \
 		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
 		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
 		-DAUTHGATE_LOGDIR="$AG_WORK/log" \

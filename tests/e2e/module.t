@@ -127,6 +127,11 @@ dkim.key_missing = accept
 [domain:trial.example]
 mode = monitor
 EOF
+# AG_SELF=1: the same suite with authgate's own DKIM and SPF
+# (authgate-verify.so, dkim = self, spf = self).
+if [ -n "${AG_SELF:-}" ]; then
+	sed -i 's/^dns_timeout = 2$/dns_timeout = 2\ndkim = self\nspf = self/' "$W/policy.tmpl"
+fi
 e2e_policy "$W/policy.tmpl"
 e2e_exim
 
@@ -350,6 +355,18 @@ e2e_sign "$M/again.in" "$M/again.eml" sel1 nokey.example sel1
 e2e_send "$M/again.eml" --from bob@nokey.example
 expect tag-once 250
 expect_header tag-once '^Subject: \[SPAM\] old news$'
+
+# rsa-sha1: Exim skips the signature silently; authgate's own verifier
+# reports it as unsupported (RFC 8301) - where dkim = self is more precise.
+e2e_msg "$M/sha1.in" "alice@signer.example" "sha1"
+e2e_sign "$M/sha1.in" "$M/sha1.eml" sel1 signer.example sel1 --signalg rsa-sha1
+e2e_send "$M/sha1.eml" --from bounce@signer.example
+expect rsa-sha1 250
+if [ -n "${AG_SELF:-}" ]; then
+	expect_log rsa-sha1 '.facts.dkim[0].result == "unsupported" and .facts.dkim[0].a == "rsa-sha1"'
+else
+	expect_log rsa-sha1 '(.facts.dkim | length) == 0'
+fi
 
 # ---- attacks found in review ----
 # Variant spellings of a forged Authentication-Results are removed too.

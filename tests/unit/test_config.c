@@ -41,6 +41,8 @@ test_defaults(void **state)
 	assert_string_equal(p->subject_tag, "[SPAM]");
 	assert_int_equal(p->min_key_bits, 1024);
 	assert_int_equal(p->dns_timeout, 3);
+	assert_false(p->dkim_self);
+	assert_false(p->spf_self);
 	assert_int_equal(p->dmarc_pass_waives,
 	    (1u << AG_FAM_SPF) | (1u << AG_FAM_DKIM));
 	assert_string_equal(p->psl_file,
@@ -87,6 +89,8 @@ test_every_key(void **state)
 	    "subject_tag = ***SPAM***\n"
 	    "min_key_bits = 2048\n"
 	    "dns_timeout = 5\n"
+	    "dkim = self\n"
+	    "spf = self\n"
 	    "dmarc_pass_waives = spf\n"
 	    "skip_hosts = 198.51.100.0/24, 2001:db8::/32\n"
 	    "log_file = /var/log/authgate/authgate.log\n"
@@ -121,7 +125,9 @@ test_every_key(void **state)
 	assert_string_equal(p->reject_message,
 	    "Rejected: %{reason} [%{class}]");
 	assert_int_equal(p->actions[AG_DKIM_KEY_MISSING].action, AG_REJECT);
-	assert_int_equal(p->actions[AG_DKIM_KEY_MISSING].line, 18);
+	assert_int_equal(p->actions[AG_DKIM_KEY_MISSING].line, 20);
+	assert_true(p->dkim_self);
+	assert_true(p->spf_self);
 	assert_int_equal(p->dns_timeout, 5);
 	assert_int_equal(p->actions[AG_SPF_FAIL].action, AG_TAG);
 	assert_int_equal(p->n_trusted, 2);
@@ -163,6 +169,8 @@ test_errors(void **state)
 	expect_error("[general]\nmin_key_bits = -1\n", 2, "min_key_bits");
 	expect_error("[general]\nmin_key_bits = 99999\n", 2, "min_key_bits");
 	expect_error("[general]\ndns_timeout = 0\n", 2, "dns_timeout");
+	expect_error("[general]\ndkim = opendkim\n", 2, "'exim' or 'self'");
+	expect_error("[general]\nspf = libspf2\n", 2, "'exim' or 'self'");
 	expect_error("[general]\ndns_timeout = 31\n", 2, "dns_timeout");
 	expect_error("[general]\ndns_timeout = 2s\n", 2, "dns_timeout");
 	expect_error("[general]\nsubject_tag = \n", 2, "subject_tag");
