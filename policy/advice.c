@@ -7,30 +7,20 @@
 #include <string.h>
 
 #include "advice.h"
-
-static void
-safe(char *dst, size_t size, const char *src)
-{
-	size_t i;
-
-	if (src == NULL || src[0] == '\0')
-		src = "(unknown)";
-	for (i = 0; i + 1 < size && i < 80 && src[i] != '\0'; i++)
-		dst[i] = (src[i] > 0x20 && src[i] < 0x7f) ? src[i] : '?';
-	dst[i] = '\0';
-}
+#include "sbuf.h"
 
 static void
 one(const struct policy *p, const struct facts *f, const struct decision *d,
     const struct finding *fi, char *out, size_t size)
 {
-	const struct facts_dkim *sig = fi->sig >= 0 ? &f->dkim[fi->sig] : NULL;
+	bool dkim = fi->sig >= 0;
 	char dom[96], sel[96], ip[96], from[96];
 
-	safe(dom, sizeof(dom), sig != NULL ? sig->d : f->spf_domain);
-	safe(sel, sizeof(sel), sig != NULL ? sig->s : NULL);
-	safe(ip, sizeof(ip), f->client_ip);
-	safe(from, sizeof(from), d->from_domain);
+	text_printable(dom, sizeof(dom),
+	    dkim ? f->dkim[fi->sig].d : f->spf_domain, 80);
+	text_printable(sel, sizeof(sel), dkim ? f->dkim[fi->sig].s : NULL, 80);
+	text_printable(ip, sizeof(ip), f->client_ip, 80);
+	text_printable(from, sizeof(from), d->from_domain, 80);
 	switch (fi->cls) {
 	case AG_SPF_FAIL:
 	case AG_SPF_SOFTFAIL:

@@ -371,45 +371,43 @@ parse_subject_tag(struct loader *ld, const char *value)
 	ld->p->subject_tag = save(ld, value, len);
 }
 
+/* A whole number from min to max; false (after an error naming what it
+ * must be) otherwise. */
+static bool
+parse_number(struct loader *ld, const char *value, unsigned long min,
+    unsigned long max, const char *must, unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0
+	    || n < min || n > max) {
+		error_at(ld, "%s, not '%s'", must, value);
+		return false;
+	}
+	*out = (unsigned)n;
+	return true;
+}
+
 static void
 parse_min_key_bits(struct loader *ld, const char *value)
 {
-	char *end;
-	unsigned long bits;
-
-	errno = 0;
-	bits = strtoul(value, &end, 10);
-	if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0
-	    || bits > POLICY_MAX_KEY_BITS) {
-		error_at(ld,
-		    "min_key_bits must be a number from 0 to %d, not '%s'",
-		    POLICY_MAX_KEY_BITS, value);
-		return;
-	}
-	ld->p->min_key_bits = (unsigned)bits;
-	ld->p->min_key_bits_line = ld->lineno;
+	if (parse_number(ld, value, 0, POLICY_MAX_KEY_BITS,
+		"min_key_bits must be a number from 0 to 16384",
+		&ld->p->min_key_bits))
+		ld->p->min_key_bits_line = ld->lineno;
 }
 
 static void
 parse_dns_timeout(struct loader *ld, const char *value)
 {
-	char *end;
-	unsigned long secs;
-
-	errno = 0;
-	secs = strtoul(value, &end, 10);
-	if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0
-	    || secs < 1 || secs > POLICY_MAX_DNS_TIMEOUT) {
-		error_at(ld,
-		    "dns_timeout must be a number of seconds from 1 to %d, not "
-		    "'%s'",
-		    POLICY_MAX_DNS_TIMEOUT, value);
-		return;
-	}
-	ld->p->dns_timeout = (unsigned)secs;
+	(void)parse_number(ld, value, 1, POLICY_MAX_DNS_TIMEOUT,
+	    "dns_timeout must be a number of seconds from 1 to 30",
+	    &ld->p->dns_timeout);
 }
 
-/* dkim, spf = exim | self: whose verdict the module uses. */
 static void
 parse_source(struct loader *ld, const char *key, const char *value, bool *self)
 {

@@ -461,19 +461,6 @@ apply_waivers(struct ctx *c)
 	}
 }
 
-/* Copies an untrusted name into dst as printable ASCII, capped. */
-static void
-safe_name(char *dst, size_t size, const char *src)
-{
-	size_t i;
-
-	if (src == NULL || src[0] == '\0')
-		src = "(unknown)";
-	for (i = 0; i + 1 < size && i < 64 && src[i] != '\0'; i++)
-		dst[i] = (src[i] > 0x20 && src[i] < 0x7f) ? src[i] : '?';
-	dst[i] = '\0';
-}
-
 static void
 explain(struct ctx *c, const struct finding *fi)
 {
@@ -484,9 +471,9 @@ explain(struct ctx *c, const struct finding *fi)
 	const char *rec
 	    = d->dmarc.record[0] != '\0' ? d->dmarc.record + 7 : d->from_domain;
 
-	safe_name(ip, sizeof(ip), f->client_ip);
-	safe_name(a, sizeof(a), sig != NULL ? sig->d : f->spf_domain);
-	safe_name(b, sizeof(b), sig != NULL ? sig->s : NULL);
+	text_printable(ip, sizeof(ip), f->client_ip, 64);
+	text_printable(a, sizeof(a), sig != NULL ? sig->d : f->spf_domain, 64);
+	text_printable(b, sizeof(b), sig != NULL ? sig->s : NULL, 64);
 	switch (fi->cls) {
 	case AG_SPF_FAIL:
 		snprintf(d->reason, sizeof(d->reason),
@@ -556,32 +543,32 @@ explain(struct ctx *c, const struct finding *fi)
 		    "DKIM key lookup for %.64s failed on a DNS error", a);
 		break;
 	case AG_DMARC_REJECT:
-		safe_name(a, sizeof(a), rec);
+		text_printable(a, sizeof(a), rec, 64);
 		snprintf(d->reason, sizeof(d->reason),
 		    "DMARC policy of %.64s rejects this message", a);
 		break;
 	case AG_DMARC_QUARANTINE:
-		safe_name(a, sizeof(a), rec);
+		text_printable(a, sizeof(a), rec, 64);
 		snprintf(d->reason, sizeof(d->reason),
 		    "DMARC policy of %.64s quarantines this message", a);
 		break;
 	case AG_DMARC_FAIL:
-		safe_name(a, sizeof(a), d->from_domain);
+		text_printable(a, sizeof(a), d->from_domain, 64);
 		snprintf(d->reason, sizeof(d->reason),
 		    "message fails DMARC for %.64s", a);
 		break;
 	case AG_DMARC_NONE:
-		safe_name(a, sizeof(a), d->from_domain);
+		text_printable(a, sizeof(a), d->from_domain, 64);
 		snprintf(d->reason, sizeof(d->reason),
 		    "%.64s publishes no DMARC policy", a);
 		break;
 	case AG_DMARC_TEMPERROR:
-		safe_name(a, sizeof(a), d->from_domain);
+		text_printable(a, sizeof(a), d->from_domain, 64);
 		snprintf(d->reason, sizeof(d->reason),
 		    "DMARC check of %.64s failed on a DNS error", a);
 		break;
 	case AG_DMARC_PERMERROR:
-		safe_name(a, sizeof(a), d->from_domain);
+		text_printable(a, sizeof(a), d->from_domain, 64);
 		snprintf(d->reason, sizeof(d->reason),
 		    "DMARC record of %.64s is invalid", a);
 		break;
@@ -771,7 +758,7 @@ decide_reply(const struct policy *policy, const struct decision *d, char *buf,
 	if (size == 0)
 		return;
 	decide_rule(d, rule, sizeof(rule));
-	safe_name(dom, sizeof(dom), d->from_domain);
+	text_printable(dom, sizeof(dom), d->from_domain, 64);
 	while (*tpl != '\0' && o + 1 < size) {
 		val = NULL;
 		vl = 0;

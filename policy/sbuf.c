@@ -202,3 +202,17 @@ sbuf_failed(const struct sbuf *sb)
 {
 	return sb->failed;
 }
+
+void
+text_printable(char *dst, size_t size, const char *src, size_t max)
+{
+	size_t i;
+
+	if (size == 0)
+		return;
+	if (src == NULL || src[0] == '\0')
+		src = "(unknown)";
+	for (i = 0; i + 1 < size && i < max && src[i] != '\0'; i++)
+		dst[i] = (src[i] > 0x20 && src[i] < 0x7f) ? src[i] : '?';
+	dst[i] = '\0';
+}

@@ -42,6 +42,11 @@ const char *sbuf_cstr(const struct sbuf *sb);
 /* Tells whether an append failed (out of memory or over the cap). */
 bool sbuf_failed(const struct sbuf *sb);
 
+/* Copies at most max bytes of untrusted text into dst (size bytes) as
+ * printable ASCII: other bytes become '?', NULL or "" becomes
+ * "(unknown)". */
+void text_printable(char *dst, size_t size, const char *src, size_t max);
+
 /* Returns the length of the valid UTF-8 sequence at s (1-4), or 0. */
 size_t utf8_seq_len(const unsigned char *s, size_t avail);
 

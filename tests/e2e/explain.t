@@ -7,17 +7,6 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
-	return 0
-}
-
 e2e_setup explain
 W=$AG_WORK
 K=$W/keys

@@ -20,6 +20,21 @@ AG_EXIM_DEFS=()
 "${AG_EXIM:-exim4}" -C /dev/null -bP macro _OPT_MAIN_LOCAL_SCAN_PATH >/dev/null 2>&1 ||
 	AG_EXIM_DEFS=(-DAUTHGATE_NO_MODULE=1)
 
+# TAP: ok DESCRIPTION, nok DESCRIPTION [DETAILS]; n and failed count.
+n=0
+failed=0
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+nok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	return 0
+}
+
 e2e_die() {
 	echo "Bail out! $*"
 	exit 1
