@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -133,10 +134,11 @@ collect_from(struct facts *f, struct arena *arena)
 
 /*
  * Exim says "(invalid)" for a broken SPF record and for DNS trouble
- * alike. The domain's own record tells them apart: missing or broken
- * (several SPF records, a malformed term, over ten lookups) is permerror;
- * well-formed means a lookup behind it failed, which is temperror, so DNS
- * trouble never ends in a permanent reject.
+ * alike. The domain's own record tells them apart: several SPF records or
+ * a malformed term (or over ten lookups in the record itself) is
+ * permerror; a well-formed record means a lookup behind it failed, and no
+ * record now (where Exim found one) means the answer changed: both are
+ * temperror, so DNS trouble never ends in a permanent reject.
  */
 static enum ag_spf
 spf_invalid(struct ls_ctx *ctx, const char *domain)
@@ -287,8 +289,8 @@ map_exim_dkim(struct ls_ctx *ctx, const char *status, const char *reason,
 				return AG_DKIMR_UNSUPPORTED;
 			ctx->key_lookups++;
 			/* A key we can fetch now that Exim could not was
-			 * lost to passing DNS trouble. */
-			/* Revoked keys (empty p=) come as a syntax error. */
+			 * lost to passing DNS trouble; a revoked key (empty
+			 * p=) comes from Exim as a syntax error. */
 			return key_state(ctx, d, s,
 			    strcmp(reason, "pubkey_unavailable") == 0 ?
 				AG_DKIMR_TEMPERROR :
@@ -296,8 +298,7 @@ map_exim_dkim(struct ls_ctx *ctx, const char *status, const char *reason,
 		}
 		return AG_DKIMR_TEMPERROR;
 	}
-	if (strcmp(status, "tmperror") == 0 || strcmp(status, "temperror") == 0)
-		return AG_DKIMR_TEMPERROR;
+	/* "tmperror", and anything Exim may say in future: never a pass. */
 	return AG_DKIMR_TEMPERROR;
 }
 
@@ -382,7 +383,8 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 		if (strcmp(fld[4] + 2, "none") == 0 || seen_sig(f, d, s))
 			continue;
 		if (f->n_dkim >= FACTS_MAX_DKIM)
-			break; /* extras are logged by count, not verified */
+			break; /* past FACTS_MAX_DKIM: not recorded (issue 6
+				  caps) */
 		sig = &f->dkim[f->n_dkim++];
 		sig->d = d;
 		sig->s = s;
