@@ -112,8 +112,12 @@ test: deps
 $(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libauthgate.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libauthgate.a $(LIBS)
 
+$(BUILD)/bench_dkim: bench/bench_dkim.c $(BUILD)/libverify.a $(BUILD)/libauthgate.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libverify.a $(BUILD)/libauthgate.a \
+	    $(LIBS) $(CLI_LIBS)
+
 bench: deps
-	$(MAKE) all $(BUILD)/bench_policy
+	$(MAKE) all $(BUILD)/bench_policy $(BUILD)/bench_dkim
 	@bench/run.sh $(BUILD)
 
 # Exim built from Debian's source package with authgate linked in

@@ -15,6 +15,8 @@ out=bench/report.md
 	echo
 	taskset -c 0 "$build/bench_policy" 2>/dev/null || "$build/bench_policy"
 	echo
+	bench/dkim.sh "$build"
+	echo
 	if [ "$(id -u)" = 0 ]; then
 		AG_BUILD=$(cd "$build" && pwd) bench/module.sh
 	else
