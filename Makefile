@@ -15,7 +15,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -fPIC \
              -fvisibility=hidden -MMD -MP
 LIBS    = -linih -lpsl -ljansson
 MODULE_LIBS = -linih -lpsl -lresolv -lidn2
-CLI_LIBS    = -lopendkim -lspf2 -lresolv -lidn2
+CLI_LIBS    = -lopendkim -lspf2 -lcrypto -lresolv -lidn2
 
 POLICY_SRC = $(wildcard policy/*.c)
 CLI_SRC    = $(wildcard cli/*.c)
@@ -81,7 +81,11 @@ $(BUILD)/libauthgate-fi.a: $(TPOLICY_OBJ)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libauthgate-fi.a $(LIBS) \
-	    -lresolv -lidn2 -lcmocka
+	    -lcrypto -lresolv -lidn2 -lcmocka
+
+$(BUILD)/tests/canon_dump: tests/unit/canon_dump.c $(BUILD)/libauthgate-fi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libauthgate-fi.a $(LIBS)
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -89,7 +93,7 @@ unit: $(UNIT_BIN)
 scenarios: $(BUILD)/authgate
 	prove -v tests/scenarios/run.sh :: $(BUILD)/authgate
 
-cli-tests: $(BUILD)/authgate
+cli-tests: $(BUILD)/authgate $(BUILD)/tests/canon_dump
 	prove tests/cli/*.t :: $(BUILD)/authgate
 
 demo: deps
@@ -222,7 +226,7 @@ $(BUILD)/authgate.so: $(LS_OBJ) $(BUILD)/libverify.a $(BUILD)/libauthgate.a loca
 # self): a separate build, because libopendkim brings libcrypto, which
 # would cost every SMTP connection about 1.4 ms to load.
 LSV_OBJ = $(LS_SRC:%.c=$(BUILD)/lsv/%.o)
-VERIFY_MODULE_LIBS = $(MODULE_LIBS) -lopendkim -lspf2
+VERIFY_MODULE_LIBS = $(MODULE_LIBS) -lopendkim -lspf2 -lcrypto
 
 $(BUILD)/lsv/%.o: %.c
 	@mkdir -p $(dir $@)

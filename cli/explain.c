@@ -17,6 +17,7 @@
 #include "../policy/config.h"
 #include "../policy/decide.h"
 #include "../policy/facts.h"
+#include "../verify/arc.h"
 #include "../verify/dkim.h"
 #include "../verify/dmarcq.h"
 #include "../verify/dns.h"
@@ -127,7 +128,8 @@ dns_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 
 static void
 print_human(const struct opts *o, const struct policy *p, const struct facts *f,
-    const struct decision *d, const struct advice *adv, const char *spf_source)
+    const struct decision *d, const struct advice *adv, const char *spf_source,
+    const char *arc_why)
 {
 	char rule[400], why[400];
 	size_t i;
@@ -156,8 +158,15 @@ print_human(const struct opts *o, const struct policy *p, const struct facts *f,
 		    d->dmarc.dkim_aligned ? "yes" : "no");
 	else if (d->dmarc.why[0] != '\0')
 		printf(" (%s)", d->dmarc.why);
-	printf("\nARC:   not checked (authgate's own ARC verification is not "
-	       "built yet)\n\n");
+	printf("\nARC:   %s", ag_arc_name(f->arc));
+	if (arc_why[0] != '\0')
+		printf(" (%s)", arc_why);
+	printf("\n");
+	for (i = 0; i < f->n_arc; i++)
+		printf("       i=%u sealed by %s, which recorded dmarc=%s\n",
+		    f->arc_inst[i].i, f->arc_inst[i].sealer,
+		    ag_dmarc_name(f->arc_inst[i].dmarc));
+	printf("\n");
 	decide_rule(d, rule, sizeof(rule));
 	printf("Decision under %s: %s (class %s, rule %s)\n",
 	    o->policy != NULL ? o->policy : "the built-in defaults",
@@ -185,7 +194,8 @@ print_human(const struct opts *o, const struct policy *p, const struct facts *f,
 
 static void
 print_json(const struct policy *p, const struct facts *f,
-    const struct decision *d, const struct advice *adv, const char *spf_source)
+    const struct decision *d, const struct advice *adv, const char *spf_source,
+    const char *arc_why)
 {
 	struct sbuf sb;
 	size_t i;
@@ -197,6 +207,8 @@ print_json(const struct policy *p, const struct facts *f,
 	decide_to_json(p, d, &sb);
 	sbuf_puts(&sb, ",\"spf_source\":");
 	sbuf_json_str(&sb, spf_source);
+	sbuf_puts(&sb, ",\"arc_reason\":");
+	sbuf_json_str(&sb, arc_why);
 	sbuf_puts(&sb, ",\"advice\":[");
 	for (i = 0; i < adv->n; i++) {
 		if (i > 0)
@@ -234,7 +246,7 @@ cmd_explain(int argc, char **argv)
 	struct advice adv;
 	struct msg *m = NULL;
 	struct lookup_ctx lc = { NULL, NULL };
-	char err[512], spf_source[200], dom[300];
+	char err[512], spf_source[200], dom[300], arc_why[300];
 	char *text = NULL;
 	size_t len, i;
 	int c, rc = CLI_EXIT_USAGE;
@@ -313,6 +325,8 @@ cmd_explain(int argc, char **argv)
 		fprintf(stderr, "authgate: %s: %s\n", o.file, err);
 		goto out;
 	}
+	arcv_message(text, len, dns_lookup, &lc, &f, &arena, arc_why,
+	    sizeof(arc_why));
 	if (o.ip != NULL) {
 		f.client_ip = o.ip;
 		f.client_helo = o.helo;
@@ -357,9 +371,9 @@ cmd_explain(int argc, char **argv)
 	decide(p, &f, &d);
 	advice_build(p, &f, &d, &adv);
 	if (o.json)
-		print_json(p, &f, &d, &adv, spf_source);
+		print_json(p, &f, &d, &adv, spf_source, arc_why);
 	else
-		print_human(&o, p, &f, &d, &adv, spf_source);
+		print_human(&o, p, &f, &d, &adv, spf_source, arc_why);
 	rc = 0;
 out:
 	free(m);

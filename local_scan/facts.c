@@ -20,6 +20,7 @@
 #include "../verify/dmarcq.h"
 #include "../verify/dns.h"
 #ifdef AG_OWN_VERIFY
+#include "../verify/arc.h"
 #include "../verify/dkim.h"
 #include "../verify/spf.h"
 #endif
@@ -403,43 +404,58 @@ budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 
 #ifdef AG_OWN_VERIFY
 /*
- * dkim = self: the message as Exim holds it (header_list, without the
- * headers marked deleted, then the body from the spool data file, which
- * local_scan's fd reads from its start) verified by libopendkim.
+ * dkim = self and arc = self: the message as Exim holds it (header_list,
+ * without the headers marked deleted, then the body from the spool data
+ * file, which local_scan's fd reads from its start), verified by
+ * libopendkim and by verify/arc.c.
  */
 static int
-collect_dkim_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
-    size_t errsz)
+read_message(int fd, struct sbuf *msg, char *err, size_t errsz)
 {
-	struct sbuf msg;
 	const header_line *h;
 	char buf[65536];
 	ssize_t n;
-	int rc;
 
-	sbuf_init(&msg, LS_MAX_MESSAGE);
 	for (h = header_list; h != NULL; h = h->next)
 		if (h->type != '*')
-			sbuf_putn(&msg, (const char *)h->text, (size_t)h->slen);
-	sbuf_putc(&msg, '\n');
+			sbuf_putn(msg, (const char *)h->text, (size_t)h->slen);
+	sbuf_putc(msg, '\n');
 	if (lseek(fd, SPOOL_DATA_START_OFFSET, SEEK_SET) < 0) {
 		snprintf(err, errsz, "cannot seek the spool data file: %s",
 		    strerror(errno));
-		sbuf_free(&msg);
 		return -1;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		sbuf_putn(&msg, buf, (size_t)n);
-	if (n < 0 || sbuf_failed(&msg)) {
+		sbuf_putn(msg, buf, (size_t)n);
+	if (n < 0 || sbuf_failed(msg)) {
 		snprintf(err, errsz, "%s",
 		    n < 0 ? "cannot read the spool data file" :
-			    "message larger than dkim = self verifies");
-		sbuf_free(&msg);
+			    "message larger than dkim/arc = self verifies");
 		return -1;
 	}
 	(void)lseek(fd, SPOOL_DATA_START_OFFSET, SEEK_SET);
-	rc = dkimv_message(sbuf_cstr(&msg), msg.len, budget_lookup, ctx, f,
-	    ctx->arena, err, errsz);
+	return 0;
+}
+
+static int
+collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
+    size_t errsz)
+{
+	struct sbuf msg;
+	char why[300];
+	int rc = 0;
+
+	sbuf_init(&msg, LS_MAX_MESSAGE);
+	if (read_message(fd, &msg, err, errsz) != 0) {
+		sbuf_free(&msg);
+		return -1;
+	}
+	if (ctx->policy->dkim_self)
+		rc = dkimv_message(sbuf_cstr(&msg), msg.len, budget_lookup, ctx,
+		    f, ctx->arena, err, errsz);
+	if (rc == 0 && ctx->policy->arc_self)
+		arcv_message(sbuf_cstr(&msg), msg.len, budget_lookup, ctx, f,
+		    ctx->arena, why, sizeof(why));
 	sbuf_free(&msg);
 	return rc;
 }
@@ -486,15 +502,16 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 		collect_spf_self(&ctx, f);
 	else if (collect_spf(&ctx, f, err, errsz) != 0)
 		return -1;
-	if (policy->dkim_self ?
-		collect_dkim_self(&ctx, fd, f, err, errsz) != 0 :
-		collect_dkim(&ctx, f, err, errsz) != 0)
+	if (!policy->dkim_self && collect_dkim(&ctx, f, err, errsz) != 0)
+		return -1;
+	if ((policy->dkim_self || policy->arc_self)
+	    && collect_self(&ctx, fd, f, err, errsz) != 0)
 		return -1;
 #else
 	(void)fd;
-	if (policy->dkim_self || policy->spf_self) {
+	if (policy->dkim_self || policy->spf_self || policy->arc_self) {
 		snprintf(err, errsz,
-		    "%s sets dkim or spf = self, which needs the module "
+		    "%s sets dkim, spf or arc = self, which needs the module "
 		    "authgate-verify.so",
 		    policy->file);
 		return -1;

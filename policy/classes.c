@@ -111,6 +111,7 @@ static const char *const arc_names[AG_ARC_RESULT_COUNT] = {
 	[AG_ARCR_NONE] = "none",
 	[AG_ARCR_PASS] = "pass",
 	[AG_ARCR_FAIL] = "fail",
+	[AG_ARCR_TEMPERROR] = "temperror",
 };
 
 static const char *const dmarc_names[AG_DMARC_RESULT_COUNT] = {

@@ -94,8 +94,9 @@ enum ag_arc {
 	AG_ARCR_NONE,
 	AG_ARCR_PASS,
 	AG_ARCR_FAIL,
+	AG_ARCR_TEMPERROR, /* a key lookup hit DNS trouble */
 };
-#define AG_ARC_RESULT_COUNT 3
+#define AG_ARC_RESULT_COUNT 4
 
 /* DMARC results: the engine's own, and what an ARC sealer recorded. */
 enum ag_dmarc {

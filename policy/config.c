@@ -47,6 +47,7 @@ enum general_key {
 	GK_DNS_TIMEOUT,
 	GK_DKIM,
 	GK_SPF,
+	GK_ARC,
 	GK_DMARC_PASS_WAIVES,
 	GK_SKIP_HOSTS,
 	GK_LOG_FILE,
@@ -105,6 +106,7 @@ static void parse_min_key_bits(struct loader *, const char *);
 static void parse_dns_timeout(struct loader *, const char *);
 static void parse_dkim(struct loader *, const char *);
 static void parse_spf(struct loader *, const char *);
+static void parse_arc(struct loader *, const char *);
 static void parse_dmarc_pass_waives(struct loader *, const char *);
 static void parse_skip_hosts(struct loader *, const char *);
 static void parse_log_file(struct loader *, const char *);
@@ -127,6 +129,7 @@ static const struct general_param {
 	[GK_DNS_TIMEOUT] = { "dns_timeout", false, parse_dns_timeout },
 	[GK_DKIM] = { "dkim", false, parse_dkim },
 	[GK_SPF] = { "spf", false, parse_spf },
+	[GK_ARC] = { "arc", false, parse_arc },
 	[GK_DMARC_PASS_WAIVES]
 	= { "dmarc_pass_waives", true, parse_dmarc_pass_waives },
 	[GK_SKIP_HOSTS] = { "skip_hosts", true, parse_skip_hosts },
@@ -430,6 +433,17 @@ static void
 parse_spf(struct loader *ld, const char *value)
 {
 	parse_source(ld, "spf", value, &ld->p->spf_self);
+}
+
+static void
+parse_arc(struct loader *ld, const char *value)
+{
+	if (strcmp(value, "off") == 0)
+		ld->p->arc_self = false;
+	else if (strcmp(value, "self") == 0)
+		ld->p->arc_self = true;
+	else
+		error_at(ld, "arc must be 'off' or 'self', not '%s'", value);
 }
 
 static void

@@ -76,6 +76,7 @@ struct policy {
 	unsigned dns_timeout;	    /* seconds per DNS query */
 	bool dkim_self;		    /* dkim = self: own verification */
 	bool spf_self;		    /* spf = self */
+	bool arc_self;		    /* arc = self: own ARC validation */
 	unsigned dmarc_pass_waives; /* family bits */
 	const char *log_file;	    /* "" when unset */
 	const char *psl_file;

@@ -192,8 +192,27 @@ decide_dmarc_names(const struct policy *policy, const char *from_domain,
 	return dmarc_names(from_domain, org_domain(policy, from_domain), names);
 }
 
+static const char *arc_trusted_pass(const struct ctx *c);
+
+/* Whether a passing SPF or DKIM identifier aligns in relaxed mode. */
+static bool
+could_align(const struct ctx *c)
+{
+	const struct facts *f = c->facts;
+	size_t i;
+
+	if (f->spf == AG_SPFR_PASS && aligned(c, f->spf_domain, false))
+		return true;
+	for (i = 0; i < f->n_dkim; i++)
+		if (sig_passed(c->policy, &f->dkim[i])
+		    && aligned(c, f->dkim[i].d, false))
+			return true;
+	return false;
+}
+
 /* A failure that a passing DNS error may have caused: an aligned
- * identifier whose check could not finish. */
+ * identifier whose check could not finish, or an ARC chain that a
+ * trusted sealer may vouch for but whose keys could not be fetched. */
 static bool
 aligned_temperror(const struct ctx *c, const struct dmarcrec *rec)
 {
@@ -207,7 +226,7 @@ aligned_temperror(const struct ctx *c, const struct dmarcrec *rec)
 		if (f->dkim[i].result == AG_DKIMR_TEMPERROR
 		    && aligned(c, f->dkim[i].d, rec->adkim_strict))
 			return true;
-	return false;
+	return f->arc == AG_ARCR_TEMPERROR && arc_trusted_pass(c) != NULL;
 }
 
 static void
@@ -239,6 +258,9 @@ evaluate_dmarc(struct ctx *c)
 		return;
 	case LOOKUP_TEMPERROR:
 		e->result = AG_DMARCR_TEMPERROR;
+		/* Relaxed alignment (the default) is the most a record
+		 * could allow. */
+		e->pass_unknown = could_align(c) || aligned_temperror(c, &rec);
 		add_finding(c, AG_DMARC_TEMPERROR, -1);
 		return;
 	case LOOKUP_PERMERROR:
@@ -272,6 +294,7 @@ evaluate_dmarc(struct ctx *c)
 	}
 	if (e->applied != DMARC_P_NONE && aligned_temperror(c, &rec)) {
 		e->result = AG_DMARCR_TEMPERROR;
+		e->pass_unknown = true;
 		snprintf(e->why, sizeof(e->why),
 		    "an aligned SPF or DKIM check had a DNS error");
 		add_finding(c, AG_DMARC_TEMPERROR, -1);
@@ -352,10 +375,11 @@ waive(struct finding *f, enum waiver why, const char *by)
 	f->waived_by = by;
 }
 
-/* The newest instance a trusted sealer made; if it recorded dmarc=pass,
- * returns that sealer's configured name. */
+/* The newest ARC instance a trusted sealer made, if it recorded
+ * dmarc=pass, whatever the chain's result; returns the sealer's
+ * configured name, or NULL. */
 static const char *
-arc_vouches(const struct ctx *c)
+arc_trusted_pass(const struct ctx *c)
 {
 	const struct facts *f = c->facts;
 	const struct facts_arc_instance *best = NULL;
@@ -363,14 +387,13 @@ arc_vouches(const struct ctx *c)
 	char dom[DOMAIN_MAX_LEN + 1], err[8];
 	size_t i;
 
-	if (f->arc != AG_ARCR_PASS)
-		return NULL;
 	for (i = 0; i < f->n_arc; i++) {
 		const struct facts_arc_instance *a = &f->arc_inst[i];
 
-		if (domain_normalize(a->sealer, strlen(a->sealer), dom, err,
-			sizeof(err))
-		    != 0)
+		if (a->sealer == NULL
+		    || domain_normalize(a->sealer, strlen(a->sealer), dom, err,
+			   sizeof(err))
+			!= 0)
 			continue;
 		e = policy_trusted_sealer(c->policy, dom);
 		if (e != NULL && (best == NULL || a->i > best->i)) {
@@ -381,6 +404,13 @@ arc_vouches(const struct ctx *c)
 	if (best == NULL || best->dmarc != AG_DMARCR_PASS)
 		return NULL;
 	return best_entry->name;
+}
+
+/* A trusted sealer vouches when the chain passes. */
+static const char *
+arc_vouches(const struct ctx *c)
+{
+	return c->facts->arc == AG_ARCR_PASS ? arc_trusted_pass(c) : NULL;
 }
 
 /* The trusted domain of an authenticated identifier (a passing DKIM d=
@@ -458,6 +488,14 @@ apply_waivers(struct ctx *c)
 			|| fi->cls == AG_DMARC_QUARANTINE
 			|| fi->cls == AG_DMARC_FAIL))
 			waive(fi, WAIVE_TRUSTED_DOMAIN, trusted);
+		/* DNS trouble is never a permanent reject: a DMARC pass
+		 * that could not be established would have waived this. */
+		if (d->dmarc.pass_unknown && !dmarc_ignored
+		    && fi->waived == WAIVE_NONE && fi->action == AG_REJECT
+		    && (p->dmarc_pass_waives & FAM_BIT(fam))) {
+			fi->action = AG_TEMPFAIL;
+			fi->held = true;
+		}
 	}
 }
 
@@ -885,6 +923,8 @@ decide_to_json(const struct policy *policy, const struct decision *d,
 		line_json(policy, f->line, sb);
 		sbuf_puts(sb, ",\"waived\":");
 		sbuf_json_str(sb, f->waived != WAIVE_NONE ? why : NULL);
+		if (f->held)
+			sbuf_puts(sb, ",\"held\":true");
 		if (f->sig >= 0)
 			sbuf_printf(sb, ",\"signature\":%d", f->sig);
 		sbuf_putc(sb, '}');

@@ -47,6 +47,8 @@ struct finding {
 	enum waiver waived;
 	const char *waived_by; /* domain, sealer or network named */
 	int sig;	       /* index into facts->dkim, or -1 */
+	bool held; /* a reject lowered to tempfail: DNS trouble kept a
+		      DMARC pass, which would waive it, from being known */
 };
 
 /* What made the decision's action. */
@@ -72,6 +74,7 @@ struct dmarc_eval {
 	bool dkim_aligned;
 	char why[300];		/* permerror / temperror detail */
 	const char *arc_sealer; /* ARC vouched for a pass */
+	bool pass_unknown;	/* temperror that may hide a pass */
 };
 
 struct decision {

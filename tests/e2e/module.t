@@ -61,7 +61,14 @@ e2e_key sel1
 e2e_key weak 512
 e2e_key other
 e2e_key esp
+e2e_key seal
 dns=(
+	--txt-record="sel1._domainkey.orig.example,$(cat "$K/sel1.dns")"
+	--txt-record="orig.example,v=spf1 ip4:192.0.2.99 -all"
+	--txt-record="_dmarc.orig.example,v=DMARC1; p=reject"
+	--txt-record="arc._domainkey.sealer.example,$(cat "$K/seal.dns")"
+	--txt-record="arc._domainkey.stranger.example,$(cat "$K/seal.dns")"
+	--server=/_domainkey.slowseal.example/127.0.0.11
 	--txt-record="sel1._domainkey.signer.example,$(cat "$K/sel1.dns")"
 	--txt-record="signer.example,v=spf1 ip4:203.0.113.7 -all"
 	--txt-record="_dmarc.signer.example,v=DMARC1; p=reject"
@@ -114,10 +121,11 @@ dkim.key_missing = accept
 [domain:trial.example]
 mode = monitor
 EOF
-# AG_SELF=1: the same suite with authgate's own DKIM and SPF
-# (authgate-verify.so, dkim = self, spf = self).
+# AG_SELF=1: the same suite with authgate's own DKIM, SPF and ARC
+# (authgate-verify.so, dkim = self, spf = self, arc = self).
 if [ -n "${AG_SELF:-}" ]; then
-	sed -i 's/^dns_timeout = 2$/dns_timeout = 2\ndkim = self\nspf = self/' "$W/policy.tmpl"
+	sed -i -e 's/^dns_timeout = 2$/dns_timeout = 2\ndkim = self\nspf = self\narc = self/' \
+		-e 's/^relays = 192.0.2.15\/32$/&\narc_sealers = sealer.example, slowseal.example/' "$W/policy.tmpl"
 fi
 e2e_policy "$W/policy.tmpl"
 e2e_exim
@@ -353,6 +361,44 @@ if [ -n "${AG_SELF:-}" ]; then
 	expect_log rsa-sha1 '.facts.dkim[0].result == "unsupported" and .facts.dkim[0].a == "rsa-sha1"'
 else
 	expect_log rsa-sha1 '(.facts.dkim | length) == 0'
+fi
+
+# ---- ARC (arc = self, authgate-verify.so only) ----
+# seal IN OUT SEALER: a forwarder that checked the mail (DMARC pass),
+# added a list footer and sealed with python3-dkim's arcsign.
+seal() {
+	{
+		printf 'Authentication-Results: mx.%s; dkim=pass header.d=orig.example;\n  spf=pass smtp.mailfrom=orig.example; dmarc=pass header.from=orig.example\n' "$3"
+		sed 's/\r$//' "$1"
+		printf -- '-- \nlist footer\n'
+	} | sed 's/$/\r/' | /usr/bin/python3 /usr/bin/arcsign arc "$3" "$K/seal.key" "mx.$3" 2>/dev/null |
+		sed 's/\r$//' >"$2"
+	grep -q '^ARC-Seal:' "$2" || e2e_die "arcsign $3 made no seal"
+}
+if [ -n "${AG_SELF:-}" ]; then
+	e2e_msg "$M/orig.in" "Alice <alice@orig.example>" "via a list"
+	e2e_sign "$M/orig.in" "$M/orig.eml" sel1 orig.example sel1
+	# Shared scenario 09: SPF fails and the footer broke DKIM, but a
+	# trusted sealer's intact chain recorded dmarc=pass.
+	seal "$M/orig.eml" "$M/arc-trusted.eml" sealer.example
+	e2e_send "$M/arc-trusted.eml" --from alice@orig.example
+	expect arc-trusted-sealer 250
+	expect_log arc-trusted-sealer '.facts.arc.result == "pass" and .facts.arc.instances[0].sealer == "sealer.example" and .facts.arc.instances[0].dmarc == "pass"'
+	expect_log arc-trusted-sealer '.facts.spf.result == "fail" and .facts.dkim[0].result == "body_modified" and .decision.action == "accept" and .decision.class == "none"'
+	seal "$M/orig.eml" "$M/arc-stranger.eml" stranger.example
+	e2e_send "$M/arc-stranger.eml" --from alice@orig.example
+	expect arc-untrusted-sealer 550
+	expect_log arc-untrusted-sealer '.facts.arc.result == "pass" and .decision.class == "dmarc.reject"'
+	cp "$M/arc-trusted.eml" "$M/arc-tampered.eml"
+	printf 'added after the seal\n' >>"$M/arc-tampered.eml"
+	e2e_send "$M/arc-tampered.eml" --from alice@orig.example
+	expect arc-tampered 550
+	expect_log arc-tampered '.facts.arc.result == "fail" and .decision.class == "dmarc.reject"'
+	# The trusted sealer's key cannot be fetched: not a reject.
+	seal "$M/orig.eml" "$M/arc-slow.eml" slowseal.example
+	e2e_send "$M/arc-slow.eml" --from alice@orig.example
+	expect arc-key-dns-timeout 451
+	expect_log arc-key-dns-timeout '.facts.arc.result == "temperror" and .decision.class == "dmarc.temperror"'
 fi
 
 # ---- attacks found in review ----

@@ -148,6 +148,11 @@ oracle(size_t si, size_t ki, size_t mi)
 	bool pass = spf_pass || dkim_aligned;
 	struct expect e = { AG_ACCEPT, "none" };
 	int i, best = -1;
+	bool dns_trouble
+	    = strcmp(spf, "temperror") == 0 || strcmp(dkim, "temperror") == 0;
+	/* DNS trouble hid whether DMARC passes: no reject that a pass
+	 * would have waived. */
+	bool pass_unknown = false;
 
 	if (rec == NULL) {
 		snprintf(cls[0], sizeof(cls[0]), "dmarc.none");
@@ -156,13 +161,13 @@ oracle(size_t si, size_t ki, size_t mi)
 	} else if (strcmp(rec, "temperror") == 0) {
 		snprintf(cls[0], sizeof(cls[0]), "dmarc.temperror");
 		has[0] = true;
+		pass_unknown = pass || dns_trouble;
 		pass = false;
 	} else if (!pass) {
 		const char *pol = strstr(rec, "p=") + 2;
-		bool dns_trouble = strcmp(spf, "temperror") == 0
-		    || strcmp(dkim, "temperror") == 0;
 
-		if (strcmp(pol, "none") != 0 && dns_trouble)
+		pass_unknown = strcmp(pol, "none") != 0 && dns_trouble;
+		if (pass_unknown)
 			snprintf(cls[0], sizeof(cls[0]), "dmarc.temperror");
 		else if (strcmp(pol, "none") == 0)
 			snprintf(cls[0], sizeof(cls[0]), "dmarc.fail");
@@ -187,6 +192,8 @@ oracle(size_t si, size_t ki, size_t mi)
 		if (!has[i])
 			continue;
 		act[i] = default_action(cls[i]);
+		if (pass_unknown && i > 0 && act[i] == AG_REJECT)
+			act[i] = AG_TEMPFAIL;
 		if (act[i] != AG_ACCEPT && (best < 0 || act[i] > act[best]))
 			best = i;
 	}

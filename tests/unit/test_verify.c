@@ -1,10 +1,16 @@
 /*
  * test_verify.c: verify/ pieces that need no network: the SPF record
- * syntax check behind the module's reading of Exim's "(invalid)", and
- * the resolver's refusal of names it cannot ask for.
+ * syntax check behind the module's reading of Exim's "(invalid)", the
+ * resolver's refusal of names it cannot ask for, tag lists, key records,
+ * canonicalization (RFC 6376's own example) and the ARC checks that come
+ * before any key is fetched. Signed chains are tests/e2e/arc-agreement.t.
  */
+#include "../../verify/arc.h"
+#include "../../verify/canon.h"
+#include "../../verify/dkimkey.h"
 #include "../../verify/dns.h"
 #include "../../verify/spfrec.h"
+#include "../../verify/taglist.h"
 #include "helpers.h"
 
 static void
@@ -71,12 +77,281 @@ test_dns_bad_names(void **state)
 	arena_free(&arena);
 }
 
+static void
+test_taglist(void **state)
+{
+	static const char *const good[] = {
+		"a=b",
+		"a=b;",
+		" a = b ; c=d ;  ",
+		"v=1; b=AbC\r\n dEf; bh=xyz=",
+		"x_1=; y=",
+		"",
+	};
+	static const char *const bad[] = {
+		"a",
+		"=b",
+		"a=b;;c=d",
+		"a=b; a=c",
+		"1a=b",
+		"a b=c",
+		";",
+	};
+	struct taglist tl;
+	unsigned char out[16];
+	unsigned long long num;
+	struct tag t;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (taglist_parse(good[i], strlen(good[i]), &tl) != 0)
+			fail_msg("rejected: %s", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (taglist_parse(bad[i], strlen(bad[i]), &tl) == 0)
+			fail_msg("accepted: %s", bad[i]);
+	/* Every prefix of a real signature parses or fails cleanly. */
+	for (k = 0; k <= strlen(good[3]); k++)
+		(void)taglist_parse(good[3], k, &tl);
+	assert_int_equal(taglist_parse(good[2], strlen(good[2]), &tl), 0);
+	assert_int_equal(tl.n, 2);
+	assert_true(tag_value_is(taglist_get(&tl, "c"), "D"));
+	assert_null(taglist_get(&tl, "A"));
+	t.value = "aGVs\r\n bG8=";
+	t.value_len = strlen(t.value);
+	assert_int_equal(tag_base64(&t, out, sizeof(out)), 5);
+	assert_memory_equal(out, "hello", 5);
+	t.value = "aGVsbG8=x";
+	t.value_len = strlen(t.value);
+	assert_int_equal(tag_base64(&t, out, sizeof(out)), -1);
+	t.value = "aGVsbG9=";
+	t.value_len = strlen(t.value);
+	assert_int_equal(tag_base64(&t, out, sizeof(out)), -1);
+	t.value = "aGVsbG8gd29ybGQgYW5kIG1vcmU=";
+	t.value_len = strlen(t.value);
+	assert_int_equal(tag_base64(&t, out, 4), -1);
+	t.value = "123";
+	t.value_len = 3;
+	assert_int_equal(tag_number(&t, &num), 0);
+	assert_int_equal(num, 123);
+	t.value = "12a";
+	assert_int_equal(tag_number(&t, &num), -1);
+}
+
+static void
+collect_sink(void *ctx, const void *data, size_t len)
+{
+	sbuf_putn(ctx, data, len);
+}
+
+/* RFC 6376 section 3.4.6's example, and the empty-body rules. */
+static void
+test_canon(void **state)
+{
+	static const char h1[] = "A: X", h2[] = "B : Y\t\r\n\tZ  ";
+	static const char body[] = " C \r\nD \t E\r\n\r\n\r\n";
+	struct sbuf sb;
+	bool hr, br;
+
+	(void)state;
+	sbuf_init(&sb, 4096);
+	canon_header(true, h1, strlen(h1), &sb);
+	sbuf_puts(&sb, "|");
+	canon_header(true, h2, strlen(h2), &sb);
+	assert_string_equal(sbuf_cstr(&sb), "a:X|b:Y Z");
+	sbuf_reset(&sb);
+	canon_header(false, h2, strlen(h2), &sb);
+	assert_string_equal(sbuf_cstr(&sb), h2);
+	sbuf_reset(&sb);
+	canon_body(true, body, strlen(body), -1, collect_sink, &sb);
+	assert_string_equal(sbuf_cstr(&sb), " C\r\nD E\r\n");
+	sbuf_reset(&sb);
+	canon_body(false, body, strlen(body), -1, collect_sink, &sb);
+	assert_string_equal(sbuf_cstr(&sb), " C \r\nD \t E\r\n");
+	sbuf_reset(&sb);
+	canon_body(false, body, strlen(body), 4, collect_sink, &sb);
+	assert_string_equal(sbuf_cstr(&sb), " C \r");
+	sbuf_reset(&sb);
+	canon_body(false, "", 0, -1, collect_sink, &sb);
+	assert_string_equal(sbuf_cstr(&sb), "\r\n");
+	sbuf_reset(&sb);
+	canon_body(true, "\n\n", 2, -1, collect_sink, &sb);
+	assert_string_equal(sbuf_cstr(&sb), "");
+	sbuf_free(&sb);
+	assert_int_equal(canon_parse("relaxed/simple", 14, &hr, &br), 0);
+	assert_true(hr);
+	assert_false(br);
+	assert_int_equal(canon_parse("simple", 6, &hr, &br), 0);
+	assert_false(hr || br);
+	assert_int_equal(canon_parse("relaxed/", 8, &hr, &br), -1);
+	assert_int_equal(canon_parse("loose", 5, &hr, &br), -1);
+}
+
+static void
+test_key_records(void **state)
+{
+	static const struct {
+		const char *record;
+		enum dkimkey_status want;
+	} cases[] = {
+		{ "v=DKIM1; k=rsa; p=", DKIMKEY_REVOKED },
+		{ "v=DKIM1; k=rsa", DKIMKEY_SYNTAX },
+		{ "v=DKIM1; k=rsa; p=MIIBroken", DKIMKEY_SYNTAX },
+		{ "v=DKIM1; k=rsa; p=!!!!", DKIMKEY_SYNTAX },
+		{ "v=DKIM2; p=AAAA", DKIMKEY_SYNTAX },
+		{ "k=rsa; v=DKIM1; p=AAAA", DKIMKEY_SYNTAX },
+		{ "v=DKIM1; k=dsa; p=AAAA", DKIMKEY_SYNTAX },
+		{ "v=DKIM1; k=ed25519; p=AAAA", DKIMKEY_SYNTAX },
+		{ "v=DKIM1; h=sha1; p=AAAA", DKIMKEY_SYNTAX },
+		{ "v=DKIM1; s=tlsrpt; p=AAAA", DKIMKEY_SYNTAX },
+		{ "not a tag list", DKIMKEY_SYNTAX },
+		/* RFC 8463's example key */
+		{ "v=DKIM1; k=ed25519; "
+		  "p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+		    DKIMKEY_OK },
+	};
+	struct dkimkey key;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		dkimkey_parse(cases[i].record, &key);
+		if (key.status != cases[i].want)
+			fail_msg("%s: %s, want %s", cases[i].record,
+			    dkimkey_status_name(key.status),
+			    dkimkey_status_name(cases[i].want));
+		if (key.status != DKIMKEY_OK)
+			assert_true(key.why[0] != '\0');
+		dkimkey_free(&key);
+	}
+	assert_int_equal(dkimkey_alg_parse("rsa-sha256", 10),
+	    DKIMKEY_RSA_SHA256);
+	assert_int_equal(dkimkey_alg_parse("ED25519-SHA256", 14),
+	    DKIMKEY_ED25519_SHA256);
+	assert_int_equal(dkimkey_alg_parse("rsa-sha1", 8),
+	    DKIMKEY_ALG_UNSUPPORTED);
+}
+
+static unsigned lookups;
+
+static void
+count_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	(void)ctx;
+	(void)name;
+	lookups++;
+	memset(a, 0, sizeof(*a));
+	a->status = DNSQ_NXDOMAIN;
+}
+
+static bool
+tok_is(const char *h, size_t n, const char *tok)
+{
+	return strlen(tok) == n && strncmp(h, tok, n) == 0;
+}
+
+/* Chains broken in their structure fail before any key is fetched. */
+static void
+test_arc_structure(void **state)
+{
+	static const char aar1[]
+	    = "ARC-Authentication-Results: i=1; mx.a.example; "
+	      "dmarc=pass header.from=x.example\n";
+	static const char ams1[]
+	    = "ARC-Message-Signature: i=1; a=rsa-sha256; "
+	      "d=a.example; s=s; h=from; bh=AA==; b=AA==\n";
+	static const char as1[] = "ARC-Seal: i=1; cv=none; a=rsa-sha256; "
+				  "d=a.example; s=s; b=AA==\n";
+	static const char tail[] = "From: x@x.example\n\nbody\n";
+	static const struct {
+		const char *name, *headers, *why;
+		enum ag_arc want;
+	} cases[] = {
+		{ "none", "", "", AG_ARCR_NONE },
+		{ "no seal", "AAR AMS", "lacks one", AG_ARCR_FAIL },
+		{ "two seals", "AAR AMS AS AS", "two ARC-Seal", AG_ARCR_FAIL },
+		{ "i=0", "AS0", "outside", AG_ARCR_FAIL },
+		{ "i=51", "AS51", "outside", AG_ARCR_FAIL },
+		{ "bad tags", "ASBAD", "not a valid tag list", AG_ARCR_FAIL },
+		{ "cv=fail", "AAR AMS ASFAIL", "cv=fail", AG_ARCR_FAIL },
+		{ "h= on seal", "AAR AMS ASH", "h= tag", AG_ARCR_FAIL },
+		{ "gap", "AAR AMS AS AAR3", "lacks one", AG_ARCR_FAIL },
+		{ "body hash", "AAR AMS AS", "body was changed", AG_ARCR_FAIL },
+	};
+	struct sbuf msg;
+	struct arena arena;
+	struct facts f;
+	char why[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *h = cases[i].headers;
+
+		sbuf_init(&msg, 1 << 16);
+		while (*h != '\0') {
+			size_t n = strcspn(h, " ");
+
+			if (tok_is(h, n, "AAR3"))
+				sbuf_puts(&msg,
+				    "ARC-Authentication-Results: i=3; "
+				    "x; dmarc=fail\n");
+			else if (tok_is(h, n, "AAR"))
+				sbuf_puts(&msg, aar1);
+			else if (tok_is(h, n, "AMS"))
+				sbuf_puts(&msg, ams1);
+			else if (tok_is(h, n, "AS0"))
+				sbuf_puts(&msg, "ARC-Seal: i=0; cv=none\n");
+			else if (tok_is(h, n, "AS51"))
+				sbuf_puts(&msg, "ARC-Seal: i=51; cv=pass\n");
+			else if (tok_is(h, n, "ASBAD"))
+				sbuf_puts(&msg, "ARC-Seal: i=1; cv\n");
+			else if (tok_is(h, n, "ASFAIL"))
+				sbuf_puts(&msg,
+				    "ARC-Seal: i=1; cv=fail; "
+				    "a=rsa-sha256; d=a.example; "
+				    "s=s; b=AA==\n");
+			else if (tok_is(h, n, "ASH"))
+				sbuf_puts(&msg,
+				    "ARC-Seal: i=1; cv=none; "
+				    "a=rsa-sha256; d=a.example; "
+				    "s=s; h=from; b=AA==\n");
+			else if (tok_is(h, n, "AS"))
+				sbuf_puts(&msg, as1);
+			h += n;
+			while (*h == ' ')
+				h++;
+		}
+		sbuf_puts(&msg, tail);
+		arena_init(&arena);
+		facts_init(&f);
+		lookups = 0;
+		arcv_message(sbuf_cstr(&msg), msg.len, count_lookup, NULL, &f,
+		    &arena, why, sizeof(why));
+		if (f.arc != cases[i].want || strstr(why, cases[i].why) == NULL
+		    || lookups != 0)
+			fail_msg("%s: %s (%s), %u lookups", cases[i].name,
+			    ag_arc_name(f.arc), why, lookups);
+		if (strcmp(cases[i].name, "body hash") == 0) {
+			assert_int_equal(f.n_arc, 1);
+			assert_string_equal(f.arc_inst[0].sealer, "a.example");
+			assert_int_equal(f.arc_inst[0].dmarc, AG_DMARCR_PASS);
+		}
+		arena_free(&arena);
+		sbuf_free(&msg);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spf_syntax),
 		cmocka_unit_test(test_dns_bad_names),
+		cmocka_unit_test(test_taglist),
+		cmocka_unit_test(test_canon),
+		cmocka_unit_test(test_key_records),
+		cmocka_unit_test(test_arc_structure),
 	};
 
 	return cmocka_run_group_tests_name("verify", tests, NULL, NULL);

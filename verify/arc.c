@@ -1,0 +1,551 @@
+/*
+ * arc.c: ARC validation. The chain is checked in RFC 8617 section 5.2's
+ * order: structure (one ARC-Seal, ARC-Message-Signature and
+ * ARC-Authentication-Results per instance, 1..N without gaps, N <= 50),
+ * cv= of every seal, the newest ARC-Message-Signature (body hash, then
+ * signature), then every ARC-Seal from N down to 1. Canonicalization is
+ * verify/canon.c; keys are verify/dkimkey.c.
+ */
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arc.h"
+#include "canon.h"
+#include "dkimkey.h"
+#include "msg.h"
+#include "taglist.h"
+
+#define ARC_MAX_FIELDS (3 * ARC_MAX_INSTANCES) /* ARC fields looked at */
+#define ARC_MAX_SIGNED (1024 * 1024) /* bytes of canonical header data */
+
+struct arc_set {
+	const struct msg_field *aar, *ams, *as;
+	struct taglist ams_tags, as_tags;
+};
+
+struct key_slot {
+	char selector[256];
+	char domain[256];
+	struct dkimkey key;
+};
+
+struct arc_ctx {
+	const struct msg *m;
+	struct arc_set sets[ARC_MAX_INSTANCES + 1]; /* [1..n] */
+	unsigned n;
+	dnsq_lookup_fn lookup;
+	void *lookup_ctx;
+	struct key_slot keys[ARC_MAX_KEYS];
+	size_t n_keys;
+	char *why;
+	size_t whysz;
+};
+
+enum check {
+	CHECK_OK,
+	CHECK_FAIL,
+	CHECK_TEMPERROR,
+};
+
+static enum check failed(struct arc_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static enum check
+failed(struct arc_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, c->whysz, fmt, ap);
+	va_end(ap);
+	return CHECK_FAIL;
+}
+
+/* Reads the instance number at the start of an ARC-Authentication-Results
+ * value ("i=2; ..."). */
+static int
+aar_instance(const char *v, size_t len, unsigned *out, size_t *used)
+{
+	size_t i = 0;
+	unsigned n = 0;
+
+	while (i < len
+	    && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n'))
+		i++;
+	if (i >= len || v[i] != 'i')
+		return -1;
+	for (i++; i < len && (v[i] == ' ' || v[i] == '\t'); i++)
+		;
+	if (i >= len || v[i++] != '=')
+		return -1;
+	for (; i < len && (v[i] == ' ' || v[i] == '\t'); i++)
+		;
+	if (i >= len || v[i] < '0' || v[i] > '9')
+		return -1;
+	for (; i < len && v[i] >= '0' && v[i] <= '9' && n <= ARC_MAX_INSTANCES;
+	     i++)
+		n = n * 10 + (unsigned)(v[i] - '0');
+	for (; i < len && (v[i] == ' ' || v[i] == '\t'); i++)
+		;
+	if (i >= len || v[i] != ';')
+		return -1;
+	*out = n;
+	*used = i + 1;
+	return 0;
+}
+
+/* The dmarc= result recorded in an ARC-Authentication-Results value
+ * (after "i=N;"): none when absent or unknown. */
+static enum ag_dmarc
+aar_dmarc(const char *v, size_t len)
+{
+	const char *p = v, *end = v + len, *semi;
+	char word[16];
+	size_t n;
+	enum ag_dmarc r;
+
+	while (p < end) {
+		semi = memchr(p, ';', (size_t)(end - p));
+		if (semi == NULL)
+			semi = end;
+		while (p < semi && strchr(" \t\r\n", *p) != NULL)
+			p++;
+		if (semi - p > 5 && strncasecmp(p, "dmarc", 5) == 0) {
+			p += 5;
+			while (p < semi && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p < semi && *p == '=') {
+				for (p++; p < semi && (*p == ' ' || *p == '\t');
+				     p++)
+					;
+				for (n = 0; p < semi && n < sizeof(word) - 1
+				     && ((*p >= 'a' && *p <= 'z')
+					 || (*p >= 'A' && *p <= 'Z'));
+				     p++)
+					word[n++] = (char)(*p | 0x20);
+				word[n] = '\0';
+				return ag_dmarc_parse(word, &r) == 0 ?
+				    r :
+				    AG_DMARCR_NONE;
+			}
+		}
+		p = semi < end ? semi + 1 : end;
+	}
+	return AG_DMARCR_NONE;
+}
+
+/* Sorts the ARC fields into instances. */
+static enum check
+collect(struct arc_ctx *c, unsigned *count)
+{
+	const struct msg *m = c->m;
+	size_t i, vlen, used;
+	unsigned inst, seen = 0;
+	unsigned long long num;
+	const char *v;
+
+	for (i = 0; i < m->n_fields; i++) {
+		const struct msg_field *fld = &m->fields[i];
+		struct arc_set *set;
+		struct taglist tl;
+		const struct msg_field **slot;
+		const char *kind;
+
+		if (msg_field_is(fld, "ARC-Seal"))
+			kind = "ARC-Seal";
+		else if (msg_field_is(fld, "ARC-Message-Signature"))
+			kind = "ARC-Message-Signature";
+		else if (msg_field_is(fld, "ARC-Authentication-Results"))
+			kind = "ARC-Authentication-Results";
+		else
+			continue;
+		if (++seen > ARC_MAX_FIELDS)
+			return failed(c, "more than %d ARC header fields",
+			    ARC_MAX_FIELDS);
+		v = msg_field_value(fld, &vlen);
+		if (kind[4] == 'A') {
+			if (aar_instance(v, vlen, &inst, &used) != 0)
+				return failed(c, "an %s has no valid i= tag",
+				    kind);
+		} else {
+			if (taglist_parse(v, vlen, &tl) != 0)
+				return failed(c,
+				    "an %s is not a valid tag list", kind);
+			if (tag_number(taglist_get(&tl, "i"), &num) != 0)
+				return failed(c, "an %s has no valid i= tag",
+				    kind);
+			inst = num > ARC_MAX_INSTANCES ? ARC_MAX_INSTANCES + 1 :
+							 (unsigned)num;
+		}
+		if (inst < 1 || inst > ARC_MAX_INSTANCES)
+			return failed(c, "an %s has i= outside 1..%d", kind,
+			    ARC_MAX_INSTANCES);
+		set = &c->sets[inst];
+		slot = kind[4] == 'A' ? &set->aar :
+		    kind[4] == 'M'    ? &set->ams :
+					&set->as;
+		if (*slot != NULL)
+			return failed(c, "two %s fields have i=%u", kind, inst);
+		*slot = fld;
+		if (kind[4] == 'M')
+			set->ams_tags = tl;
+		else if (kind[4] == 'S')
+			set->as_tags = tl;
+		if (inst > c->n)
+			c->n = inst;
+	}
+	*count = seen;
+	return CHECK_OK;
+}
+
+static void
+sha256_sink(void *ctx, const void *data, size_t len)
+{
+	(void)EVP_DigestUpdate((EVP_MD_CTX *)ctx, data, len);
+}
+
+/* Appends a field canonicalized, with its b= value removed (RFC 6376
+ * 3.7: everything after "b=" up to the next ';'). */
+static void
+canon_unsigned(bool relaxed, const struct msg_field *fld,
+    const struct taglist *tl, struct sbuf *out)
+{
+	const struct tag *b = taglist_get(tl, "b");
+	const char *eq, *stop, *end = fld->text + fld->len;
+	struct sbuf tmp;
+
+	eq = memchr(b->name, '=', (size_t)(end - b->name));
+	stop = memchr(eq, ';', (size_t)(end - eq));
+	if (stop == NULL)
+		stop = end;
+	sbuf_init(&tmp, fld->len + 1);
+	sbuf_putn(&tmp, fld->text, (size_t)(eq + 1 - fld->text));
+	sbuf_putn(&tmp, stop, (size_t)(end - stop));
+	canon_header(relaxed, sbuf_cstr(&tmp), tmp.len, out);
+	sbuf_free(&tmp);
+}
+
+/* Fetches (once per message) the key of selector s at domain d. */
+static const struct dkimkey *
+get_key(struct arc_ctx *c, const struct tag *s, const struct tag *d)
+{
+	struct key_slot *k;
+	size_t i;
+
+	if (s->value_len == 0 || s->value_len >= sizeof(k->selector)
+	    || d->value_len == 0 || d->value_len >= sizeof(k->domain)
+	    || memchr(s->value, '\0', s->value_len) != NULL
+	    || memchr(d->value, '\0', d->value_len) != NULL)
+		return NULL;
+	for (i = 0; i < c->n_keys; i++) {
+		k = &c->keys[i];
+		if (strlen(k->selector) == s->value_len
+		    && strncasecmp(k->selector, s->value, s->value_len) == 0
+		    && strlen(k->domain) == d->value_len
+		    && strncasecmp(k->domain, d->value, d->value_len) == 0)
+			return &k->key;
+	}
+	if (c->n_keys == ARC_MAX_KEYS)
+		return NULL;
+	k = &c->keys[c->n_keys++];
+	memcpy(k->selector, s->value, s->value_len);
+	k->selector[s->value_len] = '\0';
+	memcpy(k->domain, d->value, d->value_len);
+	k->domain[d->value_len] = '\0';
+	dkimkey_fetch(k->selector, k->domain, c->lookup, c->lookup_ctx,
+	    &k->key);
+	return &k->key;
+}
+
+/* Checks a signature's key and signature over data. */
+static enum check
+check_signature(struct arc_ctx *c, const char *what, unsigned inst,
+    const struct taglist *tl, const struct sbuf *data)
+{
+	const struct tag *a = taglist_get(tl, "a"), *b = taglist_get(tl, "b");
+	const struct tag *s = taglist_get(tl, "s"), *d = taglist_get(tl, "d");
+	const struct dkimkey *key;
+	unsigned char sig[DKIMKEY_MAX_SIG];
+	enum dkimkey_alg alg;
+	long siglen;
+
+	if (sbuf_failed(data))
+		return failed(c, "%s i=%u signs too many bytes", what, inst);
+	alg = dkimkey_alg_parse(a->value, a->value_len);
+	if (alg == DKIMKEY_ALG_UNSUPPORTED)
+		return failed(c, "%s i=%u uses an unsupported algorithm", what,
+		    inst);
+	if ((siglen = tag_base64(b, sig, sizeof(sig))) <= 0)
+		return failed(c, "%s i=%u has a malformed b=", what, inst);
+	if ((key = get_key(c, s, d)) == NULL)
+		return failed(c,
+		    "%s i=%u: more than %d keys, or a bad s=/d=", what, inst,
+		    ARC_MAX_KEYS);
+	if (key->status == DKIMKEY_TEMPERROR) {
+		snprintf(c->why, c->whysz, "%s i=%u: %s", what, inst, key->why);
+		return CHECK_TEMPERROR;
+	}
+	if (key->status != DKIMKEY_OK)
+		return failed(c, "%s i=%u: key %.*s._domainkey.%.*s: %s", what,
+		    inst, (int)s->value_len, s->value, (int)d->value_len,
+		    d->value, key->why);
+	if (!dkimkey_verify(key, alg, sbuf_cstr(data), data->len, sig,
+		(size_t)siglen))
+		return failed(c, "%s i=%u does not verify", what, inst);
+	return CHECK_OK;
+}
+
+static bool
+has_tags(const struct taglist *tl, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if (taglist_get(tl, *names) == NULL)
+			return false;
+	return true;
+}
+
+/* The newest ARC-Message-Signature: a DKIM signature in all but name. */
+static enum check
+check_ams(struct arc_ctx *c)
+{
+	static const char *const required[]
+	    = { "a", "b", "bh", "d", "h", "s", NULL };
+	const struct arc_set *set = &c->sets[c->n];
+	const struct taglist *tl = &set->ams_tags;
+	const struct tag *h, *ct, *lt, *bh;
+	bool hrel = false, brel = false;
+	bool used[MSG_MAX_FIELDS] = { false };
+	unsigned char want[64], got[SHA256_DIGEST_LENGTH];
+	unsigned long long limit = 0;
+	const char *p, *end, *q;
+	struct sbuf data;
+	EVP_MD_CTX *sha;
+	unsigned gotlen = 0;
+	long wantlen;
+	size_t i, nlen;
+	enum check rc;
+
+	if (!has_tags(tl, required))
+		return failed(c,
+		    "ARC-Message-Signature i=%u lacks a required "
+		    "tag",
+		    c->n);
+	ct = taglist_get(tl, "c");
+	if (ct != NULL
+	    && canon_parse(ct->value, ct->value_len, &hrel, &brel) != 0)
+		return failed(c,
+		    "ARC-Message-Signature i=%u has a bad c=", c->n);
+	lt = taglist_get(tl, "l");
+	if (lt != NULL && tag_number(lt, &limit) != 0)
+		return failed(c,
+		    "ARC-Message-Signature i=%u has a bad l=", c->n);
+	bh = taglist_get(tl, "bh");
+	wantlen = tag_base64(bh, want, sizeof(want));
+	if ((sha = EVP_MD_CTX_new()) == NULL
+	    || EVP_DigestInit_ex(sha, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(sha);
+		snprintf(c->why, c->whysz, "out of memory");
+		return CHECK_TEMPERROR;
+	}
+	canon_body(brel, c->m->body, c->m->body_len,
+	    lt != NULL ? (long long)limit : -1, sha256_sink, sha);
+	(void)EVP_DigestFinal_ex(sha, got, &gotlen);
+	EVP_MD_CTX_free(sha);
+	if (wantlen != (long)sizeof(got) || gotlen != sizeof(got)
+	    || memcmp(want, got, sizeof(got)) != 0)
+		return failed(c,
+		    "the body was changed after ARC instance %u "
+		    "signed it (body hash differs)",
+		    c->n);
+
+	sbuf_init(&data, ARC_MAX_SIGNED);
+	h = taglist_get(tl, "h");
+	for (p = h->value, end = h->value + h->value_len; p < end; p = q + 1) {
+		for (q = p; q < end && *q != ':'; q++)
+			;
+		while (p < q && strchr(" \t\r\n", *p) != NULL)
+			p++;
+		for (nlen = (size_t)(q - p);
+		     nlen > 0 && strchr(" \t\r\n", p[nlen - 1]) != NULL; nlen--)
+			;
+		if (nlen == 8 && strncasecmp(p, "arc-seal", 8) == 0) {
+			sbuf_free(&data);
+			return failed(c,
+			    "ARC-Message-Signature i=%u signs "
+			    "ARC-Seal, which RFC 8617 forbids",
+			    c->n);
+		}
+		/* The last unused instance of the name, bottom up. */
+		for (i = c->m->n_fields; i-- > 0;) {
+			char name[80];
+
+			if (used[i] || nlen == 0 || nlen >= sizeof(name))
+				continue;
+			memcpy(name, p, nlen);
+			name[nlen] = '\0';
+			if (msg_field_is(&c->m->fields[i], name)) {
+				used[i] = true;
+				canon_header(hrel, c->m->fields[i].text,
+				    c->m->fields[i].len, &data);
+				sbuf_putn(&data, "\r\n", 2);
+				break;
+			}
+		}
+		if (q >= end)
+			break;
+	}
+	canon_unsigned(hrel, set->ams, tl, &data);
+	rc = check_signature(c, "ARC-Message-Signature", c->n, tl, &data);
+	sbuf_free(&data);
+	return rc;
+}
+
+/* ARC-Seal i=inst signs the ARC sets 1..inst, relaxed, in that order,
+ * its own b= emptied. */
+static enum check
+check_seal(struct arc_ctx *c, unsigned inst)
+{
+	struct sbuf data;
+	unsigned j;
+	enum check rc;
+
+	sbuf_init(&data, ARC_MAX_SIGNED);
+	for (j = 1; j <= inst; j++) {
+		const struct arc_set *s = &c->sets[j];
+
+		canon_header(true, s->aar->text, s->aar->len, &data);
+		sbuf_putn(&data, "\r\n", 2);
+		canon_header(true, s->ams->text, s->ams->len, &data);
+		sbuf_putn(&data, "\r\n", 2);
+		if (j < inst) {
+			canon_header(true, s->as->text, s->as->len, &data);
+			sbuf_putn(&data, "\r\n", 2);
+		} else {
+			canon_unsigned(true, s->as, &s->as_tags, &data);
+		}
+	}
+	rc = check_signature(c, "ARC-Seal", inst, &c->sets[inst].as_tags,
+	    &data);
+	sbuf_free(&data);
+	return rc;
+}
+
+static enum check
+check_structure(struct arc_ctx *c)
+{
+	static const char *const required[]
+	    = { "a", "b", "cv", "d", "s", NULL };
+	const struct tag *cv;
+	unsigned i;
+
+	for (i = 1; i <= c->n; i++) {
+		const struct arc_set *s = &c->sets[i];
+
+		if (s->aar == NULL || s->ams == NULL || s->as == NULL)
+			return failed(c,
+			    "ARC instance %u lacks one of its "
+			    "three header fields",
+			    i);
+		if (!has_tags(&s->as_tags, required))
+			return failed(c, "ARC-Seal i=%u lacks a required tag",
+			    i);
+		if (taglist_get(&s->as_tags, "h") != NULL)
+			return failed(c,
+			    "ARC-Seal i=%u has an h= tag, which "
+			    "RFC 8617 forbids",
+			    i);
+	}
+	cv = taglist_get(&c->sets[c->n].as_tags, "cv");
+	if (tag_value_is(cv, "fail"))
+		return failed(c,
+		    "ARC-Seal i=%u records cv=fail: an earlier "
+		    "hop found the chain broken",
+		    c->n);
+	for (i = 1; i <= c->n; i++) {
+		cv = taglist_get(&c->sets[i].as_tags, "cv");
+		if (!tag_value_is(cv, i == 1 ? "none" : "pass"))
+			return failed(c, "ARC-Seal i=%u has cv=%.*s, not %s", i,
+			    (int)(cv->value_len > 16 ? 16 : cv->value_len),
+			    cv->value, i == 1 ? "none" : "pass");
+	}
+	return CHECK_OK;
+}
+
+/* Records each complete instance's sealer and recorded DMARC result. */
+static void
+record_instances(struct arc_ctx *c, struct facts *f, struct arena *arena)
+{
+	unsigned i;
+	size_t vlen, used;
+	unsigned inst;
+	const char *v;
+
+	for (i = 1; i <= c->n && f->n_arc < FACTS_MAX_ARC; i++) {
+		const struct arc_set *s = &c->sets[i];
+		const struct tag *d;
+		struct facts_arc_instance *out;
+
+		if (s->as == NULL || s->aar == NULL
+		    || (d = taglist_get(&s->as_tags, "d")) == NULL)
+			continue;
+		out = &f->arc_inst[f->n_arc++];
+		out->i = i;
+		out->sealer = arena_strndup(arena, d->value,
+		    d->value_len < FACTS_MAX_STRING ? d->value_len :
+						      FACTS_MAX_STRING);
+		v = msg_field_value(s->aar, &vlen);
+		out->dmarc = aar_instance(v, vlen, &inst, &used) == 0 ?
+		    aar_dmarc(v + used, vlen - used) :
+		    AG_DMARCR_NONE;
+	}
+}
+
+void
+arcv_message(const char *text, size_t len, dnsq_lookup_fn lookup,
+    void *lookup_ctx, struct facts *f, struct arena *arena, char *why,
+    size_t whysz)
+{
+	struct arc_ctx *c;
+	struct msg *m;
+	unsigned count = 0, i;
+	enum check rc;
+
+	why[0] = '\0';
+	f->arc = AG_ARCR_NONE;
+	f->n_arc = 0;
+	c = arena_zalloc(arena, sizeof(*c));
+	m = arena_alloc(arena, sizeof(*m));
+	if (c == NULL || m == NULL) {
+		snprintf(why, whysz, "out of memory");
+		f->arc = AG_ARCR_TEMPERROR;
+		return;
+	}
+	msg_parse(text, len, m);
+	c->m = m;
+	c->lookup = lookup;
+	c->lookup_ctx = lookup_ctx;
+	c->why = why;
+	c->whysz = whysz;
+	rc = collect(c, &count);
+	if (rc == CHECK_OK && count == 0)
+		return;
+	record_instances(c, f, arena);
+	if (rc == CHECK_OK && m->truncated)
+		rc = failed(c, "more than %d header fields", MSG_MAX_FIELDS);
+	if (rc == CHECK_OK)
+		rc = check_structure(c);
+	if (rc == CHECK_OK)
+		rc = check_ams(c);
+	for (i = c->n; rc == CHECK_OK && i >= 1; i--)
+		rc = check_seal(c, i);
+	for (i = 0; i < c->n_keys; i++)
+		dkimkey_free(&c->keys[i].key);
+	f->arc = rc == CHECK_OK	  ? AG_ARCR_PASS :
+	    rc == CHECK_TEMPERROR ? AG_ARCR_TEMPERROR :
+				    AG_ARCR_FAIL;
+}
