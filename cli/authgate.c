@@ -1,8 +1,8 @@
 /*
  * authgate.c: the authgate command, the engine offline. Each subcommand
  * parses its arguments, calls policy/ and prints; nothing here decides.
- * Exit codes: 0 success, 1 the checked thing is invalid (check-config),
- * 2 usage error or unreadable input.
+ * Exit codes: 0 success, 1 the checked thing is invalid (check-config)
+ * or has problems (dns-check), 2 usage error or unreadable input.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,12 +26,14 @@ static const char usage_main[]
       "  decide        decide on facts (JSON) under a policy\n"
       "  check-config  validate a policy.ini and warn about risky choices\n"
       "  explain       run every check on a saved message and explain it\n"
+      "  dns-check     check what a domain publishes: SPF, DKIM, DMARC, MX\n"
       "\n"
       "Options:\n"
       "  -h, --help     show this help (authgate COMMAND --help for one command)\n"
       "  -V, --version  show the version\n"
       "\n"
-      "Exit status: 0 success, 1 invalid configuration, 2 usage error or\n"
+      "Exit status: 0 success, 1 invalid configuration (check-config) or\n"
+      "problems found (dns-check), 2 usage error or\n"
       "unreadable input. See authgate(8).\n";
 
 static const char usage_decide[]
@@ -292,6 +294,8 @@ main(int argc, char **argv)
 		return cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "dns-check") == 0)
+		return cmd_dns_check(argc - 1, argv + 1);
 	fprintf(stderr, "authgate: unknown command '%s'\n\n%s", cmd,
 	    usage_main);
 	return CLI_EXIT_USAGE;

@@ -49,6 +49,39 @@ queryable(const char *name)
 	return true;
 }
 
+/* Writes each MX record of the answer as "PREFERENCE HOST". */
+static void
+collect_mx(const unsigned char *msg, int len, struct arena *arena,
+    struct dnsq_answer *out)
+{
+	char host[NS_MAXDNAME], buf[NS_MAXDNAME + 16];
+	ns_msg handle;
+	ns_rr rr;
+	int i, count;
+
+	if (ns_initparse(msg, len, &handle) != 0) {
+		out->status = DNSQ_TEMPERROR;
+		return;
+	}
+	count = ns_msg_count(handle, ns_s_an);
+	for (i = 0; i < count && out->n_txt < DNSQ_MAX_TXT; i++) {
+		if (ns_parserr(&handle, ns_s_an, i, &rr) != 0)
+			break;
+		if (ns_rr_type(rr) != ns_t_mx || ns_rr_rdlen(rr) < 3)
+			continue;
+		if (ns_name_uncompress(ns_msg_base(handle), ns_msg_end(handle),
+			ns_rr_rdata(rr) + 2, host, sizeof(host))
+		    < 0)
+			continue;
+		snprintf(buf, sizeof(buf), "%u %s", ns_get16(ns_rr_rdata(rr)),
+		    host[0] != '\0' ? host : ".");
+		out->txt[out->n_txt] = arena_strdup(arena, buf);
+		if (out->txt[out->n_txt] != NULL)
+			out->n_txt++;
+	}
+	out->status = out->n_txt > 0 ? DNSQ_OK : DNSQ_NODATA;
+}
+
 /* Joins the character-strings of each TXT record in the answer. */
 static void
 collect_txt(const unsigned char *msg, int len, struct arena *arena,
@@ -95,8 +128,8 @@ collect_txt(const unsigned char *msg, int len, struct arena *arena,
 	out->status = out->n_txt > 0 ? DNSQ_OK : DNSQ_NODATA;
 }
 
-void
-dnsq_txt(const char *name, unsigned timeout, struct arena *arena,
+static void
+query(const char *name, int type, unsigned timeout, struct arena *arena,
     struct dnsq_answer *out)
 {
 	unsigned char answer[8192];
@@ -139,14 +172,16 @@ dnsq_txt(const char *name, unsigned timeout, struct arena *arena,
 	rs.retry = 1;
 	rs.options &= ~(unsigned long)(RES_DEFNAMES | RES_DNSRCH);
 	memset(answer, 0, sizeof(hp[0]));
-	len = res_nquery(&rs, name, ns_c_in, ns_t_txt, answer,
-	    (int)sizeof(answer));
+	len = res_nquery(&rs, name, ns_c_in, type, answer, (int)sizeof(answer));
 	if (hp->qr)
 		out->rcode = hp->rcode;
 	if (len >= 0) {
-		collect_txt(answer,
-		    len < (int)sizeof(answer) ? len : (int)sizeof(answer),
-		    arena, out);
+		if (len > (int)sizeof(answer))
+			len = (int)sizeof(answer);
+		if (type == ns_t_mx)
+			collect_mx(answer, len, arena, out);
+		else
+			collect_txt(answer, len, arena, out);
 	} else if (out->rcode == ns_r_nxdomain) {
 		out->status = DNSQ_NXDOMAIN;
 	} else if (out->rcode == ns_r_noerror && rs.res_h_errno == NO_DATA) {
@@ -156,4 +191,18 @@ dnsq_txt(const char *name, unsigned timeout, struct arena *arena,
 	}
 	res_nclose(&rs);
 	free(ascii);
+}
+
+void
+dnsq_txt(const char *name, unsigned timeout, struct arena *arena,
+    struct dnsq_answer *out)
+{
+	query(name, ns_t_txt, timeout, arena, out);
+}
+
+void
+dnsq_mx(const char *name, unsigned timeout, struct arena *arena,
+    struct dnsq_answer *out)
+{
+	query(name, ns_t_mx, timeout, arena, out);
 }

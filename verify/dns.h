@@ -39,6 +39,10 @@ typedef void (*dnsq_lookup_fn)(void *ctx, const char *name,
  * (one try). Strings go into arena. Never fails: trouble is an answer. */
 void dnsq_txt(const char *name, unsigned timeout, struct arena *arena,
     struct dnsq_answer *out);
+/* Looks up the MX records of name like dnsq_txt; each answer string is
+ * "PREFERENCE HOST" ("0 ." for RFC 7505's null MX). */
+void dnsq_mx(const char *name, unsigned timeout, struct arena *arena,
+    struct dnsq_answer *out);
 /* Returns "ok", "nxdomain", "nodata", "temperror" or "badname". */
 const char *dnsq_status_name(enum dnsq_status status);
 

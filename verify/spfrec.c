@@ -165,3 +165,36 @@ spfrec_syntax_ok(const char *txt)
 	}
 	return lookups <= SPFREC_MAX_LOOKUPS;
 }
+
+unsigned
+spfrec_walk(const char *txt, spfrec_target_fn fn, void *ctx)
+{
+	char term[TERM_MAX];
+	unsigned lookups = 0;
+	const char *p, *t;
+	size_t n;
+
+	if (!spfrec_is_spf(txt))
+		return 0;
+	for (p = txt + 6;; p += n) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " ");
+		if (n >= sizeof(term))
+			continue;
+		memcpy(term, p, n);
+		term[n] = '\0';
+		if (!term_ok(term, &lookups))
+			continue;
+		t = term;
+		if (*t == '+' || *t == '-' || *t == '~' || *t == '?')
+			t++;
+		if (strncasecmp(t, "include:", 8) == 0)
+			fn(ctx, t + 8, false);
+		else if (strncasecmp(t, "redirect=", 9) == 0)
+			fn(ctx, t + 9, true);
+	}
+	return lookups;
+}
