@@ -131,6 +131,18 @@ for canon in ("simple", "relaxed", "relaxed/simple", "simple/relaxed"):
         cases.append(("pass", m))
         cases.append(("body_modified", footer(m)))
         cases.append(("bad_signature", edit_subject(m)))
+# x=: expired an hour ago, and expiring in a day (still good).
+for canon in ("simple", "relaxed"):
+    for secs, want in ((-3600, "expired"), (86400, "pass")):
+        i += 1
+        p = subprocess.run(["perl", os.path.join(os.path.dirname(
+                               os.path.abspath(__file__)), "dkim_expiring.pl"),
+                            "sel2048", DOMAIN.decode(),
+                            os.path.join(keydir, "sel2048.key"), canon,
+                            str(secs)],
+                           input=message(i, 4), capture_output=True,
+                           check=True)
+        cases.append((want, p.stdout))
 i += 1
 cases.append(("unsupported", mailkim_sign(message(i, 6), "sel2048", "sel2048",
                                           "relaxed", ["--algorithm", "rsa-sha1"])))
