@@ -29,7 +29,7 @@ CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: module-libs exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
+.PHONY: module-libs module-libs-verify exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
         depcheck install clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so \
@@ -130,6 +130,9 @@ EXIM_SRC ?= $(abspath $(BUILD))/exim-static/src
 module-libs:
 	@echo $(MODULE_LIBS)
 
+module-libs-verify:
+	@echo $(VERIFY_MODULE_LIBS)
+
 exim-static:
 	EXIM_SRC=$(EXIM_SRC) WORK=$(abspath $(BUILD))/exim-static scripts/exim-static.sh
 
@@ -137,6 +140,8 @@ test-static: exim-static
 	$(MAKE) all
 	AG_EXIM=$(abspath $(BUILD))/exim-static/bin/exim4 AG_BUILD=$(abspath $(BUILD)) \
 	    prove -v tests/e2e/module.t
+	AG_EXIM=$(abspath $(BUILD))/exim-static/bin/exim4 AG_BUILD=$(abspath $(BUILD)) \
+	    AG_SELF=1 prove -v tests/e2e/module.t
 
 # libFuzzer targets, one per parser of untrusted or operator input.
 # make fuzz FUZZ_SECONDS=N runs each for N seconds from its seed corpus

@@ -168,7 +168,7 @@ LOCAL_SCAN_SOURCE=Local/authgate_local_scan.c
 # (the module no longer needs libjansson). The module step writes the
 # list, so sources added to authgate need no reconfigure.
 EXTRALIBS_EXIM=@$AGBUILD/objects.rsp $AGBUILD/libverify.a $AGBUILD/libauthgate.a \\
-  -Wl,--push-state,--as-needed $(make -s -C "$AGTREE" module-libs) -Wl,--pop-state
+  -Wl,--push-state,--as-needed $(make -s -C "$AGTREE" module-libs-verify) -Wl,--pop-state
 EOF
 	cat >"$TREE/Local/authgate_local_scan.c" <<'EOF'
 /* LOCAL_SCAN_SOURCE for the static authgate build (exim-static.sh).
@@ -211,12 +211,14 @@ build_dir() {
 	echo "$TREE/$d"
 }
 
-# module_objects: the adapter's objects; policy_objects: libauthgate.a's.
+# module_objects: the adapter's objects, built as for authgate-verify.so
+# (-DAG_OWN_VERIFY: dkim, spf and arc = self available; linked in, the
+# libraries cost no per-connection loading); policy_objects: libauthgate.a's.
 module_objects() {
 	local f
 	for f in "$AGTREE"/local_scan/*.c; do
 		f=${f#"$AGTREE"/}
-		echo "$AGBUILD/${f%.c}.o"
+		echo "$AGBUILD/lsv/${f%.c}.o"
 	done
 }
 policy_objects() {
@@ -259,6 +261,19 @@ check_symbols() {
 	find "$bdir" -name '*.o' ! -name local_scan.o -print0 |
 		xargs -0 -r nm -g --defined-only 2>/dev/null | awk 'NF==3{print $3}' |
 		sort -u | comm -12 "$ag" - | sed 's/^/exim objects: /' >>"$clash" || true
+	# The verifiers' libraries against Exim's objects: a global Exim
+	# defines would interpose on the library's own calls.
+	for lib in $(make -s -C "$AGTREE" module-libs-verify | tr ' ' '\n' |
+		sed -n 's/^-l//p'); do
+		lib=$(ldconfig -p | awk -v l="lib$lib.so" '$1 ~ "^"l && !found {print $NF; found = 1}')
+		[ -n "$lib" ] || continue
+		nm -D --defined-only "$lib" 2>/dev/null | awk 'NF==3{print $3}' |
+			sed 's/@.*//' | sort -u >"$WORK/symbols.lib"
+		find "$bdir" -name '*.o' ! -name local_scan.o -print0 |
+			xargs -0 -r nm -g --defined-only 2>/dev/null | awk 'NF==3{print $3}' |
+			sort -u | comm -12 "$WORK/symbols.lib" - |
+			sed "s|^|exim objects vs $lib: |" >>"$clash" || true
+	done
 	if [ -x "$bdir/exim" ]; then
 		for lib in $(ldd "$bdir/exim" | awk '$3 ~ /^\//{print $3}'); do
 			nm -D --defined-only "$lib" 2>/dev/null | awk 'NF==3{print $3}' |
