@@ -148,7 +148,7 @@ test-static: exim-static
 # (tests/fuzz/corpus/NAME); new inputs go to a scratch copy, findings stop
 # the run with the crashing input saved as crash-*.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = config facts fromhdr dmarcrec
+FUZZ_TARGETS = config facts fromhdr dmarcrec arc
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -157,6 +157,14 @@ FUZZ_BIN     = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(POLICY_SRC)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(POLICY_SRC) $(LIBS)
+
+# The ARC verifier and canonicalization, with the verify/ pieces they use.
+FUZZ_ARC_SRC = verify/arc.c verify/canon.c verify/dkimkey.c verify/taglist.c \
+               verify/msg.c
+$(BUILD)/fuzz/fuzz_arc: tests/fuzz/fuzz_arc.c $(POLICY_SRC) $(FUZZ_ARC_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(POLICY_SRC) $(FUZZ_ARC_SRC) \
+	    $(LIBS) -lcrypto
 
 fuzz: deps
 	$(MAKE) $(FUZZ_BIN)

@@ -33,11 +33,17 @@ canon_header(bool relaxed, const char *field, size_t len, struct sbuf *out)
 	colon = memchr(field, ':', len);
 	if (colon == NULL)
 		colon = end;
-	for (name_end = colon; name_end > field && is_wsp(name_end[-1]);
+	/* Folding can put line ends (and blanks) between the name and its
+	 * colon; unfolding removes them too. */
+	for (name_end = colon; name_end > field
+	     && (is_wsp(name_end[-1]) || name_end[-1] == '\r'
+		 || name_end[-1] == '\n');
 	     name_end--)
 		;
 	for (p = field; p < name_end; p++)
-		sbuf_putc(out, (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
+		if (*p != '\r' && *p != '\n')
+			sbuf_putc(out,
+			    (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
 	sbuf_putc(out, ':');
 	for (p = colon < end ? colon + 1 : end; p < end; p++) {
 		if (*p == '\r' || *p == '\n')
