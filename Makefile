@@ -15,7 +15,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(HARDEN) $(CFLAGS) -fPIC \
              -fvisibility=hidden -MMD -MP
 LIBS    = -linih -lpsl -ljansson
 MODULE_LIBS = -linih -lpsl -lresolv -lidn2
-CLI_LIBS    = -lopendkim -lspf2 -lcrypto -lresolv -lidn2
+CLI_LIBS    = -lopendkim -lspf2 -lcrypto -lresolv -lidn2 -lz
 
 POLICY_SRC = $(wildcard policy/*.c)
 CLI_SRC    = $(wildcard cli/*.c)

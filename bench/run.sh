@@ -17,6 +17,8 @@ out=bench/report.md
 	echo
 	bench/dkim.sh "$build"
 	echo
+	bench/replay.sh "$build"
+	echo
 	if [ "$(id -u)" = 0 ]; then
 		AG_BUILD=$(cd "$build" && pwd) bench/module.sh
 	else

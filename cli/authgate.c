@@ -27,6 +27,7 @@ static const char usage_main[]
       "  check-config  validate a policy.ini and warn about risky choices\n"
       "  explain       run every check on a saved message and explain it\n"
       "  dns-check     check what a domain publishes: SPF, DKIM, DMARC, MX\n"
+      "  replay        decide logged messages again under another policy\n"
       "\n"
       "Options:\n"
       "  -h, --help     show this help (authgate COMMAND --help for one command)\n"
@@ -37,7 +38,7 @@ static const char usage_main[]
       "unreadable input. See authgate(8).\n";
 
 static const char usage_decide[]
-    = "usage: authgate decide --policy FILE --facts FILE [--log]\n"
+    = "usage: authgate decide --policy FILE --facts FILE [--log] [--lines]\n"
       "\n"
       "Prints the decision for the facts (JSON, '-' for standard input) as one\n"
       "JSON object: action, class, rule, line, reason, monitor, dmarc and\n"
@@ -46,6 +47,8 @@ static const char usage_decide[]
       "  -p, --policy FILE  policy.ini to decide under\n"
       "  -f, --facts FILE   facts to decide on\n"
       "  -l, --log          print the log line instead of the decision\n"
+      "  -L, --lines        FILE holds one facts object per line; print one\n"
+      "                     output line for each\n"
       "      --host NAME    host name for --log (default: this host)\n"
       "\n"
       "Exit status: 0 whatever the action, 2 on unreadable or invalid input.\n";
@@ -170,6 +173,81 @@ utc_now(char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Decides one facts object and prints the decision or the log line. */
+static int
+decide_one(const struct policy *p, const char *where, const char *text,
+    size_t len, bool log, const char *host)
+{
+	char err[512], ts[32];
+	struct facts facts;
+	struct decision d;
+	struct arena arena;
+	struct sbuf sb;
+	int rc = CLI_EXIT_USAGE;
+
+	arena_init(&arena);
+	sbuf_init(&sb, LOGLINE_MAX);
+	if (facts_from_json(&facts, &arena, text, len, err, sizeof(err)) != 0) {
+		fprintf(stderr, "authgate: %s: %s\n", where, err);
+		goto out;
+	}
+	decide(p, &facts, &d);
+	if (log) {
+		struct logline_meta meta;
+
+		utc_now(ts, sizeof(ts));
+		meta.ts = ts;
+		meta.host = host;
+		logline_render(&sb, p, &facts, &d, &meta);
+	} else {
+		decide_to_json(p, &d, &sb);
+	}
+	if (sbuf_failed(&sb)) {
+		fprintf(stderr, "authgate: %s: output larger than %zu bytes\n",
+		    where, LOGLINE_MAX);
+		goto out;
+	}
+	printf("%s\n", sbuf_cstr(&sb));
+	rc = 0;
+out:
+	sbuf_free(&sb);
+	arena_free(&arena);
+	return rc;
+}
+
+/* --lines: one facts object per line; every bad line is reported and
+ * makes the exit status 2, the others are still decided. */
+static int
+decide_lines(const struct policy *p, const char *path, bool log,
+    const char *host)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *line = NULL, where[300];
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long lineno = 0;
+	int rc = 0;
+
+	if (fp == NULL) {
+		fprintf(stderr, "authgate: %s: %s\n", path, strerror(errno));
+		return CLI_EXIT_USAGE;
+	}
+	while ((n = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		if (n == 0)
+			continue;
+		snprintf(where, sizeof(where), "%s:%lu", path, lineno);
+		if (decide_one(p, where, line, (size_t)n, log, host) != 0)
+			rc = CLI_EXIT_USAGE;
+	}
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
 static int
 cmd_decide(int argc, char **argv)
 {
@@ -177,24 +255,21 @@ cmd_decide(int argc, char **argv)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "facts", required_argument, NULL, 'f' },
 		{ "log", no_argument, NULL, 'l' },
+		{ "lines", no_argument, NULL, 'L' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *policy_path = NULL, *facts_path = NULL, *host = NULL;
-	char err[512], ts[32], hostbuf[256];
+	char hostbuf[256];
 	struct policy_diag diag;
 	struct policy *p;
-	struct facts facts;
-	struct decision d;
-	struct arena arena;
-	struct sbuf sb;
-	bool log = false;
+	bool log = false, lines = false;
 	char *text;
 	size_t len;
-	int c, rc = CLI_EXIT_USAGE;
+	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "p:f:lh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:f:lLh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			policy_path = optarg;
@@ -204,6 +279,9 @@ cmd_decide(int argc, char **argv)
 			break;
 		case 'l':
 			log = true;
+			break;
+		case 'L':
+			lines = true;
 			break;
 		case 'H':
 			host = optarg;
@@ -225,6 +303,15 @@ cmd_decide(int argc, char **argv)
 		cli_print_diag(policy_path, &diag, true);
 		return CLI_EXIT_USAGE;
 	}
+	if (log && host == NULL && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
+		hostbuf[sizeof(hostbuf) - 1] = '\0';
+		host = hostbuf;
+	}
+	if (lines) {
+		rc = decide_lines(p, facts_path, log, host);
+		policy_free(p);
+		return rc;
+	}
 	text = cli_read_file(facts_path, CLI_MAX_FACTS, &len);
 	if (text == NULL) {
 		fprintf(stderr, "authgate: %s: %s\n", facts_path,
@@ -232,38 +319,7 @@ cmd_decide(int argc, char **argv)
 		policy_free(p);
 		return CLI_EXIT_USAGE;
 	}
-	arena_init(&arena);
-	sbuf_init(&sb, LOGLINE_MAX);
-	if (facts_from_json(&facts, &arena, text, len, err, sizeof(err)) != 0) {
-		fprintf(stderr, "authgate: %s: %s\n", facts_path, err);
-		goto out;
-	}
-	decide(p, &facts, &d);
-	if (log) {
-		struct logline_meta meta;
-
-		utc_now(ts, sizeof(ts));
-		if (host == NULL
-		    && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
-			hostbuf[sizeof(hostbuf) - 1] = '\0';
-			host = hostbuf;
-		}
-		meta.ts = ts;
-		meta.host = host;
-		logline_render(&sb, p, &facts, &d, &meta);
-	} else {
-		decide_to_json(p, &d, &sb);
-	}
-	if (sbuf_failed(&sb)) {
-		fprintf(stderr, "authgate: output larger than %zu bytes\n",
-		    LOGLINE_MAX);
-		goto out;
-	}
-	printf("%s\n", sbuf_cstr(&sb));
-	rc = 0;
-out:
-	sbuf_free(&sb);
-	arena_free(&arena);
+	rc = decide_one(p, facts_path, text, len, log, host);
 	free(text);
 	policy_free(p);
 	return rc;
@@ -294,6 +350,8 @@ main(int argc, char **argv)
 		return cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(cmd, "dns-check") == 0)
 		return cmd_dns_check(argc - 1, argv + 1);
 	fprintf(stderr, "authgate: unknown command '%s'\n\n%s", cmd,

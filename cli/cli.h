@@ -24,6 +24,8 @@ void cli_print_diag(const char *file, const struct policy_diag *diag,
 
 /* `authgate explain`. */
 int cmd_explain(int argc, char **argv);
+/* `authgate replay`. */
+int cmd_replay(int argc, char **argv);
 /* `authgate dns-check`. */
 int cmd_dns_check(int argc, char **argv);
 

@@ -10,7 +10,7 @@ packages=(
 	# build
 	gcc make pkg-config
 	libinih-dev libjansson-dev libpsl-dev libidn2-dev publicsuffix
-	libopendkim-dev libspf2-dev libssl-dev
+	libopendkim-dev libspf2-dev libssl-dev zlib1g-dev
 	# tests, sanitizers, fuzzing
 	libcmocka-dev jq perl clang libclang-rt-14-dev
 	# make exim-static: Exim from Debian's source with authgate linked in

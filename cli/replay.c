@@ -1,0 +1,453 @@
+/*
+ * replay.c: `authgate replay LOG... --policy NEW.ini [--json]`: every
+ * logged message decided again under another policy, and what would
+ * change: counts per action transition and per From domain and class,
+ * with example message ids. Logs may be gzip-rotated (zlib reads plain
+ * files too). Lines that are not authgate log lines are counted and the
+ * first few named on standard error as FILE:LINE.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../policy/logline.h"
+#include "../policy/replay.h"
+#include "../policy/sbuf.h"
+#include "cli.h"
+
+#define EXAMPLES     3	/* message ids kept per transition and group */
+#define SHOW_GROUPS  20 /* domain/class rows in the human report */
+#define SHOW_SKIPPED 5	/* unreadable lines named on stderr */
+
+static const char usage_replay[]
+    = "usage: authgate replay --policy NEW.ini [--json] LOG...\n"
+      "\n"
+      "Decides every message of authgate's JSON logs again under NEW.ini\n"
+      "and reports what would change: counts per action transition\n"
+      "(reject->tag, accept->reject, ...), per From domain and class, with\n"
+      "example message ids. LOG may be gzip-compressed (authgate.log.2.gz)\n"
+      "or '-' for standard input.\n"
+      "\n"
+      "  -p, --policy FILE  the policy to try\n"
+      "  -j, --json         print one JSON object\n"
+      "\n"
+      "Exit status: 0 report printed, 2 usage error, unreadable log or\n"
+      "invalid policy.\n";
+
+struct examples {
+	size_t n;
+	char id[EXAMPLES][64];
+};
+
+struct group {
+	char *key; /* domain NUL old NUL new NUL class NUL */
+	size_t klen;
+	unsigned long count;
+	struct examples ex;
+};
+
+struct tally {
+	unsigned long total, changed, skipped;
+	unsigned long moves[AG_ACTION_COUNT][AG_ACTION_COUNT];
+	struct examples move_ex[AG_ACTION_COUNT][AG_ACTION_COUNT];
+	struct group *groups; /* open addressing */
+	size_t n_groups, cap;
+};
+
+static void
+add_example(struct examples *ex, const char *id)
+{
+	if (ex->n < EXAMPLES && id[0] != '\0')
+		snprintf(ex->id[ex->n++], sizeof(ex->id[0]), "%s", id);
+}
+
+static uint64_t
+hash_key(const char *key, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
+	return h;
+}
+
+static int
+grow(struct tally *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 256, i, j;
+	struct group *g = calloc(cap, sizeof(*g));
+
+	if (g == NULL)
+		return -1;
+	for (i = 0; i < t->cap; i++) {
+		const struct group *old = &t->groups[i];
+
+		if (old->key == NULL)
+			continue;
+		for (j = hash_key(old->key, old->klen) & (cap - 1);
+		     g[j].key != NULL; j = (j + 1) & (cap - 1))
+			;
+		g[j] = t->groups[i];
+	}
+	free(t->groups);
+	t->groups = g;
+	t->cap = cap;
+	return 0;
+}
+
+static struct group *
+find_group(struct tally *t, const char *key, size_t klen)
+{
+	size_t j;
+
+	if ((t->n_groups + 1) * 2 > t->cap && grow(t) != 0)
+		return NULL;
+	for (j = hash_key(key, klen) & (t->cap - 1); t->groups[j].key != NULL;
+	     j = (j + 1) & (t->cap - 1))
+		if (t->groups[j].klen == klen
+		    && memcmp(t->groups[j].key, key, klen) == 0)
+			return &t->groups[j];
+	t->groups[j].key = malloc(klen);
+	if (t->groups[j].key == NULL)
+		return NULL;
+	memcpy(t->groups[j].key, key, klen);
+	t->groups[j].klen = klen;
+	t->n_groups++;
+	return &t->groups[j];
+}
+
+static void
+count(struct tally *t, const struct replay_entry *e)
+{
+	enum ag_action now = e->now.action;
+	const char *dom
+	    = e->now.from_domain[0] != '\0' ? e->now.from_domain : "(none)";
+	const char *cls = decide_class_name(&e->now);
+	char key[DOMAIN_MAX_LEN + 64 + 64];
+	struct group *g;
+	int n;
+
+	t->total++;
+	if (now == e->old_action)
+		return;
+	t->changed++;
+	t->moves[e->old_action][now]++;
+	add_example(&t->move_ex[e->old_action][now], e->id);
+	n = snprintf(key, sizeof(key), "%s%c%s%c%s%c%s", dom, '\0',
+	    ag_action_name(e->old_action), '\0', ag_action_name(now), '\0',
+	    cls);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return;
+	g = find_group(t, key, (size_t)n + 1);
+	if (g == NULL)
+		return;
+	g->count++;
+	add_example(&g->ex, e->id);
+}
+
+/* Reads one file line by line (any length up to LOGLINE_MAX). */
+static int
+replay_file(const struct policy *p, const char *path, struct tally *t)
+{
+	gzFile gz
+	    = strcmp(path, "-") == 0 ? gzdopen(0, "rb") : gzopen(path, "rb");
+	struct replay_entry *e;
+	struct arena arena;
+	char *line, err[300];
+	unsigned long lineno = 0;
+	size_t len;
+
+	if (gz == NULL) {
+		fprintf(stderr, "authgate: %s: %s\n", path,
+		    errno ? strerror(errno) : "cannot open");
+		return -1;
+	}
+	line = malloc(LOGLINE_MAX + 2);
+	e = malloc(sizeof(*e));
+	if (line == NULL || e == NULL) {
+		fprintf(stderr, "authgate: out of memory\n");
+		free(line);
+		free(e);
+		gzclose(gz);
+		return -1;
+	}
+	arena_init(&arena);
+	while (gzgets(gz, line, (int)LOGLINE_MAX + 2) != NULL) {
+		lineno++;
+		len = strlen(line);
+		if (len > 0 && line[len - 1] != '\n' && !gzeof(gz)) {
+			int ch;
+
+			/* Longer than any line authgate writes: skip it. */
+			while ((ch = gzgetc(gz)) != -1 && ch != '\n')
+				;
+			snprintf(err, sizeof(err), "line longer than %zu bytes",
+			    LOGLINE_MAX);
+		} else {
+			while (len > 0
+			    && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				len--;
+			if (len == 0)
+				continue;
+			arena_free(&arena);
+			arena_init(&arena);
+			if (replay_line(p, line, len, &arena, e, err,
+				sizeof(err))
+			    == 0) {
+				count(t, e);
+				continue;
+			}
+		}
+		if (++t->skipped <= SHOW_SKIPPED)
+			fprintf(stderr, "authgate: %s:%lu: skipped: %s\n", path,
+			    lineno, err);
+	}
+	arena_free(&arena);
+	free(line);
+	free(e);
+	if (!gzeof(gz)) {
+		int zerr;
+		const char *msg = gzerror(gz, &zerr);
+
+		fprintf(stderr, "authgate: %s: %s\n", path,
+		    zerr == Z_ERRNO ? strerror(errno) : msg);
+		gzclose(gz);
+		return -1;
+	}
+	gzclose(gz);
+	return 0;
+}
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct group *x = *(const struct group *const *)a;
+	const struct group *y = *(const struct group *const *)b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+/* The groups, most frequent first (NULL when there are none). */
+static struct group **
+sorted_groups(const struct tally *t)
+{
+	struct group **v = calloc(t->n_groups + 1, sizeof(*v));
+	size_t i, n = 0;
+
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < t->cap; i++)
+		if (t->groups[i].key != NULL)
+			v[n++] = &t->groups[i];
+	qsort(v, n, sizeof(*v), by_count);
+	return v;
+}
+
+static void
+key_parts(const char *key, const char *part[4])
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		part[i] = key;
+		key += strlen(key) + 1;
+	}
+}
+
+static void
+json_examples(struct sbuf *sb, const struct examples *ex)
+{
+	size_t i;
+
+	sbuf_putc(sb, '[');
+	for (i = 0; i < ex->n; i++) {
+		if (i > 0)
+			sbuf_putc(sb, ',');
+		sbuf_json_str(sb, ex->id[i]);
+	}
+	sbuf_putc(sb, ']');
+}
+
+static void
+print_json(const struct tally *t, struct group **groups)
+{
+	struct sbuf sb;
+	int a, b;
+	bool first = true;
+	size_t i;
+
+	sbuf_init(&sb, (size_t)256 << 20);
+	sbuf_printf(&sb,
+	    "{\"total\":%lu,\"changed\":%lu,\"skipped\":%lu,"
+	    "\"transitions\":{",
+	    t->total, t->changed, t->skipped);
+	for (a = 0; a < AG_ACTION_COUNT; a++)
+		for (b = 0; b < AG_ACTION_COUNT; b++) {
+			if (t->moves[a][b] == 0)
+				continue;
+			sbuf_printf(&sb, "%s\"%s->%s\":%lu", first ? "" : ",",
+			    ag_action_name((enum ag_action)a),
+			    ag_action_name((enum ag_action)b), t->moves[a][b]);
+			first = false;
+		}
+	sbuf_puts(&sb, "},\"examples\":{");
+	first = true;
+	for (a = 0; a < AG_ACTION_COUNT; a++)
+		for (b = 0; b < AG_ACTION_COUNT; b++) {
+			if (t->moves[a][b] == 0)
+				continue;
+			sbuf_printf(&sb, "%s\"%s->%s\":", first ? "" : ",",
+			    ag_action_name((enum ag_action)a),
+			    ag_action_name((enum ag_action)b));
+			json_examples(&sb, &t->move_ex[a][b]);
+			first = false;
+		}
+	sbuf_puts(&sb, "},\"by_domain\":[");
+	for (i = 0; groups != NULL && groups[i] != NULL; i++) {
+		const char *part[4];
+
+		key_parts(groups[i]->key, part);
+		sbuf_puts(&sb, i > 0 ? ",{\"domain\":" : "{\"domain\":");
+		sbuf_json_str(&sb, part[0]);
+		sbuf_printf(&sb,
+		    ",\"transition\":\"%s->%s\",\"class\":", part[1], part[2]);
+		sbuf_json_str(&sb, part[3]);
+		sbuf_printf(&sb,
+		    ",\"count\":%lu,\"examples\":", groups[i]->count);
+		json_examples(&sb, &groups[i]->ex);
+		sbuf_putc(&sb, '}');
+	}
+	sbuf_puts(&sb, "]}");
+	if (sbuf_failed(&sb))
+		fprintf(stderr, "authgate: report too large\n");
+	else
+		printf("%s\n", sbuf_cstr(&sb));
+	sbuf_free(&sb);
+}
+
+static void
+print_examples(const struct examples *ex)
+{
+	size_t i;
+
+	for (i = 0; i < ex->n; i++)
+		printf("%s%s", i == 0 ? "  e.g. " : ", ", ex->id[i]);
+	printf("\n");
+}
+
+static void
+print_human(const char *policy, const struct tally *t, struct group **groups)
+{
+	char move[40];
+	int a, b;
+	size_t i;
+
+	printf("Replayed %lu message%s under %s: %lu would be handled "
+	       "differently",
+	    t->total, t->total == 1 ? "" : "s", policy, t->changed);
+	if (t->skipped > 0)
+		printf(" (%lu line%s skipped)", t->skipped,
+		    t->skipped == 1 ? "" : "s");
+	printf(".\n");
+	if (t->changed == 0)
+		return;
+	printf("\n%-22s %9s\n", "transition", "messages");
+	for (a = 0; a < AG_ACTION_COUNT; a++)
+		for (b = 0; b < AG_ACTION_COUNT; b++) {
+			if (t->moves[a][b] == 0)
+				continue;
+			snprintf(move, sizeof(move), "%s -> %s",
+			    ag_action_name((enum ag_action)a),
+			    ag_action_name((enum ag_action)b));
+			printf("%-22s %9lu", move, t->moves[a][b]);
+			print_examples(&t->move_ex[a][b]);
+		}
+	printf("\n%-30s %-22s %-22s %9s\n", "From domain", "transition",
+	    "class now", "messages");
+	for (i = 0; groups != NULL && groups[i] != NULL && i < SHOW_GROUPS;
+	     i++) {
+		const char *part[4];
+
+		key_parts(groups[i]->key, part);
+		snprintf(move, sizeof(move), "%s -> %s", part[1], part[2]);
+		printf("%-30.60s %-22s %-22s %9lu\n", part[0], move, part[3],
+		    groups[i]->count);
+	}
+	if (t->n_groups > SHOW_GROUPS)
+		printf("... and %zu more rows (--json lists them all)\n",
+		    t->n_groups - SHOW_GROUPS);
+}
+
+int
+cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *policy_path = NULL;
+	struct policy_diag diag;
+	struct policy *p;
+	struct tally *t;
+	struct group **groups;
+	bool json = false;
+	int c, i, rc = 0;
+	size_t k;
+
+	while ((c = getopt_long(argc, argv, "p:jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			policy_path = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(usage_replay, stdout);
+			return 0;
+		default:
+			fputs(usage_replay, stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (policy_path == NULL || optind >= argc) {
+		fputs(usage_replay, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	p = policy_load(policy_path, &diag);
+	if (p == NULL) {
+		cli_print_diag(policy_path, &diag, true);
+		return CLI_EXIT_USAGE;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		policy_free(p);
+		return CLI_EXIT_USAGE;
+	}
+	for (i = optind; i < argc && rc == 0; i++)
+		if (replay_file(p, argv[i], t) != 0)
+			rc = CLI_EXIT_USAGE;
+	if (rc == 0) {
+		groups = sorted_groups(t);
+		if (json)
+			print_json(t, groups);
+		else
+			print_human(policy_path, t, groups);
+		free(groups);
+	}
+	for (k = 0; k < t->cap; k++)
+		free(t->groups[k].key);
+	free(t->groups);
+	free(t);
+	policy_free(p);
+	return rc;
+}
