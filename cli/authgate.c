@@ -28,6 +28,7 @@ static const char usage_main[]
       "  explain       run every check on a saved message and explain it\n"
       "  dns-check     check what a domain publishes: SPF, DKIM, DMARC, MX\n"
       "  replay        decide logged messages again under another policy\n"
+      "  stats         summarize the log: actions, classes, domains, rates\n"
       "\n"
       "Options:\n"
       "  -h, --help     show this help (authgate COMMAND --help for one command)\n"
@@ -350,6 +351,8 @@ main(int argc, char **argv)
 		return cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "stats") == 0)
+		return cmd_stats(argc - 1, argv + 1);
 	if (strcmp(cmd, "replay") == 0)
 		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(cmd, "dns-check") == 0)

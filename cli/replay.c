@@ -18,8 +18,8 @@
 #include "../policy/replay.h"
 #include "../policy/sbuf.h"
 #include "cli.h"
+#include "tally.h"
 
-#define EXAMPLES     3	/* message ids kept per transition and group */
 #define SHOW_GROUPS  20 /* domain/class rows in the human report */
 #define SHOW_SKIPPED 5	/* unreadable lines named on stderr */
 
@@ -40,96 +40,31 @@ static const char usage_replay[]
 
 struct examples {
 	size_t n;
-	char id[EXAMPLES][64];
+	char id[TALLY_EXAMPLES][64];
 };
 
-struct group {
-	char *key; /* domain NUL old NUL new NUL class NUL */
-	size_t klen;
-	unsigned long count;
-	struct examples ex;
-};
-
-struct tally {
+struct replay_tally {
 	unsigned long total, changed, skipped;
 	unsigned long moves[AG_ACTION_COUNT][AG_ACTION_COUNT];
 	struct examples move_ex[AG_ACTION_COUNT][AG_ACTION_COUNT];
-	struct group *groups; /* open addressing */
-	size_t n_groups, cap;
+	struct tally groups; /* domain NUL old NUL new NUL class */
 };
 
 static void
 add_example(struct examples *ex, const char *id)
 {
-	if (ex->n < EXAMPLES && id[0] != '\0')
+	if (ex->n < TALLY_EXAMPLES && id[0] != '\0')
 		snprintf(ex->id[ex->n++], sizeof(ex->id[0]), "%s", id);
 }
 
-static uint64_t
-hash_key(const char *key, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
-	return h;
-}
-
-static int
-grow(struct tally *t)
-{
-	size_t cap = t->cap ? t->cap * 2 : 256, i, j;
-	struct group *g = calloc(cap, sizeof(*g));
-
-	if (g == NULL)
-		return -1;
-	for (i = 0; i < t->cap; i++) {
-		const struct group *old = &t->groups[i];
-
-		if (old->key == NULL)
-			continue;
-		for (j = hash_key(old->key, old->klen) & (cap - 1);
-		     g[j].key != NULL; j = (j + 1) & (cap - 1))
-			;
-		g[j] = t->groups[i];
-	}
-	free(t->groups);
-	t->groups = g;
-	t->cap = cap;
-	return 0;
-}
-
-static struct group *
-find_group(struct tally *t, const char *key, size_t klen)
-{
-	size_t j;
-
-	if ((t->n_groups + 1) * 2 > t->cap && grow(t) != 0)
-		return NULL;
-	for (j = hash_key(key, klen) & (t->cap - 1); t->groups[j].key != NULL;
-	     j = (j + 1) & (t->cap - 1))
-		if (t->groups[j].klen == klen
-		    && memcmp(t->groups[j].key, key, klen) == 0)
-			return &t->groups[j];
-	t->groups[j].key = malloc(klen);
-	if (t->groups[j].key == NULL)
-		return NULL;
-	memcpy(t->groups[j].key, key, klen);
-	t->groups[j].klen = klen;
-	t->n_groups++;
-	return &t->groups[j];
-}
-
 static void
-count(struct tally *t, const struct replay_entry *e)
+count(struct replay_tally *t, const struct replay_entry *e)
 {
 	enum ag_action now = e->now.action;
 	const char *dom
 	    = e->now.from_domain[0] != '\0' ? e->now.from_domain : "(none)";
 	const char *cls = decide_class_name(&e->now);
 	char key[DOMAIN_MAX_LEN + 64 + 64];
-	struct group *g;
 	int n;
 
 	t->total++;
@@ -141,18 +76,13 @@ count(struct tally *t, const struct replay_entry *e)
 	n = snprintf(key, sizeof(key), "%s%c%s%c%s%c%s", dom, '\0',
 	    ag_action_name(e->old_action), '\0', ag_action_name(now), '\0',
 	    cls);
-	if (n < 0 || (size_t)n >= sizeof(key))
-		return;
-	g = find_group(t, key, (size_t)n + 1);
-	if (g == NULL)
-		return;
-	g->count++;
-	add_example(&g->ex, e->id);
+	if (n > 0 && (size_t)n < sizeof(key))
+		tally_add(&t->groups, key, (size_t)n, e->id);
 }
 
 /* Reads one file line by line (any length up to LOGLINE_MAX). */
 static int
-replay_file(const struct policy *p, const char *path, struct tally *t)
+replay_file(const struct policy *p, const char *path, struct replay_tally *t)
 {
 	gzFile gz
 	    = strcmp(path, "-") == 0 ? gzdopen(0, "rb") : gzopen(path, "rb");
@@ -223,33 +153,6 @@ replay_file(const struct policy *p, const char *path, struct tally *t)
 	return 0;
 }
 
-static int
-by_count(const void *a, const void *b)
-{
-	const struct group *x = *(const struct group *const *)a;
-	const struct group *y = *(const struct group *const *)b;
-
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return strcmp(x->key, y->key);
-}
-
-/* The groups, most frequent first (NULL when there are none). */
-static struct group **
-sorted_groups(const struct tally *t)
-{
-	struct group **v = calloc(t->n_groups + 1, sizeof(*v));
-	size_t i, n = 0;
-
-	if (v == NULL)
-		return NULL;
-	for (i = 0; i < t->cap; i++)
-		if (t->groups[i].key != NULL)
-			v[n++] = &t->groups[i];
-	qsort(v, n, sizeof(*v), by_count);
-	return v;
-}
-
 static void
 key_parts(const char *key, const char *part[4])
 {
@@ -262,21 +165,21 @@ key_parts(const char *key, const char *part[4])
 }
 
 static void
-json_examples(struct sbuf *sb, const struct examples *ex)
+json_examples(struct sbuf *sb, char (*id)[64], size_t n)
 {
 	size_t i;
 
 	sbuf_putc(sb, '[');
-	for (i = 0; i < ex->n; i++) {
+	for (i = 0; i < n; i++) {
 		if (i > 0)
 			sbuf_putc(sb, ',');
-		sbuf_json_str(sb, ex->id[i]);
+		sbuf_json_str(sb, id[i]);
 	}
 	sbuf_putc(sb, ']');
 }
 
 static void
-print_json(const struct tally *t, struct group **groups)
+print_json(struct replay_tally *t, struct tally_row **groups)
 {
 	struct sbuf sb;
 	int a, b;
@@ -306,7 +209,8 @@ print_json(const struct tally *t, struct group **groups)
 			sbuf_printf(&sb, "%s\"%s->%s\":", first ? "" : ",",
 			    ag_action_name((enum ag_action)a),
 			    ag_action_name((enum ag_action)b));
-			json_examples(&sb, &t->move_ex[a][b]);
+			json_examples(&sb, t->move_ex[a][b].id,
+			    t->move_ex[a][b].n);
 			first = false;
 		}
 	sbuf_puts(&sb, "},\"by_domain\":[");
@@ -321,7 +225,7 @@ print_json(const struct tally *t, struct group **groups)
 		sbuf_json_str(&sb, part[3]);
 		sbuf_printf(&sb,
 		    ",\"count\":%lu,\"examples\":", groups[i]->count);
-		json_examples(&sb, &groups[i]->ex);
+		json_examples(&sb, groups[i]->example, groups[i]->n_examples);
 		sbuf_putc(&sb, '}');
 	}
 	sbuf_puts(&sb, "]}");
@@ -333,17 +237,18 @@ print_json(const struct tally *t, struct group **groups)
 }
 
 static void
-print_examples(const struct examples *ex)
+print_examples(char (*id)[64], size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < ex->n; i++)
-		printf("%s%s", i == 0 ? "  e.g. " : ", ", ex->id[i]);
+	for (i = 0; i < n; i++)
+		printf("%s%s", i == 0 ? "  e.g. " : ", ", id[i]);
 	printf("\n");
 }
 
 static void
-print_human(const char *policy, const struct tally *t, struct group **groups)
+print_human(const char *policy, struct replay_tally *t,
+    struct tally_row **groups)
 {
 	char move[40];
 	int a, b;
@@ -367,7 +272,7 @@ print_human(const char *policy, const struct tally *t, struct group **groups)
 			    ag_action_name((enum ag_action)a),
 			    ag_action_name((enum ag_action)b));
 			printf("%-22s %9lu", move, t->moves[a][b]);
-			print_examples(&t->move_ex[a][b]);
+			print_examples(t->move_ex[a][b].id, t->move_ex[a][b].n);
 		}
 	printf("\n%-30s %-22s %-22s %9s\n", "From domain", "transition",
 	    "class now", "messages");
@@ -380,9 +285,9 @@ print_human(const char *policy, const struct tally *t, struct group **groups)
 		printf("%-30.60s %-22s %-22s %9lu\n", part[0], move, part[3],
 		    groups[i]->count);
 	}
-	if (t->n_groups > SHOW_GROUPS)
+	if (t->groups.n > SHOW_GROUPS)
 		printf("... and %zu more rows (--json lists them all)\n",
-		    t->n_groups - SHOW_GROUPS);
+		    t->groups.n - SHOW_GROUPS);
 }
 
 int
@@ -397,11 +302,10 @@ cmd_replay(int argc, char **argv)
 	const char *policy_path = NULL;
 	struct policy_diag diag;
 	struct policy *p;
-	struct tally *t;
-	struct group **groups;
+	struct replay_tally *t;
+	struct tally_row **groups;
 	bool json = false;
 	int c, i, rc = 0;
-	size_t k;
 
 	while ((c = getopt_long(argc, argv, "p:jh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -437,16 +341,18 @@ cmd_replay(int argc, char **argv)
 		if (replay_file(p, argv[i], t) != 0)
 			rc = CLI_EXIT_USAGE;
 	if (rc == 0) {
-		groups = sorted_groups(t);
+		groups = tally_sorted(&t->groups);
 		if (json)
 			print_json(t, groups);
 		else
 			print_human(policy_path, t, groups);
 		free(groups);
 	}
-	for (k = 0; k < t->cap; k++)
-		free(t->groups[k].key);
-	free(t->groups);
+	if (t->groups.failed)
+		fprintf(stderr,
+		    "authgate: out of memory: per-domain rows are "
+		    "incomplete\n");
+	tally_free(&t->groups);
 	free(t);
 	policy_free(p);
 	return rc;
