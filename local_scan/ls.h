@@ -45,6 +45,15 @@ int ls_apply_error(enum ag_action on_error, const char *authserv_id,
  * goes to Exim's main log and the cause to the panic log. */
 void ls_log_line(const char *path, const char *line, size_t len);
 
+/* Bytes in one syslog datagram: rsyslog's default maximum message size. */
+#define LS_SYSLOG_MAX 8192
+
+/* Sends line as one datagram to p->syslog_socket when log_syslog is on;
+ * a line too long for LS_SYSLOG_MAX (or NULL) goes as summary instead. Never
+ * fails the message; socket trouble is one panic-log line per process. */
+void ls_syslog_line(const struct policy *p, const char *line, size_t len,
+    const char *summary, size_t summary_len);
+
 /* Returns "pass", "fail", "permerror", ... as RFC 8601 names a DKIM
  * result in Authentication-Results. */
 const char *ls_dkim_ar_word(enum ag_dkim result);

@@ -51,6 +51,8 @@ enum general_key {
 	GK_DMARC_PASS_WAIVES,
 	GK_SKIP_HOSTS,
 	GK_LOG_FILE,
+	GK_LOG_SYSLOG,
+	GK_SYSLOG_SOCKET,
 	GK_PSL_FILE,
 	GK_REJECT_MESSAGE,
 	GK_TEMPFAIL_MESSAGE,
@@ -110,6 +112,8 @@ static void parse_arc(struct loader *, const char *);
 static void parse_dmarc_pass_waives(struct loader *, const char *);
 static void parse_skip_hosts(struct loader *, const char *);
 static void parse_log_file(struct loader *, const char *);
+static void parse_log_syslog(struct loader *, const char *);
+static void parse_syslog_socket(struct loader *, const char *);
 static void parse_psl_file(struct loader *, const char *);
 static void parse_reject_message(struct loader *, const char *);
 static void parse_tempfail_message(struct loader *, const char *);
@@ -134,6 +138,8 @@ static const struct general_param {
 	= { "dmarc_pass_waives", true, parse_dmarc_pass_waives },
 	[GK_SKIP_HOSTS] = { "skip_hosts", true, parse_skip_hosts },
 	[GK_LOG_FILE] = { "log_file", false, parse_log_file },
+	[GK_LOG_SYSLOG] = { "log_syslog", false, parse_log_syslog },
+	[GK_SYSLOG_SOCKET] = { "syslog_socket", false, parse_syslog_socket },
 	[GK_PSL_FILE] = { "psl_file", false, parse_psl_file },
 	[GK_REJECT_MESSAGE] = { "reject_message", false, parse_reject_message },
 	[GK_TEMPFAIL_MESSAGE]
@@ -521,6 +527,47 @@ static void
 parse_log_file(struct loader *ld, const char *value)
 {
 	parse_path(ld, "log_file", value, &ld->p->log_file);
+}
+
+/* Syslog facilities by their RFC 5424 codes (policy/ does not include
+ * <syslog.h>); "off" sends nothing. */
+static void
+parse_log_syslog(struct loader *ld, const char *value)
+{
+	static const struct {
+		const char *name;
+		int code;
+	} facilities[] = {
+		{ "off", -1 },
+		{ "user", 1 },
+		{ "mail", 2 },
+		{ "daemon", 3 },
+		{ "local0", 16 },
+		{ "local1", 17 },
+		{ "local2", 18 },
+		{ "local3", 19 },
+		{ "local4", 20 },
+		{ "local5", 21 },
+		{ "local6", 22 },
+		{ "local7", 23 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strcmp(value, facilities[i].name) == 0) {
+			ld->p->syslog_facility = facilities[i].code;
+			return;
+		}
+	error_at(ld,
+	    "log_syslog must be off, user, mail, daemon or local0 to local7, "
+	    "not '%s'",
+	    value);
+}
+
+static void
+parse_syslog_socket(struct loader *ld, const char *value)
+{
+	parse_path(ld, "syslog_socket", value, &ld->p->syslog_socket);
 }
 
 static void
@@ -972,6 +1019,8 @@ policy_defaults(struct policy *p)
 	p->dns_timeout = POLICY_DEFAULT_DNS_TIMEOUT;
 	p->dmarc_pass_waives = (1u << AG_FAM_SPF) | (1u << AG_FAM_DKIM);
 	p->log_file = "";
+	p->syslog_facility = -1;
+	p->syslog_socket = POLICY_DEFAULT_SYSLOG_SOCKET;
 	p->psl_file = POLICY_DEFAULT_PSL;
 	p->reject_message = POLICY_DEFAULT_REJECT;
 	p->tempfail_message = POLICY_DEFAULT_TEMPFAIL;

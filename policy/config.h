@@ -16,21 +16,22 @@
 #include "domain.h"
 
 /* Limits, each enforced and tested. */
-#define POLICY_MAX_FILE		   ((size_t)16 * 1024 * 1024) /* bytes of policy.ini */
-#define POLICY_MAX_LINE		   197 /* Debian's inih: INI_MAX_LINE 200 - 3 */
-#define POLICY_MAX_DIAGS	   100 /* diagnostics kept; the rest counted */
-#define POLICY_MAX_TAG		   64  /* subject_tag bytes */
-#define POLICY_MAX_MESSAGE	   160 /* reject_message / tempfail_message */
-#define POLICY_MAX_AUTHSERV	   64  /* authserv_id bytes */
-#define POLICY_MAX_PATH		   1024
-#define POLICY_MAX_KEY_BITS	   16384
-#define POLICY_DEFAULT_PSL	   "/usr/share/publicsuffix/public_suffix_list.dat"
-#define POLICY_DEFAULT_TAG	   "[SPAM]"
-#define POLICY_DEFAULT_BITS	   1024
-#define POLICY_DEFAULT_DNS_TIMEOUT 3
-#define POLICY_MAX_DNS_TIMEOUT	   30
-#define POLICY_DEFAULT_REJECT	   "%{reason}"
-#define POLICY_DEFAULT_TEMPFAIL	   "%{reason}; please try again later"
+#define POLICY_MAX_FILE		     ((size_t)16 * 1024 * 1024) /* bytes of policy.ini */
+#define POLICY_MAX_LINE		     197 /* Debian's inih: INI_MAX_LINE 200 - 3 */
+#define POLICY_MAX_DIAGS	     100 /* diagnostics kept; the rest counted */
+#define POLICY_MAX_TAG		     64	 /* subject_tag bytes */
+#define POLICY_MAX_MESSAGE	     160 /* reject_message / tempfail_message */
+#define POLICY_MAX_AUTHSERV	     64	 /* authserv_id bytes */
+#define POLICY_MAX_PATH		     1024
+#define POLICY_MAX_KEY_BITS	     16384
+#define POLICY_DEFAULT_PSL	     "/usr/share/publicsuffix/public_suffix_list.dat"
+#define POLICY_DEFAULT_SYSLOG_SOCKET "/dev/log"
+#define POLICY_DEFAULT_TAG	     "[SPAM]"
+#define POLICY_DEFAULT_BITS	     1024
+#define POLICY_DEFAULT_DNS_TIMEOUT   3
+#define POLICY_MAX_DNS_TIMEOUT	     30
+#define POLICY_DEFAULT_REJECT	     "%{reason}"
+#define POLICY_DEFAULT_TEMPFAIL	     "%{reason}; please try again later"
 
 enum ag_mode {
 	AG_MODE_ENFORCE,
@@ -79,6 +80,8 @@ struct policy {
 	bool arc_self;		    /* arc = self: own ARC validation */
 	unsigned dmarc_pass_waives; /* family bits */
 	const char *log_file;	    /* "" when unset */
+	int syslog_facility;	    /* RFC 5424 code, or -1: no syslog */
+	const char *syslog_socket;  /* the local syslog socket */
 	const char *psl_file;
 	void *psl; /* psl_ctx_t, owned */
 	const char *reject_message;

@@ -22,3 +22,27 @@ logline_render(struct sbuf *sb, const struct policy *policy,
 	facts_to_json(facts, sb);
 	sbuf_putc(sb, '}');
 }
+
+void
+logline_render_summary(struct sbuf *sb, const struct facts *facts,
+    const struct decision *d, const struct logline_meta *meta)
+{
+	char rule[400];
+
+	decide_rule(d, rule, sizeof(rule));
+	sbuf_printf(sb, "{\"v\":%d,\"ts\":", LOGLINE_VERSION);
+	sbuf_json_str(sb, meta->ts);
+	sbuf_puts(sb, ",\"host\":");
+	sbuf_json_str(sb, meta->host);
+	sbuf_puts(sb, ",\"id\":");
+	sbuf_json_str(sb, facts->id);
+	sbuf_puts(sb, ",\"truncated\":true,\"decision\":{\"action\":");
+	sbuf_json_str(sb, ag_action_name(d->action));
+	sbuf_puts(sb, ",\"class\":");
+	sbuf_json_str(sb, decide_class_name(d));
+	sbuf_puts(sb, ",\"rule\":");
+	sbuf_json_str(sb, rule);
+	sbuf_puts(sb, ",\"reason\":");
+	sbuf_json_str(sb, d->reason);
+	sbuf_puts(sb, "}}");
+}

@@ -26,4 +26,11 @@ void logline_render(struct sbuf *sb, const struct policy *policy,
     const struct facts *facts, const struct decision *d,
     const struct logline_meta *meta);
 
+/* Appends the short form of a log line, for transports that cannot
+ * carry a whole one (syslog datagrams): time, host, id, "truncated":
+ * true and the decision's action, class, rule and reason; no facts, so
+ * it does not replay. */
+void logline_render_summary(struct sbuf *sb, const struct facts *facts,
+    const struct decision *d, const struct logline_meta *meta);
+
 #endif

@@ -490,5 +490,57 @@ e2e_send "$M/spfok.eml" --from bob@spfok.example
 expect strict-key-missing 550
 expect_log strict-key-missing '.decision.class == "dkim.key_missing" and .decision.rule == "actions:dkim.key_missing"'
 
+
+# log_syslog: the same JSON line as one datagram on a syslog socket (a
+# listener of our own, not the host's syslog); a line too long for one
+# datagram goes as its short form; a dead socket costs one panic-log line
+# and no mail.
+e2e_ns python3 -c '
+import os, socket, sys
+path, out, pidf = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+os.chmod(path, 0o666)
+open(pidf, "w").write(str(os.getpid()))
+with open(out, "ab", buffering=0) as f:
+    while True:
+        f.write(s.recv(65536).replace(b"\n", b" ") + b"\n")
+' "$W/run/syslog.sock" "$W/syslog.out" "$W/run/syslog.pid" </dev/null >/dev/null 2>&1 &
+for i in $(seq 50); do [ -S "$W/run/syslog.sock" ] && break; sleep 0.1; done
+sed -e 's/^\[general\]/[general]\nlog_syslog = local3\nsyslog_socket = @WORK@\/run\/syslog.sock/' "$W/policy.tmpl" >"$W/policy.syslog"
+e2e_policy "$W/policy.syslog"
+e2e_send "$M/clean.eml" --from bounce@signer.example
+expect syslog-clean 250
+sleep 0.5
+dgram=$(grep -F "\"id\":\"$QUEUE_ID\"" "$W/syslog.out" 2>/dev/null | head -1)
+if [ -n "$dgram" ] && [ "${dgram#<158>}" != "$dgram" ] &&
+	printf '%s' "${dgram#*]: }" | jq -e '.decision.action == "accept" and .facts.dkim[0].result == "pass"' >/dev/null; then
+	ok "syslog-clean: one datagram, local3.info, the whole JSON line"
+else
+	nok "syslog-clean: datagram" "${dgram:-none in $(cat "$W/syslog.out" 2>/dev/null | head -3)}"
+fi
+long=$(head -c 3000 /dev/zero | tr '\0' 'a')
+e2e_msg "$M/longlog.eml" "$long@signer.example" "long" "From: b$long@signer.example" "From: c$long@signer.example"
+e2e_send "$M/longlog.eml" --from bounce@signer.example
+expect syslog-long 550
+sleep 0.5
+dgram=$(tail -n 1 "$W/syslog.out")
+if [ "${#dgram}" -le 8192 ] && printf '%s' "${dgram#*]: }" | jq -e '.truncated == true and .decision.class == "from.multiple" and (has("facts") | not)' >/dev/null; then
+	ok "syslog-long: a line over 8192 bytes goes as its short form (${#dgram} bytes)"
+else
+	nok "syslog-long: short form" "$(printf '%s' "$dgram" | head -c 300)"
+fi
+e2e_logline "" | jq -e '.facts.from | length == 3' >/dev/null &&
+	ok "syslog-long: the log file still has the whole line" || nok "syslog-long: log file line"
+kill "$(cat "$W/run/syslog.pid")"
+rm -f "$W/run/syslog.sock"
+: >"$W/log/paniclog"
+for k in 1 2; do
+	e2e_send "$M/clean.eml" --from bounce@signer.example
+	expect "syslog-gone-$k" 250
+done
+[ "$(grep -c 'cannot send to syslog socket' "$W/log/paniclog" 2>/dev/null)" -ge 1 ] &&
+	ok "syslog-gone: panic log names the socket" || nok "syslog-gone: panic log" "$(cat "$W/log/paniclog" 2>/dev/null)"
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -146,6 +146,35 @@ test_every_key(void **state)
 }
 
 static void
+test_syslog_and_arc_keys(void **state)
+{
+	struct policy *p = load_ok("[general]\n"
+				   "arc = self\n"
+				   "log_syslog = local3\n"
+				   "syslog_socket = /run/authgate/log.sock\n");
+
+	(void)state;
+	assert_true(p->arc_self);
+	assert_int_equal(p->syslog_facility, 19); /* RFC 5424 local3 */
+	assert_string_equal(p->syslog_socket, "/run/authgate/log.sock");
+	policy_free(p);
+	p = load_ok("[general]\nlog_syslog = mail\n");
+	assert_int_equal(p->syslog_facility, 2);
+	assert_string_equal(p->syslog_socket, "/dev/log");
+	assert_false(p->arc_self);
+	policy_free(p);
+	p = load_ok("");
+	assert_int_equal(p->syslog_facility, -1);
+	policy_free(p);
+	expect_error("[general]\nlog_syslog = local8\n", 2,
+	    "log_syslog must be");
+	expect_error("[general]\nsyslog_socket = dev/log\n", 2,
+	    "syslog_socket must be an absolute path");
+	expect_error("[general]\narc = exim\n", 2,
+	    "arc must be 'off' or 'self'");
+}
+
+static void
 test_dmarc_pass_waives_none(void **state)
 {
 	struct policy *p = load_ok("[general]\ndmarc_pass_waives = none\n");
@@ -566,6 +595,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_syslog_and_arc_keys),
 		cmocka_unit_test(test_dmarc_pass_waives_none),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_in_nul_file),

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "../../policy/logline.h"
+#include "../../policy/replay.h"
 #include "helpers.h"
 
 static const char *const policy_text
@@ -150,6 +151,63 @@ test_replay_identity(void **state)
 	free(facts);
 }
 
+/* The short form is whole JSON with the decision and no facts; replay
+ * of a full line through replay_line gives the logged decision back. */
+static void
+test_summary_and_replay_line(void **state)
+{
+	char *facts = slurp("tests/data/golden/logline-facts.json");
+	struct policy *p = load_ok(policy_text);
+	struct logline_meta meta = { "2026-11-23T12:00:00Z", "mx.test" };
+	struct replay_entry *e = malloc(sizeof(*e));
+	struct sbuf line, summary;
+	struct arena arena;
+	struct facts f;
+	struct decision d;
+	json_error_t jerr;
+	json_t *root;
+	char err[256];
+
+	(void)state;
+	assert_non_null(e);
+	sbuf_init(&line, LOGLINE_MAX);
+	sbuf_init(&summary, 8192);
+	arena_init(&arena);
+	assert_int_equal(facts_from_json(&f, &arena, facts, strlen(facts), err,
+			     sizeof(err)),
+	    0);
+	decide(p, &f, &d);
+	logline_render_summary(&summary, &f, &d, &meta);
+	root = json_loads(sbuf_cstr(&summary), 0, &jerr);
+	assert_non_null(root);
+	assert_true(json_is_true(json_object_get(root, "truncated")));
+	assert_null(json_object_get(root, "facts"));
+	assert_string_equal(json_string_value(json_object_get(
+				json_object_get(root, "decision"), "action")),
+	    ag_action_name(d.action));
+	json_decref(root);
+	logline_render(&line, p, &f, &d, &meta);
+	assert_int_equal(replay_line(p, sbuf_cstr(&line), line.len, &arena, e,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(e->old_action, d.action);
+	assert_int_equal(e->now.action, d.action);
+	assert_string_equal(e->old_class, decide_class_name(&d));
+	assert_int_equal(replay_line(p, "{\"v\":1}", 7, &arena, e, err,
+			     sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "no decision.action"));
+	assert_int_equal(replay_line(p, "{", 1, &arena, e, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "not JSON"));
+	arena_free(&arena);
+	sbuf_free(&line);
+	sbuf_free(&summary);
+	policy_free(p);
+	free(facts);
+	free(e);
+}
+
 int
 main(void)
 {
@@ -157,6 +215,7 @@ main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_hostile_fields),
 		cmocka_unit_test(test_replay_identity),
+		cmocka_unit_test(test_summary_and_replay_line),
 	};
 
 	return cmocka_run_group_tests_name("logline", tests, NULL, NULL);
