@@ -92,7 +92,9 @@ by_count(const void *a, const void *b)
 struct tally_row **
 tally_sorted(const struct tally *t)
 {
-	struct tally_row **v = calloc(t->n + 1, sizeof(*v));
+	/* An array of row pointers: the element size is a pointer's. */
+	const size_t elem = sizeof(struct tally_row *);
+	struct tally_row **v = calloc(t->n + 1, elem);
 	size_t i, n = 0;
 
 	if (v == NULL)
@@ -100,7 +102,7 @@ tally_sorted(const struct tally *t)
 	for (i = 0; i < t->cap; i++)
 		if (t->rows[i].key != NULL)
 			v[n++] = &t->rows[i];
-	qsort(v, n, sizeof(*v), by_count);
+	qsort(v, n, elem, by_count);
 	return v;
 }
 
