@@ -29,6 +29,7 @@ static const char usage_main[]
       "  dns-check     check what a domain publishes: SPF, DKIM, DMARC, MX\n"
       "  replay        decide logged messages again under another policy\n"
       "  stats         summarize the log: actions, classes, domains, rates\n"
+      "  report        write (and send) DMARC aggregate reports from the log\n"
       "\n"
       "Options:\n"
       "  -h, --help     show this help (authgate COMMAND --help for one command)\n"
@@ -351,6 +352,8 @@ main(int argc, char **argv)
 		return cmd_check_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "stats") == 0)
 		return cmd_stats(argc - 1, argv + 1);
 	if (strcmp(cmd, "replay") == 0)

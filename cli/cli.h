@@ -26,6 +26,8 @@ void cli_print_diag(const char *file, const struct policy_diag *diag,
 int cmd_explain(int argc, char **argv);
 /* `authgate replay`. */
 int cmd_replay(int argc, char **argv);
+/* `authgate report`. */
+int cmd_report(int argc, char **argv);
 /* `authgate stats`. */
 int cmd_stats(int argc, char **argv);
 /* `authgate dns-check`. */
