@@ -30,7 +30,7 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: module-libs module-libs-verify exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
-        depcheck install clean help
+        depcheck install deb clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so \
      $(BUILD)/authgate-verify.so
@@ -49,7 +49,8 @@ help:
 	@echo "make lint       clang-tidy and cppcheck"
 	@echo "make format     apply .clang-format"
 	@echo "make depcheck   check the module boundaries (policy/ is pure)"
-	@echo "make install    install under PREFIX (default /usr/local)"
+	@echo "make install    install under DESTDIR/PREFIX (default /usr/local)"
+	@echo "make deb        build/authgate_VERSION_ARCH.deb, checked with lintian"
 	@echo "make clean      remove build/"
 
 $(BUILD)/%.o: %.c
@@ -62,8 +63,8 @@ $(BUILD)/libauthgate.a: $(POLICY_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/authgate: $(CLI_OBJ) $(BUILD)/libverify.a $(BUILD)/libauthgate.a
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libverify.a \
-	    $(BUILD)/libauthgate.a $(LIBS) $(CLI_LIBS)
+	$(CC) $(CFLAGS) -pie -Wl,-z,relro,-z,now -o $@ $(CLI_OBJ) \
+	    $(BUILD)/libverify.a $(BUILD)/libauthgate.a $(LIBS) $(CLI_LIBS)
 
 # Tests link a second copy of the engine built with the fault-injection
 # hook (an allocator that fails the Nth call); the shipped one has none.
@@ -251,3 +252,48 @@ $(BUILD)/authgate-verify.so: $(LSV_OBJ) $(BUILD)/libverify.a $(BUILD)/libauthgat
 	    $(BUILD)/libverify.a $(BUILD)/libauthgate.a $(VERIFY_MODULE_LIBS)
 
 -include $(POLICY_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LS_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) $(LSV_OBJ:.o=.d) $(TPOLICY_OBJ:.o=.d)
+
+# make install [PREFIX=/usr/local] [SYSCONFDIR=PREFIX/etc, /etc for /usr]
+# [DESTDIR=]: the command, both module builds, man pages, the Exim
+# snippets for Debian's split configuration (with this PREFIX's paths), a
+# policy.ini if there is none, a logrotate file, and the documentation.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+MODDIR      = $(PREFIX)/lib/exim4/local_scan
+DOCDIR      = $(PREFIX)/share/doc/authgate
+CONFD       = $(SYSCONFDIR)/exim4/conf.d
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MODDIR) \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(CONFD)/main $(DESTDIR)$(CONFD)/acl \
+	    $(DESTDIR)$(SYSCONFDIR)/exim4/authgate $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	install -m 755 $(BUILD)/authgate $(DESTDIR)$(PREFIX)/bin/authgate
+	install -m 644 $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(DESTDIR)$(MODDIR)/
+	gzip -9n <man/authgate.8 >$(DESTDIR)$(PREFIX)/share/man/man8/authgate.8.gz
+	gzip -9n <man/policy.ini.5 >$(DESTDIR)$(PREFIX)/share/man/man5/policy.ini.5.gz
+	chmod 644 $(DESTDIR)$(PREFIX)/share/man/man8/authgate.8.gz \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/policy.ini.5.gz
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 policy.ini.example exim-conf/exim4.conf.example $(DESTDIR)$(DOCDIR)/examples/
+	sed -e 's#/usr/lib/exim4/local_scan#$(MODDIR)#' -e 's#/etc/exim4/authgate#$(SYSCONFDIR)/exim4/authgate#' \
+	    exim-conf/conf.d/main/00_authgate_macros >$(DESTDIR)$(CONFD)/main/00_authgate_macros
+	install -m 644 exim-conf/conf.d/main/95_authgate_options $(DESTDIR)$(CONFD)/main/
+	install -m 644 exim-conf/conf.d/acl/25_authgate $(DESTDIR)$(CONFD)/acl/
+	chmod 644 $(DESTDIR)$(CONFD)/main/00_authgate_macros
+	test -e $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini || \
+	    install -m 644 policy.ini.example $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini
+	install -m 644 exim-conf/logrotate/authgate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/authgate
+
+# make deb: a binary package built with dpkg-deb from make install's
+# tree (PREFIX=/usr), checked with lintian (errors fail the build).
+DEB_VERSION = $(shell sed -n 's/^#define AUTHGATE_VERSION "\(.*\)"/\1/p' policy/version.h)-1
+DEB_ARCH    = $(shell dpkg --print-architecture)
+DEB         = $(BUILD)/authgate_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+deb: all
+	scripts/mkdeb.sh $(BUILD) $(DEB_VERSION) $(DEB_ARCH)
+
+clean:
+	rm -rf $(BUILD)
