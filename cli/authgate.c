@@ -4,6 +4,8 @@
  * Exit codes: 0 success, 1 the checked thing is invalid (check-config)
  * or has problems (dns-check), 2 usage error or unreadable input.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -33,7 +35,8 @@ static const char usage_main[]
       "\n"
       "Options:\n"
       "  -h, --help     show this help (authgate COMMAND --help for one command)\n"
-      "  -V, --version  show the version\n"
+      "  -V, --version [POLICY]  show the version and the policy file's\n"
+      "                 SHA-256 (default " POLICY_DEFAULT_PATH ")\n"
       "\n"
       "Exit status: 0 success, 1 invalid configuration (check-config) or\n"
       "problems found (dns-check), 2 usage error or\n"
@@ -327,6 +330,31 @@ cmd_decide(int argc, char **argv)
 	return rc;
 }
 
+/* The version, and the SHA-256 of the policy file (the one named, or
+ * the default if it exists): the figure the module logs when it loads. */
+static int
+print_version(const char *path)
+{
+	struct policy_diag diag;
+	struct policy *p;
+	struct stat st;
+
+	printf("authgate %s\n", AUTHGATE_VERSION);
+	if (path == NULL) {
+		if (stat(POLICY_DEFAULT_PATH, &st) != 0)
+			return 0;
+		path = POLICY_DEFAULT_PATH;
+	}
+	p = policy_load(path, &diag);
+	if (p == NULL) {
+		cli_print_diag(path, &diag, true);
+		return CLI_EXIT_INVALID;
+	}
+	printf("policy %s sha256 %s\n", path, p->sha256);
+	policy_free(p);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -342,10 +370,8 @@ main(int argc, char **argv)
 		fputs(usage_main, stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-		printf("authgate %s\n", AUTHGATE_VERSION);
-		return 0;
-	}
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0)
+		return print_version(argc > 2 ? argv[2] : NULL);
 	if (strcmp(cmd, "decide") == 0)
 		return cmd_decide(argc - 1, argv + 1);
 	if (strcmp(cmd, "check-config") == 0)

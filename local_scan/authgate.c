@@ -27,7 +27,6 @@ static struct {
 	struct policy *policy;
 	char path[POLICY_MAX_PATH + 1];
 	struct stat st;
-	bool announced;
 } cur;
 
 EXPORT int local_scan_version_major(void);
@@ -102,11 +101,10 @@ current_policy(const char *path, char *err, size_t errsz)
 	cur.policy = p;
 	cur.st = st;
 	snprintf(cur.path, sizeof(cur.path), "%s", path);
-	if (!cur.announced) {
-		log_write(0, LOG_MAIN, "authgate %s: policy %s loaded",
-		    AUTHGATE_VERSION, path);
-		cur.announced = true;
-	}
+	/* Once per process (Exim's connection processes load it afresh)
+	 * and again whenever the file changes. */
+	log_write(0, LOG_MAIN, "authgate %s: policy %s loaded, sha256 %s",
+	    AUTHGATE_VERSION, path, p->sha256);
 	return p;
 }
 

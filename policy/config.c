@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "sha256.h"
 
 enum section_kind {
 	SEC_NONE,
@@ -1192,6 +1193,7 @@ policy_load_buffer(const char *name, const char *text, size_t len,
 	ld.relays.elem = sizeof(struct cidr);
 	ld.skip.elem = sizeof(struct cidr);
 	p->file = save(&ld, name, strlen(name));
+	sha256_hex(text, len, p->sha256);
 
 	if (ini_parse_stream(line_reader, &ld, on_key, &ld) < 0)
 		ld.oom = true;

@@ -26,12 +26,14 @@
 #define POLICY_MAX_KEY_BITS	     16384
 #define POLICY_DEFAULT_PSL	     "/usr/share/publicsuffix/public_suffix_list.dat"
 #define POLICY_DEFAULT_SYSLOG_SOCKET "/dev/log"
-#define POLICY_DEFAULT_TAG	     "[SPAM]"
-#define POLICY_DEFAULT_BITS	     1024
-#define POLICY_DEFAULT_DNS_TIMEOUT   3
-#define POLICY_MAX_DNS_TIMEOUT	     30
-#define POLICY_DEFAULT_REJECT	     "%{reason}"
-#define POLICY_DEFAULT_TEMPFAIL	     "%{reason}; please try again later"
+/* Where the Debian package and the conf.d snippets put the policy. */
+#define POLICY_DEFAULT_PATH	   "/etc/exim4/authgate/policy.ini"
+#define POLICY_DEFAULT_TAG	   "[SPAM]"
+#define POLICY_DEFAULT_BITS	   1024
+#define POLICY_DEFAULT_DNS_TIMEOUT 3
+#define POLICY_MAX_DNS_TIMEOUT	   30
+#define POLICY_DEFAULT_REJECT	   "%{reason}"
+#define POLICY_DEFAULT_TEMPFAIL	   "%{reason}; please try again later"
 
 enum ag_mode {
 	AG_MODE_ENFORCE,
@@ -78,6 +80,7 @@ struct policy {
 	bool dkim_self;		    /* dkim = self: own verification */
 	bool spf_self;		    /* spf = self */
 	bool arc_self;		    /* arc = self: own ARC validation */
+	char sha256[65];	    /* of the file's bytes, in hex */
 	unsigned dmarc_pass_waives; /* family bits */
 	const char *log_file;	    /* "" when unset */
 	int syslog_facility;	    /* RFC 5424 code, or -1: no syslog */

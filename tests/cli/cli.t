@@ -21,11 +21,15 @@ expect_exit() {
 	if [ "$got" = "$want" ]; then ok "$what (exit $got)"; else nok "$what: exit $got, want $want" "$(cat "$tmp/err")"; fi
 }
 
-echo "1..22"
+echo "1..25"
 expect_exit 0 "--help" "$bin" --help
 grep -q '^Commands:' "$tmp/out" && ok "--help lists commands" || nok "--help lists commands"
 expect_exit 0 "--version" "$bin" --version
 grep -Eq '^authgate [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" && ok "version format" || nok "version format" "$(cat "$tmp/out")"
+expect_exit 0 "--version POLICY" "$bin" --version tests/data/replay/a.ini
+[ "$(sed -n 's/^policy .* sha256 //p' "$tmp/out")" = "$(sha256sum <tests/data/replay/a.ini | cut -d' ' -f1)" ] &&
+	ok "--version POLICY prints the policy file's sha256" || nok "--version sha256" "$(cat "$tmp/out")"
+expect_exit 1 "--version with a broken policy" "$bin" --version tests/data/config/four-errors.ini
 expect_exit 2 "no command is a usage error" "$bin"
 expect_exit 2 "unknown command is a usage error" "$bin" frobnicate
 expect_exit 0 "decide --help" "$bin" decide --help

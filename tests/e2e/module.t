@@ -459,6 +459,10 @@ else
 	nok "log: not valid JSON lines"
 fi
 grep -q 'authgate: action=' "$W/log/mainlog" && ok "main log has summary lines" || nok "main log has summary lines"
+sum=$(sha256sum <"$W/policy.ini" | cut -d' ' -f1)
+grep -q "authgate [0-9.]*: policy $W/policy.ini loaded, sha256 $sum" "$W/log/mainlog" &&
+	ok "main log names the version and the policy's sha256" ||
+	nok "main log: version and sha256" "$(grep 'policy.*loaded' "$W/log/mainlog" | tail -2)"
 
 # A broken policy: on_error (tempfail) and a panic-log line with FILE:LINE.
 printf '[general]\nmode = enforced\n' >"$W/policy.ini.new" && mv "$W/policy.ini.new" "$W/policy.ini"

@@ -9,6 +9,7 @@
 #include "../../policy/dmarcrec.h"
 #include "../../policy/fromhdr.h"
 #include "../../policy/sbuf.h"
+#include "../../policy/sha256.h"
 #include "helpers.h"
 
 struct from_case {
@@ -463,6 +464,44 @@ test_sbuf_cap(void **state)
 	sbuf_free(&sb);
 }
 
+/* FIPS 180-4 vectors around the padding edges (55, 56, 63, 64 bytes),
+ * with digests from Python's hashlib. */
+static void
+test_sha256(void **state)
+{
+	static const struct {
+		size_t n;
+		const char *hex;
+	} v[] = {
+		{ 0,
+		    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ 55,
+		    "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318" },
+		{ 56,
+		    "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a" },
+		{ 63,
+		    "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34" },
+		{ 64,
+		    "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb" },
+		{ 119,
+		    "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb" },
+		{ 1000,
+		    "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3" },
+	};
+	char a[1000], hex[SHA256_HEX_LEN + 1];
+	size_t i;
+
+	(void)state;
+	memset(a, 'a', sizeof(a));
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sha256_hex(a, v[i].n, hex);
+		assert_string_equal(hex, v[i].hex);
+	}
+	sha256_hex("abc", 3, hex);
+	assert_string_equal(hex,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 int
 main(void)
 {
@@ -478,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_facts_prefixes),
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_sbuf_cap),
+		cmocka_unit_test(test_sha256),
 	};
 
 	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);
