@@ -30,7 +30,7 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: module-libs module-libs-verify exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
-        depcheck install deb clean help
+        depcheck install deb test-deb clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so \
      $(BUILD)/authgate-verify.so
@@ -51,6 +51,7 @@ help:
 	@echo "make depcheck   check the module boundaries (policy/ is pure)"
 	@echo "make install    install under DESTDIR/PREFIX (default /usr/local)"
 	@echo "make deb        build/authgate_VERSION_ARCH.deb, checked with lintian"
+	@echo "make test-deb   install the .deb on a fresh Debian 12 and filter mail"
 	@echo "make clean      remove build/"
 
 $(BUILD)/%.o: %.c
@@ -294,6 +295,11 @@ DEB         = $(BUILD)/authgate_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 deb: all
 	scripts/mkdeb.sh $(BUILD) $(DEB_VERSION) $(DEB_ARCH)
+
+# The package installed on a fresh Debian 12 (mmdebstrap) and its Exim
+# filtering mail (root; downloads from the machine's Debian mirror).
+test-deb: deb
+	AG_BUILD=$(abspath $(BUILD)) prove -v tests/deb/install.t :: $(DEB)
 
 clean:
 	rm -rf $(BUILD)

@@ -16,6 +16,8 @@ packages=(
 	# make exim-static: Exim from Debian's source with authgate linked in
 	build-essential dpkg-dev libcrypt-dev libdb5.3-dev libpcre2-dev
 	libgnutls28-dev libspf2-dev
+	# make deb, make test-deb
+	dpkg-dev lintian mmdebstrap
 	# the Exim module and its end-to-end tests
 	exim4-daemon-heavy exim4-dev dnsmasq swaks iproute2 procps
 	python3-dkim python3-nacl python3-spf libmail-dkim-perl opendkim-tools
