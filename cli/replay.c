@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "../policy/logline.h"
 #include "../policy/replay.h"
 #include "../policy/sbuf.h"
 #include "cli.h"
+#include "loglines.h"
 #include "tally.h"
 
 #define SHOW_GROUPS  20 /* domain/class rows in the human report */
@@ -80,77 +80,56 @@ count(struct replay_tally *t, const struct replay_entry *e)
 		tally_add(&t->groups, key, (size_t)n, e->id);
 }
 
-/* Reads one file line by line (any length up to LOGLINE_MAX). */
+struct replay_file {
+	const struct policy *policy;
+	const char *path;
+	struct replay_tally *t;
+	struct replay_entry *e;
+	struct arena arena;
+};
+
+static void
+replay_one(void *ctx, const char *line, size_t len, unsigned long lineno)
+{
+	struct replay_file *rf = ctx;
+	char err[300];
+
+	if (line == NULL) {
+		snprintf(err, sizeof(err), "line longer than %zu bytes",
+		    LOGLINE_MAX);
+	} else {
+		arena_free(&rf->arena);
+		arena_init(&rf->arena);
+		if (replay_line(rf->policy, line, len, &rf->arena, rf->e, err,
+			sizeof(err))
+		    == 0) {
+			count(rf->t, rf->e);
+			return;
+		}
+	}
+	if (++rf->t->skipped <= SHOW_SKIPPED)
+		fprintf(stderr, "authgate: %s:%lu: skipped: %s\n", rf->path,
+		    lineno, err);
+}
+
 static int
 replay_file(const struct policy *p, const char *path, struct replay_tally *t)
 {
-	gzFile gz
-	    = strcmp(path, "-") == 0 ? gzdopen(0, "rb") : gzopen(path, "rb");
-	struct replay_entry *e;
-	struct arena arena;
-	char *line, err[300];
-	unsigned long lineno = 0;
-	size_t len;
+	struct replay_file rf;
+	int rc;
 
-	if (gz == NULL) {
-		fprintf(stderr, "authgate: %s: %s\n", path,
-		    errno ? strerror(errno) : "cannot open");
-		return -1;
-	}
-	line = malloc(LOGLINE_MAX + 2);
-	e = malloc(sizeof(*e));
-	if (line == NULL || e == NULL) {
+	rf.policy = p;
+	rf.path = path;
+	rf.t = t;
+	if ((rf.e = malloc(sizeof(*rf.e))) == NULL) {
 		fprintf(stderr, "authgate: out of memory\n");
-		free(line);
-		free(e);
-		gzclose(gz);
 		return -1;
 	}
-	arena_init(&arena);
-	while (gzgets(gz, line, (int)LOGLINE_MAX + 2) != NULL) {
-		lineno++;
-		len = strlen(line);
-		if (len > 0 && line[len - 1] != '\n' && !gzeof(gz)) {
-			int ch;
-
-			/* Longer than any line authgate writes: skip it. */
-			while ((ch = gzgetc(gz)) != -1 && ch != '\n')
-				;
-			snprintf(err, sizeof(err), "line longer than %zu bytes",
-			    LOGLINE_MAX);
-		} else {
-			while (len > 0
-			    && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-				len--;
-			if (len == 0)
-				continue;
-			arena_free(&arena);
-			arena_init(&arena);
-			if (replay_line(p, line, len, &arena, e, err,
-				sizeof(err))
-			    == 0) {
-				count(t, e);
-				continue;
-			}
-		}
-		if (++t->skipped <= SHOW_SKIPPED)
-			fprintf(stderr, "authgate: %s:%lu: skipped: %s\n", path,
-			    lineno, err);
-	}
-	arena_free(&arena);
-	free(line);
-	free(e);
-	if (!gzeof(gz)) {
-		int zerr;
-		const char *msg = gzerror(gz, &zerr);
-
-		fprintf(stderr, "authgate: %s: %s\n", path,
-		    zerr == Z_ERRNO ? strerror(errno) : msg);
-		gzclose(gz);
-		return -1;
-	}
-	gzclose(gz);
-	return 0;
+	arena_init(&rf.arena);
+	rc = loglines_read(path, replay_one, &rf);
+	arena_free(&rf.arena);
+	free(rf.e);
+	return rc;
 }
 
 static void

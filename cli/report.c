@@ -28,6 +28,7 @@
 #include "../policy/sbuf.h"
 #include "../verify/dns.h"
 #include "cli.h"
+#include "loglines.h"
 #include "tally.h"
 
 #define MAX_DOMAINS    10000 /* reports in one run */
@@ -276,42 +277,16 @@ out:
 	json_decref(root);
 }
 
-static int
-read_log(struct run *r, const char *path)
+static void
+report_one(void *ctx, const char *line, size_t len, unsigned long lineno)
 {
-	gzFile gz
-	    = strcmp(path, "-") == 0 ? gzdopen(0, "rb") : gzopen(path, "rb");
-	char *line;
-	size_t len;
+	struct run *r = ctx;
 
-	if (gz == NULL) {
-		fprintf(stderr, "authgate: %s: %s\n", path,
-		    errno ? strerror(errno) : "cannot open");
-		return -1;
-	}
-	if ((line = malloc(LOGLINE_MAX + 2)) == NULL) {
-		gzclose(gz);
-		return -1;
-	}
-	while (gzgets(gz, line, (int)LOGLINE_MAX + 2) != NULL) {
-		len = strlen(line);
-		if (len > 0 && line[len - 1] != '\n' && !gzeof(gz)) {
-			int ch;
-
-			while ((ch = gzgetc(gz)) != -1 && ch != '\n')
-				;
-			r->skipped++;
-			continue;
-		}
-		while (len > 0
-		    && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
-		if (len > 0)
-			add_line(r, line, len);
-	}
-	free(line);
-	gzclose(gz);
-	return 0;
+	(void)lineno;
+	if (line == NULL)
+		r->skipped++;
+	else
+		add_line(r, line, len);
 }
 
 /* The next NUL-separated part of a row key. */
@@ -683,7 +658,7 @@ cmd_report(int argc, char **argv)
 	}
 	r->end = r->begin + 86399;
 	for (i = optind; i < argc && rc == 0; i++)
-		if (read_log(r, argv[i]) != 0)
+		if (loglines_read(argv[i], report_one, r) != 0)
 			rc = CLI_EXIT_USAGE;
 	for (k = 0; rc != CLI_EXIT_USAGE && k < r->n; k++) {
 		struct domain_report *dr = r->d[k];

@@ -19,12 +19,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "../policy/classes.h"
 #include "../policy/logline.h"
 #include "../policy/sbuf.h"
 #include "cli.h"
+#include "loglines.h"
 #include "tally.h"
 
 #define SHOW_ROWS	   10 /* rows per table in the human view */
@@ -225,44 +225,21 @@ count_line(struct stats *st, const char *line, size_t len, time_t since)
 	json_decref(root);
 }
 
-/* Reads whole lines from a gz stream; a line longer than LOGLINE_MAX is
- * skipped. */
-static int
-read_gz(struct stats *st, const char *path, time_t since)
+struct stats_read {
+	struct stats *st;
+	time_t since;
+};
+
+static void
+stats_one(void *ctx, const char *line, size_t len, unsigned long lineno)
 {
-	gzFile gz
-	    = strcmp(path, "-") == 0 ? gzdopen(0, "rb") : gzopen(path, "rb");
-	char *line;
-	size_t len;
+	struct stats_read *sr = ctx;
 
-	if (gz == NULL) {
-		fprintf(stderr, "authgate: %s: %s\n", path,
-		    errno ? strerror(errno) : "cannot open");
-		return -1;
-	}
-	if ((line = malloc(LOGLINE_MAX + 2)) == NULL) {
-		gzclose(gz);
-		return -1;
-	}
-	while (gzgets(gz, line, (int)LOGLINE_MAX + 2) != NULL) {
-		len = strlen(line);
-		if (len > 0 && line[len - 1] != '\n' && !gzeof(gz)) {
-			int ch;
-
-			while ((ch = gzgetc(gz)) != -1 && ch != '\n')
-				;
-			st->skipped++;
-			continue;
-		}
-		while (len > 0
-		    && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
-		if (len > 0)
-			count_line(st, line, len, since);
-	}
-	free(line);
-	gzclose(gz);
-	return 0;
+	(void)lineno;
+	if (line == NULL)
+		sr->st->skipped++;
+	else
+		count_line(sr->st, line, len, sr->since);
 }
 
 static void
@@ -542,8 +519,10 @@ cmd_stats(int argc, char **argv)
 		rc = follow(st, argv + optind, argc - optind, since, only,
 		    json);
 	} else {
+		struct stats_read sr = { st, since };
+
 		for (i = optind; i < argc && rc == 0; i++)
-			if (read_gz(st, argv[i], since) != 0)
+			if (loglines_read(argv[i], stats_one, &sr) != 0)
 				rc = CLI_EXIT_USAGE;
 		if (rc == 0) {
 			if (json)

@@ -5,9 +5,9 @@
  */
 #include "logline.h"
 
-void
-logline_render(struct sbuf *sb, const struct policy *policy,
-    const struct facts *facts, const struct decision *d,
+/* The fields both forms start with: version, time, host, message id. */
+static void
+render_head(struct sbuf *sb, const struct facts *facts,
     const struct logline_meta *meta)
 {
 	sbuf_printf(sb, "{\"v\":%d,\"ts\":", LOGLINE_VERSION);
@@ -16,6 +16,14 @@ logline_render(struct sbuf *sb, const struct policy *policy,
 	sbuf_json_str(sb, meta->host);
 	sbuf_puts(sb, ",\"id\":");
 	sbuf_json_str(sb, facts->id);
+}
+
+void
+logline_render(struct sbuf *sb, const struct policy *policy,
+    const struct facts *facts, const struct decision *d,
+    const struct logline_meta *meta)
+{
+	render_head(sb, facts, meta);
 	sbuf_puts(sb, ",\"decision\":");
 	decide_to_json(policy, d, sb);
 	sbuf_puts(sb, ",\"facts\":");
@@ -30,12 +38,7 @@ logline_render_summary(struct sbuf *sb, const struct facts *facts,
 	char rule[400];
 
 	decide_rule(d, rule, sizeof(rule));
-	sbuf_printf(sb, "{\"v\":%d,\"ts\":", LOGLINE_VERSION);
-	sbuf_json_str(sb, meta->ts);
-	sbuf_puts(sb, ",\"host\":");
-	sbuf_json_str(sb, meta->host);
-	sbuf_puts(sb, ",\"id\":");
-	sbuf_json_str(sb, facts->id);
+	render_head(sb, facts, meta);
 	sbuf_puts(sb, ",\"truncated\":true,\"decision\":{\"action\":");
 	sbuf_json_str(sb, ag_action_name(d->action));
 	sbuf_puts(sb, ",\"class\":");

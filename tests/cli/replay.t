@@ -7,12 +7,7 @@
 set -u
 ag=${1:-build/authgate}
 data=$(cd "$(dirname "$0")/../data/replay" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+. "$(dirname "$0")/tap.sh"
 
 N=${REPLAY_LINES:-100000}
 /usr/bin/python3 "$data/facts.py" "$N" >"$tmp/facts.jsonl"
@@ -75,5 +70,4 @@ grep -q "would be handled differently" "$tmp/human.txt" && grep -q '^tag -> reje
 "$ag" replay "$tmp/authgate.log" >/dev/null 2>&1
 [ $? = 2 ] && ok "no --policy: exit 2" || nok "no --policy: exit 2"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

@@ -8,12 +8,7 @@
 set -u
 ag=${1:-build/authgate}
 data=$(cd "$(dirname "$0")/../data/replay" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+. "$(dirname "$0")/tap.sh"
 # RFC 7489 Appendix C's schema as Mail::DMARC ships it. As printed, it
 # declares a targetNamespace but refers to its own types unqualified,
 # which no validator accepts; reports in the wild (and these) use no
@@ -108,5 +103,4 @@ cmp -s "$tmp/att.gz" "$tmp/out/gw.test!d3.example!$begin!$((begin + 86399)).xml.
 "$ag" report --org-name X --org-email a@gw.test --period 22.11.2026 "$tmp/authgate.log" >/dev/null 2>&1
 [ $? = 2 ] && ok "a bad --period: exit 2" || nok "bad --period: exit 2"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

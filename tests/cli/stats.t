@@ -5,13 +5,9 @@
 set -u
 ag=${1:-build/authgate}
 data=$(cd "$(dirname "$0")/../data/replay" && pwd)
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.sh"
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
 
 /usr/bin/python3 "$data/facts.py" 3000 >"$tmp/facts.jsonl"
 "$ag" decide --policy "$data/a.ini" --facts "$tmp/facts.jsonl" --lines --log --host mx.test >"$tmp/raw.log"
@@ -78,5 +74,4 @@ tail -n 1 "$tmp/follow.out" | jq -e '.total == 2001' >/dev/null &&
 	ok "--follow counts every line once across rotation" ||
 	nok "--follow" "$(tail -n 1 "$tmp/follow.out" | jq -c '{total, skipped}' 2>&1)"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

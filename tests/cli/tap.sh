@@ -1,0 +1,24 @@
+# tap.sh: sourced by tests/cli/*.t: TAP counters and helpers, and a
+# scratch directory $tmp removed on exit.
+n=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ok DESCRIPTION; nok DESCRIPTION [DETAILS]
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+nok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	return 0
+}
+# tap_done: the plan, and the exit status.
+tap_done() {
+	echo "1..$n"
+	[ "$failed" = 0 ]
+}
