@@ -7,7 +7,9 @@
 set -u
 ag=${1:-build/authgate}
 data=$(cd "$(dirname "$0")/../data/replay" && pwd)
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 N=${REPLAY_LINES:-100000}
 /usr/bin/python3 "$data/facts.py" "$N" >"$tmp/facts.jsonl"

@@ -8,7 +8,9 @@
 set -u
 ag=${1:-build/authgate}
 data=$(cd "$(dirname "$0")/../data/replay" && pwd)
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 # RFC 7489 Appendix C's schema as Mail::DMARC ships it. As printed, it
 # declares a targetNamespace but refers to its own types unqualified,
 # which no validator accepts; reports in the wild (and these) use no

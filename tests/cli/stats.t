@@ -5,7 +5,8 @@
 set -u
 ag=${1:-build/authgate}
 data=$(cd "$(dirname "$0")/../data/replay" && pwd)
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
+tmp=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 

@@ -21,19 +21,7 @@ AG_EXIM_DEFS=()
 	AG_EXIM_DEFS=(-DAUTHGATE_NO_MODULE=1)
 
 # TAP: ok DESCRIPTION, nok DESCRIPTION [DETAILS]; n and failed count.
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-nok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
-	return 0
-}
+. "$AG_ROOT/tests/tap.sh"
 
 e2e_die() {
 	echo "Bail out! $*"

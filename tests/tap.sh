@@ -1,9 +1,7 @@
-# tap.sh: sourced by tests/cli/*.t: TAP counters and helpers, and a
-# scratch directory $tmp removed on exit.
+# tap.sh: sourced by the shell tests (tests/cli/*.t, tests/e2e/lib.sh):
+# TAP counters and helpers.
 n=0
 failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # ok DESCRIPTION; nok DESCRIPTION [DETAILS]
 ok() {
