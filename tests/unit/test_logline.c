@@ -193,6 +193,24 @@ test_summary_and_replay_line(void **state)
 	assert_int_equal(e->old_action, d.action);
 	assert_int_equal(e->now.action, d.action);
 	assert_string_equal(e->old_class, decide_class_name(&d));
+	/* The same line with its keys in another order: read whole. */
+	{
+		json_t *obj = json_loads(sbuf_cstr(&line), 0, &jerr);
+		json_t *re = json_pack("{s:i,s:O,s:O}", "v", 1, "facts",
+		    json_object_get(obj, "facts"), "decision",
+		    json_object_get(obj, "decision"));
+		char *text = json_dumps(re, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		assert_non_null(text);
+		assert_int_equal(replay_line(p, text, strlen(text), &arena, e,
+				     err, sizeof(err)),
+		    0);
+		assert_int_equal(e->old_action, d.action);
+		assert_int_equal(e->now.action, d.action);
+		free(text);
+		json_decref(re);
+		json_decref(obj);
+	}
 	assert_int_equal(replay_line(p, "{\"v\":1}", 7, &arena, e, err,
 			     sizeof(err)),
 	    -1);
