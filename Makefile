@@ -104,7 +104,7 @@ demo: deps
 
 # A real Exim with the module, a real DNS server in a network namespace,
 # real signers (needs root; skipped otherwise).
-e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate
+e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)/authgate-crash.so
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/e2e/*.t
 	AG_BUILD=$(abspath $(BUILD)) AG_SELF=1 AG_MODULE=authgate-verify.so \
 	    prove -v tests/e2e/module.t
@@ -251,6 +251,19 @@ $(BUILD)/authgate-verify.so: $(LSV_OBJ) $(BUILD)/libverify.a $(BUILD)/libauthgat
 	$(CC) $(CFLAGS) -shared -fPIC -Wl,--version-script=local_scan/exports.map \
 	    -Wl,-z,relro,-z,now -Wl,--as-needed -o $@ $(LSV_OBJ) \
 	    $(BUILD)/libverify.a $(BUILD)/libauthgate.a $(VERIFY_MODULE_LIBS)
+
+# A test build that crashes in local_scan() on every message
+# (tests/e2e/crash.t: Exim's own 451, the message kept by the sender).
+# Never installed.
+$(BUILD)/crash/local_scan/authgate.o: local_scan/authgate.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DAG_CRASH_TEST -c $< -o $@
+
+$(BUILD)/authgate-crash.so: $(BUILD)/crash/local_scan/authgate.o $(filter-out $(BUILD)/local_scan/authgate.o,$(LS_OBJ)) $(BUILD)/libverify.a $(BUILD)/libauthgate.a local_scan/exports.map
+	$(CC) $(CFLAGS) -shared -fPIC -Wl,--version-script=local_scan/exports.map \
+	    -Wl,-z,relro,-z,now -Wl,--as-needed -o $@ $(BUILD)/crash/local_scan/authgate.o \
+	    $(filter-out $(BUILD)/local_scan/authgate.o,$(LS_OBJ)) \
+	    $(BUILD)/libverify.a $(BUILD)/libauthgate.a $(MODULE_LIBS)
 
 -include $(POLICY_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LS_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) $(LSV_OBJ:.o=.d) $(TPOLICY_OBJ:.o=.d)
 

@@ -9,6 +9,7 @@
 #include <sys/time.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -162,6 +163,10 @@ local_scan(int fd, uschar **return_text)
 	int rc;
 
 	err[0] = '\0';
+#ifdef AG_CRASH_TEST
+	/* make $(BUILD)/authgate-crash.so only: a module that dies. */
+	raise(SIGSEGV);
+#endif
 	/* The shipped MAIL ACL sets $acl_m_authgate to the policy path; for
 	 * SMTP input an empty value means the ACLs are not installed. */
 	path = (const char *)expand_string(US "$acl_m_authgate");

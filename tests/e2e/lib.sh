@@ -75,6 +75,9 @@ e2e_teardown() {
 		ip netns del "$AG_NS" 2>/dev/null
 		rm -rf "/etc/netns/$AG_NS"
 	fi
+	# Anything a test mounted below the work directory (a full disk).
+	awk -v w="$AG_WORK/" 'index($2, w) == 1 {print $2}' /proc/mounts |
+		xargs -r -n1 umount -l 2>/dev/null
 	if [ -n "${AG_KEEP:-}" ]; then
 		echo "# kept $AG_WORK"
 	else
