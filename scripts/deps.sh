@@ -21,7 +21,7 @@ packages=(
 	# the Exim module and its end-to-end tests
 	exim4-daemon-heavy exim4-dev dnsmasq swaks iproute2 procps
 	python3-dkim python3-nacl python3-spf libmail-dkim-perl opendkim-tools
-	python3-authres libmail-dmarc-perl
+	python3-authres python3-dnspython libmail-dmarc-perl
 )
 
 missing() {

@@ -69,6 +69,8 @@ dns=(
 	--txt-record="arc._domainkey.sealer.example,$(cat "$K/seal.dns")"
 	--txt-record="arc._domainkey.stranger.example,$(cat "$K/seal.dns")"
 	--server=/_domainkey.slowseal.example/127.0.0.11
+	--server=/_dmarc.slowok.example/127.0.0.12
+	--server=/_dmarc.slowbad.example/127.0.0.12
 	--txt-record="sel1._domainkey.signer.example,$(cat "$K/sel1.dns")"
 	--txt-record="signer.example,v=spf1 ip4:203.0.113.7 -all"
 	--txt-record="_dmarc.signer.example,v=DMARC1; p=reject"
@@ -101,6 +103,12 @@ dns=(
 	--txt-record="_dmarc.xn--bcher-kva.example,v=DMARC1; p=reject"
 )
 e2e_dns "${dns[@]}"
+# A DNS server that answers, but late: 1 s (within dns_timeout = 2) and
+# 3 s (past it).
+(e2e_ns /usr/bin/python3 "$AG_ROOT/tests/e2e/slowdns.py" 127.0.0.12 "$W/run/slowdns.pid" \
+	"_dmarc.slowok.example=1=v=DMARC1; p=reject" \
+	"_dmarc.slowbad.example=3=v=DMARC1; p=reject" </dev/null >"$W/out/slowdns.log" 2>&1 &)
+for i in $(seq 50); do [ -s "$W/run/slowdns.pid" ] && break; sleep 0.1; done
 cat >"$W/policy.tmpl" <<'EOF'
 [general]
 authserv_id = mx.gw.test
@@ -209,6 +217,19 @@ case "$SMTP_TEXT" in
 *) nok "flaky: reply says DNS" "$SMTP_TEXT" ;;
 esac
 [ $(($(date +%s) - start)) -lt 15 ] && ok "flaky: within the DNS budget" || nok "flaky: took $(($(date +%s) - start)) s"
+
+# DNS that answers late: in time, the answer counts (a forged sender is
+# rejected, not tempfailed); too late, a tempfail, never a verdict.
+e2e_msg "$M/slowok.eml" "x@slowok.example" "slow but in time"
+e2e_send "$M/slowok.eml" --from x@slowok.example
+expect dns-slow-in-time 550
+expect_log dns-slow-in-time '.decision.class == "dmarc.reject"'
+e2e_msg "$M/slowbad.eml" "x@slowbad.example" "too slow"
+start=$(date +%s)
+e2e_send "$M/slowbad.eml" --from x@slowbad.example
+expect dns-too-slow 451
+expect_log dns-too-slow '.decision.class == "dmarc.temperror"'
+[ $(($(date +%s) - start)) -lt 10 ] && ok "dns-too-slow: answered within the budget" || nok "dns-too-slow: took $(($(date +%s) - start)) s"
 
 # A trusted relay: SPF failure waived.
 e2e_msg "$M/relay.eml" "u@plain.example" "relayed"
