@@ -451,6 +451,19 @@ for s in a b c d e f; do
 done
 e2e_send "$M/manysigs.eml" --from x@bank.example
 expect many-signatures 550
+# 500 signatures (one real one copied with 500 selectors that have no
+# key): a reject stays a reject, in time, and the log line stays whole.
+head -1 "$M/manysigs.eml" | grep -q '^DKIM-Signature:' || e2e_die "manysigs: no signature on top"
+{
+	sig=$(awk 'NR == 1 {print; next} /^[ \t]/ && !done {print; next} {done = 1}' "$M/manysigs.eml")
+	for k in $(seq 1 500); do printf '%s\n' "$sig" | sed "s/s=fakef/s=x$k/"; done
+	cat "$M/forged.eml"
+} >"$M/sigs500.eml"
+start=$(date +%s)
+e2e_send "$M/sigs500.eml" --from x@bank.example
+expect 500-signatures 550
+[ $(($(date +%s) - start)) -lt 30 ] && ok "500-signatures: within 30 s ($(($(date +%s) - start)) s)" || nok "500-signatures: took $(($(date +%s) - start)) s"
+expect_log 500-signatures '.decision.class == "dmarc.reject" and (.facts.dkim | length) <= 64'
 # Exim's "(invalid)" SPF: a broken record is permerror, an include that
 # times out is temperror (and DMARC reject becomes tempfail, not 550).
 e2e_msg "$M/brokenspf.eml" "x@brokenspf.example" "broken spf"
