@@ -30,7 +30,7 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: module-libs module-libs-verify exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
-        depcheck install deb test-deb clean help
+        depcheck install deb test-deb test-long clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so \
      $(BUILD)/authgate-verify.so
@@ -41,6 +41,7 @@ help:
 	@echo "make deps       install missing Debian packages (scripts/deps.sh)"
 	@echo "make test       unit, scenario, CLI and end-to-end (Exim) tests"
 	@echo "make e2e        the end-to-end tests alone (root)"
+	@echo "make test-long  20,000 messages from 16 clients through Exim (root)"
 	@echo "make check      the same tests under ASan + UBSan"
 	@echo "make fuzz       run every fuzz target (FUZZ_SECONDS=N each)"
 	@echo "make exim-static EXIM_SRC=DIR  Exim from Debian source with authgate linked in"
@@ -108,6 +109,11 @@ e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/e2e/*.t
 	AG_BUILD=$(abspath $(BUILD)) AG_SELF=1 AG_MODULE=authgate-verify.so \
 	    prove -v tests/e2e/module.t
+
+# The long tests: 20,000 messages from 16 clients through Exim with the
+# module (LOAD_COUNT to change it). CI runs them.
+test-long: $(BUILD)/authgate.so $(BUILD)/authgate
+	AG_BUILD=$(abspath $(BUILD)) prove -v tests/long/*.t
 
 deps:
 	@scripts/deps.sh

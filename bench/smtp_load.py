@@ -5,6 +5,10 @@ messages per second. The client closes right after sending QUIT, so
 Exim's deliberately late QUIT reply does not count.
 
 usage: smtp_load.py HOST PORT MESSAGE_FILE COUNT CONCURRENCY MAIL_FROM RCPT
+                   [SOURCE_ADDRESS]
+
+With SOURCE_ADDRESS the sessions come from that address (libspf2 passes
+SPF for 127.0.0.1 whatever the record says).
 """
 import asyncio
 import sys
@@ -22,8 +26,9 @@ async def expect(reader, code):
             return
 
 
-async def session(host, port, data, mail_from, rcpt):
-    reader, writer = await asyncio.open_connection(host, port)
+async def session(host, port, data, mail_from, rcpt, source):
+    reader, writer = await asyncio.open_connection(
+        host, port, local_addr=(source, 0) if source else None)
     try:
         await expect(reader, b"220")
         writer.write(b"EHLO load.example\r\n")
@@ -44,6 +49,7 @@ async def session(host, port, data, mail_from, rcpt):
 
 async def main():
     host, port, path, count, conc, mail_from, rcpt = sys.argv[1:8]
+    source = sys.argv[8] if len(sys.argv) > 8 else None
     count, conc = int(count), int(conc)
     raw = open(path, "rb").read().replace(b"\r\n", b"\n")
     lines = [(b"." + l if l.startswith(b".") else l) for l in raw.split(b"\n")]
@@ -54,7 +60,10 @@ async def main():
     async def worker():
         for _ in todo:
             try:
-                code = await session(host, int(port), data, mail_from, rcpt)
+                code = await session(host, int(port), data, mail_from, rcpt,
+                                     source)
+            except RuntimeError as e:  # an SMTP reply other than expected
+                code = str(e)[:3] if str(e)[:3].isdigit() else "err:reply"
             except Exception as e:  # noqa: BLE001 - counted, not fatal
                 code = "err:" + type(e).__name__
             codes[code] = codes.get(code, 0) + 1
