@@ -23,6 +23,7 @@
 #include "../verify/dns.h"
 #include "../verify/spfrec.h"
 #include "cli.h"
+#include "rua.h"
 
 #define MAX_SELECTORS 16
 #define MAX_NOTES     64
@@ -272,63 +273,41 @@ check_dkim(struct state *st, const char *const *selectors, size_t n)
 	}
 }
 
-/* The domain of a mailto: URI, or NULL. */
-static const char *
-mailto_domain(const char *uri, size_t len, char *out, size_t size)
-{
-	const char *at, *end = uri + len;
-	size_t n;
-
-	if (len < 7 || strncasecmp(uri, "mailto:", 7) != 0)
-		return NULL;
-	at = memchr(uri, '@', len);
-	if (at == NULL)
-		return NULL;
-	for (n = 0; at + 1 + n < end && at[1 + n] != '!' && n + 1 < size; n++)
-		out[n] = at[1 + n];
-	out[n] = '\0';
-	return n > 0 ? out : NULL;
-}
-
 /* RFC 7489 7.1: a report address outside the domain needs the
  * receiving domain's consent at DOMAIN._report._dmarc.RECEIVER. */
 static void
 check_report_uris(struct state *st, const char *tag, const char *list,
     size_t len, const char *org)
 {
-	const char *p = list, *end = list + len, *comma;
-	char dom[256], name[600];
-	struct dnsq_answer a;
+	const char *p = list, *end = list + len;
+	struct rua_uri u;
+	char name[600];
 
-	while (p < end) {
-		comma = memchr(p, ',', (size_t)(end - p));
-		if (comma == NULL)
-			comma = end;
-		while (p < comma && *p == ' ')
-			p++;
-		if (mailto_domain(p, (size_t)(comma - p), dom, sizeof(dom))
-		    == NULL) {
+	while (rua_next(&p, end, &u)) {
+		if (!u.usable) {
 			add_note(st, "dmarc", true,
-			    "%s entry \"%.*s\" is not a mailto: address", tag,
-			    (int)(comma - p > 100 ? 100 : comma - p), p);
-		} else if (!domain_within(dom, org)) {
-			snprintf(name, sizeof(name), "%s._report._dmarc.%s",
-			    st->domain, dom);
-			lookup(st, name, &a);
-			if (a.status == DNSQ_TEMPERROR)
-				add_note(st, "dmarc", true,
-				    "%s: the lookup of %.300s failed "
-				    "(temperror)",
-				    tag, name);
-			else if (a.status != DNSQ_OK
-			    || strncasecmp(a.txt[0], "v=DMARC1", 8) != 0)
-				add_note(st, "dmarc", true,
-				    "%s sends reports to %.200s, which has not "
-				    "agreed to take them: publish "
-				    "\"v=DMARC1\" at %.300s",
-				    tag, dom, name);
+			    "%s entry \"%.*s\" is not a usable mailto: address",
+			    tag, (int)(u.len > 100 ? 100 : u.len), u.text);
+			continue;
 		}
-		p = comma + 1;
+		if (domain_within(u.domain, org))
+			continue;
+		switch (rua_consent(st->domain, u.domain, st->timeout, name,
+		    sizeof(name))) {
+		case RUA_CONSENT_YES:
+			break;
+		case RUA_CONSENT_TEMPERROR:
+			add_note(st, "dmarc", true,
+			    "%s: the lookup of %.300s failed (temperror)", tag,
+			    name);
+			break;
+		case RUA_CONSENT_NO:
+			add_note(st, "dmarc", true,
+			    "%s sends reports to %.200s, which has not agreed "
+			    "to take them: publish \"v=DMARC1\" at %.300s",
+			    tag, u.domain, name);
+			break;
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 /*
  * loglines.c: the log reader the report commands share.
  */
+#define _XOPEN_SOURCE 700 /* strptime */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,4 +59,23 @@ loglines_read(const char *path, loglines_fn fn, void *ctx)
 	free(line);
 	gzclose(gz);
 	return rc;
+}
+
+const char *
+loglines_str(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+time_t
+loglines_time(const char *ts)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (ts == NULL || strptime(ts, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+		return -1;
+	return timegm(&tm);
 }

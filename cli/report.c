@@ -22,6 +22,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "../policy/classes.h"
 #include "../policy/dmarcrec.h"
 #include "../policy/domain.h"
 #include "../policy/logline.h"
@@ -29,6 +30,7 @@
 #include "../verify/dns.h"
 #include "cli.h"
 #include "loglines.h"
+#include "rua.h"
 #include "tally.h"
 
 #define MAX_DOMAINS    10000 /* reports in one run */
@@ -105,14 +107,6 @@ xml_elem(struct sbuf *sb, const char *name, const char *value)
 	sbuf_printf(sb, "</%s>", name);
 }
 
-static const char *
-str(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static struct domain_report *
 domain_for(struct run *r, const char *domain, const char *record)
 {
@@ -131,26 +125,13 @@ domain_for(struct run *r, const char *domain, const char *record)
 	return r->d[r->n++];
 }
 
-/* RFC 7489's DKIM result words for DESIGN's classes. */
+/* RFC 7489's DKIM result word for a logged result name. */
 static const char *
-dkim_word(const char *result)
+dkim_word(const char *name)
 {
-	static const char *const fail[]
-	    = { "body_modified", "bad_signature", "expired", NULL };
-	static const char *const permerror[]
-	    = { "key_missing", "key_revoked", "key_syntax", "key_too_short",
-		      "sig_syntax", "unsupported", NULL };
-	size_t i;
+	enum ag_dkim r;
 
-	if (strcmp(result, "pass") == 0 || strcmp(result, "temperror") == 0)
-		return result;
-	for (i = 0; fail[i] != NULL; i++)
-		if (strcmp(result, fail[i]) == 0)
-			return "fail";
-	for (i = 0; permerror[i] != NULL; i++)
-		if (strcmp(result, permerror[i]) == 0)
-			return "permerror";
-	return "neutral";
+	return ag_dkim_parse(name, &r) == 0 ? ag_dkim_rfc_word(r) : "neutral";
 }
 
 /* Why the disposition differs from the published policy, from the
@@ -168,7 +149,8 @@ override_reason(json_t *dec, const char *disposition, const char *policy)
 		return "sampled_out";
 	json_array_foreach(findings, i, f)
 	{
-		const char *cls = str(f, "class"), *w = str(f, "waived");
+		const char *cls = loglines_str(f, "class"),
+			   *w = loglines_str(f, "waived");
 
 		if (cls == NULL || w == NULL || strncmp(cls, "dmarc.", 6) != 0)
 			continue;
@@ -191,7 +173,6 @@ add_line(struct run *r, const char *line, size_t len)
 	char key[4096], dkims[2048];
 	struct domain_report *dr;
 	struct dmarcrec rec;
-	struct tm tm;
 	time_t when;
 	size_t i, o = 0;
 	int n;
@@ -200,21 +181,19 @@ add_line(struct run *r, const char *line, size_t len)
 	dec = json_object_get(root, "decision");
 	dmarc = json_object_get(dec, "dmarc");
 	facts = json_object_get(root, "facts");
-	ts = str(root, "ts");
-	action = str(dec, "action");
+	ts = loglines_str(root, "ts");
+	action = loglines_str(dec, "action");
 	if (ts == NULL || action == NULL) {
 		r->skipped++;
 		goto out;
 	}
-	memset(&tm, 0, sizeof(tm));
-	if (strptime(ts, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+	when = loglines_time(ts);
+	if (when < 0 || when < r->begin || when > r->end
+	    || strcmp(action, "tempfail") == 0)
 		goto out;
-	when = timegm(&tm);
-	if (when < r->begin || when > r->end || strcmp(action, "tempfail") == 0)
-		goto out;
-	result = str(dmarc, "result");
-	record = str(dmarc, "record");
-	from_domain = str(dmarc, "domain");
+	result = loglines_str(dmarc, "result");
+	record = loglines_str(dmarc, "record");
+	from_domain = loglines_str(dmarc, "domain");
 	dns = json_object_get(facts, "dns");
 	rec_v = record != NULL ? json_object_get(dns, record) : NULL;
 	if (result == NULL || from_domain == NULL || !json_is_string(rec_v)
@@ -225,23 +204,24 @@ add_line(struct run *r, const char *line, size_t len)
 	domain = record + 7;
 	if ((dr = domain_for(r, domain, json_string_value(rec_v))) == NULL)
 		goto out;
-	policy = str(dmarc, "policy");
+	policy = loglines_str(dmarc, "policy");
 	if (strcmp(result, "pass") == 0 || strcmp(action, "accept") == 0)
 		disposition = "none";
 	else if (strcmp(action, "reject") == 0)
 		disposition = "reject";
 	else
 		disposition = "quarantine";
-	ip = str(json_object_get(facts, "client"), "ip");
-	spf = str(json_object_get(facts, "spf"), "result");
-	spf_domain = str(json_object_get(facts, "spf"), "domain");
-	mail_from = str(facts, "mail_from");
+	ip = loglines_str(json_object_get(facts, "client"), "ip");
+	spf = loglines_str(json_object_get(facts, "spf"), "result");
+	spf_domain = loglines_str(json_object_get(facts, "spf"), "domain");
+	mail_from = loglines_str(facts, "mail_from");
 	dkims[0] = '\0';
 	dkim = json_object_get(facts, "dkim");
 	json_array_foreach(dkim, i, sig)
 	{
-		const char *d = str(sig, "d"), *s = str(sig, "s");
-		const char *res = str(sig, "result");
+		const char *d = loglines_str(sig, "d"),
+			   *s = loglines_str(sig, "s");
+		const char *res = loglines_str(sig, "result");
 
 		if (d == NULL || res == NULL)
 			continue;
@@ -299,34 +279,6 @@ next_part(const char **p)
 	return s;
 }
 
-/* A tag's value in a DMARC record ("" when absent), for the tags
- * policy/dmarcrec.c does not keep. */
-static void
-record_tag(const char *record, const char *tag, char *out, size_t size)
-{
-	const char *p = record, *semi;
-	size_t tlen = strlen(tag), n;
-
-	out[0] = '\0';
-	while (*p != '\0') {
-		semi = strchr(p, ';');
-		if (semi == NULL)
-			semi = p + strlen(p);
-		while (p < semi && (*p == ' ' || *p == '\t'))
-			p++;
-		if ((size_t)(semi - p) > tlen && strncasecmp(p, tag, tlen) == 0
-		    && p[tlen] == '=') {
-			p += tlen + 1;
-			n = (size_t)(semi - p);
-			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-				n--;
-			snprintf(out, size, "%.*s", (int)n, p);
-			return;
-		}
-		p = *semi != '\0' ? semi + 1 : semi;
-	}
-}
-
 static void
 render_xml(const struct run *r, const struct domain_report *dr,
     const char *org_name, const char *org_email, const char *report_id,
@@ -338,7 +290,8 @@ render_xml(const struct run *r, const struct domain_report *dr,
 	size_t i;
 
 	(void)dmarcrec_parse(dr->record, &rec);
-	record_tag(dr->record, "fo", fo, sizeof(fo));
+	snprintf(fo, sizeof(fo), "%.*s", rec.fo != NULL ? (int)rec.fo_len : 1,
+	    rec.fo != NULL ? rec.fo : "0");
 	sbuf_puts(sb,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feedback>"
 	    "<version>1.0</version><report_metadata>");
@@ -356,7 +309,7 @@ render_xml(const struct run *r, const struct domain_report *dr,
 	xml_elem(sb, "sp", dmarcrec_policy_name(rec.sp));
 	snprintf(num, sizeof(num), "%u", rec.pct);
 	xml_elem(sb, "pct", num);
-	xml_elem(sb, "fo", fo[0] != '\0' ? fo : "0");
+	xml_elem(sb, "fo", fo);
 	sbuf_puts(sb, "</policy_published>\n");
 	for (i = 0; rows != NULL && rows[i] != NULL; i++) {
 		const char *p = rows[i]->key;
@@ -430,62 +383,32 @@ write_gz(const char *path, const struct sbuf *sb)
 }
 
 /* The mailto: addresses of rua= that may receive the report (RFC 7489
- * 7.1: outside the domain only with its consent record), space-joined. */
+ * 7.1: outside the domain only with its consent record), comma-joined. */
 static void
 report_addresses(const char *domain, const char *rua, size_t rua_len, char *out,
     size_t size)
 {
-	const char *p = rua, *end = rua + rua_len, *comma, *at, *bang;
-	char addr[320], dom[256], name[600];
-	struct dnsq_answer a;
-	struct arena arena;
-	size_t n;
+	const char *p = rua, *end = rua + rua_len;
+	struct rua_uri u;
+	char name[600];
 
 	out[0] = '\0';
-	arena_init(&arena);
-	for (; p < end; p = comma + 1) {
-		comma = memchr(p, ',', (size_t)(end - p));
-		if (comma == NULL)
-			comma = end;
-		while (p < comma && *p == ' ')
-			p++;
-		if ((size_t)(comma - p) < 8
-		    || strncasecmp(p, "mailto:", 7) != 0)
+	while (rua_next(&p, end, &u)) {
+		if (!u.usable)
 			continue;
-		p += 7;
-		bang = memchr(p, '!', (size_t)(comma - p));
-		n = (size_t)((bang != NULL ? bang : comma) - p);
-		if (n == 0 || n >= sizeof(addr))
+		if (!domain_within(u.domain, domain)
+		    && rua_consent(domain, u.domain, 5, name, sizeof(name))
+			!= RUA_CONSENT_YES) {
+			fprintf(stderr,
+			    "authgate: %s: %s has not agreed to take reports "
+			    "(no %s); not sent there\n",
+			    domain, u.domain, name);
 			continue;
-		memcpy(addr, p, n);
-		addr[n] = '\0';
-		if ((at = strchr(addr, '@')) == NULL
-		    || strspn(addr,
-			   "abcdefghijklmnopqrstuvwxyz"
-			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			   ".-_+@=")
-			!= n)
-			continue; /* nothing a shell or a header could misread
-				   */
-		snprintf(dom, sizeof(dom), "%s", at + 1);
-		if (!domain_within(dom, domain)) {
-			snprintf(name, sizeof(name), "%s._report._dmarc.%s",
-			    domain, dom);
-			dnsq_txt(name, 5, &arena, &a);
-			if (a.status != DNSQ_OK
-			    || strncasecmp(a.txt[0], "v=DMARC1", 8) != 0) {
-				fprintf(stderr,
-				    "authgate: %s: %s has not agreed to take "
-				    "reports (no %s); not sent there\n",
-				    domain, dom, name);
-				continue;
-			}
 		}
-		if (strlen(out) + n + 2 < size)
+		if (strlen(out) + strlen(u.addr) + 3 < size)
 			snprintf(out + strlen(out), size - strlen(out), "%s%s",
-			    out[0] != '\0' ? ", " : "", addr);
+			    out[0] != '\0' ? ", " : "", u.addr);
 	}
-	arena_free(&arena);
 }
 
 static void

@@ -145,26 +145,6 @@ parse_since(const char *s)
 	return time(NULL) - (time_t)n;
 }
 
-/* The seconds of a logged ts ("2026-11-23T14:50:30.123Z"), or -1. */
-static time_t
-ts_seconds(const char *ts)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (strptime(ts, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
-		return -1;
-	return timegm(&tm);
-}
-
-static const char *
-str(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* Counts one log line; lines before since are left out. */
 static void
 count_line(struct stats *st, const char *line, size_t len, time_t since)
@@ -178,14 +158,14 @@ count_line(struct stats *st, const char *line, size_t len, time_t since)
 	root = json_loadb(line, len, 0, NULL);
 	dec = json_object_get(root, "decision");
 	facts = json_object_get(root, "facts");
-	ts = str(root, "ts");
-	action = str(dec, "action");
+	ts = loglines_str(root, "ts");
+	action = loglines_str(dec, "action");
 	if (ts == NULL || action == NULL) {
 		st->skipped++;
 		json_decref(root);
 		return;
 	}
-	if (since >= 0 && ts_seconds(ts) < since) {
+	if (since >= 0 && loglines_time(ts) < since) {
 		json_decref(root);
 		return;
 	}
@@ -194,26 +174,27 @@ count_line(struct stats *st, const char *line, size_t len, time_t since)
 		snprintf(st->first, sizeof(st->first), "%s", ts);
 	if (strcmp(ts, st->last) > 0)
 		snprintf(st->last, sizeof(st->last), "%s", ts);
-	id = str(root, "id");
-	cls = str(dec, "class");
+	id = loglines_str(root, "id");
+	cls = loglines_str(dec, "class");
 	tally_add(&st->t[T_ACTION], action, strlen(action), id);
 	if (cls != NULL)
 		tally_add(&st->t[T_CLASS], cls, strlen(cls), id);
 	tally_add(&st->t[T_MINUTE], ts, strlen(ts) < 16 ? strlen(ts) : 16,
 	    NULL);
 	if (strcmp(action, "accept") != 0) {
-		dom = str(json_object_get(dec, "dmarc"), "domain");
+		dom = loglines_str(json_object_get(dec, "dmarc"), "domain");
 		if (dom != NULL)
 			tally_add(&st->t[T_DOMAIN], dom, strlen(dom), id);
-		ip = str(json_object_get(facts, "client"), "ip");
+		ip = loglines_str(json_object_get(facts, "client"), "ip");
 		if (ip != NULL)
 			tally_add(&st->t[T_IP], ip, strlen(ip), id);
 	}
 	dkim = json_object_get(facts, "dkim");
 	json_array_foreach(dkim, i, sig)
 	{
-		const char *d = str(sig, "d"), *s = str(sig, "s");
-		const char *r = str(sig, "result");
+		const char *d = loglines_str(sig, "d"),
+			   *s = loglines_str(sig, "s");
+		const char *r = loglines_str(sig, "result");
 
 		if (d == NULL || r == NULL || strcmp(r, "pass") == 0)
 			continue;

@@ -14,31 +14,6 @@
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>
 
-const char *
-ls_dkim_ar_word(enum ag_dkim result)
-{
-	switch (result) {
-	case AG_DKIMR_PASS:
-		return "pass";
-	case AG_DKIMR_BODY_MODIFIED:
-	case AG_DKIMR_BAD_SIGNATURE:
-	case AG_DKIMR_EXPIRED:
-		return "fail";
-	case AG_DKIMR_KEY_TOO_SHORT:
-		return "policy";
-	case AG_DKIMR_KEY_MISSING:
-	case AG_DKIMR_KEY_REVOKED:
-	case AG_DKIMR_KEY_SYNTAX:
-	case AG_DKIMR_SIG_SYNTAX:
-		return "permerror";
-	case AG_DKIMR_UNSUPPORTED:
-		return "neutral";
-	case AG_DKIMR_TEMPERROR:
-		return "temperror";
-	}
-	return "temperror";
-}
-
 /* Appends " prop=value" when value is a plain token (a domain or an
  * address); anything else would need quoting and is left out. */
 static void
@@ -67,7 +42,7 @@ build_ar(struct sbuf *sb, const struct facts *f, const struct decision *d,
 	for (i = 0; i < f->n_dkim; i++) {
 		const struct facts_dkim *sig = &f->dkim[i];
 
-		sbuf_printf(sb, ";\n\tdkim=%s", ls_dkim_ar_word(sig->result));
+		sbuf_printf(sb, ";\n\tdkim=%s", ag_dkim_rfc_word(sig->result));
 		if (sig->result != AG_DKIMR_PASS)
 			sbuf_printf(sb, " (%s)", ag_dkim_name(sig->result));
 		ar_prop(sb, "header.d", sig->d);

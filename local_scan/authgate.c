@@ -219,15 +219,7 @@ local_scan(int fd, uschar **return_text)
 		    message_id, LOGLINE_MAX);
 	else
 		ls_log_line(p->log_file, sbuf_cstr(&sb), sb.len);
-	if (p->syslog_facility >= 0) {
-		struct sbuf summary;
-
-		sbuf_init(&summary, LS_SYSLOG_MAX);
-		logline_render_summary(&summary, &facts, &d, &meta);
-		ls_syslog_line(p, sbuf_failed(&sb) ? NULL : sbuf_cstr(&sb),
-		    sb.len, sbuf_cstr(&summary), summary.len);
-		sbuf_free(&summary);
-	}
+	ls_syslog_line(p, &sb, &facts, &d, &meta);
 	sbuf_free(&sb);
 	main_log(&d);
 	arena_free(&arena);

@@ -13,6 +13,7 @@
 #include "../policy/config.h"
 #include "../policy/decide.h"
 #include "../policy/facts.h"
+#include "../policy/logline.h"
 
 #define LS_DEFAULT_POLICY  "/etc/exim4/authgate/policy.ini"
 #define LS_MAX_KEY_LOOKUPS 4  /* own DKIM key lookups per message */
@@ -48,14 +49,12 @@ void ls_log_line(const char *path, const char *line, size_t len);
 /* Bytes in one syslog datagram: rsyslog's default maximum message size. */
 #define LS_SYSLOG_MAX 8192
 
-/* Sends line as one datagram to p->syslog_socket when log_syslog is on;
- * a line too long for LS_SYSLOG_MAX (or NULL) goes as summary instead. Never
- * fails the message; socket trouble is one panic-log line per process. */
-void ls_syslog_line(const struct policy *p, const char *line, size_t len,
-    const char *summary, size_t summary_len);
-
-/* Returns "pass", "fail", "permerror", ... as RFC 8601 names a DKIM
- * result in Authentication-Results. */
-const char *ls_dkim_ar_word(enum ag_dkim result);
+/* Sends the log line as one datagram to p->syslog_socket when
+ * log_syslog is on; a line too long for LS_SYSLOG_MAX (or failed) goes
+ * in its short form (logline_render_summary). Never fails the message;
+ * socket trouble is one panic-log line per process. */
+void ls_syslog_line(const struct policy *p, const struct sbuf *line,
+    const struct facts *facts, const struct decision *d,
+    const struct logline_meta *meta);
 
 #endif

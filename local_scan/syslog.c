@@ -77,23 +77,35 @@ header(char *buf, size_t size, int facility)
 }
 
 void
-ls_syslog_line(const struct policy *p, const char *line, size_t len,
-    const char *summary, size_t summary_len)
+ls_syslog_line(const struct policy *p, const struct sbuf *line,
+    const struct facts *facts, const struct decision *d,
+    const struct logline_meta *meta)
 {
 	char buf[LS_SYSLOG_MAX];
-	size_t h;
+	struct sbuf summary;
+	size_t h, len;
 	int attempt;
 
 	if (p->syslog_facility < 0)
 		return;
 	h = header(buf, sizeof(buf), p->syslog_facility);
-	if (line == NULL || h + len > sizeof(buf)) {
-		line = summary;
-		len = summary_len;
-	}
-	if (h == 0 || h + len > sizeof(buf))
+	if (h == 0)
 		return;
-	memcpy(buf + h, line, len);
+	len = line->len;
+	if (!sbuf_failed(line) && h + len <= sizeof(buf)) {
+		memcpy(buf + h, line->buf, len);
+	} else {
+		/* Rendered only for the rare line that does not fit. */
+		sbuf_init(&summary, sizeof(buf) - h);
+		logline_render_summary(&summary, facts, d, meta);
+		len = summary.len;
+		if (sbuf_failed(&summary)) {
+			sbuf_free(&summary);
+			return;
+		}
+		memcpy(buf + h, summary.buf, len);
+		sbuf_free(&summary);
+	}
 	for (attempt = 0; attempt < 2; attempt++) {
 		if ((slog.fd < 0 || strcmp(slog.path, p->syslog_socket) != 0)
 		    && connect_socket(p->syslog_socket) != 0)

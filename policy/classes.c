@@ -282,3 +282,28 @@ ag_dmarc_parse(const char *name, enum ag_dmarc *out)
 	*out = (enum ag_dmarc)i;
 	return 0;
 }
+
+const char *
+ag_dkim_rfc_word(enum ag_dkim result)
+{
+	switch (result) {
+	case AG_DKIMR_PASS:
+		return "pass";
+	case AG_DKIMR_BODY_MODIFIED:
+	case AG_DKIMR_BAD_SIGNATURE:
+	case AG_DKIMR_EXPIRED:
+		return "fail";
+	case AG_DKIMR_KEY_TOO_SHORT:
+		return "policy";
+	case AG_DKIMR_KEY_MISSING:
+	case AG_DKIMR_KEY_REVOKED:
+	case AG_DKIMR_KEY_SYNTAX:
+	case AG_DKIMR_SIG_SYNTAX:
+		return "permerror";
+	case AG_DKIMR_UNSUPPORTED:
+		return "neutral";
+	case AG_DKIMR_TEMPERROR:
+		return "temperror";
+	}
+	return "temperror";
+}

@@ -138,6 +138,10 @@ enum ag_class ag_spf_class(enum ag_spf result);
 const char *ag_dkim_name(enum ag_dkim result);
 /* Parses a DKIM result name; returns 0 and sets *out, or -1 if unknown. */
 int ag_dkim_parse(const char *name, enum ag_dkim *out);
+/* Returns the word RFC 8601 (Authentication-Results) and RFC 7489
+ * (aggregate reports) use for a DKIM result: "pass", "fail", "policy",
+ * "neutral", "permerror" or "temperror". */
+const char *ag_dkim_rfc_word(enum ag_dkim result);
 /* Returns the finding class of a non-pass DKIM result. */
 enum ag_class ag_dkim_class(enum ag_dkim result);
 

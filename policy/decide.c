@@ -194,20 +194,20 @@ decide_dmarc_names(const struct policy *policy, const char *from_domain,
 
 static const char *arc_trusted_pass(const struct ctx *c);
 
-/* Whether a passing SPF or DKIM identifier aligns in relaxed mode. */
-static bool
-could_align(const struct ctx *c)
+/* Which passing identifiers (SPF, any DKIM signature) align with the
+ * From domain under the given alignment modes. */
+static void
+passing_aligned(const struct ctx *c, bool spf_strict, bool dkim_strict,
+    bool *spf, bool *dkim)
 {
 	const struct facts *f = c->facts;
 	size_t i;
 
-	if (f->spf == AG_SPFR_PASS && aligned(c, f->spf_domain, false))
-		return true;
-	for (i = 0; i < f->n_dkim; i++)
-		if (sig_passed(c->policy, &f->dkim[i])
-		    && aligned(c, f->dkim[i].d, false))
-			return true;
-	return false;
+	*spf = f->spf == AG_SPFR_PASS && aligned(c, f->spf_domain, spf_strict);
+	*dkim = false;
+	for (i = 0; i < f->n_dkim && !*dkim; i++)
+		*dkim = sig_passed(c->policy, &f->dkim[i])
+		    && aligned(c, f->dkim[i].d, dkim_strict);
 }
 
 /* A failure that a passing DNS error may have caused: an aligned
@@ -239,7 +239,7 @@ evaluate_dmarc(struct ctx *c)
 	struct dmarcrec rec = { .pct = 100 };
 	enum lookup lk = LOOKUP_NONE;
 	size_t n, i;
-	bool org_record = false;
+	bool org_record = false, spf_al, dkim_al;
 
 	e->evaluated = true;
 	e->result = AG_DMARCR_NONE;
@@ -260,7 +260,9 @@ evaluate_dmarc(struct ctx *c)
 		e->result = AG_DMARCR_TEMPERROR;
 		/* Relaxed alignment (the default) is the most a record
 		 * could allow. */
-		e->pass_unknown = could_align(c) || aligned_temperror(c, &rec);
+		passing_aligned(c, false, false, &spf_al, &dkim_al);
+		e->pass_unknown
+		    = spf_al || dkim_al || aligned_temperror(c, &rec);
 		add_finding(c, AG_DMARC_TEMPERROR, -1);
 		return;
 	case LOOKUP_PERMERROR:
@@ -274,11 +276,8 @@ evaluate_dmarc(struct ctx *c)
 	e->published = org_record ? rec.sp : rec.p;
 	e->applied = e->published;
 	e->pct = rec.pct;
-	e->spf_aligned = f->spf == AG_SPFR_PASS
-	    && aligned(c, f->spf_domain, rec.aspf_strict);
-	for (i = 0; i < f->n_dkim && !e->dkim_aligned; i++)
-		e->dkim_aligned = sig_passed(c->policy, &f->dkim[i])
-		    && aligned(c, f->dkim[i].d, rec.adkim_strict);
+	passing_aligned(c, rec.aspf_strict, rec.adkim_strict, &e->spf_aligned,
+	    &e->dkim_aligned);
 	if (e->spf_aligned || e->dkim_aligned) {
 		e->result = AG_DMARCR_PASS;
 		return;

@@ -159,8 +159,11 @@ dmarcrec_parse(const char *txt, struct dmarcrec *out)
 		} else if (word_is(tag, tlen, "ruf")) {
 			out->ruf = val;
 			out->ruf_len = vlen;
+		} else if (word_is(tag, tlen, "fo")) {
+			out->fo = val; /* for aggregate reports */
+			out->fo_len = vlen;
 		}
-		/* fo, rf, ri and unknown tags: nothing to enforce. */
+		/* rf, ri and unknown tags: nothing to enforce. */
 	}
 	if (first)
 		return DMARCREC_NOT_DMARC;

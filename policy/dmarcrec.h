@@ -31,6 +31,8 @@ struct dmarcrec {
 	size_t rua_len;
 	const char *ruf;
 	size_t ruf_len;
+	const char *fo; /* failure reporting options, or NULL */
+	size_t fo_len;
 	char why[80]; /* reason, when INVALID */
 };
 

@@ -139,6 +139,22 @@ aar_dmarc(const char *v, size_t len)
 	return AG_DMARCR_NONE;
 }
 
+/* The ARC header field name of fld, or NULL for any other field. */
+static const char *
+arc_kind(const struct msg_field *fld)
+{
+	static const char *const names[] = { "ARC-Seal",
+		"ARC-Message-Signature", "ARC-Authentication-Results" };
+	size_t i;
+
+	if (fld->len < 4 || strncasecmp(fld->text, "ARC-", 4) != 0)
+		return NULL;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (msg_field_is(fld, names[i]))
+			return names[i];
+	return NULL;
+}
+
 /* Sorts the ARC fields into instances. */
 static enum check
 collect(struct arc_ctx *c, unsigned *count)
@@ -156,13 +172,7 @@ collect(struct arc_ctx *c, unsigned *count)
 		const struct msg_field **slot;
 		const char *kind;
 
-		if (msg_field_is(fld, "ARC-Seal"))
-			kind = "ARC-Seal";
-		else if (msg_field_is(fld, "ARC-Message-Signature"))
-			kind = "ARC-Message-Signature";
-		else if (msg_field_is(fld, "ARC-Authentication-Results"))
-			kind = "ARC-Authentication-Results";
-		else
+		if ((kind = arc_kind(fld)) == NULL)
 			continue;
 		if (++seen > ARC_MAX_FIELDS)
 			return failed(c, "more than %d ARC header fields",
@@ -518,14 +528,16 @@ arcv_message(const char *text, size_t len, dnsq_lookup_fn lookup,
 	why[0] = '\0';
 	f->arc = AG_ARCR_NONE;
 	f->n_arc = 0;
-	c = arena_zalloc(arena, sizeof(*c));
-	m = arena_alloc(arena, sizeof(*m));
-	if (c == NULL || m == NULL) {
-		snprintf(why, whysz, "out of memory");
-		f->arc = AG_ARCR_TEMPERROR;
-		return;
-	}
+	if ((m = arena_alloc(arena, sizeof(*m))) == NULL)
+		goto oom;
 	msg_parse(text, len, m);
+	/* Most mail has no ARC set: spare it the 100 KB context. */
+	for (i = 0; i < m->n_fields && arc_kind(&m->fields[i]) == NULL; i++)
+		;
+	if (i == m->n_fields)
+		return;
+	if ((c = arena_zalloc(arena, sizeof(*c))) == NULL)
+		goto oom;
 	c->m = m;
 	c->lookup = lookup;
 	c->lookup_ctx = lookup_ctx;
@@ -548,4 +560,8 @@ arcv_message(const char *text, size_t len, dnsq_lookup_fn lookup,
 	f->arc = rc == CHECK_OK	  ? AG_ARCR_PASS :
 	    rc == CHECK_TEMPERROR ? AG_ARCR_TEMPERROR :
 				    AG_ARCR_FAIL;
+	return;
+oom:
+	snprintf(why, whysz, "out of memory");
+	f->arc = AG_ARCR_TEMPERROR;
 }

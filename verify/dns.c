@@ -10,6 +10,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <resolv.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,45 +51,52 @@ queryable(const char *name)
 	return true;
 }
 
-/* Writes each MX record of the answer as "PREFERENCE HOST". */
-static void
-collect_mx(const unsigned char *msg, int len, struct arena *arena,
-    struct dnsq_answer *out)
+/* One MX record as "PREFERENCE HOST" into buf; false to skip it. */
+static bool
+mx_text(const ns_msg *handle, const ns_rr *rr, char *buf, size_t size)
 {
-	char host[NS_MAXDNAME], buf[NS_MAXDNAME + 16];
-	ns_msg handle;
-	ns_rr rr;
-	int i, count;
+	char host[NS_MAXDNAME];
 
-	if (ns_initparse(msg, len, &handle) != 0) {
-		out->status = DNSQ_TEMPERROR;
-		return;
-	}
-	count = ns_msg_count(handle, ns_s_an);
-	for (i = 0; i < count && out->n_txt < DNSQ_MAX_TXT; i++) {
-		if (ns_parserr(&handle, ns_s_an, i, &rr) != 0)
-			break;
-		if (ns_rr_type(rr) != ns_t_mx || ns_rr_rdlen(rr) < 3)
-			continue;
-		if (ns_name_uncompress(ns_msg_base(handle), ns_msg_end(handle),
-			ns_rr_rdata(rr) + 2, host, sizeof(host))
-		    < 0)
-			continue;
-		snprintf(buf, sizeof(buf), "%u %s", ns_get16(ns_rr_rdata(rr)),
-		    host[0] != '\0' ? host : ".");
-		out->txt[out->n_txt] = arena_strdup(arena, buf);
-		if (out->txt[out->n_txt] != NULL)
-			out->n_txt++;
-	}
-	out->status = out->n_txt > 0 ? DNSQ_OK : DNSQ_NODATA;
+	if (ns_rr_rdlen(*rr) < 3
+	    || ns_name_uncompress(ns_msg_base(*handle), ns_msg_end(*handle),
+		   ns_rr_rdata(*rr) + 2, host, sizeof(host))
+		< 0)
+		return false;
+	snprintf(buf, size, "%u %s", ns_get16(ns_rr_rdata(*rr)),
+	    host[0] != '\0' ? host : ".");
+	return true;
 }
 
-/* Joins the character-strings of each TXT record in the answer. */
+/* One TXT record's character-strings joined into buf (size must exceed
+ * DNSQ_MAX_TXT_LEN). A record with a NUL byte cannot be a valid DKIM or
+ * DMARC record; it stays cut at the NUL, which then fails to parse. */
+static bool
+txt_text(const ns_rr *rr, char *buf)
+{
+	const unsigned char *rd = ns_rr_rdata(*rr),
+			    *end = rd + ns_rr_rdlen(*rr);
+	size_t o = 0, l;
+
+	while (rd < end) {
+		l = *rd++;
+		if (l > (size_t)(end - rd))
+			l = (size_t)(end - rd);
+		if (o + l > DNSQ_MAX_TXT_LEN)
+			l = DNSQ_MAX_TXT_LEN - o;
+		memcpy(buf + o, rd, l);
+		o += l;
+		rd += l;
+	}
+	buf[o] = '\0';
+	return true;
+}
+
+/* The records of the asked type in the answer, as text. */
 static void
-collect_txt(const unsigned char *msg, int len, struct arena *arena,
+collect(const unsigned char *msg, int len, int type, struct arena *arena,
     struct dnsq_answer *out)
 {
-	char buf[DNSQ_MAX_TXT_LEN + 1];
+	char buf[DNSQ_MAX_TXT_LEN + NS_MAXDNAME + 16];
 	ns_msg handle;
 	ns_rr rr;
 	int i, count;
@@ -98,29 +107,13 @@ collect_txt(const unsigned char *msg, int len, struct arena *arena,
 	}
 	count = ns_msg_count(handle, ns_s_an);
 	for (i = 0; i < count && out->n_txt < DNSQ_MAX_TXT; i++) {
-		const unsigned char *rd, *end;
-		size_t o = 0;
-
 		if (ns_parserr(&handle, ns_s_an, i, &rr) != 0)
 			break;
-		if (ns_rr_type(rr) != ns_t_txt)
+		if ((int)ns_rr_type(rr) != type
+		    || !(type == ns_t_mx ?
+			    mx_text(&handle, &rr, buf, sizeof(buf)) :
+			    txt_text(&rr, buf)))
 			continue;
-		rd = ns_rr_rdata(rr);
-		end = rd + ns_rr_rdlen(rr);
-		while (rd < end) {
-			size_t l = *rd++;
-
-			if (l > (size_t)(end - rd))
-				l = (size_t)(end - rd);
-			if (o + l > DNSQ_MAX_TXT_LEN)
-				l = DNSQ_MAX_TXT_LEN - o;
-			memcpy(buf + o, rd, l);
-			o += l;
-			rd += l;
-		}
-		buf[o] = '\0';
-		/* A record with a NUL byte cannot be a valid DKIM or DMARC
-		 * record; keep it cut at the NUL, which then fails to parse. */
 		out->txt[out->n_txt] = arena_strdup(arena, buf);
 		if (out->txt[out->n_txt] != NULL)
 			out->n_txt++;
@@ -178,10 +171,7 @@ query(const char *name, int type, unsigned timeout, struct arena *arena,
 	if (len >= 0) {
 		if (len > (int)sizeof(answer))
 			len = (int)sizeof(answer);
-		if (type == ns_t_mx)
-			collect_mx(answer, len, arena, out);
-		else
-			collect_txt(answer, len, arena, out);
+		collect(answer, len, type, arena, out);
 	} else if (out->rcode == ns_r_nxdomain) {
 		out->status = DNSQ_NXDOMAIN;
 	} else if (out->rcode == ns_r_noerror && rs.res_h_errno == NO_DATA) {

@@ -138,43 +138,19 @@ term_ok(const char *t, unsigned *lookups)
 	return false;
 }
 
-bool
-spfrec_syntax_ok(const char *txt)
-{
-	char term[TERM_MAX];
-	unsigned lookups = 0;
-	const char *p;
-	size_t n;
-
-	if (!spfrec_is_spf(txt))
-		return false;
-	p = txt + 6;
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		n = strcspn(p, " ");
-		if (n >= sizeof(term))
-			return false;
-		memcpy(term, p, n);
-		term[n] = '\0';
-		if (!term_ok(term, &lookups))
-			return false;
-		p += n;
-	}
-	return lookups <= SPFREC_MAX_LOOKUPS;
-}
-
-unsigned
-spfrec_walk(const char *txt, spfrec_target_fn fn, void *ctx)
+/* Goes through the terms of a record: counts the DNS-querying ones,
+ * calls fn (when given) for include and redirect targets, and tells
+ * whether every term was well-formed. Malformed terms are skipped. */
+static unsigned
+scan(const char *txt, spfrec_target_fn fn, void *ctx, bool *all_ok)
 {
 	char term[TERM_MAX];
 	unsigned lookups = 0;
 	const char *p, *t;
 	size_t n;
 
-	if (!spfrec_is_spf(txt))
+	*all_ok = spfrec_is_spf(txt);
+	if (!*all_ok)
 		return 0;
 	for (p = txt + 6;; p += n) {
 		while (*p == ' ')
@@ -182,11 +158,17 @@ spfrec_walk(const char *txt, spfrec_target_fn fn, void *ctx)
 		if (*p == '\0')
 			break;
 		n = strcspn(p, " ");
-		if (n >= sizeof(term))
+		if (n >= sizeof(term)) {
+			*all_ok = false;
 			continue;
+		}
 		memcpy(term, p, n);
 		term[n] = '\0';
-		if (!term_ok(term, &lookups))
+		if (!term_ok(term, &lookups)) {
+			*all_ok = false;
+			continue;
+		}
+		if (fn == NULL)
 			continue;
 		t = term;
 		if (*t == '+' || *t == '-' || *t == '~' || *t == '?')
@@ -197,4 +179,21 @@ spfrec_walk(const char *txt, spfrec_target_fn fn, void *ctx)
 			fn(ctx, t + 9, true);
 	}
 	return lookups;
+}
+
+bool
+spfrec_syntax_ok(const char *txt)
+{
+	bool all_ok;
+	unsigned lookups = scan(txt, NULL, NULL, &all_ok);
+
+	return all_ok && lookups <= SPFREC_MAX_LOOKUPS;
+}
+
+unsigned
+spfrec_walk(const char *txt, spfrec_target_fn fn, void *ctx)
+{
+	bool all_ok;
+
+	return scan(txt, fn, ctx, &all_ok);
 }
