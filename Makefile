@@ -41,12 +41,12 @@ help:
 	@echo "make deps       install missing Debian packages (scripts/deps.sh)"
 	@echo "make test       unit, scenario, CLI and end-to-end (Exim) tests"
 	@echo "make e2e        the end-to-end tests alone (root)"
-	@echo "make test-long  20,000 messages from 16 clients through Exim (root)"
+	@echo "make test-long  20,000 messages from 16 clients through Exim; bench/peers.sh in brief (root)"
 	@echo "make check      the same tests under ASan + UBSan"
 	@echo "make fuzz       run every fuzz target (FUZZ_SECONDS=N each)"
 	@echo "make exim-static EXIM_SRC=DIR  Exim from Debian source with authgate linked in"
 	@echo "make test-static  the end-to-end suite against that Exim"
-	@echo "make bench      benchmarks: decisions/s, policy load time"
+	@echo "make bench      every benchmark, against Rspamd too: bench/report.md"
 	@echo "make lint       clang-tidy and cppcheck"
 	@echo "make format     apply .clang-format"
 	@echo "make depcheck   check the module boundaries (policy/ is pure)"
@@ -111,7 +111,8 @@ e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)
 	    prove -v tests/e2e/module.t
 
 # The long tests: 20,000 messages from 16 clients through Exim with the
-# module (LOAD_COUNT to change it). CI runs them.
+# module (LOAD_COUNT to change it), and the Rspamd comparison of
+# `make bench` in brief. CI runs them.
 test-long: $(BUILD)/authgate.so $(BUILD)/authgate
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/long/*.t
 

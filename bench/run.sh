@@ -20,9 +20,9 @@ out=bench/report.md
 	bench/replay.sh "$build"
 	echo
 	if [ "$(id -u)" = 0 ]; then
-		AG_BUILD=$(cd "$build" && pwd) bench/module.sh
+		AG_BUILD=$(cd "$build" && pwd) bench/peers.sh
 	else
-		echo "(The module-in-Exim benchmark needs root: skipped.)"
+		echo "(The benchmarks in Exim, with and without authgate and Rspamd, need root: skipped.)"
 	fi
 } | tee "$out"
 echo

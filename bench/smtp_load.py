@@ -6,9 +6,12 @@ Exim's deliberately late QUIT reply does not count.
 
 usage: smtp_load.py HOST PORT MESSAGE_FILE COUNT CONCURRENCY MAIL_FROM RCPT
                    [SOURCE_ADDRESS]
+       smtp_load.py --corpus MANIFEST HOST PORT COUNT CONCURRENCY RCPT
 
 With SOURCE_ADDRESS the sessions come from that address (libspf2 passes
-SPF for 127.0.0.1 whatever the record says).
+SPF for 127.0.0.1 whatever the record says). A MANIFEST has one message
+per line, "SOURCE_ADDRESS MAIL_FROM FILE" ("<>" for the null sender);
+sessions take its messages in turn.
 """
 import asyncio
 import sys
@@ -47,18 +50,39 @@ async def session(host, port, data, mail_from, rcpt, source):
         writer.close()
 
 
-async def main():
-    host, port, path, count, conc, mail_from, rcpt = sys.argv[1:8]
-    source = sys.argv[8] if len(sys.argv) > 8 else None
-    count, conc = int(count), int(conc)
+def smtp_data(path):
+    """The message in PATH as DATA sends it: CRLF, dots doubled."""
     raw = open(path, "rb").read().replace(b"\r\n", b"\n")
     lines = [(b"." + l if l.startswith(b".") else l) for l in raw.split(b"\n")]
-    data = b"\r\n".join(lines).rstrip(b"\r\n") + b"\r\n"
+    return b"\r\n".join(lines).rstrip(b"\r\n") + b"\r\n"
+
+
+def read_manifest(path):
+    """(source, mail_from, data) for every line of a corpus manifest."""
+    corpus = []
+    for line in open(path):
+        if line.strip() and not line.startswith("#"):
+            source, mail_from, msg = line.split()
+            corpus.append((source, "" if mail_from == "<>" else mail_from,
+                           smtp_data(msg)))
+    return corpus
+
+
+async def main():
+    if sys.argv[1] == "--corpus":
+        manifest, host, port, count, conc, rcpt = sys.argv[2:8]
+        corpus = read_manifest(manifest)
+    else:
+        host, port, path, count, conc, mail_from, rcpt = sys.argv[1:8]
+        source = sys.argv[8] if len(sys.argv) > 8 else None
+        corpus = [(source, mail_from, smtp_data(path))]
+    count, conc = int(count), int(conc)
     codes = {}
     todo = iter(range(count))
 
     async def worker():
-        for _ in todo:
+        for i in todo:
+            source, mail_from, data = corpus[i % len(corpus)]
             try:
                 code = await session(host, int(port), data, mail_from, rcpt,
                                      source)

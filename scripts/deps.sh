@@ -22,6 +22,8 @@ packages=(
 	exim4-daemon-heavy exim4-dev dnsmasq swaks iproute2 procps
 	python3-dkim python3-nacl python3-spf libmail-dkim-perl opendkim-tools
 	python3-authres python3-dnspython libmail-dmarc-perl
+	# make bench: the peer it is compared with
+	rspamd
 )
 
 missing() {

@@ -13,6 +13,9 @@ AG_BUILD=${AG_BUILD:-$AG_ROOT/build}
 # The module to load: authgate.so, or authgate-verify.so for dkim/spf = self.
 AG_MODULE=${AG_MODULE:-authgate.so}
 AG_PORT=2525
+# The Exim configuration: the shipped example unless a test or benchmark
+# brings a variant of it.
+AG_EXIM_CONF=${AG_EXIM_CONF:-$AG_ROOT/exim-conf/exim4.conf.example}
 AG_DOMAIN=gw.test
 # An Exim with authgate linked in (make exim-static: LOCAL_SCAN_SOURCE, no
 # dlopen) has no local_scan_path option: run the configuration without it.
@@ -146,7 +149,7 @@ e2e_exim() {
 		env=(env "LD_PRELOAD=$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
 			"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$AG_WORK/log/asan")
 	fi
-	e2e_ns "${env[@]}" "${AG_EXIM:-exim4}" -C "$AG_ROOT/exim-conf/exim4.conf.example" \
+	e2e_ns "${env[@]}" "${AG_EXIM:-exim4}" -C "$AG_EXIM_CONF" \
 		-DAUTHGATE_MODULE="$AG_BUILD/$AG_MODULE" "${AG_EXIM_DEFS[@]}" \
 		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
 		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
@@ -246,7 +249,7 @@ e2e_logline() {
 
 # e2e_exim_cmd ARGS...: runs exim4 against the sandbox's configuration.
 e2e_exim_cmd() {
-	e2e_ns "${AG_EXIM:-exim4}" -C "$AG_ROOT/exim-conf/exim4.conf.example" \
+	e2e_ns "${AG_EXIM:-exim4}" -C "$AG_EXIM_CONF" \
 		-DAUTHGATE_MODULE="$AG_BUILD/$AG_MODULE" "${AG_EXIM_DEFS[@]}" \
 		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
 		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
