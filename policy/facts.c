@@ -1,7 +1,7 @@
 /*
  * facts.c: the facts struct and its JSON rendering (DESIGN's shape). The
  * reader is in facts_json.c, so the Exim module, which never reads JSON,
- * does not link jansson.
+ * does not link it.
  */
 #include <stdio.h>
 #include <string.h>

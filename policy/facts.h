@@ -65,13 +65,12 @@ struct facts {
 
 /* Empties facts: no From, SPF none, no signatures, ARC none, no DNS. */
 void facts_init(struct facts *f);
-/* Parses a facts JSON object of len bytes; strings are copied into
- * arena. Returns 0, or -1 with "path: problem" in err. */
+/* Reads a facts JSON object of len bytes (strict RFC 8259, one reader
+ * for decide, replay and the fuzz target); strings are copied into arena.
+ * Returns 0, or -1 with "path: problem" in err ("line L column C:
+ * problem" when the text is not JSON). */
 int facts_from_json(struct facts *f, struct arena *arena, const char *json,
     size_t len, char *err, size_t errsz);
-/* Like facts_from_json for a jansson object (json_t *) already parsed. */
-int facts_from_jansson(struct facts *f, struct arena *arena, const void *obj,
-    char *err, size_t errsz);
 /* Appends facts as one JSON object in DESIGN's shape. */
 void facts_to_json(const struct facts *f, struct sbuf *sb);
 /* Returns the DNS entry for name, or NULL (NXDOMAIN). */

@@ -1,9 +1,13 @@
 /*
- * test_jsonpull.c: the pull JSON reader (policy/jsonpull.c): RFC 8259
- * texts accepted and refused, escapes and surrogates, UTF-8, numbers,
- * depth, duplicates, every truncated prefix, error positions.
+ * test_jsonpull.c: the pull JSON reader (policy/jsonpull.c) and the facts
+ * reader built on it: RFC 8259 texts accepted and refused, escapes and
+ * surrogates, UTF-8, numbers, depth, duplicates, every truncated prefix,
+ * error positions, the facts limits and paths, allocation failures, and
+ * replay's whole-line reading.
  */
 #include "../../policy/jsonpull.h"
+#include "../../policy/logline.h"
+#include "../../policy/replay.h"
 #include "helpers.h"
 
 /* Reads text to its end, skipping the root value (duplicate names
@@ -347,6 +351,387 @@ test_prefixes(void **state)
 	assert_int_equal(read_all(text, len, err, sizeof(err)), 0);
 }
 
+static void
+expect_facts_error(const char *json, size_t len, const char *needle)
+{
+	struct arena arena;
+	struct facts f;
+	char err[512]; /* a dns path alone may take 263 bytes */
+
+	arena_init(&arena);
+	if (facts_from_json(&f, &arena, json, len, err, sizeof(err)) == 0)
+		fail_msg("accepted: %.*s", (int)len, json);
+	if (strstr(err, needle) == NULL)
+		fail_msg("%.*s: error '%s' lacks '%s'", (int)len, json, err,
+		    needle);
+	arena_free(&arena);
+}
+
+static void
+expect_facts_refused(const char *json, const char *needle)
+{
+	expect_facts_error(json, strlen(json), needle);
+}
+
+static void
+test_facts_strict(void **state)
+{
+	struct arena arena;
+	struct facts f;
+
+	(void)state;
+	/* not JSON, whatever the facts would have been */
+	expect_facts_refused("{\"id\":\"a\"} x", "line 1 column 12");
+	expect_facts_refused("{\"id\":\"a\"}{}", "nothing after the value");
+	expect_facts_refused("{\"id\":\"\\ud800\"}", "lone surrogate");
+	expect_facts_refused("{\"id\":\"a\xff\"}", "invalid UTF-8");
+	expect_facts_refused("{\"id\":\"a\x01\"}", "control byte");
+	expect_facts_error("{\"id\":\"a\0b\"}", 12, "control byte 0x00");
+	expect_facts_refused("{\"from\":[\"a\\u0000b\"]}", "NUL");
+	expect_facts_refused("{\"from\":[\"a\",]}", "line 1");
+	/* repeated keys, in every object */
+	expect_facts_refused("{\"id\":\"a\",\"id\":\"b\"}",
+	    "facts: duplicate key \"id\"");
+	expect_facts_refused("{\"id\":\"a\",\"\\u0069d\":\"b\"}",
+	    "facts: duplicate key \"id\"");
+	expect_facts_refused("{\"client\":{\"ip\":null,\"ip\":null}}",
+	    "client: duplicate key \"ip\"");
+	expect_facts_refused(
+	    "{\"spf\":{\"result\":\"pass\",\"result\":\"fail\"}}",
+	    "spf: duplicate key \"result\"");
+	expect_facts_refused(
+	    "{\"dkim\":[{\"d\":\"x\",\"result\":\"pass\",\"d\":\"y\"}]}",
+	    "dkim[0]: duplicate key \"d\"");
+	expect_facts_refused(
+	    "{\"arc\":{\"result\":\"none\",\"result\":\"none\"}}",
+	    "arc: duplicate key \"result\"");
+	expect_facts_refused(
+	    "{\"arc\":{\"instances\":[{\"i\":1,\"sealer\":\"s\","
+	    "\"i\":2}]}}",
+	    "arc.instances[0]: duplicate key \"i\"");
+	expect_facts_refused(
+	    "{\"dns\":{\"_dmarc.x\":\"a\",\"_dmarc.x\":\"b\"}}",
+	    "dns: duplicate key \"_dmarc.x\"");
+	expect_facts_refused(
+	    "{\"dns\":{\"_dmarc.x\":\"a\",\"_dmarc.\\u0078\":\"b\"}}",
+	    "dns: duplicate key \"_dmarc.x\"");
+	/* unknown keys, where they were refused before */
+	expect_facts_refused("{\"client\":{\"port\":25}}",
+	    "client: unknown field \"port\"");
+	expect_facts_refused("{\"dkim\":[{\"d\":\"x\",\"result\":\"pass\","
+			     "\"h\":\"from\"}]}",
+	    "dkim[0]: unknown field \"h\"");
+	expect_facts_refused("{\"arc\":{\"instances\":[{\"cv\":\"pass\"}]}}",
+	    "arc.instances[0]: unknown field \"cv\"");
+	expect_facts_refused("{\"caf\\u00e9\":1}",
+	    "unknown field \"caf\xc3\xa9\"");
+	/* wrong types at depth: refused at the outer value */
+	expect_facts_refused("{\"from\":[[[[[[[[]]]]]]]]}",
+	    "from[0]: expected a string");
+	expect_facts_refused("{\"dns\":{\"x\":[[\"a\"]]}}",
+	    "dns.\"x\": expected a string");
+	expect_facts_refused("{\"dns\":{\"x\":{}}}", "expected a TXT string");
+	expect_facts_refused("{\"dns\":{\"x\":null}}", "expected a TXT string");
+	expect_facts_refused("{\"client\":[]}", "client: expected an object");
+	expect_facts_refused("{\"arc\":{\"instances\":{}}}",
+	    "arc.instances: expected an array");
+	expect_facts_refused("{\"dkim\":{}}", "dkim: expected an array");
+	expect_facts_refused("{\"mail_from\":false}",
+	    "mail_from: expected a string");
+	expect_facts_refused("null", "facts: expected an object");
+	expect_facts_refused("\"facts\"", "facts: expected an object");
+	/* result words: escapes decode, long ones are unknown */
+	arena_init(&arena);
+	facts_ok(&f, &arena, "{\"spf\":{\"result\":\"p\\u0061ss\"}}");
+	assert_int_equal(f.spf, AG_SPFR_PASS);
+	arena_free(&arena);
+	expect_facts_refused("{\"spf\":{\"result\":\"passpasspasspasspasspass"
+			     "passpasspasspasspasspass\"}}",
+	    "unknown SPF result \"passpasspasspasspasspasspasspass\"");
+}
+
+static void
+test_facts_numbers(void **state)
+{
+	static const char *const bits_bad[] = { "1048577", "-1",
+		"99999999999999999999", "-99999999999999999999",
+		"18446744073709551616", "4294967296" };
+	char json[256];
+	struct arena arena;
+	struct facts f;
+	size_t i;
+
+	(void)state;
+	arena_init(&arena);
+	facts_ok(&f, &arena,
+	    "{\"dkim\":[{\"d\":\"x\",\"result\":\"pass\",\"bits\":1048576},"
+	    "{\"d\":\"x\",\"result\":\"pass\",\"bits\":-0},"
+	    "{\"d\":\"x\",\"result\":\"pass\",\"bits\":null}],"
+	    "\"arc\":{\"instances\":[{\"i\":50,\"sealer\":\"s\"},"
+	    "{\"i\":0,\"sealer\":\"s\"}]}}");
+	assert_int_equal(f.dkim[0].bits, 1048576);
+	assert_int_equal(f.dkim[1].bits, 0);
+	assert_int_equal(f.dkim[2].bits, 0);
+	assert_int_equal(f.arc_inst[0].i, 50);
+	arena_free(&arena);
+	for (i = 0; i < sizeof(bits_bad) / sizeof(bits_bad[0]); i++) {
+		snprintf(json, sizeof(json),
+		    "{\"dkim\":[{\"d\":\"x\",\"result\":\"pass\",\"bits\":%s}]}",
+		    bits_bad[i]);
+		expect_facts_refused(json, "is outside 0-1048576");
+		expect_facts_refused(json, bits_bad[i]);
+	}
+	expect_facts_refused(
+	    "{\"dkim\":[{\"d\":\"x\",\"result\":\"pass\",\"bits\":2048.0}]}",
+	    "dkim[0].bits: expected a whole number");
+	expect_facts_refused(
+	    "{\"dkim\":[{\"d\":\"x\",\"result\":\"pass\",\"bits\":2e3}]}",
+	    "expected a whole number");
+	expect_facts_refused(
+	    "{\"dkim\":[{\"d\":\"x\",\"result\":\"pass\",\"bits\":1e400}]}",
+	    "expected a whole number");
+	expect_facts_refused(
+	    "{\"dkim\":[{\"d\":\"x\",\"result\":\"pass\",\"bits\":\"2048\"}]}",
+	    "expected a whole number");
+	expect_facts_refused(
+	    "{\"dkim\":[{\"d\":\"x\",\"result\":\"pass\",\"bits\":02048}]}",
+	    "leading zero");
+	expect_facts_refused("{\"arc\":{\"instances\":[{\"i\":51,\"sealer\":"
+			     "\"s\"}]}}",
+	    "arc.instances[0].i: 51 is outside 0-50");
+	expect_facts_refused("{\"arc\":{\"instances\":[{\"i\":true,\"sealer\":"
+			     "\"s\"}]}}",
+	    "arc.instances[0].i: expected a whole number");
+}
+
+static void
+test_facts_limits_exact(void **state)
+{
+	char *json = malloc(400000);
+	struct arena arena;
+	struct facts f;
+	size_t o, i;
+
+	(void)state;
+	/* FACTS_MAX_STRING decoded bytes, written with escapes. */
+	o = (size_t)sprintf(json, "{\"id\":\"");
+	for (i = 0; i < FACTS_MAX_STRING / 2; i++)
+		o += (size_t)sprintf(json + o, "\\u00e9");
+	sprintf(json + o, "\"}");
+	arena_init(&arena);
+	facts_ok(&f, &arena, json);
+	assert_int_equal(strlen(f.id), FACTS_MAX_STRING);
+	assert_memory_equal(f.id, "\xc3\xa9\xc3\xa9", 4);
+	arena_free(&arena);
+	sprintf(json + o, "x\"}");
+	expect_facts_refused(json, "id: longer than 4096 bytes");
+	/* 8 names of 8 records each; a 9th of either is refused. */
+	o = (size_t)sprintf(json, "{\"dns\":{");
+	for (i = 0; i < FACTS_MAX_DNS; i++)
+		o += (size_t)sprintf(json + o,
+		    "%s\"n%zu\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\","
+		    "\"8\"]",
+		    i ? "," : "", i);
+	sprintf(json + o, "}}");
+	arena_init(&arena);
+	facts_ok(&f, &arena, json);
+	assert_int_equal(f.n_dns, FACTS_MAX_DNS);
+	assert_int_equal(f.dns[7].n_txt, FACTS_MAX_TXT);
+	arena_free(&arena);
+	sprintf(json + o, ",\"n8\":\"x\"}}");
+	expect_facts_refused(json, "dns: more than 8 names");
+	expect_facts_refused("{\"dns\":{\"x\":[\"1\",\"2\",\"3\",\"4\",\"5\","
+			     "\"6\",\"7\",\"8\",\"9\"]}}",
+	    "dns.\"x\": more than 8 records");
+	/* A name of 300 bytes is fine, 301 too long. */
+	o = (size_t)sprintf(json, "{\"dns\":{\"");
+	memset(json + o, 'a', 300);
+	o += 300;
+	sprintf(json + o, "\":\"temperror\"}}");
+	arena_init(&arena);
+	facts_ok(&f, &arena, json);
+	assert_true(f.dns[0].temperror);
+	arena_free(&arena);
+	sprintf(json + o, "a\":\"temperror\"}}");
+	expect_facts_refused(json, "name too long");
+	/* 50 ARC instances, not 51. */
+	o = (size_t)sprintf(json, "{\"arc\":{\"instances\":[");
+	for (i = 0; i < FACTS_MAX_ARC; i++)
+		o += (size_t)sprintf(json + o, "%s{\"i\":%zu,\"sealer\":\"s\"}",
+		    i ? "," : "", i + 1);
+	sprintf(json + o, "]}}");
+	arena_init(&arena);
+	facts_ok(&f, &arena, json);
+	assert_int_equal(f.n_arc, FACTS_MAX_ARC);
+	arena_free(&arena);
+	sprintf(json + o, ",{\"i\":1,\"sealer\":\"s\"}]}}");
+	expect_facts_refused(json, "arc.instances: more than 50 instances");
+	/* From headers past the kept ones are counted, and must be strings
+	 * like the others. */
+	o = (size_t)sprintf(json, "{\"from\":[");
+	for (i = 0; i < 20; i++)
+		o += (size_t)sprintf(json + o, "%s\"a%zu@b.example\"",
+		    i ? "," : "", i);
+	sprintf(json + o, "]}");
+	arena_init(&arena);
+	facts_ok(&f, &arena, json);
+	assert_int_equal(f.n_from, 20);
+	assert_string_equal(f.from[FACTS_MAX_FROM - 1], "a15@b.example");
+	arena_free(&arena);
+	sprintf(json + o, ",5]}");
+	expect_facts_refused(json, "from[20]: expected a string");
+	sprintf(json + o, ",{\"a\":1}]}");
+	expect_facts_refused(json, "from[20]: expected a string");
+	free(json);
+}
+
+/* Every allocation of a facts read failing in turn: an error, never a
+ * crash or a half-read success. */
+static void
+test_facts_out_of_memory(void **state)
+{
+	static const char json[]
+	    = "{\"id\":\"m\\u00e9\",\"client\":{\"ip\":\"192.0.2.1\",\"helo\":"
+	      "\"h\"},\"mail_from\":\"a@b.example\",\"from\":[\"a@b.example\"],"
+	      "\"spf\":{\"result\":\"pass\",\"domain\":\"b.example\"},"
+	      "\"dkim\":[{\"d\":\"b.example\",\"s\":\"s\",\"a\":\"rsa-sha256\","
+	      "\"bits\":2048,\"result\":\"pass\"}],\"arc\":{\"result\":"
+	      "\"none\",\"instances\":[{\"i\":1,\"sealer\":\"s\"}]},"
+	      "\"dns\":{\"_dmarc.b.example\":\"v=DMARC1; p=none\"}}";
+	struct arena arena;
+	struct facts f;
+	char err[256];
+	unsigned long n, total;
+
+	(void)state;
+	ag_fault_fail_nth(0);
+	arena_init(&arena);
+	assert_int_equal(facts_from_json(&f, &arena, json, strlen(json), err,
+			     sizeof(err)),
+	    0);
+	total = ag_fault_count();
+	arena_free(&arena);
+	assert_true(total >= 1);
+	for (n = 1; n <= total; n++) {
+		arena_init(&arena);
+		ag_fault_fail_nth(n);
+		assert_int_equal(facts_from_json(&f, &arena, json, strlen(json),
+				     err, sizeof(err)),
+		    -1);
+		assert_non_null(strstr(err, "out of memory"));
+		arena_free(&arena);
+	}
+	ag_fault_fail_nth(0);
+}
+
+/* replay_line on lines not laid out as authgate writes them: the whole
+ * line is read, and must be JSON throughout. */
+static void
+test_replay_whole_line(void **state)
+{
+	static const char *const policy_text = "[general]\n";
+	struct policy *p = load_ok(policy_text);
+	struct replay_entry *e = malloc(sizeof(*e));
+	struct arena arena;
+	char err[256];
+	static const char facts[]
+	    = "{\"id\":\"m1\",\"from\":[\"a@b.example\"],\"spf\":{\"result\":"
+	      "\"fail\",\"domain\":\"b.example\"}}";
+	char line[1024];
+
+	(void)state;
+	assert_non_null(e);
+	arena_init(&arena);
+	snprintf(line, sizeof(line),
+	    " {\"facts\":%s,\"ts\":\"T\",\"decision\":{\"rule\":{\"x\":[1,2]},"
+	    "\"class\":\"spf.fail\",\"action\":\"reject\"},\"id\":\"m1\"}",
+	    facts);
+	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(e->old_action, AG_REJECT);
+	assert_string_equal(e->old_class, "spf.fail");
+	assert_string_equal(e->id, "m1");
+	assert_string_equal(e->ts, "T");
+	assert_int_equal(e->now.action, AG_REJECT);
+	/* Duplicates anywhere in the line, trailing garbage, bad escapes. */
+	snprintf(line, sizeof(line),
+	    "{\"facts\":%s,\"decision\":{\"action\":\"reject\",\"rule\":{\"x\":1,"
+	    "\"x\":2}}}",
+	    facts);
+	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,
+			     sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "not JSON: line 1"));
+	assert_non_null(strstr(err, "duplicate key \"x\""));
+	snprintf(line, sizeof(line),
+	    "{\"facts\":%s,\"decision\":{\"action\":\"reject\"},\"facts\":{}}",
+	    facts);
+	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,
+			     sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "duplicate key \"facts\""));
+	snprintf(line, sizeof(line),
+	    "{\"facts\":%s,\"decision\":{\"action\":\"reject\"}}}", facts);
+	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,
+			     sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "not JSON"));
+	/* Not authgate's, or no facts. */
+	snprintf(line, sizeof(line),
+	    "[{\"decision\":{\"action\":\"reject\"}}]");
+	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,
+			     sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "no decision.action"));
+	snprintf(line, sizeof(line),
+	    "{\"facts\":%s,\"decision\":{\"action\":\"maybe\"}}", facts);
+	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,
+			     sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "no decision.action"));
+	snprintf(line, sizeof(line), "{\"decision\":{\"action\":\"tag\"}}");
+	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,
+			     sizeof(err)),
+	    -1);
+	assert_string_equal(err, "facts: expected an object");
+	snprintf(line, sizeof(line),
+	    "{\"decision\":{\"action\":\"tag\"},\"facts\":{\"spf\":1}}");
+	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,
+			     sizeof(err)),
+	    -1);
+	assert_string_equal(err, "spf: expected an object");
+	arena_free(&arena);
+	policy_free(p);
+	free(e);
+}
+
+/* A line as authgate writes it, with its facts broken: the fast path
+ * gives up and the whole-line reading names the problem. */
+static void
+test_replay_fast_path_fallback(void **state)
+{
+	struct policy *p = load_ok("[general]\n");
+	struct replay_entry *e = malloc(sizeof(*e));
+	struct arena arena;
+	char err[256];
+	static const char bad[]
+	    = "{\"v\":1,\"ts\":\"T\",\"host\":\"h\",\"id\":\"m\",\"decision\":{"
+	      "\"action\":\"accept\",\"class\":\"none\"},\"facts\":{\"dkim\":"
+	      "[{\"d\":\"x\"}]}}";
+
+	(void)state;
+	assert_non_null(e);
+	arena_init(&arena);
+	assert_int_equal(replay_line(p, bad, strlen(bad), &arena, e, err,
+			     sizeof(err)),
+	    -1);
+	assert_string_equal(err, "dkim[0].result: missing");
+	arena_free(&arena);
+	policy_free(p);
+	free(e);
+}
+
 int
 main(void)
 {
@@ -360,6 +745,12 @@ main(void)
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_facts_strict),
+		cmocka_unit_test(test_facts_numbers),
+		cmocka_unit_test(test_facts_limits_exact),
+		cmocka_unit_test(test_facts_out_of_memory),
+		cmocka_unit_test(test_replay_whole_line),
+		cmocka_unit_test(test_replay_fast_path_fallback),
 	};
 
 	return cmocka_run_group_tests_name("jsonpull", tests, NULL, NULL);
