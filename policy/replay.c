@@ -34,15 +34,20 @@ plain_string(const char *p, const char *end, const char *key, size_t *vlen)
 static const char *
 find(const char *s, size_t len, const char *pat, bool last_one)
 {
-	size_t n = strlen(pat), i, found = len;
+	size_t n = strlen(pat), i;
 
+	if (n > len)
+		return NULL;
+	if (last_one) { /* from the end: the facts are the second half */
+		for (i = len - n + 1; i-- > 0;)
+			if (s[i] == pat[0] && memcmp(s + i, pat, n) == 0)
+				return s + i;
+		return NULL;
+	}
 	for (i = 0; i + n <= len; i++)
-		if (s[i] == pat[0] && memcmp(s + i, pat, n) == 0) {
-			found = i;
-			if (!last_one)
-				break;
-		}
-	return found < len ? s + found : NULL;
+		if (s[i] == pat[0] && memcmp(s + i, pat, n) == 0)
+			return s + i;
+	return NULL;
 }
 
 /* A line as logline_render writes it, read without parsing the decision:
