@@ -12,8 +12,7 @@
 #include "facts.h"
 #include "jsonpull.h"
 
-#define MAX_WORD     40	 /* result words are shorter: longer is unknown */
-#define MAX_DNS_NAME 300 /* bytes in a dns key */
+#define MAX_WORD 40 /* result words are shorter: longer is unknown */
 
 /* Where a value is; spelled out only for an error: name, name[index],
  * name[index].field, or name."dns_name". */
@@ -467,7 +466,7 @@ static int
 read_dns(struct reader *r, struct facts *f, enum jsonpull_token t)
 {
 	struct path where = path_of("dns");
-	char name[MAX_DNS_NAME + 1];
+	char name[FACTS_MAX_DNS_NAME + 1];
 	struct facts_dns *d;
 	size_t i;
 
@@ -478,7 +477,7 @@ read_dns(struct reader *r, struct facts *f, enum jsonpull_token t)
 			if (jsonpull_is(&r->json, f->dns[i].name))
 				return fail(r, &where,
 				    "duplicate key \"%.64s\"", f->dns[i].name);
-		if (r->json.len > MAX_DNS_NAME) {
+		if (r->json.len > FACTS_MAX_DNS_NAME) {
 			jsonpull_prefix(&r->json, name, sizeof(name));
 			where.dns_name = name;
 			return fail(r, &where, "name too long");

@@ -67,31 +67,23 @@ struct jsonpull_keys {
 /* Prepares to read len bytes of text; errors go to err (errsz bytes). */
 void jsonpull_init(struct jsonpull *r, const char *text, size_t len, char *err,
     size_t errsz);
-/* Returns the next token; after JSONPULL_ERROR or JSONPULL_END it keeps
- * returning that. */
+/* Returns the next token; JSONPULL_END and JSONPULL_ERROR repeat. */
 enum jsonpull_token jsonpull_next(struct jsonpull *r);
 /* Tells whether the last KEY or STRING decodes to exactly s. */
 bool jsonpull_is(const struct jsonpull *r, const char *s);
-/* Returns the last KEY or STRING decoded and NUL-terminated in arena, or
- * NULL when the arena fails. */
+/* Returns the last KEY or STRING decoded into arena, or NULL (no memory). */
 char *jsonpull_copy(const struct jsonpull *r, struct arena *arena);
-/* Decodes the first size - 1 bytes at most of the last KEY or STRING
- * into buf, NUL-terminated; returns the whole decoded length. */
+/* Decodes the last KEY or STRING into buf, cut to fit; returns its length. */
 size_t jsonpull_prefix(const struct jsonpull *r, char *buf, size_t size);
-/* Reads the rest of the value that began with token first (the token
- * itself for a scalar), refusing duplicate names in every object in it.
- * Returns 0, or -1 with the error set (also when first is no value's
- * start, or arena fails). */
+/* Reads past the value begun by first, refusing duplicate names: 0, -1. */
 int jsonpull_skip(struct jsonpull *r, enum jsonpull_token first,
     struct arena *arena);
 /* Empties a key set; its table comes from the arena on first use. */
 void jsonpull_keys_init(struct jsonpull_keys *keys);
-/* Adds the last KEY to keys. Returns 0, or -1 with the error set when
- * the object already has that name (or arena fails). */
+/* Adds the last KEY to keys; -1 with the error set if already there. */
 int jsonpull_keys_add(struct jsonpull *r, struct jsonpull_keys *keys,
     struct arena *arena);
-/* Sets the error, "line L column C: " and the message, for the last
- * token; returns -1. */
+/* Sets the error to "line L column C: " and fmt for the last token; -1. */
 int jsonpull_fail(struct jsonpull *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -543,10 +543,10 @@ test_facts_limits_exact(void **state)
 	expect_facts_refused("{\"dns\":{\"x\":[\"1\",\"2\",\"3\",\"4\",\"5\","
 			     "\"6\",\"7\",\"8\",\"9\"]}}",
 	    "dns.\"x\": more than 8 records");
-	/* A name of 300 bytes is fine, 301 too long. */
+	/* A name of FACTS_MAX_DNS_NAME bytes is fine, one more too long. */
 	o = (size_t)sprintf(json, "{\"dns\":{\"");
-	memset(json + o, 'a', 300);
-	o += 300;
+	memset(json + o, 'a', FACTS_MAX_DNS_NAME);
+	o += FACTS_MAX_DNS_NAME;
 	sprintf(json + o, "\":\"temperror\"}}");
 	arena_init(&arena);
 	facts_ok(&f, &arena, json);
