@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,41 +80,6 @@ count(struct replay_tally *t, const struct replay_entry *e)
 		tally_add(&t->groups, key, (size_t)n, e->id);
 }
 
-/*
- * jansson's allocations for one line come from a region that is reset
- * before the next: the line's tree is dropped as soon as its facts are
- * copied out, and malloc/free were a quarter of replay's time. Blocks
- * that do not fit fall back to malloc.
- */
-#define BUMP_SIZE ((size_t)4 << 20)
-
-static struct {
-	char *base;
-	size_t used;
-} bump;
-
-static void *
-bump_malloc(size_t n)
-{
-	void *p;
-
-	n = (n + 15) & ~(size_t)15;
-	if (bump.base == NULL || n > BUMP_SIZE - bump.used)
-		return malloc(n);
-	p = bump.base + bump.used;
-	bump.used += n;
-	return p;
-}
-
-static void
-bump_free(void *p)
-{
-	if (bump.base != NULL && (char *)p >= bump.base
-	    && (char *)p < bump.base + BUMP_SIZE)
-		return;
-	free(p);
-}
-
 struct replay_file {
 	const struct policy *policy;
 	const char *path;
@@ -136,7 +100,6 @@ replay_one(void *ctx, const char *line, size_t len, unsigned long lineno)
 	} else {
 		arena_free(&rf->arena);
 		arena_init(&rf->arena);
-		bump.used = 0;
 		if (replay_line(rf->policy, line, len, &rf->arena, rf->e, err,
 			sizeof(err))
 		    == 0) {
@@ -353,8 +316,6 @@ cmd_replay(int argc, char **argv)
 		policy_free(p);
 		return CLI_EXIT_USAGE;
 	}
-	if ((bump.base = malloc(BUMP_SIZE)) != NULL)
-		json_set_alloc_funcs(bump_malloc, bump_free);
 	for (i = optind; i < argc && rc == 0; i++)
 		if (replay_file(p, argv[i], t) != 0)
 			rc = CLI_EXIT_USAGE;
@@ -373,8 +334,5 @@ cmd_replay(int argc, char **argv)
 	tally_free(&t->groups);
 	free(t);
 	policy_free(p);
-	json_set_alloc_funcs(malloc, free);
-	free(bump.base);
-	bump.base = NULL;
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * facts.c: the facts struct and its JSON rendering (DESIGN's shape). The
  * reader is in facts_json.c, so the Exim module, which never reads JSON,
- * does not link jansson.
+ * does not link it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -95,7 +95,10 @@ facts_to_json(const struct facts *f, struct sbuf *sb)
 		sbuf_putc(sb, ':');
 		if (d->temperror) {
 			sbuf_puts(sb, "\"temperror\"");
-		} else if (d->n_txt == 1) {
+		} else if (d->n_txt == 1
+		    && strcmp(d->txt[0], "temperror") != 0) {
+			/* (a TXT record "temperror" alone stays an array, or
+			 * it would read back as a DNS failure) */
 			sbuf_json_str(sb, d->txt[0]);
 		} else {
 			sbuf_putc(sb, '[');

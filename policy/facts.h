@@ -14,12 +14,13 @@
 #include "classes.h"
 #include "sbuf.h"
 
-#define FACTS_MAX_FROM	 16   /* From headers kept (more still count) */
-#define FACTS_MAX_DKIM	 64   /* signatures (the module caps earlier) */
-#define FACTS_MAX_ARC	 50   /* RFC 8617's instance limit */
-#define FACTS_MAX_DNS	 8    /* DMARC names looked up */
-#define FACTS_MAX_TXT	 8    /* TXT strings kept per name */
-#define FACTS_MAX_STRING 4096 /* bytes in any one string */
+#define FACTS_MAX_FROM	   16	/* From headers kept (more still count) */
+#define FACTS_MAX_DKIM	   64	/* signatures (the module caps earlier) */
+#define FACTS_MAX_ARC	   50	/* RFC 8617's instance limit */
+#define FACTS_MAX_DNS	   8	/* DMARC names looked up */
+#define FACTS_MAX_TXT	   8	/* TXT strings kept per name */
+#define FACTS_MAX_STRING   4096 /* bytes in any one string */
+#define FACTS_MAX_DNS_NAME 300	/* bytes in a name of "dns" */
 
 struct facts_dkim {
 	const char *d;
@@ -65,13 +66,10 @@ struct facts {
 
 /* Empties facts: no From, SPF none, no signatures, ARC none, no DNS. */
 void facts_init(struct facts *f);
-/* Parses a facts JSON object of len bytes; strings are copied into
- * arena. Returns 0, or -1 with "path: problem" in err. */
+/* Reads a facts object from len bytes of strict JSON, strings into arena:
+ * 0, or -1 with "path: problem" (or "line L column C: ...") in err. */
 int facts_from_json(struct facts *f, struct arena *arena, const char *json,
     size_t len, char *err, size_t errsz);
-/* Like facts_from_json for a jansson object (json_t *) already parsed. */
-int facts_from_jansson(struct facts *f, struct arena *arena, const void *obj,
-    char *err, size_t errsz);
 /* Appends facts as one JSON object in DESIGN's shape. */
 void facts_to_json(const struct facts *f, struct sbuf *sb);
 /* Returns the DNS entry for name, or NULL (NXDOMAIN). */

@@ -283,6 +283,36 @@ test_facts_round_trip(void **state)
 	arena_free(&arena);
 }
 
+/* A TXT record that reads "temperror" is written so that it reads back
+ * as that record, not as a DNS failure (replay would tempfail it). */
+static void
+test_facts_temperror_record(void **state)
+{
+	static const char json[]
+	    = "{\"dns\":{\"_dmarc.x.example\":[\"temperror\"],"
+	      "\"_dmarc.y.example\":\"temperror\"}}";
+	struct arena arena;
+	struct facts f, g;
+	struct sbuf sb;
+	char err[256];
+
+	(void)state;
+	arena_init(&arena);
+	sbuf_init(&sb, 1 << 16);
+	facts_ok(&f, &arena, json);
+	facts_to_json(&f, &sb);
+	assert_non_null(strstr(sbuf_cstr(&sb),
+	    "\"_dmarc.x.example\":[\"temperror\"]"));
+	assert_int_equal(facts_from_json(&g, &arena, sbuf_cstr(&sb), sb.len,
+			     err, sizeof(err)),
+	    0);
+	assert_false(facts_dns_get(&g, "_dmarc.x.example")->temperror);
+	assert_int_equal(facts_dns_get(&g, "_dmarc.x.example")->n_txt, 1);
+	assert_true(facts_dns_get(&g, "_dmarc.y.example")->temperror);
+	sbuf_free(&sb);
+	arena_free(&arena);
+}
+
 static void
 expect_facts_error(const char *json, const char *needle)
 {
@@ -512,6 +542,7 @@ main(void)
 		cmocka_unit_test(test_dmarcrec),
 		cmocka_unit_test(test_dmarcrec_prefixes),
 		cmocka_unit_test(test_facts_round_trip),
+		cmocka_unit_test(test_facts_temperror_record),
 		cmocka_unit_test(test_facts_errors),
 		cmocka_unit_test(test_facts_limits),
 		cmocka_unit_test(test_facts_prefixes),
