@@ -25,7 +25,7 @@ static const char policy_text[]
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct logline_meta meta = { "2026-01-01T00:00:00Z", "fuzz" };
+	struct logline_meta meta = { "2026-01-01T00:00:00Z", "fuzz", NULL };
 	struct arena arena;
 	struct facts f, g;
 	struct decision d, e;
