@@ -224,7 +224,12 @@ fi
 # The report itself went through the module: a local submission, skipped
 # as authenticated, with no report of its own.
 rline=$(jq -c 'select(.facts.from == ["dmarc-reports@gw.test"])' "$W/authgate.log" | head -1)
-if [ -n "$rline" ] && printf '%s' "$rline" | jq -e '.decision.rule == "skip.authenticated" and .facts.mail_from == "" and (has("failure_report") | not)' >/dev/null; then
+if [ -n "${AG_SANITIZE:-}" ]; then
+	# The Exim the module starts runs set-uid as the Exim user; the
+	# loader ignores LD_PRELOAD there, so a module built with sanitizers
+	# is left out of it (local_scan/inject.c).
+	ok "forged: the report's own log line # SKIP make check: no module in the Exim that takes the report"
+elif [ -n "$rline" ] && printf '%s' "$rline" | jq -e '.decision.rule == "skip.authenticated" and .facts.mail_from == "" and (has("failure_report") | not)' >/dev/null; then
 	ok "forged: the report was skipped as a local submission, not reported on"
 else
 	nok "forged: the report's own log line" "$rline"
