@@ -601,7 +601,9 @@ test_redact_address(void **state)
 	redact_address(out, sizeof(out), "local-only");
 	assert_string_equal(out, "<redacted>");
 	redact_address(out, sizeof(out), "x@b\xc3\xbc\x63her.example>\n");
-	assert_string_equal(out, "<redacted@b??cher.example?" "?>");
+	assert_string_equal(out,
+	    "<redacted@b??cher.example?"
+	    "?>");
 	redact_address(out, 12, "x@long.domain.example");
 	assert_int_equal(strlen(out), 11);
 }
@@ -817,6 +819,75 @@ test_build_report_edges(void **state)
 	sbuf_free(&out);
 }
 
+/* The limits of redact.h and ruf.h. */
+static void
+test_limits(void **state)
+{
+	struct sbuf sb, hdrs, out;
+	struct ruf_outcome o;
+	char name[REDACT_MAX_NAME + 2], uri[300];
+	const char *part;
+	size_t i;
+
+	(void)state;
+	sbuf_init(&sb, 1 << 20);
+	sbuf_puts(&sb, "To: ");
+	for (i = 0; i < REDACT_MAX_LIST + 10; i++)
+		sbuf_printf(&sb, "%sa%zu@d%zu.example", i ? ", " : "", i, i);
+	sbuf_putc(&sb, '\n');
+	sbuf_init(&out, 1 << 20);
+	redact_field(&out, sb.buf, sb.len);
+	assert_int_equal(count(sbuf_cstr(&out), "<redacted@"), REDACT_MAX_LIST);
+	assert_non_null(strstr(sbuf_cstr(&out),
+	    "<redacted@d49.example>, ...\n"));
+	sbuf_free(&out);
+	sbuf_free(&sb);
+
+	memset(name, 'X', sizeof(name));
+	name[REDACT_MAX_NAME] = ':';
+	name[REDACT_MAX_NAME + 1] = '\0';
+	sbuf_init(&out, 4096);
+	redact_field(&out, name, strlen(name));
+	assert_int_equal(out.len, REDACT_MAX_NAME + strlen(": [redacted]\n"));
+	sbuf_reset(&out);
+	name[REDACT_MAX_NAME] = 'X';
+	redact_field(&out, name, REDACT_MAX_NAME + 1); /* no colon yet */
+	assert_int_equal(out.len, 0);
+	sbuf_free(&out);
+	{
+		char longer[REDACT_MAX_NAME + 4];
+
+		memset(longer, 'X', sizeof(longer));
+		longer[REDACT_MAX_NAME + 1] = ':';
+		longer[REDACT_MAX_NAME + 2] = ' ';
+		longer[REDACT_MAX_NAME + 3] = '\0';
+		sbuf_init(&out, 4096);
+		redact_field(&out, longer, strlen(longer));
+		assert_int_equal(out.len, 0);
+		sbuf_free(&out);
+	}
+
+	ruf_outcome_init(&o);
+	memset(uri, 'u', sizeof(uri));
+	ruf_outcome_refuse(&o, uri, sizeof(uri), "why");
+	assert_int_equal(strlen(o.refused[0].uri), RUF_LOG_URI_MAX);
+
+	/* One field longer than RUF_MAX_FIELD once redacted is cut. */
+	sbuf_init(&hdrs, 1 << 20);
+	sbuf_puts(&hdrs, "Subject: start");
+	for (i = 0; i < 20; i++)
+		sbuf_printf(&hdrs, "\n\t%0800zu", i);
+	sbuf_puts(&hdrs, "\nDate: Mon, 23 Nov 2026 10:00:00 +0000\n");
+	sbuf_init(&out, RUF_MAX_REPORT);
+	assert_int_equal(build(&out, hdrs.buf, hdrs.len, 1), 0);
+	part = strstr(sbuf_cstr(&out), "\nSubject: start");
+	assert_non_null(part);
+	assert_true(strstr(part, "[...]\nDate: Mon") - part
+	    <= (long)RUF_MAX_FIELD + 1);
+	sbuf_free(&out);
+	sbuf_free(&hdrs);
+}
+
 static void
 test_outcome_json(void **state)
 {
@@ -979,6 +1050,7 @@ main(void)
 		cmocka_unit_test(test_redact_text),
 		cmocka_unit_test(test_redact_field),
 		cmocka_unit_test(test_redact_address),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_redact_prefixes),
 		cmocka_unit_test(test_build_report),
 		cmocka_unit_test(test_build_report_edges),
