@@ -151,13 +151,15 @@ test-static: exim-static
 	    prove -v tests/e2e/module.t
 	AG_EXIM=$(abspath $(BUILD))/exim-static/bin/exim4 AG_BUILD=$(abspath $(BUILD)) \
 	    AG_SELF=1 prove -v tests/e2e/module.t
+	AG_EXIM=$(abspath $(BUILD))/exim-static/bin/exim4 AG_BUILD=$(abspath $(BUILD)) \
+	    prove -v tests/e2e/failure-reports.t
 
 # libFuzzer targets, one per parser of untrusted or operator input.
 # make fuzz FUZZ_SECONDS=N runs each for N seconds from its seed corpus
 # (tests/fuzz/corpus/NAME); new inputs go to a scratch copy, findings stop
 # the run with the crashing input saved as crash-*.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = config facts fromhdr dmarcrec arc
+FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -272,7 +274,7 @@ $(BUILD)/authgate-crash.so: $(BUILD)/crash/local_scan/authgate.o $(filter-out $(
 	    $(filter-out $(BUILD)/local_scan/authgate.o,$(LS_OBJ)) \
 	    $(BUILD)/libverify.a $(BUILD)/libauthgate.a $(MODULE_LIBS)
 
--include $(POLICY_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LS_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) $(LSV_OBJ:.o=.d) $(TPOLICY_OBJ:.o=.d)
+-include $(POLICY_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LS_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) $(LSV_OBJ:.o=.d) $(TPOLICY_OBJ:.o=.d) $(UNIT_BIN:=.d)
 
 # make install [PREFIX=/usr/local] [SYSCONFDIR=PREFIX/etc, /etc for /usr]
 # [DESTDIR=]: the command, both module builds, man pages, the Exim

@@ -203,6 +203,7 @@ decide_one(const struct policy *p, const char *where, const char *text,
 		utc_now(ts, sizeof(ts));
 		meta.ts = ts;
 		meta.host = host;
+		meta.failure_report = NULL;
 		logline_render(&sb, p, &facts, &d, &meta);
 	} else {
 		decide_to_json(p, &d, &sb);

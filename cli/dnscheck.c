@@ -18,12 +18,13 @@
 #include "../policy/decide.h"
 #include "../policy/dmarcrec.h"
 #include "../policy/domain.h"
+#include "../policy/reporturi.h"
 #include "../policy/sbuf.h"
+#include "../verify/consent.h"
 #include "../verify/dkimkey.h"
 #include "../verify/dns.h"
 #include "../verify/spfrec.h"
 #include "cli.h"
-#include "rua.h"
 
 #define MAX_SELECTORS 16
 #define MAX_NOTES     64
@@ -280,11 +281,11 @@ check_report_uris(struct state *st, const char *tag, const char *list,
     size_t len, const char *org)
 {
 	const char *p = list, *end = list + len;
-	struct rua_uri u;
+	struct reporturi u;
 	char name[600];
 
-	while (rua_next(&p, end, &u)) {
-		if (!u.usable) {
+	while (reporturi_next(&p, end, &u)) {
+		if (u.problem != REPORTURI_OK) {
 			add_note(st, "dmarc", true,
 			    "%s entry \"%.*s\" is not a usable mailto: address",
 			    tag, (int)(u.len > 100 ? 100 : u.len), u.text);
@@ -292,16 +293,16 @@ check_report_uris(struct state *st, const char *tag, const char *list,
 		}
 		if (domain_within(u.domain, org))
 			continue;
-		switch (rua_consent(st->domain, u.domain, st->timeout, name,
-		    sizeof(name))) {
-		case RUA_CONSENT_YES:
+		switch (consent_check_plain(st->domain, u.domain, st->timeout,
+		    name, sizeof(name))) {
+		case CONSENT_YES:
 			break;
-		case RUA_CONSENT_TEMPERROR:
+		case CONSENT_TEMPERROR:
 			add_note(st, "dmarc", true,
 			    "%s: the lookup of %.300s failed (temperror)", tag,
 			    name);
 			break;
-		case RUA_CONSENT_NO:
+		case CONSENT_NO:
 			add_note(st, "dmarc", true,
 			    "%s sends reports to %.200s, which has not agreed "
 			    "to take them: publish \"v=DMARC1\" at %.300s",

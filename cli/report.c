@@ -26,11 +26,12 @@
 #include "../policy/dmarcrec.h"
 #include "../policy/domain.h"
 #include "../policy/logline.h"
+#include "../policy/reporturi.h"
 #include "../policy/sbuf.h"
+#include "../verify/consent.h"
 #include "../verify/dns.h"
 #include "cli.h"
 #include "loglines.h"
-#include "rua.h"
 #include "tally.h"
 
 #define MAX_DOMAINS    10000 /* reports in one run */
@@ -389,16 +390,17 @@ report_addresses(const char *domain, const char *rua, size_t rua_len, char *out,
     size_t size)
 {
 	const char *p = rua, *end = rua + rua_len;
-	struct rua_uri u;
+	struct reporturi u;
 	char name[600];
 
 	out[0] = '\0';
-	while (rua_next(&p, end, &u)) {
-		if (!u.usable)
+	while (reporturi_next(&p, end, &u)) {
+		if (u.problem != REPORTURI_OK)
 			continue;
 		if (!domain_within(u.domain, domain)
-		    && rua_consent(domain, u.domain, 5, name, sizeof(name))
-			!= RUA_CONSENT_YES) {
+		    && consent_check_plain(domain, u.domain, 5, name,
+			   sizeof(name))
+			!= CONSENT_YES) {
 			fprintf(stderr,
 			    "authgate: %s: %s has not agreed to take reports "
 			    "(no %s); not sent there\n",

@@ -135,17 +135,19 @@ our_authserv_id(const struct policy *p)
 
 /* The summary line in Exim's main log. */
 static void
-main_log(const struct decision *d)
+main_log(const struct decision *d, const struct ruf_outcome *ruf)
 {
 	char rule[DOMAIN_MAX_LEN + 80];
 
 	decide_rule(d, rule, sizeof(rule));
 	log_write(0, LOG_MAIN,
-	    "authgate: action=%s%s%s class=%s rule=%s dmarc=%s from=%s",
+	    "authgate: action=%s%s%s class=%s rule=%s dmarc=%s from=%s%s%s",
 	    ag_action_name(d->action), d->monitor ? " would=" : "",
 	    d->monitor ? ag_action_name(d->would) : "", decide_class_name(d),
 	    rule, ag_dmarc_name(d->dmarc.result),
-	    d->from_domain[0] != '\0' ? d->from_domain : "-");
+	    d->from_domain[0] != '\0' ? d->from_domain : "-",
+	    ruf->status != RUF_NONE ? " failure_report=" : "",
+	    ruf->status != RUF_NONE ? ruf_status_name(ruf->status) : "");
 }
 
 int
@@ -156,6 +158,8 @@ local_scan(int fd, uschar **return_text)
 	const char *path, *authserv_id;
 	const struct policy *p;
 	struct logline_meta meta;
+	struct ruf_outcome ruf;
+	struct ls_budget budget;
 	struct decision d;
 	struct facts facts;
 	struct arena arena;
@@ -194,7 +198,8 @@ local_scan(int fd, uschar **return_text)
 		return rc;
 	}
 	arena_init(&arena);
-	if (ls_collect_facts(p, fd, &facts, &arena, err, sizeof(err)) != 0) {
+	ls_budget_start(&budget, p->dns_timeout, &arena);
+	if (ls_collect_facts(p, fd, &facts, &budget, err, sizeof(err)) != 0) {
 		log_write(0, LOG_MAIN | LOG_PANIC,
 		    "authgate: %s; message %s gets on_error (%s)", err,
 		    message_id, ag_action_name(p->on_error));
@@ -206,11 +211,14 @@ local_scan(int fd, uschar **return_text)
 	}
 	decide(p, &facts, &d);
 	authserv_id = our_authserv_id(p);
+	/* Before ls_apply: the report shows the headers as received. */
+	ls_failure_report(p, &facts, &d, &budget, authserv_id, &ruf);
 	rc = ls_apply(p, &facts, &d, authserv_id, reply, sizeof(reply));
 
 	utc_now(ts, sizeof(ts));
 	meta.ts = ts;
 	meta.host = (const char *)expand_string(US "$primary_hostname");
+	meta.failure_report = &ruf;
 	sbuf_init(&sb, LOGLINE_MAX);
 	logline_render(&sb, p, &facts, &d, &meta);
 	if (sbuf_failed(&sb))
@@ -221,7 +229,7 @@ local_scan(int fd, uschar **return_text)
 		ls_log_line(p->log_file, sbuf_cstr(&sb), sb.len);
 	ls_syslog_line(p, &sb, &facts, &d, &meta);
 	sbuf_free(&sb);
-	main_log(&d);
+	main_log(&d, &ruf);
 	arena_free(&arena);
 	*return_text = reply[0] != '\0' ? US reply : NULL;
 	return rc;

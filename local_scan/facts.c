@@ -30,29 +30,39 @@
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>
 
-/* One message's collection: the policy, its arena, and the deadline all
- * of its DNS lookups share, so that a dead resolver can never run the
- * module into Exim's local_scan_timeout. */
+/* One message's collection: the policy, its arena, and the DNS budget
+ * all of its lookups share (ls_budget_lookup). */
 struct ls_ctx {
 	const struct policy *policy;
 	struct arena *arena;
-	struct timespec deadline;
+	struct ls_budget *budget;
 	unsigned key_lookups;
 };
 
-/* A TXT lookup within the message's DNS budget: each query waits at most
- * dns_timeout, and never past half of what is left; a spent budget is a
- * temperror without a query. */
-static void
-ls_lookup(struct ls_ctx *ctx, const char *name, struct dnsq_answer *a)
+void
+ls_budget_start(struct ls_budget *b, unsigned dns_timeout, struct arena *arena)
 {
+	clock_gettime(CLOCK_MONOTONIC, &b->deadline);
+	b->deadline.tv_sec += LS_DNS_BUDGET;
+	b->timeout = dns_timeout;
+	b->arena = arena;
+}
+
+/* Each query waits at most dns_timeout, and never past half of what is
+ * left of the budget; a spent budget is a temperror without a query, so
+ * that a dead resolver can never run the module into Exim's
+ * local_scan_timeout. */
+void
+ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
+{
+	struct ls_budget *b = budget;
 	struct timespec now;
 	double left;
-	unsigned timeout = ctx->policy->dns_timeout;
+	unsigned timeout = b->timeout;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	left = (double)(ctx->deadline.tv_sec - now.tv_sec)
-	    + (double)(ctx->deadline.tv_nsec - now.tv_nsec) / 1e9;
+	left = (double)(b->deadline.tv_sec - now.tv_sec)
+	    + (double)(b->deadline.tv_nsec - now.tv_nsec) / 1e9;
 	if (left < 1.0) {
 		memset(a, 0, sizeof(*a));
 		a->status = DNSQ_TEMPERROR;
@@ -61,7 +71,13 @@ ls_lookup(struct ls_ctx *ctx, const char *name, struct dnsq_answer *a)
 	}
 	if (timeout > left / 2)
 		timeout = left / 2 >= 1.0 ? (unsigned)(left / 2) : 1;
-	dnsq_txt(name, timeout, ctx->arena, a);
+	dnsq_txt(name, timeout, b->arena, a);
+}
+
+static void
+ls_lookup(struct ls_ctx *ctx, const char *name, struct dnsq_answer *a)
+{
+	ls_budget_lookup(ctx->budget, name, a);
 }
 
 /* Expands a fixed template; NULL (with err set) when expansion failed. */
@@ -487,13 +503,12 @@ collect_spf_self(struct ls_ctx *ctx, struct facts *f)
 
 int
 ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
-    struct arena *arena, char *err, size_t errsz)
+    struct ls_budget *budget, char *err, size_t errsz)
 {
-	struct ls_ctx ctx = { policy, arena, { 0, 0 }, 0 };
+	struct arena *arena = budget->arena;
+	struct ls_ctx ctx = { policy, arena, budget, 0 };
 	const char *helo;
 
-	clock_gettime(CLOCK_MONOTONIC, &ctx.deadline);
-	ctx.deadline.tv_sec += LS_DNS_BUDGET;
 	facts_init(f);
 	f->id = arena_strdup(arena, (const char *)message_id);
 	f->client_ip = sender_host_address != NULL ?

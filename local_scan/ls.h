@@ -9,11 +9,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "../policy/config.h"
 #include "../policy/decide.h"
 #include "../policy/facts.h"
 #include "../policy/logline.h"
+#include "../policy/ruf.h"
+#include "../verify/dns.h"
 
 #define LS_DEFAULT_POLICY  "/etc/exim4/authgate/policy.ini"
 #define LS_MAX_KEY_LOOKUPS 4  /* own DKIM key lookups per message */
@@ -22,12 +25,27 @@
 #define LS_MAX_HEADER	   4096 /* bytes of a header value kept in facts */
 #define LS_REPLY_MAX	   400	/* SMTP reply text */
 
+/* The DNS time all lookups of one message share (LS_DNS_BUDGET), the
+ * per-query timeout, and the arena answers go into. */
+struct ls_budget {
+	struct timespec deadline;
+	unsigned timeout;
+	struct arena *arena;
+};
+
+/* Starts a message's budget now. */
+void ls_budget_start(struct ls_budget *b, unsigned dns_timeout,
+    struct arena *arena);
+/* A TXT lookup within the budget (a dnsq_lookup_fn, budget as its ctx):
+ * past the deadline a temperror without a query. */
+void ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a);
+
 /* Fills facts from Exim's globals, header_list and the $acl_m_ variables
  * the shipped ACLs set, looking up DMARC records and (where Exim cannot
- * tell a missing key from DNS trouble) DKIM keys with a timeout of
- * dns_timeout seconds. Returns 0, or -1 with the reason in err. */
+ * tell a missing key from DNS trouble) DKIM keys within the budget.
+ * Returns 0, or -1 with the reason in err. */
 int ls_collect_facts(const struct policy *policy, int fd, struct facts *facts,
-    struct arena *arena, char *err, size_t errsz);
+    struct ls_budget *budget, char *err, size_t errsz);
 
 /* Adds Authentication-Results and X-AuthGate, removes forged ones, tags
  * the Subject for "tag", and returns the local_scan() code with the SMTP
@@ -45,6 +63,38 @@ int ls_apply_error(enum ag_action on_error, const char *authserv_id,
  * descriptor, reopened when the file was rotated. On failure the line
  * goes to Exim's main log and the cause to the panic log. */
 void ls_log_line(const char *path, const char *line, size_t len);
+
+/* Seconds Exim may take to accept a failure report (ls_inject). */
+#define LS_RUF_INJECT_TIMEOUT 10
+
+/* Makes and sends the failure report a decided message calls for
+ * (policy/ruf.h's rules, the ruf= addresses, RFC 7489 7.1's consent
+ * within the message's DNS budget, the rate limit), reading the header
+ * section as received from header_list; call it before ls_apply changes
+ * the headers. Never affects the message: what happened is in out, and
+ * trouble an operator must fix also in the panic log. */
+void ls_failure_report(const struct policy *p, const struct facts *f,
+    const struct decision *d, struct ls_budget *budget, const char *authserv_id,
+    struct ruf_outcome *out);
+
+enum ls_claim {
+	LS_CLAIM_OK,	  /* a report may be sent, and is counted */
+	LS_CLAIM_LIMITED, /* too soon for key, or too many in all */
+	LS_CLAIM_ERROR,	  /* the state file cannot be used */
+};
+
+/* Takes one report for key (an organizational domain) from the rate
+ * limit kept in failure_report_state, shared by all Exim processes: at
+ * most one per key per failure_report_interval, and at most
+ * failure_report_limit in all per interval. why says why not. */
+enum ls_claim ls_ruf_claim(const struct policy *p, const char *key, char *why,
+    size_t whysz);
+
+/* Hands a message to Exim as a new local submission from the null sender
+ * (exim -t -oi -oem -f <>), through child_open_exim2() where Exim exports
+ * it. Returns 0 once Exim has accepted it, or -1 with the reason in err;
+ * waits at most LS_RUF_INJECT_TIMEOUT seconds. */
+int ls_inject(const char *msg, size_t len, char *err, size_t errsz);
 
 /* Bytes in one syslog datagram: rsyslog's default maximum message size. */
 #define LS_SYSLOG_MAX 8192

@@ -57,6 +57,12 @@ enum general_key {
 	GK_PSL_FILE,
 	GK_REJECT_MESSAGE,
 	GK_TEMPFAIL_MESSAGE,
+	GK_FAILURE_REPORTS,
+	GK_FAILURE_REPORT_FROM,
+	GK_FAILURE_REPORT_ORG,
+	GK_FAILURE_REPORT_INTERVAL,
+	GK_FAILURE_REPORT_LIMIT,
+	GK_FAILURE_REPORT_STATE,
 	GK_COUNT,
 };
 
@@ -118,6 +124,12 @@ static void parse_syslog_socket(struct loader *, const char *);
 static void parse_psl_file(struct loader *, const char *);
 static void parse_reject_message(struct loader *, const char *);
 static void parse_tempfail_message(struct loader *, const char *);
+static void parse_failure_reports(struct loader *, const char *);
+static void parse_failure_report_from(struct loader *, const char *);
+static void parse_failure_report_org(struct loader *, const char *);
+static void parse_failure_report_interval(struct loader *, const char *);
+static void parse_failure_report_limit(struct loader *, const char *);
+static void parse_failure_report_state(struct loader *, const char *);
 
 /* The [general] parameters: name, whether it is a list (indented lines
  * continue it), and its parser. Defaults are set in policy_defaults(). */
@@ -145,6 +157,18 @@ static const struct general_param {
 	[GK_REJECT_MESSAGE] = { "reject_message", false, parse_reject_message },
 	[GK_TEMPFAIL_MESSAGE]
 	= { "tempfail_message", false, parse_tempfail_message },
+	[GK_FAILURE_REPORTS]
+	= { "failure_reports", false, parse_failure_reports },
+	[GK_FAILURE_REPORT_FROM]
+	= { "failure_report_from", false, parse_failure_report_from },
+	[GK_FAILURE_REPORT_ORG]
+	= { "failure_report_org", false, parse_failure_report_org },
+	[GK_FAILURE_REPORT_INTERVAL]
+	= { "failure_report_interval", false, parse_failure_report_interval },
+	[GK_FAILURE_REPORT_LIMIT]
+	= { "failure_report_limit", false, parse_failure_report_limit },
+	[GK_FAILURE_REPORT_STATE]
+	= { "failure_report_state", false, parse_failure_report_state },
 };
 
 static const char *const trusted_params[TK_COUNT] = {
@@ -621,6 +645,85 @@ parse_tempfail_message(struct loader *ld, const char *value)
 }
 
 static void
+parse_failure_reports(struct loader *ld, const char *value)
+{
+	if (strcmp(value, "on") == 0)
+		ld->p->failure_reports = true;
+	else if (strcmp(value, "off") == 0)
+		ld->p->failure_reports = false;
+	else {
+		error_at(ld, "failure_reports must be 'off' or 'on', not '%s'",
+		    value);
+		return;
+	}
+	ld->p->failure_reports_line = ld->lineno;
+}
+
+/* The reports' From address goes into a header and onto no command line;
+ * it is held to the characters report addresses may use. */
+static void
+parse_failure_report_from(struct loader *ld, const char *value)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+=@";
+	char dom[DOMAIN_MAX_LEN + 1], err[120];
+	const char *at = strchr(value, '@');
+	size_t len = strlen(value);
+
+	if (len == 0 || len > POLICY_MAX_RUF_FROM || strspn(value, ok) != len
+	    || at == NULL || at == value || strchr(at + 1, '@') != NULL
+	    || domain_normalize(at + 1, strlen(at + 1), dom, err, sizeof(err))
+		!= 0) {
+		error_at(ld,
+		    "failure_report_from must be a plain address "
+		    "(local@domain, letters, digits and .-_+=), not '%.80s'",
+		    value);
+		return;
+	}
+	ld->p->failure_report_from = save(ld, value, len);
+}
+
+static void
+parse_failure_report_org(struct loader *ld, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (len == 0 || len > POLICY_MAX_RUF_ORG || !printable_ascii(value)) {
+		error_at(ld,
+		    "failure_report_org must be 1 to %d printable ASCII "
+		    "characters",
+		    POLICY_MAX_RUF_ORG);
+		return;
+	}
+	ld->p->failure_report_org = save(ld, value, len);
+}
+
+static void
+parse_failure_report_interval(struct loader *ld, const char *value)
+{
+	(void)parse_number(ld, value, POLICY_MIN_RUF_INTERVAL,
+	    POLICY_MAX_RUF_INTERVAL,
+	    "failure_report_interval must be a number of seconds from 60 to "
+	    "604800",
+	    &ld->p->failure_report_interval);
+}
+
+static void
+parse_failure_report_limit(struct loader *ld, const char *value)
+{
+	(void)parse_number(ld, value, 1, POLICY_MAX_RUF_LIMIT,
+	    "failure_report_limit must be a number from 1 to 10000",
+	    &ld->p->failure_report_limit);
+}
+
+static void
+parse_failure_report_state(struct loader *ld, const char *value)
+{
+	parse_path(ld, "failure_report_state", value,
+	    &ld->p->failure_report_state);
+}
+
+static void
 add_name(struct loader *ld, struct vec *v, const char *what, const char *s,
     size_t len)
 {
@@ -1025,6 +1128,11 @@ policy_defaults(struct policy *p)
 	p->psl_file = POLICY_DEFAULT_PSL;
 	p->reject_message = POLICY_DEFAULT_REJECT;
 	p->tempfail_message = POLICY_DEFAULT_TEMPFAIL;
+	p->failure_report_from = "";
+	p->failure_report_org = "";
+	p->failure_report_interval = POLICY_DEFAULT_RUF_INTERVAL;
+	p->failure_report_limit = POLICY_DEFAULT_RUF_LIMIT;
+	p->failure_report_state = POLICY_DEFAULT_RUF_STATE;
 	for (i = 0; i < AG_CLASS_COUNT; i++) {
 		p->actions[i].action = ag_class_default_action(i);
 		p->actions[i].line = 0;
@@ -1197,6 +1305,10 @@ policy_load_buffer(const char *name, const char *text, size_t len,
 
 	if (ini_parse_stream(line_reader, &ld, on_key, &ld) < 0)
 		ld.oom = true;
+	if (p->failure_reports && p->failure_report_from[0] == '\0')
+		diag_add(diag, POLICY_ERROR, p->failure_reports_line,
+		    "failure_reports = on needs failure_report_from, the "
+		    "address the reports come from");
 
 	p->domain_list = vec_settle(&ld, &ld.domains);
 	p->n_domains = ld.domains.n;
@@ -1288,6 +1400,14 @@ policy_free(struct policy *policy)
 		psl_free(policy->psl);
 	arena_free(&policy->arena);
 	free(policy);
+}
+
+const char *
+policy_org_domain(const struct policy *policy, const char *domain)
+{
+	if (policy->psl == NULL || domain == NULL || domain[0] == '\0')
+		return NULL;
+	return psl_registrable_domain(policy->psl, domain);
 }
 
 const struct policy_domain *

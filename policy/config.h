@@ -34,6 +34,15 @@
 #define POLICY_MAX_DNS_TIMEOUT	   30
 #define POLICY_DEFAULT_REJECT	   "%{reason}"
 #define POLICY_DEFAULT_TEMPFAIL	   "%{reason}; please try again later"
+/* Failure reports (RFC 7489 ruf=): off unless failure_reports = on. */
+#define POLICY_MAX_RUF_ORG	    64	 /* failure_report_org bytes */
+#define POLICY_MAX_RUF_FROM	    254	 /* failure_report_from bytes */
+#define POLICY_DEFAULT_RUF_INTERVAL 3600 /* seconds per organization */
+#define POLICY_MIN_RUF_INTERVAL	    60
+#define POLICY_MAX_RUF_INTERVAL	    604800 /* a week */
+#define POLICY_DEFAULT_RUF_LIMIT    100	   /* reports per interval, in all */
+#define POLICY_MAX_RUF_LIMIT	    10000
+#define POLICY_DEFAULT_RUF_STATE    "/var/spool/exim4/authgate-ruf.state"
 
 enum ag_mode {
 	AG_MODE_ENFORCE,
@@ -89,6 +98,14 @@ struct policy {
 	void *psl; /* psl_ctx_t, owned */
 	const char *reject_message;
 	const char *tempfail_message;
+	bool failure_reports;		  /* failure_reports = on */
+	unsigned failure_reports_line;	  /* its line, 0 when unset */
+	const char *failure_report_from;  /* the reports' From; "" unset */
+	const char *failure_report_org;	  /* "" when unset: authserv-id */
+	unsigned failure_report_interval; /* seconds between two reports
+					     about one organization */
+	unsigned failure_report_limit;	  /* reports per interval, in all */
+	const char *failure_report_state; /* the rate limit's state file */
 	struct policy_action actions[AG_CLASS_COUNT];
 	struct cidr *skip_hosts;
 	size_t n_skip_hosts;
@@ -139,6 +156,9 @@ void policy_lint(const struct policy *policy, struct policy_diag *diag);
 void policy_diag_format(const char *file, const struct policy_diag_item *item,
     char *buf, size_t size);
 
+/* Returns the organizational domain of a normalized domain under the
+ * policy's public suffix list, or NULL (a public suffix, or no list). */
+const char *policy_org_domain(const struct policy *policy, const char *domain);
 /* Returns the [domain:] section governing a From domain, or NULL. */
 const struct policy_domain *policy_domain_for(const struct policy *policy,
     const char *from_domain);

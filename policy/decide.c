@@ -4,7 +4,6 @@
  * family order (from, dmarc, dkim, spf, arc) so that among equally strong
  * findings the more telling one names the decision.
  */
-#include <libpsl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,14 +18,6 @@ struct ctx {
 	struct decision *d;
 	const char *from_org; /* organizational domain of the From domain */
 };
-
-static const char *
-org_domain(const struct policy *policy, const char *domain)
-{
-	if (policy->psl == NULL || domain == NULL || domain[0] == '\0')
-		return NULL;
-	return psl_registrable_domain(policy->psl, domain);
-}
 
 /* Tells whether an authenticated domain aligns with the From domain. A
  * public suffix never aligns, even with itself. Relaxed alignment needs
@@ -48,7 +39,7 @@ aligned(const struct ctx *c, const char *raw, bool strict)
 		return false;
 	if (strcmp(dom, c->from_org) == 0)
 		return true;
-	org = org_domain(c->policy, dom);
+	org = policy_org_domain(c->policy, dom);
 	return org != NULL && strcmp(org, c->from_org) == 0;
 }
 
@@ -189,7 +180,8 @@ size_t
 decide_dmarc_names(const struct policy *policy, const char *from_domain,
     char names[2][DECIDE_DMARC_NAME])
 {
-	return dmarc_names(from_domain, org_domain(policy, from_domain), names);
+	return dmarc_names(from_domain, policy_org_domain(policy, from_domain),
+	    names);
 }
 
 static const char *arc_trusted_pass(const struct ctx *c);
@@ -651,7 +643,7 @@ decide(const struct policy *policy, const struct facts *facts,
 	examine_from(&c);
 	if (out->from_domain[0] != '\0') {
 		out->domain = policy_domain_for(policy, out->from_domain);
-		c.from_org = org_domain(policy, out->from_domain);
+		c.from_org = policy_org_domain(policy, out->from_domain);
 		/* Findings made so far (none) took no domain section. */
 		evaluate_dmarc(&c);
 	}

@@ -26,6 +26,11 @@ logline_render(struct sbuf *sb, const struct policy *policy,
 	render_head(sb, facts, meta);
 	sbuf_puts(sb, ",\"decision\":");
 	decide_to_json(policy, d, sb);
+	if (meta->failure_report != NULL
+	    && meta->failure_report->status != RUF_NONE) {
+		sbuf_puts(sb, ",\"failure_report\":");
+		ruf_outcome_to_json(meta->failure_report, sb);
+	}
 	sbuf_puts(sb, ",\"facts\":");
 	facts_to_json(facts, sb);
 	sbuf_putc(sb, '}');

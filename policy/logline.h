@@ -9,6 +9,7 @@
 
 #include "decide.h"
 #include "facts.h"
+#include "ruf.h"
 #include "sbuf.h"
 
 #define LOGLINE_VERSION 1
@@ -19,6 +20,9 @@
 struct logline_meta {
 	const char *ts;	  /* RFC 3339 UTC time, e.g. 2026-11-23T14:50:30Z */
 	const char *host; /* the MTA's host name, or NULL */
+	/* What became of a failure report, or NULL: logged unless
+	 * RUF_NONE. */
+	const struct ruf_outcome *failure_report;
 };
 
 /* Appends one log line (no newline) for facts and decision to sb. */

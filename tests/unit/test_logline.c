@@ -36,7 +36,7 @@ static void
 render(const char *facts_json, struct sbuf *sb)
 {
 	struct policy *p = load_ok(policy_text);
-	struct logline_meta meta = { "2026-11-23T14:50:30Z", "mx1.test" };
+	struct logline_meta meta = { "2026-11-23T14:50:30Z", "mx1.test", NULL };
 	struct arena arena;
 	struct facts f;
 	struct decision d;
@@ -159,7 +159,7 @@ test_summary_and_replay_line(void **state)
 {
 	char *facts = slurp("tests/data/golden/logline-facts.json");
 	struct policy *p = load_ok(policy_text);
-	struct logline_meta meta = { "2026-11-23T12:00:00Z", "mx.test" };
+	struct logline_meta meta = { "2026-11-23T12:00:00Z", "mx.test", NULL };
 	struct replay_entry *e = malloc(sizeof(*e));
 	struct sbuf line, summary;
 	struct arena arena;
