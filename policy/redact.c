@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base64.h"
 #include "redact.h"
 #include "sha256.h"
 
@@ -161,22 +162,6 @@ kept_prefix(const char *s, size_t len)
 }
 
 static int
-b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static int
 hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -207,7 +192,7 @@ decodes_to_at(const char *t, size_t len, char enc)
 			}
 			continue;
 		}
-		if ((v = b64_value(t[i])) < 0)
+		if ((v = base64_digit(t[i])) < 0)
 			continue;
 		acc = (acc << 6) | (unsigned)v;
 		bits += 6;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../policy/base64.h"
 #include "taglist.h"
 
 static int
@@ -105,22 +106,6 @@ tag_value_is(const struct tag *t, const char *s)
 	    && strncasecmp(t->value, s, t->value_len) == 0;
 }
 
-static int
-b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 long
 tag_base64(const struct tag *t, unsigned char *out, size_t size)
 {
@@ -137,7 +122,7 @@ tag_base64(const struct tag *t, unsigned char *out, size_t size)
 			pad++;
 			continue;
 		}
-		if (pad > 0 || (v = b64_value(c)) < 0)
+		if (pad > 0 || (v = base64_digit(c)) < 0)
 			return -1; /* data after padding, or not base64 */
 		acc = (acc << 6) | (unsigned long)v;
 		bits += 6;
