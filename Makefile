@@ -220,11 +220,11 @@ depcheck:
 	 echo "depcheck: boundaries hold"
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer,
-# in a build tree of their own.
+# in a build tree of their own ($(BUILD)/san).
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 check:
-	$(MAKE) BUILD=build/san CFLAGS="$(SAN_FLAGS)" AG_SANITIZE=1 \
+	$(MAKE) BUILD=$(BUILD)/san CFLAGS="$(SAN_FLAGS)" AG_SANITIZE=1 \
 	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test
 	$(MAKE) fuzz-regress
 
