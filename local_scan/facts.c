@@ -89,7 +89,7 @@ copy_capped(struct arena *arena, const char *s, size_t len)
 /* The value of a From header: after the colon (Exim accepts blanks
  * before it), leading blanks and the final newline removed; folding is
  * left for the parser. A value longer than LS_MAX_HEADER is kept cut,
- * followed by an unclosed comment, so it can only ever parse as invalid:
+ * ending in an unclosed comment (LS_MAX_HEADER bytes in all), so it can only ever parse as invalid:
  * a prefix must never be judged as if it were the whole header. */
 static const char *
 from_value(struct arena *arena, const header_line *h)
@@ -110,11 +110,14 @@ from_value(struct arena *arena, const header_line *h)
 		len--;
 	if (len <= LS_MAX_HEADER)
 		return arena_strndup(arena, v, len);
-	out = arena_alloc(arena, LS_MAX_HEADER + sizeof(cut));
+	/* Cut and marker together fit LS_MAX_HEADER, so that the log line
+	 * reads back (facts JSON strings are limited to that). */
+	len = LS_MAX_HEADER - (sizeof(cut) - 1);
+	out = arena_alloc(arena, len + sizeof(cut));
 	if (out == NULL)
 		return NULL;
-	memcpy(out, v, LS_MAX_HEADER);
-	memcpy(out + LS_MAX_HEADER, cut, sizeof(cut));
+	memcpy(out, v, len);
+	memcpy(out + len, cut, sizeof(cut));
 	return out;
 }
 
@@ -174,7 +177,9 @@ collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 	    || (dom = expand_fixed("$acl_m_authgate_spf_domain", err, errsz))
 		== NULL)
 		return -1;
-	f->spf_domain = dom[0] != '\0' ? arena_strdup(ctx->arena, dom) : NULL;
+	f->spf_domain = dom[0] != '\0' ?
+	    copy_capped(ctx->arena, dom, strlen(dom)) :
+	    NULL;
 	if (v[0] == '\0') {
 		f->spf = AG_SPFR_NONE; /* no SPF check ran (local input) */
 	} else if (strcmp(v, "(invalid)") == 0) {
@@ -503,8 +508,10 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	 * users' and counts as authenticated. */
 	f->authenticated
 	    = sender_host_authenticated != NULL || sender_host_address == NULL;
-	f->mail_from = arena_strdup(arena,
-	    sender_address != NULL ? (const char *)sender_address : "");
+	f->mail_from = sender_address != NULL ?
+	    copy_capped(arena, (const char *)sender_address,
+		strlen((const char *)sender_address)) :
+	    "";
 	if ((helo = expand_fixed("$sender_helo_name", err, errsz)) == NULL)
 		return -1;
 	f->client_helo

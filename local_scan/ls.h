@@ -19,8 +19,12 @@
 #define LS_MAX_KEY_LOOKUPS 4  /* own DKIM key lookups per message */
 #define LS_DNS_BUDGET	   20 /* seconds for all lookups of a message */
 #define LS_MAX_MESSAGE	   ((size_t)64 * 1024 * 1024) /* dkim = self */
-#define LS_MAX_HEADER	   4096 /* bytes of a header value kept in facts */
+#define LS_MAX_HEADER	   4096 /* bytes of any string kept in facts */
 #define LS_REPLY_MAX	   400	/* SMTP reply text */
+
+/* Every string the module puts in facts must read back from its log line. */
+_Static_assert(LS_MAX_HEADER <= FACTS_MAX_STRING,
+    "a string kept in facts would not replay");
 
 /* Fills facts from Exim's globals, header_list and the $acl_m_ variables
  * the shipped ACLs set, looking up DMARC records and (where Exim cannot

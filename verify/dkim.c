@@ -135,6 +135,16 @@ alg_name(DKIM_SIGINFO *sig)
 	return "unknown";
 }
 
+/* A copy of a sender's string of at most FACTS_MAX_STRING bytes, so that
+ * the facts read back from a log line. */
+static const char *
+capped(struct arena *arena, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return arena_strndup(arena, s, strnlen(s, FACTS_MAX_STRING));
+}
+
 /* Feeds the message: its header fields, then the body with every line
  * end made CRLF. */
 static int
@@ -207,9 +217,9 @@ dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
 		unsigned int bits = 0;
 		int error = dkim_sig_geterror(sigs[i]);
 
-		out->d = arena_strdup(arena,
+		out->d = capped(arena,
 		    (const char *)dkim_sig_getdomain(sigs[i]));
-		out->s = arena_strdup(arena,
+		out->s = capped(arena,
 		    (const char *)dkim_sig_getselector(sigs[i]));
 		if (out->d == NULL)
 			out->d = "";

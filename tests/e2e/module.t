@@ -486,6 +486,17 @@ e2e_send "$M/longfrom.eml" --from x@nokey.example
 expect long-from 250
 expect_log long-from '.decision.class == "from.invalid" and (.facts.from[0] | endswith("(authgate: header truncated"))'
 expect_header long-from '^X-Spam-Flag: YES'
+# Every string the module logs reads back: the cut From, and a 10 KB
+# HELO that the null sender makes the SPF domain.
+e2e_logline "$QUEUE_ID" | jq .facts >"$W/out/longfrom.facts"
+"$AG_BUILD/authgate" decide --policy "$W/policy.ini" --facts "$W/out/longfrom.facts" >/dev/null 2>"$W/out/longfrom.err" &&
+	ok "long-from: the log line's facts decide again" || nok "long-from: facts do not read back" "$(cat "$W/out/longfrom.err")"
+e2e_msg "$M/bighelo.eml" "a@signer.example" "big helo"
+e2e_send "$M/bighelo.eml" --from '<>' --helo "$(printf 'h%.0s' $(seq 10000)).example"
+expect big-helo-null-sender 550
+e2e_logline "" | jq .facts >"$W/out/bighelo.facts"
+"$AG_BUILD/authgate" decide --policy "$W/policy.ini" --facts "$W/out/bighelo.facts" >/dev/null 2>"$W/out/bighelo.err" &&
+	ok "big-helo-null-sender: the log line's facts decide again" || nok "big-helo-null-sender: facts do not read back" "$(cat "$W/out/bighelo.err")"
 
 # Every log line is one valid JSON object.
 if jq -e . "$W/authgate.log" >/dev/null 2>&1 && [ "$(jq -c . "$W/authgate.log" | wc -l)" = "$(wc -l <"$W/authgate.log")" ]; then
@@ -493,6 +504,10 @@ if jq -e . "$W/authgate.log" >/dev/null 2>&1 && [ "$(jq -c . "$W/authgate.log" |
 else
 	nok "log: not valid JSON lines"
 fi
+"$AG_BUILD/authgate" replay --policy "$W/policy.ini" --json "$W/authgate.log" 2>"$W/out/replay.err" >"$W/out/replay.json"
+short=$(grep -c '"truncated":true' "$W/authgate.log")
+jq -e --argjson s "$short" '.skipped == $s' "$W/out/replay.json" >/dev/null &&
+	ok "log: every line but the $short short forms replays" || nok "log: lines that do not replay" "$(head -5 "$W/out/replay.err")"
 grep -q 'authgate: action=' "$W/log/mainlog" && ok "main log has summary lines" || nok "main log has summary lines"
 sum=$(sha256sum <"$W/policy.ini" | cut -d' ' -f1)
 grep -q "authgate [0-9.]*: policy $W/policy.ini loaded, sha256 $sum" "$W/log/mainlog" &&
