@@ -447,6 +447,7 @@ collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
     size_t errsz)
 {
 	struct sbuf msg;
+	struct msg *m;
 	char why[300];
 	int rc = 0;
 
@@ -468,12 +469,29 @@ collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
 		    collect_dkim(ctx, f, err, errsz) :
 		    0;
 	}
-	if (ctx->policy->dkim_self)
-		rc = dkimv_message(sbuf_cstr(&msg), msg.len, budget_lookup, ctx,
-		    f, ctx->arena, err, errsz);
+	if ((m = arena_alloc(ctx->arena, sizeof(*m))) == NULL) {
+		sbuf_free(&msg);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	msg_parse(sbuf_cstr(&msg), msg.len, m);
+	if (m->truncated) {
+		/* Past MSG_MAX_FIELDS the verifiers see a prefix of the
+		 * header: DKIM is Exim's verdicts (on_error here would let a
+		 * sender choose it), and an ARC chain fails. */
+		log_write(0, LOG_MAIN,
+		    "authgate: message %s has more than %d header fields: "
+		    "Exim's DKIM verdicts used",
+		    message_id, MSG_MAX_FIELDS);
+		if (ctx->policy->dkim_self)
+			rc = collect_dkim(ctx, f, err, errsz);
+	} else if (ctx->policy->dkim_self) {
+		rc = dkimv_parsed(m, budget_lookup, ctx, f, ctx->arena, err,
+		    errsz);
+	}
 	if (rc == 0 && ctx->policy->arc_self)
-		arcv_message(sbuf_cstr(&msg), msg.len, budget_lookup, ctx, f,
-		    ctx->arena, why, sizeof(why));
+		arcv_parsed(m, budget_lookup, ctx, f, ctx->arena, why,
+		    sizeof(why));
 	sbuf_free(&msg);
 	return rc;
 }

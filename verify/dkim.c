@@ -148,24 +148,22 @@ capped(struct arena *arena, const char *s)
 /* Feeds the message: its header fields, then the body with every line
  * end made CRLF. */
 static int
-feed(DKIM *dkim, const char *text, size_t len, char *err, size_t errsz)
+feed(DKIM *dkim, const struct msg *m, char *err, size_t errsz)
 {
-	struct msg m; /* 16 KB */
 	unsigned char crlf[2] = { '\r', '\n' };
 	const char *p, *end, *nl;
 	size_t i, n;
 
-	msg_parse(text, len, &m);
-	if (m.truncated) {
+	if (m->truncated) {
 		snprintf(err, errsz, "more than %d header fields",
 		    MSG_MAX_FIELDS);
 		return -1;
 	}
-	for (i = 0; i < m.n_fields; i++)
-		(void)dkim_header(dkim, (unsigned char *)m.fields[i].text,
-		    m.fields[i].len);
+	for (i = 0; i < m->n_fields; i++)
+		(void)dkim_header(dkim, (unsigned char *)m->fields[i].text,
+		    m->fields[i].len);
 	(void)dkim_eoh(dkim);
-	for (p = m.body, end = m.body + m.body_len; p < end;) {
+	for (p = m->body, end = m->body + m->body_len; p < end;) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		n = (size_t)((nl != NULL ? nl : end) - p);
 		if (n > 0 && p[n - 1] == '\r')
@@ -183,6 +181,16 @@ int
 dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
     void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
     size_t errsz)
+{
+	struct msg m; /* 16 KB */
+
+	msg_parse(msg, len, &m);
+	return dkimv_parsed(&m, lookup, lookup_ctx, f, arena, err, errsz);
+}
+
+int
+dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
+    struct facts *f, struct arena *arena, char *err, size_t errsz)
 {
 	struct lookup_ctx ctx = { lookup, lookup_ctx };
 	DKIM_LIB *lib;
@@ -206,7 +214,7 @@ dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
 		goto out;
 	}
 	(void)dkim_set_user_context(dkim, &ctx);
-	if (feed(dkim, msg, len, err, errsz) != 0)
+	if (feed(dkim, m, err, errsz) != 0)
 		goto out;
 	st = dkim_eom(dkim, NULL);
 	(void)st; /* per-signature results are read below */

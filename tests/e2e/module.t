@@ -464,6 +464,18 @@ e2e_send "$M/sigs500.eml" --from x@bank.example
 expect 500-signatures 550
 [ $(($(date +%s) - start)) -lt 30 ] && ok "500-signatures: within 30 s ($(($(date +%s) - start)) s)" || nok "500-signatures: took $(($(date +%s) - start)) s"
 expect_log 500-signatures '.decision.class == "dmarc.reject" and (.facts.dkim | length) <= 64'
+# More header fields than own verification parses (MSG_MAX_FIELDS, 1000):
+# with dkim = self the message is judged on Exim's DKIM verdicts, never
+# given on_error (which a sender could then choose). The fields go below
+# the signed ones: Exim's DKIM reads the first 512 header fields only.
+pad() { awk '!done && /^$/ {for (k = 1; k <= 1200; k++) print "X-Pad-" k ": " k; done = 1} {print}' "$1"; }
+pad "$M/clean.eml" >"$M/fields.eml"
+e2e_send "$M/fields.eml" --from bounce@signer.example
+expect 1200-header-fields 250
+expect_log 1200-header-fields '.facts.dkim[0].result == "pass" and .decision.dmarc.result == "pass"'
+pad "$M/forged.eml" >"$M/fields-forged.eml"
+e2e_send "$M/fields-forged.eml" --from x@bank.example
+expect 1200-header-fields-forged 550
 # Exim's "(invalid)" SPF: a broken record is permerror, an include that
 # times out is temperror (and DMARC reject becomes tempfail, not 550).
 e2e_msg "$M/brokenspf.eml" "x@brokenspf.example" "broken spf"
