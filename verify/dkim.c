@@ -177,6 +177,19 @@ feed(DKIM *dkim, const struct msg *m, char *err, size_t errsz)
 	return 0;
 }
 
+/* Marks every signature past DKIMV_MAX_VERIFY (in header order) to be
+ * ignored: libopendkim then fetches no key for it and checks nothing. */
+static DKIM_CBSTAT
+prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
+{
+	int i;
+
+	(void)dkim;
+	for (i = DKIMV_MAX_VERIFY; i < nsigs; i++)
+		dkim_sig_ignore(sigs[i]);
+	return DKIM_CBSTAT_CONTINUE;
+}
+
 int
 dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
     void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
@@ -208,6 +221,7 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 	(void)dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
 	    sizeof(flags));
 	(void)dkim_set_key_lookup(lib, key_lookup);
+	(void)dkim_set_prescreen(lib, prescreen);
 	dkim = dkim_verify(lib, (const unsigned char *)"authgate", NULL, &st);
 	if (dkim == NULL) {
 		snprintf(err, errsz, "libopendkim: %s", dkim_getresultstr(st));
@@ -234,6 +248,13 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 		out->a = alg_name(sigs[i]);
 		if (dkim_sig_getkeysize(sigs[i], &bits) == DKIM_STAT_OK)
 			out->bits = bits;
+		if ((dkim_sig_getflags(sigs[i]) & DKIM_SIGFLAG_IGNORE) != 0) {
+			/* Past DKIMV_MAX_VERIFY: recorded, never verified. */
+			out->result = AG_DKIMR_UNSUPPORTED;
+			out->bits = 0;
+			f->n_dkim++;
+			continue;
+		}
 		out->result = dkimv_map_error(error);
 		/* A signature is good only when both the header hash (the
 		 * PASSED flag) and the body hash agree; a body hash that

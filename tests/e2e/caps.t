@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Resource caps end to end: for each limit the module enforces per
+# message, a message that exceeds it, sent through the real Exim, and
+# the outcome SECURITY.md documents. DNS queries are counted in
+# dnsmasq's query log. Runs with Exim's verdicts and (AG_SELF=1,
+# authgate-verify.so) with authgate's own DKIM, SPF and ARC. TAP; root.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+e2e_setup caps
+W=$AG_WORK
+K=$W/keys
+M=$W/msgs
+PY=/usr/bin/python3
+RAW=("$PY" "$AG_ROOT/tests/e2e/rawsmtp.py")
+
+e2e_key sel1
+e2e_key seal
+touch "$W/dns.log"
+chmod 666 "$W/dns.log"
+dns=(
+	--log-queries --log-facility="$W/dns.log"
+	--txt-record="sel1._domainkey.signer.example,$(cat "$K/sel1.dns")"
+	--txt-record="signer.example,v=spf1 ip4:203.0.113.7 -all"
+	--txt-record="_dmarc.signer.example,v=DMARC1; p=reject"
+	--txt-record="bank.example,v=spf1 ip4:192.0.2.99 -all"
+	--txt-record="_dmarc.bank.example,v=DMARC1; p=reject"
+	--txt-record="nokey.example,v=spf1 ip4:203.0.113.7 -all"
+)
+e2e_dns "${dns[@]}"
+cat >"$W/policy.ini.in" <<'EOF'
+[general]
+authserv_id = mx.gw.test
+log_file = @WORK@/authgate.log
+dns_timeout = 2
+EOF
+[ -n "${AG_SELF:-}" ] && printf 'dkim = self\nspf = self\narc = self\n' >>"$W/policy.ini.in"
+e2e_policy "$W/policy.ini.in"
+e2e_exim
+
+# send NAME FILE [rawsmtp options]: one message through Exim; sets
+# R (the JSON result), CODE, STAGE and LINE (the module's log line, or
+# "" when Exim answered before the module ran), and QUERIES (the DNS
+# queries the message caused, from dnsmasq's log).
+send() {
+	local name=$1 file=$2 before qbefore
+	shift 2
+	before=$(wc -l <"$W/authgate.log")
+	qbefore=$(wc -l <"$W/dns.log")
+	R=$(e2e_ns "${RAW[@]}" --port "$AG_PORT" --data "$file" "$@" 2>"$W/out/$name.err")
+	printf '%s\n' "$R" >"$W/out/$name.json"
+	CODE=$(printf '%s' "$R" | jq -r '.code // 0')
+	STAGE=$(printf '%s' "$R" | jq -r '.stage // "none"')
+	sleep 0.2
+	LINE=$(sed -n "$((before + 1)),\$p" "$W/authgate.log")
+	QUERIES=$(sed -n "$((qbefore + 1)),\$p" "$W/dns.log" | grep -F 'query[')
+}
+# reply NAME STAGE CODE: the SMTP stage that answered and its code.
+reply() {
+	if [ "$STAGE" = "$2" ] && [ "$CODE" = "$3" ]; then
+		ok "$1: $2 answered $3"
+	else
+		nok "$1: $STAGE answered $CODE, want $2 $3" "$(printf '%s' "$R" | cut -c1-300)"
+	fi
+}
+# decision NAME JQ: the module's one log line passes the jq test.
+decision() {
+	if [ "$(printf '%s\n' "$LINE" | grep -c .)" = 1 ] && printf '%s' "$LINE" | jq -e "$2" >/dev/null 2>&1; then
+		ok "$1: log $2"
+	else
+		nok "$1: log $2" "$(printf '%s' "$LINE" | cut -c1-600)"
+	fi
+}
+# queries NAME REGEX N: the message caused exactly N queries matching.
+queries() {
+	local got
+	got=$(printf '%s\n' "$QUERIES" | grep -cE "$2")
+	if [ "$got" = "$3" ]; then
+		ok "$1: $3 queries for /$2/"
+	else
+		nok "$1: $got queries for /$2/, want $3" "$(printf '%s\n' "$QUERIES" | grep -E "$2" | head -20)"
+	fi
+}
+
+# ---- DKIM signatures verified per message ----
+# Ten signatures of ten domains without keys on a forged From: Exim
+# verifies every one (ten key queries of its own); the module looks up
+# four keys (LS_MAX_KEY_LOOKUPS; with dkim = self, DKIMV_MAX_VERIFY
+# signatures verified) and logs the other six as unsupported, never
+# verified. The reject stays a reject.
+{
+	for k in $(seq 10); do
+		printf 'DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=k%d.nokey.example; s=s%d;\n' "$k" "$k"
+		printf ' h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\n b=dGVzdA==\n'
+	done
+	printf 'From: CEO <ceo@bank.example>\nTo: user@gw.test\nSubject: ten signatures\n\n'
+} >"$M/sigs10.eml"
+send sigs10 "$M/sigs10.eml" --mail-from x@bank.example
+reply sigs10 dot 550
+decision sigs10 '.decision.class == "dmarc.reject" and (.facts.dkim | length) == 10'
+decision sigs10 '[.facts.dkim[].result] == ["key_missing", "key_missing", "key_missing", "key_missing", "unsupported", "unsupported", "unsupported", "unsupported", "unsupported", "unsupported"]'
+queries sigs10 '_domainkey\.k[0-9]+\.nokey\.example' 14
+queries "sigs10 (k5..k10: Exim's queries only)" '_domainkey\.k([5-9]|10)\.nokey\.example' 6
+# Exim collects at most 19 signatures (DKIM_MAX_SIGNATURES, 20, in its
+# dkim.c): from the 20th on it verifies none (EXCESS_SIGS in its log),
+# so with Exim's verdicts such a message has no DKIM result at all. Own
+# verification records FACTS_MAX_DKIM (64) and verifies four.
+{
+	for k in $(seq 70); do
+		printf 'DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=m%d.nokey.example; s=s;\n' "$k"
+		printf ' h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\n b=dGVzdA==\n'
+	done
+	printf 'From: CEO <ceo@bank.example>\nTo: user@gw.test\nSubject: seventy signatures\n\n'
+} >"$M/sigs70.eml"
+send sigs70 "$M/sigs70.eml" --mail-from x@bank.example
+reply sigs70 dot 550
+if [ -n "${AG_SELF:-}" ]; then
+	decision sigs70 '.decision.class == "dmarc.reject" and (.facts.dkim | length) == 64 and ([.facts.dkim[] | select(.result != "unsupported")] | length) == 4'
+	queries "sigs70 (the module's 4, Exim's none)" '_domainkey\.m[0-9]+\.nokey\.example' 4
+else
+	decision sigs70 '.decision.class == "dmarc.reject" and (.facts.dkim | length) == 0'
+	queries "sigs70 (Exim's none, the module's none)" '_domainkey\.m[0-9]+\.nokey\.example' 0
+	grep -q 'DKIM: validation error: EXCESS_SIGS' "$W/log/mainlog" &&
+		ok "sigs70: Exim's main log says it verified none" || nok "sigs70: Exim's main log" "$(grep DKIM "$W/log/mainlog" | tail -3)"
+fi
+
+# Every log line is one line of valid JSON.
+if [ "$(jq -c . "$W/authgate.log" 2>/dev/null | wc -l)" = "$(wc -l <"$W/authgate.log")" ]; then
+	ok "log: $(wc -l <"$W/authgate.log") lines, each one valid JSON object"
+else
+	nok "log: not one JSON object per line"
+fi
+tap_done
