@@ -124,6 +124,41 @@ else
 		ok "sigs70: Exim's main log says it verified none" || nok "sigs70: Exim's main log" "$(grep DKIM "$W/log/mainlog" | tail -3)"
 fi
 
+# ---- message size ----
+# A message just under Exim's 50 MB message_size_limit, signed: the
+# decision, the time, and the receiving process's memory. With dkim and
+# arc = self the module reads the body from the spool file mapped, not
+# copied (LS_MAX_MESSAGE, 64 MB, caps what it verifies itself), so the
+# process's own (anonymous) memory stays far below the message's size;
+# the mapped file's pages are the page cache Exim just wrote.
+"$PY" - "$M/big.in" <<'PYEOF'
+import sys
+line = b"The quick brown fox jumps over the lazy dog, 0123456789 ABCDEFGHIJ abcdefghij\n"
+with open(sys.argv[1], "wb") as f:
+    f.write(b"From: Alice <alice@signer.example>\nTo: user@gw.test\nSubject: fifty megabytes\n\n")
+    f.write(line * ((50 * 1000 * 1000) // len(line)))
+PYEOF
+e2e_sign "$M/big.in" "$M/big.eml" sel1 signer.example sel1
+rm -f "$M/big.in"
+send big50 "$M/big.eml" --rss-of "$W/run/exim.pid"
+reply big50 dot 250
+decision big50 '.decision.action == "accept" and .facts.dkim[0].result == "pass"'
+secs=$(printf '%s' "$R" | jq -r .waited.dot)
+total=$(printf '%s' "$R" | jq -r .seconds)
+anon=$(printf '%s' "$R" | jq -r .anon_kb)
+rss=$(printf '%s' "$R" | jq -r .rss_kb)
+if awk -v s="$secs" 'BEGIN { exit !(s < 10) }'; then
+	ok "big50: the end of DATA answered in $secs s ($total s for the whole session)"
+else
+	nok "big50: the end of DATA took $secs s"
+fi
+if [ "$anon" -gt 0 ] && [ "$anon" -lt 25600 ]; then
+	ok "big50: the receiving Exim's own memory peaked at $anon KB (peak RSS with mapped files $rss KB)"
+else
+	nok "big50: the receiving Exim's own memory peaked at $anon KB, want under 25 MB" "$R"
+fi
+rm -f "$M/big.eml"
+
 # Every log line is one line of valid JSON.
 if [ "$(jq -c . "$W/authgate.log" 2>/dev/null | wc -l)" = "$(wc -l <"$W/authgate.log")" ]; then
 	ok "log: $(wc -l <"$W/authgate.log") lines, each one valid JSON object"

@@ -7,9 +7,11 @@ and invalid UTF-8 reach the server as written) and the message file's bytes
 as DATA: LF line ends become CRLF, a bare CR stays a bare CR, lines starting
 with a dot are dot-stuffed. Prints one JSON object: the stage whose reply
 ended the transaction (helo, mail, rcpt, data or dot), its code and text,
-the queue id of a 250, the seconds waited for each reply, and with --rss-of PIDFILE the peak RSS (VmHWM, KB)
-of the receiving Exim process (the child of the daemon in PIDFILE), read
-before QUIT while that process still lives.
+the queue id of a 250, the seconds waited for each reply, and with
+--rss-of PIDFILE the memory of the receiving Exim process (the child of
+the daemon in PIDFILE): its peak RSS (VmHWM, KB, read before QUIT while
+it still lives) and the peaks of its anonymous and file-backed resident
+memory, sampled while the end of DATA is processed.
 """
 import argparse
 import codecs
@@ -18,6 +20,7 @@ import os
 import re
 import socket
 import sys
+import threading
 import time
 
 
@@ -38,10 +41,12 @@ def reply(f):
     return code, " / ".join(l[4:] for l in lines)
 
 
-def receiver_hwm(pidfile):
-    """Peak RSS in KB of the daemon's children (the receiving processes)."""
+def receivers(pidfile):
+    """The memory figures (KB) of the daemon's children, the receiving
+    processes: {"VmHWM": .., "RssAnon": .., "RssFile": ..}, the largest
+    of each."""
     daemon = open(pidfile).read().strip()
-    best = 0
+    best = {"VmHWM": 0, "RssAnon": 0, "RssFile": 0}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -50,10 +55,32 @@ def receiver_hwm(pidfile):
         except OSError:
             continue
         m = re.search(r"^PPid:\s+(\d+)", st, re.M)
-        h = re.search(r"^VmHWM:\s+(\d+)", st, re.M)
-        if m and h and m.group(1) == daemon:
-            best = max(best, int(h.group(1)))
+        if not m or m.group(1) != daemon:
+            continue
+        for k in best:
+            h = re.search(r"^%s:\s+(\d+)" % k, st, re.M)
+            if h:
+                best[k] = max(best[k], int(h.group(1)))
     return best
+
+
+class Sampler(threading.Thread):
+    """Samples the receivers every few milliseconds until stopped: peak
+    RSS counts the pages of files a process maps, so the anonymous part
+    (its own heap) is read while it runs."""
+
+    def __init__(self, pidfile):
+        super().__init__(daemon=True)
+        self.pidfile = pidfile
+        self.peak = {"RssAnon": 0, "RssFile": 0}
+        self.running = True
+
+    def run(self):
+        while self.running:
+            now = receivers(self.pidfile)
+            for k in self.peak:
+                self.peak[k] = max(self.peak[k], now[k])
+            time.sleep(0.005)
 
 
 def main():
@@ -102,12 +129,20 @@ def main():
         raw += b"\r\n"
     raw = re.sub(rb"(?m)^\.", b"..", raw)
     s.sendall(raw)
+    sampler = None
+    if a.rss_of:
+        sampler = Sampler(a.rss_of)
+        sampler.start()
     step("dot", b".\r\n")
     m = re.search(r"id=([A-Za-z0-9-]+)", out.get("text", ""))
     if m:
         out["queue_id"] = m.group(1)
-    if a.rss_of:
-        out["rss_kb"] = receiver_hwm(a.rss_of)
+    if sampler:
+        sampler.running = False
+        sampler.join()
+        out["rss_kb"] = receivers(a.rss_of)["VmHWM"]
+        out["anon_kb"] = sampler.peak["RssAnon"]
+        out["file_kb"] = sampler.peak["RssFile"]
     return finish(s, f, out, started)
 
 
