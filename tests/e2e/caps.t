@@ -26,7 +26,11 @@ dns=(
 	--txt-record="bank.example,v=spf1 ip4:192.0.2.99 -all"
 	--txt-record="_dmarc.bank.example,v=DMARC1; p=reject"
 	--txt-record="nokey.example,v=spf1 ip4:203.0.113.7 -all"
+	--txt-record="orig.example,v=spf1 ip4:192.0.2.99 -all"
+	--txt-record="_dmarc.orig.example,v=DMARC1; p=reject"
+	--txt-record="arc._domainkey.sealer.example,$(cat "$K/seal.dns")"
 )
+for k in $(seq 9); do dns+=(--txt-record="arc._domainkey.s$k.example,$(cat "$K/seal.dns")"); done
 e2e_dns "${dns[@]}"
 cat >"$W/policy.ini.in" <<'EOF'
 [general]
@@ -34,7 +38,10 @@ authserv_id = mx.gw.test
 log_file = @WORK@/authgate.log
 dns_timeout = 2
 EOF
-[ -n "${AG_SELF:-}" ] && printf 'dkim = self\nspf = self\narc = self\n' >>"$W/policy.ini.in"
+if [ -n "${AG_SELF:-}" ]; then
+	printf 'dkim = self\nspf = self\narc = self\n' >>"$W/policy.ini.in"
+	printf '[trusted]\narc_sealers = sealer.example, %s\n' "$(seq -s ', ' -f 's%g.example' 9)" >>"$W/policy.ini.in"
+fi
 e2e_policy "$W/policy.ini.in"
 e2e_exim
 
@@ -123,6 +130,49 @@ else
 	grep -q 'DKIM: validation error: EXCESS_SIGS' "$W/log/mainlog" &&
 		ok "sigs70: Exim's main log says it verified none" || nok "sigs70: Exim's main log" "$(grep DKIM "$W/log/mainlog" | tail -3)"
 fi
+
+# ---- ARC: instances (RFC 8617's 50) and distinct keys fetched (8) ----
+# A forged-looking message (SPF fails for orig.example, p=reject) that
+# trusted list hops forwarded, each recording dmarc=pass and sealing:
+# with arc = self an intact chain lets the newest trusted sealer vouch;
+# past either limit the chain fails and the reject stands. Without arc =
+# self no chain counts (the reject stands throughout). explain says why.
+e2e_msg "$M/orig.eml" "Alice <alice@orig.example>" "via many lists"
+arc_case() { # NAME SEALERS HOPS [--extra] CODE-WITH-ARC REASON-REGEX
+	local name=$1 sealers=$2 hops=$3 extra="" want reason
+	shift 3
+	[ "$1" = --extra ] && { extra=--extra; shift; }
+	want=$1 reason=${2:-}
+	"$PY" "$AG_ROOT/tests/e2e/arcchain.py" "$M/orig.eml" "$M/$name.eml" "$K/seal.key" arc "$sealers" "$hops" $extra ||
+		e2e_die "arcchain.py $name failed"
+	send "$name" "$M/$name.eml" --mail-from x@orig.example
+	if [ -n "${AG_SELF:-}" ]; then
+		reply "$name" dot "$want"
+		if [ "$want" = 250 ]; then
+			decision "$name" '.facts.arc.result == "pass" and .decision.action == "accept" and (.decision.findings[] | select(.class == "dmarc.reject") | .waived) != null'
+		else
+			decision "$name" '.facts.arc.result == "fail" and .decision.class == "dmarc.reject"'
+		fi
+	else
+		reply "$name" dot 550
+		decision "$name" '.facts.arc.result == "none" and .decision.class == "dmarc.reject"'
+	fi
+	if [ -n "$reason" ]; then
+		e2e_ns "$AG_BUILD/authgate" explain --json "$M/$name.eml" >"$W/out/$name.explain" 2>&1
+		if jq -e --arg re "$reason" '.arc_reason | test($re)' "$W/out/$name.explain" >/dev/null 2>&1; then
+			ok "$name: explain says: $(jq -r .arc_reason "$W/out/$name.explain")"
+		else
+			nok "$name: explain's ARC reason, want /$reason/" "$(head -c 400 "$W/out/$name.explain")"
+		fi
+	fi
+}
+arc_case arc50 sealer.example 50 250
+decision arc50 '(.facts.arc.instances | length) == 50 or (.facts.arc.result == "none")'
+arc_case arc51 sealer.example 50 --extra 550 'more than 150 ARC header fields|outside 1\.\.50'
+arc_case arc-keys8 "$(seq -s, -f 's%g.example' 8)" 8 250
+queries "arc-keys8" 'arc\._domainkey\.s[0-9]\.example' "$([ -n "${AG_SELF:-}" ] && echo 8 || echo 0)"
+arc_case arc-keys9 "$(seq -s, -f 's%g.example' 9)" 9 550 'more than 8 keys'
+queries "arc-keys9 (the ninth key is never fetched)" 'arc\._domainkey\.s[0-9]\.example' "$([ -n "${AG_SELF:-}" ] && echo 8 || echo 0)"
 
 # ---- message size ----
 # A message just under Exim's 50 MB message_size_limit, signed: the
