@@ -156,7 +156,10 @@ remove_forgeries(const char *authserv_id)
 }
 
 /* Prefixes the Subject with the tag unless it already starts with it;
- * the rest of the value (RFC 2047 words, folding) is kept byte for byte. */
+ * the rest of the value (RFC 2047 words, folding) is kept byte for byte.
+ * A Subject too long to add again (LS_HEADER_ADD_MAX) is left as it is:
+ * Exim's header_add() would end the process; X-Spam-Flag still marks the
+ * message. */
 static void
 tag_subject(const char *tag)
 {
@@ -176,6 +179,13 @@ tag_subject(const char *tag)
 		v++;
 	if (strncmp(v, tag, taglen) == 0)
 		return;
+	if (strlen(v) + taglen + sizeof("Subject:  ") > LS_HEADER_ADD_MAX) {
+		log_write(0, LOG_MAIN,
+		    "authgate: message %s: Subject too long to tag (over %d "
+		    "bytes); X-Spam-Flag added only",
+		    message_id, LS_HEADER_ADD_MAX);
+		return;
+	}
 	header_add_at_position(TRUE, US "Subject", FALSE, ' ', "Subject: %s %s",
 	    tag, v);
 	h->type = '*';
@@ -195,7 +205,7 @@ ls_apply(const struct policy *policy, const struct facts *f,
 	char text[LS_REPLY_MAX];
 	struct sbuf sb;
 
-	sbuf_init(&sb, 16384);
+	sbuf_init(&sb, LS_HEADER_ADD_MAX);
 	remove_forgeries(authserv_id);
 	build_ar(&sb, f, d, authserv_id);
 	if (!sbuf_failed(&sb))

@@ -21,6 +21,9 @@
 #define LS_MAX_MESSAGE	   ((size_t)64 * 1024 * 1024) /* dkim = self */
 #define LS_MAX_HEADER	   4096 /* bytes of any string kept in facts */
 #define LS_REPLY_MAX	   400	/* SMTP reply text */
+/* Bytes one header_add() may carry: Exim 4.96 formats it in a fixed
+ * 32 KB buffer (HEADER_ADD_BUFFER_SIZE) and dies on anything longer. */
+#define LS_HEADER_ADD_MAX 16384
 
 /* Every string the module puts in facts must read back from its log line. */
 _Static_assert(LS_MAX_HEADER <= FACTS_MAX_STRING,

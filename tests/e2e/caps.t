@@ -131,6 +131,48 @@ else
 		ok "sigs70: Exim's main log says it verified none" || nok "sigs70: Exim's main log" "$(grep DKIM "$W/log/mainlog" | tail -3)"
 fi
 
+# ---- header size ----
+# Exim's header_maxsize (1 MB) is the cap on the whole header: past it
+# Exim answers 552 and the module never runs. Below it, a Subject over
+# LS_HEADER_ADD_MAX (16 KB) on mail that gets tagged is left untagged and
+# X-Spam-Flag marks it (Exim's header_add() ends the process past 32 KB);
+# a 10 KB one is tagged. A 900 KB From is kept cut (4096 bytes) and
+# judged from.invalid. More than 1000 header fields: module.t
+# (1200-header-fields).
+sig='DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=nokey.example; s=gone;
+ h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;
+ b=dGVzdA=='
+big=$(head -c 900000 /dev/zero | tr '\0' s)
+printf '%s\nFrom: bob@nokey.example\nTo: user@gw.test\nSubject: %s\n\n' "$sig" "$big" >"$M/bigsubject.eml"
+send big-subject "$M/bigsubject.eml" --mail-from bob@nokey.example
+reply big-subject dot 250
+decision big-subject '.decision.action == "tag" and .decision.class == "dkim.key_missing"'
+id=$(printf '%s' "$R" | jq -r .queue_id)
+file=$(e2e_delivered "$id")
+if [ -n "$file" ] && [ "$(sed '/^$/q' "$file" | grep -c '^Subject: ')" = 1 ] &&
+	[ "$(sed '/^$/q' "$file" | grep '^Subject: s*$' | awk '{print length($0)}')" = 900009 ] &&
+	sed '/^$/q' "$file" | grep -q '^X-Spam-Flag: YES$'; then
+	ok "big-subject: delivered untagged, all 900000 bytes kept, X-Spam-Flag: YES"
+else
+	nok "big-subject: delivered Subject" "$( [ -n "$file" ] && sed '/^$/q' "$file" | cut -c1-120 || echo not delivered)"
+fi
+grep -q "Subject too long to tag" "$W/log/mainlog" && ok "big-subject: Exim's main log says why" || nok "big-subject: main log"
+mid=$(head -c 10000 /dev/zero | tr '\0' m)
+printf '%s\nFrom: bob@nokey.example\nTo: user@gw.test\nSubject: %s\n\n' "$sig" "$mid" >"$M/midsubject.eml"
+send mid-subject "$M/midsubject.eml" --mail-from bob@nokey.example
+reply mid-subject dot 250
+file=$(e2e_delivered "$(printf '%s' "$R" | jq -r .queue_id)")
+[ -n "$file" ] && sed '/^$/q' "$file" | grep -q "^Subject: \[SPAM\] m\{10000\}\$" &&
+	ok "mid-subject: a 10 KB Subject is tagged once, whole" || nok "mid-subject: tagged Subject" "$( [ -n "$file" ] && sed '/^$/q' "$file" | cut -c1-120)"
+printf 'From: <x@nokey.example>, %s@bank.example\nTo: user@gw.test\nSubject: big from\n\n' "$big" >"$M/bigfrom.eml"
+send big-from "$M/bigfrom.eml" --mail-from bob@nokey.example
+reply big-from dot 250
+decision big-from '.decision.class == "from.invalid" and (.facts.from[0] | length) == 4096'
+printf 'From: bob@nokey.example\nTo: user@gw.test\nSubject: %s%s\n\n' "$big" "$(head -c 200000 /dev/zero | tr '\0' s)" >"$M/hugeheader.eml"
+send header-over-1mb "$M/hugeheader.eml" --mail-from bob@nokey.example
+reply header-over-1mb dot 552
+[ -z "$LINE" ] && ok "header-over-1mb: Exim answered; the module did not run" || nok "header-over-1mb: the module logged" "$(printf '%s' "$LINE" | cut -c1-200)"
+
 # ---- ARC: instances (RFC 8617's 50) and distinct keys fetched (8) ----
 # A forged-looking message (SPF fails for orig.example, p=reject) that
 # trusted list hops forwarded, each recording dmarc=pass and sealing:
