@@ -84,7 +84,7 @@ $(BUILD)/libauthgate-fi.a: $(TPOLICY_OBJ)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libauthgate-fi.a $(LIBS) \
-	    -lcrypto -lresolv -lidn2 -lcmocka
+	    -lspf2 -lcrypto -lresolv -lidn2 -lcmocka
 
 $(BUILD)/tests/canon_dump: tests/unit/canon_dump.c $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)

@@ -43,19 +43,26 @@ struct ls_ctx {
 	unsigned key_lookups;
 };
 
+/* Seconds left of the message's DNS budget. */
+static double
+budget_left(const struct ls_ctx *ctx)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(ctx->deadline.tv_sec - now.tv_sec)
+	    + (double)(ctx->deadline.tv_nsec - now.tv_nsec) / 1e9;
+}
+
 /* A TXT lookup within the message's DNS budget: each query waits at most
  * dns_timeout, and never past half of what is left; a spent budget is a
  * temperror without a query. */
 static void
 ls_lookup(struct ls_ctx *ctx, const char *name, struct dnsq_answer *a)
 {
-	struct timespec now;
-	double left;
+	double left = budget_left(ctx);
 	unsigned timeout = ctx->policy->dns_timeout;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	left = (double)(ctx->deadline.tv_sec - now.tv_sec)
-	    + (double)(ctx->deadline.tv_nsec - now.tv_nsec) / 1e9;
 	if (left < 1.0) {
 		memset(a, 0, sizeof(*a));
 		a->status = DNSQ_TEMPERROR;
@@ -517,14 +524,23 @@ collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
 	return rc;
 }
 
-/* spf = self: libspf2 for MAIL FROM, or HELO for the null sender. */
+/* libspf2 may send another query while a second of the budget is left
+ * (one query can then overrun it by libspf2's resolver timeout). */
+static bool
+spf_budget(void *ctx)
+{
+	return budget_left(ctx) >= 1.0;
+}
+
+/* spf = self: libspf2 for MAIL FROM, or HELO for the null sender, its
+ * queries within the message's DNS budget. */
 static void
 collect_spf_self(struct ls_ctx *ctx, struct facts *f)
 {
 	char dom[DOMAIN_MAX_LEN + 64];
 
 	f->spf = spfv_check(f->client_ip, f->client_helo, f->mail_from, dom,
-	    sizeof(dom));
+	    sizeof(dom), spf_budget, ctx);
 	f->spf_domain = arena_strdup(ctx->arena, dom);
 }
 #endif

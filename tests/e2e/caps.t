@@ -31,7 +31,16 @@ dns=(
 	--txt-record="arc._domainkey.sealer.example,$(cat "$K/seal.dns")"
 )
 for k in $(seq 9); do dns+=(--txt-record="arc._domainkey.s$k.example,$(cat "$K/seal.dns")"); done
+# SPF through ten includes that each answer after 2.5 s: 25 s of lookups.
+incl=$(seq -s ' ' -f 'include:i%g.slowspf.example' 10)
+dns+=(--txt-record="spfslow.example,v=spf1 $incl ip4:203.0.113.7 -all"
+	--txt-record="_dmarc.spfslow.example,v=DMARC1; p=none"
+	--server=/slowspf.example/127.0.0.12)
 e2e_dns "${dns[@]}"
+mapfile -t slow < <(seq -f 'i%g.slowspf.example=2.5=v=spf1 -all' 10)
+(e2e_ns "$PY" "$AG_ROOT/tests/e2e/slowdns.py" 127.0.0.12 "$W/run/slowdns.pid" "${slow[@]}" \
+	</dev/null >"$W/out/slowdns.log" 2>&1 &)
+for i in $(seq 50); do [ -s "$W/run/slowdns.pid" ] && break; sleep 0.1; done
 cat >"$W/policy.ini.in" <<'EOF'
 [general]
 authserv_id = mx.gw.test
@@ -215,6 +224,26 @@ arc_case arc-keys8 "$(seq -s, -f 's%g.example' 8)" 8 250
 queries "arc-keys8" 'arc\._domainkey\.s[0-9]\.example' "$([ -n "${AG_SELF:-}" ] && echo 8 || echo 0)"
 arc_case arc-keys9 "$(seq -s, -f 's%g.example' 9)" 9 550 'more than 8 keys'
 queries "arc-keys9 (the ninth key is never fetched)" 'arc\._domainkey\.s[0-9]\.example' "$([ -n "${AG_SELF:-}" ] && echo 8 || echo 0)"
+
+# ---- the time budget ----
+# With spf = self, libspf2's queries share the message's 20 s DNS budget
+# (LS_DNS_BUDGET): an SPF check that needs 25 s of lookups is cut at the
+# budget, a temperror, and the message is answered in about 20 s, far
+# below local_scan_timeout (60 s in the example), instead of after 25 s.
+# (Exim's own SPF check at MAIL FROM takes its 25 s first.) With Exim's
+# verdicts the module makes at most 7 queries of dns_timeout each.
+if [ -n "${AG_SELF:-}" ]; then
+	e2e_msg "$M/spfslow.eml" "a@spfslow.example" "slow spf"
+	send spf-budget "$M/spfslow.eml" --mail-from a@spfslow.example
+	reply spf-budget dot 451
+	decision spf-budget '.facts.spf.result == "temperror"'
+	secs=$(printf '%s' "$R" | jq -r .waited.dot)
+	if awk -v s="$secs" 'BEGIN { exit !(s >= 18 && s < 23) }'; then
+		ok "spf-budget: the module answered in $secs s (the budget is 20 s)"
+	else
+		nok "spf-budget: the module answered in $secs s, want the 20 s budget" "$R"
+	fi
+fi
 
 # ---- message size ----
 # A message just under Exim's 50 MB message_size_limit, signed: the
