@@ -372,6 +372,17 @@ e2e_send "$M/again.eml" --from bob@nokey.example
 expect tag-once 250
 expect_header tag-once '^Subject: \[SPAM\] old news$'
 
+# Two Subject fields: both tagged, each in its place, so a mail program
+# that shows either shows the tag.
+e2e_msg "$M/twosubj.in" "bob@nokey.example" "one" "Subject: two"
+e2e_sign "$M/twosubj.in" "$M/twosubj.eml" sel1 nokey.example sel1
+e2e_send "$M/twosubj.eml" --from bob@nokey.example
+expect two-subjects 250
+file=$(e2e_delivered "$QUEUE_ID")
+subjects=$(sed '/^$/q' "$file" 2>/dev/null | grep '^Subject:' | tr '\n' '|')
+[ "$subjects" = "Subject: [SPAM] one|Subject: [SPAM] two|" ] &&
+	ok "two-subjects: both tagged, in order" || nok "two-subjects: $subjects"
+
 # rsa-sha1: Exim skips the signature silently; authgate's own verifier
 # reports it as unsupported (RFC 8301) - where dkim = self is more precise.
 e2e_msg "$M/sha1.in" "alice@signer.example" "sha1"
