@@ -84,7 +84,7 @@ $(BUILD)/libauthgate-fi.a: $(TPOLICY_OBJ)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libauthgate-fi.a $(LIBS) \
-	    -lcrypto -lresolv -lidn2 -lcmocka
+	    -lspf2 -lcrypto -lresolv -lidn2 -lcmocka
 
 $(BUILD)/tests/canon_dump: tests/unit/canon_dump.c $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
@@ -108,7 +108,7 @@ demo: deps
 e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)/authgate-crash.so
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/e2e/*.t
 	AG_BUILD=$(abspath $(BUILD)) AG_SELF=1 AG_MODULE=authgate-verify.so \
-	    prove -v tests/e2e/module.t
+	    prove -v tests/e2e/module.t tests/e2e/caps.t
 
 # The long tests: 20,000 messages from 16 clients through Exim with the
 # module (LOAD_COUNT to change it), and the Rspamd comparison of
@@ -223,7 +223,7 @@ depcheck:
 	 echo "depcheck: boundaries hold"
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer,
-# in a build tree of their own.
+# in a build tree of their own ($(BUILD)/san).
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 check:

@@ -331,7 +331,8 @@ cmd_explain(int argc, char **argv)
 		f.client_ip = o.ip;
 		f.client_helo = o.helo;
 		f.mail_from = o.mail_from;
-		f.spf = spfv_check(o.ip, o.helo, o.mail_from, dom, sizeof(dom));
+		f.spf = spfv_check(o.ip, o.helo, o.mail_from, dom, sizeof(dom), NULL,
+		    NULL);
 		f.spf_domain = arena_strdup(&arena, dom);
 		snprintf(spf_source, sizeof(spf_source),
 		    "checked now for client %.60s", o.ip);

@@ -112,30 +112,61 @@ remove_forgeries(const char *authserv_id)
 	}
 }
 
-/* Prefixes the Subject with the tag unless it already starts with it;
- * the rest of the value (RFC 2047 words, folding) is kept byte for byte. */
+/* Prefixes one Subject (h) with the tag unless it already starts with
+ * it; the rest of the value (RFC 2047 words, folding) is kept byte for
+ * byte, and the new field takes the old one's place. A Subject too long
+ * to add again (LS_HEADER_ADD_MAX) is left as it is: Exim's header_add()
+ * would end the process; X-Spam-Flag still marks the message. */
 static void
-tag_subject(const char *tag)
+tag_one(header_line *h, const char *tag)
 {
-	header_line *h;
-	const char *v;
+	const char *v = value_of(h);
 	size_t taglen = strlen(tag);
 
-	for (h = header_list; h != NULL; h = h->next)
-		if (h->type != '*' && header_testname(h, US "Subject", 7, TRUE))
-			break;
-	if (h == NULL) {
-		header_add(' ', "Subject: %s\n", tag);
-		return;
-	}
-	v = value_of(h);
 	while (*v == ' ' || *v == '\t')
 		v++;
 	if (strncmp(v, tag, taglen) == 0)
 		return;
-	header_add_at_position(TRUE, US "Subject", FALSE, ' ', "Subject: %s %s",
+	if (strlen(v) + taglen + sizeof("Subject:  ") > LS_HEADER_ADD_MAX) {
+		log_write(0, LOG_MAIN,
+		    "authgate: message %s: Subject too long to tag (over %d "
+		    "bytes); X-Spam-Flag added only",
+		    message_id, LS_HEADER_ADD_MAX);
+		return;
+	}
+	/* Exim inserts before the first Subject not marked deleted: h is
+	 * that one while the caller hides those above it. */
+	header_add_at_position(FALSE, US "Subject", FALSE, ' ', "Subject: %s %s",
 	    tag, v);
 	h->type = '*';
+}
+
+/* Tags every Subject field (up to LS_MAX_SUBJECTS), so that a message
+ * with two cannot show its reader the untagged one; adds one when there
+ * is none. Each is tagged in place, from the last to the first. */
+static void
+tag_subject(const char *tag)
+{
+	header_line *subj[LS_MAX_SUBJECTS], *h;
+	int saved[LS_MAX_SUBJECTS];
+	size_t n = 0, i, j;
+
+	for (h = header_list; h != NULL && n < LS_MAX_SUBJECTS; h = h->next)
+		if (h->type != '*' && header_testname(h, US "Subject", 7, TRUE))
+			subj[n++] = h;
+	if (n == 0) {
+		header_add(' ', "Subject: %s\n", tag);
+		return;
+	}
+	for (i = n; i-- > 0;) {
+		for (j = 0; j < i; j++) {
+			saved[j] = subj[j]->type;
+			subj[j]->type = '*';
+		}
+		tag_one(subj[i], tag);
+		for (j = 0; j < i; j++)
+			subj[j]->type = saved[j];
+	}
 }
 
 static void
@@ -152,7 +183,7 @@ ls_apply(const struct policy *policy, const struct facts *f,
 	char text[LS_REPLY_MAX];
 	struct sbuf sb;
 
-	sbuf_init(&sb, 16384);
+	sbuf_init(&sb, LS_HEADER_ADD_MAX);
 	remove_forgeries(authserv_id);
 	authres_render(&sb, f, d, authserv_id);
 	if (!sbuf_failed(&sb))

@@ -221,11 +221,19 @@ local_scan(int fd, uschar **return_text)
 	meta.failure_report = &ruf;
 	sbuf_init(&sb, LOGLINE_MAX);
 	logline_render(&sb, p, &facts, &d, &meta);
-	if (sbuf_failed(&sb))
-		log_write(0, LOG_MAIN | LOG_PANIC,
-		    "authgate: log line for %s exceeds %zu bytes; not written",
+	if (sbuf_failed(&sb)) {
+		/* A sender can make the facts longer than a line may be
+		 * (sixteen 4 KB From headers of bytes that escape to six
+		 * each): the message still gets its one line, the short
+		 * form, which has no facts and so does not replay. */
+		log_write(0, LOG_MAIN,
+		    "authgate: log line for %s exceeds %zu bytes; its short "
+		    "form is logged",
 		    message_id, LOGLINE_MAX);
-	else
+		sbuf_free(&sb);
+		logline_render_summary(&sb, &facts, &d, &meta);
+	}
+	if (!sbuf_failed(&sb))
 		ls_log_line(p->log_file, sbuf_cstr(&sb), sb.len);
 	ls_syslog_line(p, &sb, &facts, &d, &meta);
 	sbuf_free(&sb);

@@ -5,6 +5,9 @@
  * header itself, which is what DMARC judges. expand_string() only ever
  * sees fixed templates.
  */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +42,17 @@ struct ls_ctx {
 	unsigned key_lookups;
 };
 
+/* Seconds left of a message's DNS budget. */
+static double
+budget_left(const struct ls_budget *b)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(b->deadline.tv_sec - now.tv_sec)
+	    + (double)(b->deadline.tv_nsec - now.tv_nsec) / 1e9;
+}
+
 void
 ls_budget_start(struct ls_budget *b, unsigned dns_timeout, struct arena *arena)
 {
@@ -56,13 +70,9 @@ void
 ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
 {
 	struct ls_budget *b = budget;
-	struct timespec now;
-	double left;
+	double left = budget_left(b);
 	unsigned timeout = b->timeout;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	left = (double)(b->deadline.tv_sec - now.tv_sec)
-	    + (double)(b->deadline.tv_nsec - now.tv_nsec) / 1e9;
 	if (left < 1.0) {
 		memset(a, 0, sizeof(*a));
 		a->status = DNSQ_TEMPERROR;
@@ -105,7 +115,7 @@ copy_capped(struct arena *arena, const char *s, size_t len)
 /* The value of a From header: after the colon (Exim accepts blanks
  * before it), leading blanks and the final newline removed; folding is
  * left for the parser. A value longer than LS_MAX_HEADER is kept cut,
- * followed by an unclosed comment, so it can only ever parse as invalid:
+ * ending in an unclosed comment (LS_MAX_HEADER bytes in all), so it can only ever parse as invalid:
  * a prefix must never be judged as if it were the whole header. */
 static const char *
 from_value(struct arena *arena, const header_line *h)
@@ -126,11 +136,14 @@ from_value(struct arena *arena, const header_line *h)
 		len--;
 	if (len <= LS_MAX_HEADER)
 		return arena_strndup(arena, v, len);
-	out = arena_alloc(arena, LS_MAX_HEADER + sizeof(cut));
+	/* Cut and marker together fit LS_MAX_HEADER, so that the log line
+	 * reads back (facts JSON strings are limited to that). */
+	len = LS_MAX_HEADER - (sizeof(cut) - 1);
+	out = arena_alloc(arena, len + sizeof(cut));
 	if (out == NULL)
 		return NULL;
-	memcpy(out, v, LS_MAX_HEADER);
-	memcpy(out + LS_MAX_HEADER, cut, sizeof(cut));
+	memcpy(out, v, len);
+	memcpy(out + len, cut, sizeof(cut));
 	return out;
 }
 
@@ -190,7 +203,9 @@ collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 	    || (dom = expand_fixed("$acl_m_authgate_spf_domain", err, errsz))
 		== NULL)
 		return -1;
-	f->spf_domain = dom[0] != '\0' ? arena_strdup(ctx->arena, dom) : NULL;
+	f->spf_domain = dom[0] != '\0' ?
+	    copy_capped(ctx->arena, dom, strlen(dom)) :
+	    NULL;
 	if (v[0] == '\0') {
 		f->spf = AG_SPFR_NONE; /* no SPF check ran (local input) */
 	} else if (strcmp(v, "(invalid)") == 0) {
@@ -420,54 +435,78 @@ budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 
 #ifdef AG_OWN_VERIFY
 /*
- * dkim = self and arc = self: the message as Exim holds it (header_list,
- * without the headers marked deleted, then the body from the spool data
- * file, which local_scan's fd reads from its start), verified by
- * libopendkim and by verify/arc.c. Returns 0, 1 when the message is
- * larger than LS_MAX_MESSAGE, or -1 on a read error.
+ * dkim = self and arc = self: the message as Exim holds it. The header
+ * fields (header_list, without the headers marked deleted) are copied;
+ * the body is the spool data file, mapped read-only rather than read into
+ * memory: it is in the page cache already, having just been written, so
+ * a 50 MB message costs the process no 50 MB of its own. Returns 0 with
+ * m filled, 1 when the message is larger than LS_MAX_MESSAGE, or -1 on
+ * an error; *map and *maplen are for munmap.
  */
 static int
-read_message(int fd, struct sbuf *msg, char *err, size_t errsz)
+map_message(int fd, struct sbuf *hdr, struct msg *m, void **map,
+    size_t *maplen, char *err, size_t errsz)
 {
 	const header_line *h;
-	char buf[65536];
-	ssize_t n;
+	struct stat st;
+	size_t body_len;
 
+	*map = NULL;
+	*maplen = 0;
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errsz, "cannot stat the spool data file: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (st.st_size < SPOOL_DATA_START_OFFSET) {
+		snprintf(err, errsz, "the spool data file is too short");
+		return -1;
+	}
+	body_len = (size_t)st.st_size - SPOOL_DATA_START_OFFSET;
 	for (h = header_list; h != NULL; h = h->next)
 		if (h->type != '*')
-			sbuf_putn(msg, (const char *)h->text, (size_t)h->slen);
-	sbuf_putc(msg, '\n');
-	if (lseek(fd, SPOOL_DATA_START_OFFSET, SEEK_SET) < 0) {
-		snprintf(err, errsz, "cannot seek the spool data file: %s",
+			sbuf_putn(hdr, (const char *)h->text, (size_t)h->slen);
+	sbuf_putc(hdr, '\n');
+	if (sbuf_failed(hdr) || body_len > LS_MAX_MESSAGE - hdr->len)
+		return 1;
+	*map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (*map == MAP_FAILED) {
+		*map = NULL;
+		snprintf(err, errsz, "cannot map the spool data file: %s",
 		    strerror(errno));
 		return -1;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0 && !sbuf_failed(msg))
-		sbuf_putn(msg, buf, (size_t)n);
-	(void)lseek(fd, SPOOL_DATA_START_OFFSET, SEEK_SET);
-	if (n < 0) {
-		snprintf(err, errsz, "cannot read the spool data file: %s",
-		    strerror(errno));
-		return -1;
-	}
-	return sbuf_failed(msg) ? 1 : 0;
+	*maplen = (size_t)st.st_size;
+	(void)madvise(*map, *maplen, MADV_SEQUENTIAL);
+	msg_parse(sbuf_cstr(hdr), hdr->len, m);
+	m->body = (const char *)*map + SPOOL_DATA_START_OFFSET;
+	m->body_len = body_len;
+	return 0;
 }
 
 static int
 collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
     size_t errsz)
 {
-	struct sbuf msg;
+	struct sbuf hdr;
+	struct msg *m;
+	void *map;
+	size_t maplen;
 	char why[300];
-	int rc = 0;
+	int rc;
 
-	sbuf_init(&msg, LS_MAX_MESSAGE);
-	rc = read_message(fd, &msg, err, errsz);
-	if (rc != 0)
-		sbuf_free(&msg);
-	if (rc < 0)
+	if ((m = arena_alloc(ctx->arena, sizeof(*m))) == NULL) {
+		snprintf(err, errsz, "out of memory");
 		return -1;
+	}
+	sbuf_init(&hdr, LS_MAX_MESSAGE);
+	rc = map_message(fd, &hdr, m, &map, &maplen, err, errsz);
+	if (rc < 0) {
+		sbuf_free(&hdr);
+		return -1;
+	}
 	if (rc > 0) {
+		sbuf_free(&hdr);
 		/* Only where message_size_limit is raised past the cap: judge
 		 * on Exim's DKIM verdicts rather than tempfail for ever. */
 		log_write(0, LOG_MAIN,
@@ -479,24 +518,45 @@ collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
 		    collect_dkim(ctx, f, err, errsz) :
 		    0;
 	}
-	if (ctx->policy->dkim_self)
-		rc = dkimv_message(sbuf_cstr(&msg), msg.len, budget_lookup, ctx,
-		    f, ctx->arena, err, errsz);
+	if (m->truncated) {
+		/* Past MSG_MAX_FIELDS the verifiers see a prefix of the
+		 * header: DKIM is Exim's verdicts (on_error here would let a
+		 * sender choose it), and an ARC chain fails. */
+		log_write(0, LOG_MAIN,
+		    "authgate: message %s has more than %d header fields: "
+		    "Exim's DKIM verdicts used",
+		    message_id, MSG_MAX_FIELDS);
+		if (ctx->policy->dkim_self)
+			rc = collect_dkim(ctx, f, err, errsz);
+	} else if (ctx->policy->dkim_self) {
+		rc = dkimv_parsed(m, budget_lookup, ctx, f, ctx->arena, err,
+		    errsz);
+	}
 	if (rc == 0 && ctx->policy->arc_self)
-		arcv_message(sbuf_cstr(&msg), msg.len, budget_lookup, ctx, f,
-		    ctx->arena, why, sizeof(why));
-	sbuf_free(&msg);
+		arcv_parsed(m, budget_lookup, ctx, f, ctx->arena, why,
+		    sizeof(why));
+	munmap(map, maplen);
+	sbuf_free(&hdr);
 	return rc;
 }
 
-/* spf = self: libspf2 for MAIL FROM, or HELO for the null sender. */
+/* libspf2 may send another query while a second of the budget is left
+ * (one query can then overrun it by libspf2's resolver timeout). */
+static bool
+spf_budget(void *ctx)
+{
+	return budget_left(((const struct ls_ctx *)ctx)->budget) >= 1.0;
+}
+
+/* spf = self: libspf2 for MAIL FROM, or HELO for the null sender, its
+ * queries within the message's DNS budget. */
 static void
 collect_spf_self(struct ls_ctx *ctx, struct facts *f)
 {
 	char dom[DOMAIN_MAX_LEN + 64];
 
 	f->spf = spfv_check(f->client_ip, f->client_helo, f->mail_from, dom,
-	    sizeof(dom));
+	    sizeof(dom), spf_budget, ctx);
 	f->spf_domain = arena_strdup(ctx->arena, dom);
 }
 #endif
@@ -518,8 +578,10 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	 * users' and counts as authenticated. */
 	f->authenticated
 	    = sender_host_authenticated != NULL || sender_host_address == NULL;
-	f->mail_from = arena_strdup(arena,
-	    sender_address != NULL ? (const char *)sender_address : "");
+	f->mail_from = sender_address != NULL ?
+	    copy_capped(arena, (const char *)sender_address,
+		strlen((const char *)sender_address)) :
+	    "";
 	if ((helo = expand_fixed("$sender_helo_name", err, errsz)) == NULL)
 		return -1;
 	f->client_helo

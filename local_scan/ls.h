@@ -22,8 +22,16 @@
 #define LS_MAX_KEY_LOOKUPS 4  /* own DKIM key lookups per message */
 #define LS_DNS_BUDGET	   20 /* seconds for all lookups of a message */
 #define LS_MAX_MESSAGE	   ((size_t)64 * 1024 * 1024) /* dkim = self */
-#define LS_MAX_HEADER	   4096 /* bytes of a header value kept in facts */
+#define LS_MAX_HEADER	   4096 /* bytes of any string kept in facts */
 #define LS_REPLY_MAX	   400	/* SMTP reply text */
+/* Bytes one header_add() may carry: Exim 4.96 formats it in a fixed
+ * 32 KB buffer (HEADER_ADD_BUFFER_SIZE) and dies on anything longer. */
+#define LS_HEADER_ADD_MAX 16384
+#define LS_MAX_SUBJECTS	  16 /* Subject fields tagged (more are malformed) */
+
+/* Every string the module puts in facts must read back from its log line. */
+_Static_assert(LS_MAX_HEADER <= FACTS_MAX_STRING,
+    "a string kept in facts would not replay");
 
 /* The DNS time all lookups of one message share (LS_DNS_BUDGET), the
  * per-query timeout, and the arena answers go into. */

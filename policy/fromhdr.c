@@ -142,12 +142,33 @@ addr_reset(struct addr *a)
 	a->jlen = 0;
 }
 
+/* Appends a quoted string's text to the domain, as a reader's mail
+ * program may show alice@"bank.example": the address is malformed, but
+ * the domain it shows is still judged. */
+static void
+addr_domain_quoted(struct addr *a, const char *s, size_t len)
+{
+	size_t i;
+
+	a->bad = true;
+	for (i = 1; i + 1 < len && a->jlen <= DOMAIN_MAX_LEN; i++) {
+		if (s[i] == '\\' && i + 2 < len)
+			i++;
+		a->joined[a->jlen++] = s[i];
+	}
+	a->last_atom = true;
+}
+
 /* Appends a domain token; adjacent atoms need a dot between them. */
 static void
 addr_domain_token(struct addr *a, enum tok t, const char *s, size_t len)
 {
 	if (a->ats == 0)
 		return;
+	if (t == T_QUOTED && !a->last_atom) {
+		addr_domain_quoted(a, s, len);
+		return;
+	}
 	if (t != T_ATOM) {
 		a->bad = true;
 		return;
@@ -311,6 +332,19 @@ fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 			}
 			if (c == ',' && st.in_angle && st.in_route)
 				continue; /* between route domains */
+			if (c == '\\' && (st.in_angle ? st.inside.ats > 0 :
+						  !st.had_angle
+						  && st.outside.ats > 0)) {
+				/* "bank\.example": malformed, but a reader
+				 * taking '\' as an escape sees bank.example,
+				 * so the next atom continues the domain. */
+				struct addr *a
+				    = st.in_angle ? &st.inside : &st.outside;
+
+				a->bad = true;
+				a->last_atom = false;
+				continue;
+			}
 			if (c == ':' && !st.in_group && st.outside.ats == 0
 			    && !st.had_angle) {
 				st.in_group = true; /* display name ended */

@@ -520,17 +520,29 @@ arcv_message(const char *text, size_t len, dnsq_lookup_fn lookup,
     void *lookup_ctx, struct facts *f, struct arena *arena, char *why,
     size_t whysz)
 {
-	struct arc_ctx *c;
 	struct msg *m;
+
+	if ((m = arena_alloc(arena, sizeof(*m))) == NULL) {
+		snprintf(why, whysz, "out of memory");
+		f->arc = AG_ARCR_TEMPERROR;
+		f->n_arc = 0;
+		return;
+	}
+	msg_parse(text, len, m);
+	arcv_parsed(m, lookup, lookup_ctx, f, arena, why, whysz);
+}
+
+void
+arcv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
+    struct facts *f, struct arena *arena, char *why, size_t whysz)
+{
+	struct arc_ctx *c;
 	unsigned count = 0, i;
 	enum check rc;
 
 	why[0] = '\0';
 	f->arc = AG_ARCR_NONE;
 	f->n_arc = 0;
-	if ((m = arena_alloc(arena, sizeof(*m))) == NULL)
-		goto oom;
-	msg_parse(text, len, m);
 	/* Most mail has no ARC set: spare it the 100 KB context. */
 	for (i = 0; i < m->n_fields && arc_kind(&m->fields[i]) == NULL; i++)
 		;

@@ -13,6 +13,7 @@
 #include "../policy/arena.h"
 #include "../policy/facts.h"
 #include "dns.h"
+#include "msg.h"
 
 #define ARC_MAX_INSTANCES FACTS_MAX_ARC /* RFC 8617: i= runs 1..50 */
 #define ARC_MAX_KEYS	  8		/* distinct keys fetched */
@@ -22,6 +23,11 @@
  * DNS trouble) and f->arc_inst, with strings in arena. why (whysz bytes)
  * says, for people, what broke the chain or "" on pass and none. */
 void arcv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
+    void *lookup_ctx, struct facts *f, struct arena *arena, char *why,
+    size_t whysz);
+/* Like arcv_message for a message already split by msg_parse (its body
+ * may live elsewhere, such as a mapped spool file). */
+void arcv_parsed(const struct msg *m, dnsq_lookup_fn lookup,
     void *lookup_ctx, struct facts *f, struct arena *arena, char *why,
     size_t whysz);
 

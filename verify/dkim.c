@@ -135,27 +135,35 @@ alg_name(DKIM_SIGINFO *sig)
 	return "unknown";
 }
 
+/* A copy of a sender's string of at most FACTS_MAX_STRING bytes, so that
+ * the facts read back from a log line. */
+static const char *
+capped(struct arena *arena, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return arena_strndup(arena, s, strnlen(s, FACTS_MAX_STRING));
+}
+
 /* Feeds the message: its header fields, then the body with every line
  * end made CRLF. */
 static int
-feed(DKIM *dkim, const char *text, size_t len, char *err, size_t errsz)
+feed(DKIM *dkim, const struct msg *m, char *err, size_t errsz)
 {
-	struct msg m; /* 16 KB */
 	unsigned char crlf[2] = { '\r', '\n' };
 	const char *p, *end, *nl;
 	size_t i, n;
 
-	msg_parse(text, len, &m);
-	if (m.truncated) {
+	if (m->truncated) {
 		snprintf(err, errsz, "more than %d header fields",
 		    MSG_MAX_FIELDS);
 		return -1;
 	}
-	for (i = 0; i < m.n_fields; i++)
-		(void)dkim_header(dkim, (unsigned char *)m.fields[i].text,
-		    m.fields[i].len);
+	for (i = 0; i < m->n_fields; i++)
+		(void)dkim_header(dkim, (unsigned char *)m->fields[i].text,
+		    m->fields[i].len);
 	(void)dkim_eoh(dkim);
-	for (p = m.body, end = m.body + m.body_len; p < end;) {
+	for (p = m->body, end = m->body + m->body_len; p < end;) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		n = (size_t)((nl != NULL ? nl : end) - p);
 		if (n > 0 && p[n - 1] == '\r')
@@ -169,10 +177,33 @@ feed(DKIM *dkim, const char *text, size_t len, char *err, size_t errsz)
 	return 0;
 }
 
+/* Marks every signature past DKIMV_MAX_VERIFY (in header order) to be
+ * ignored: libopendkim then fetches no key for it and checks nothing. */
+static DKIM_CBSTAT
+prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
+{
+	int i;
+
+	(void)dkim;
+	for (i = DKIMV_MAX_VERIFY; i < nsigs; i++)
+		dkim_sig_ignore(sigs[i]);
+	return DKIM_CBSTAT_CONTINUE;
+}
+
 int
 dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
     void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
     size_t errsz)
+{
+	struct msg m; /* 16 KB */
+
+	msg_parse(msg, len, &m);
+	return dkimv_parsed(&m, lookup, lookup_ctx, f, arena, err, errsz);
+}
+
+int
+dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
+    struct facts *f, struct arena *arena, char *err, size_t errsz)
 {
 	struct lookup_ctx ctx = { lookup, lookup_ctx };
 	DKIM_LIB *lib;
@@ -190,13 +221,14 @@ dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
 	(void)dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
 	    sizeof(flags));
 	(void)dkim_set_key_lookup(lib, key_lookup);
+	(void)dkim_set_prescreen(lib, prescreen);
 	dkim = dkim_verify(lib, (const unsigned char *)"authgate", NULL, &st);
 	if (dkim == NULL) {
 		snprintf(err, errsz, "libopendkim: %s", dkim_getresultstr(st));
 		goto out;
 	}
 	(void)dkim_set_user_context(dkim, &ctx);
-	if (feed(dkim, msg, len, err, errsz) != 0)
+	if (feed(dkim, m, err, errsz) != 0)
 		goto out;
 	st = dkim_eom(dkim, NULL);
 	(void)st; /* per-signature results are read below */
@@ -207,15 +239,22 @@ dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
 		unsigned int bits = 0;
 		int error = dkim_sig_geterror(sigs[i]);
 
-		out->d = arena_strdup(arena,
+		out->d = capped(arena,
 		    (const char *)dkim_sig_getdomain(sigs[i]));
-		out->s = arena_strdup(arena,
+		out->s = capped(arena,
 		    (const char *)dkim_sig_getselector(sigs[i]));
 		if (out->d == NULL)
 			out->d = "";
 		out->a = alg_name(sigs[i]);
 		if (dkim_sig_getkeysize(sigs[i], &bits) == DKIM_STAT_OK)
 			out->bits = bits;
+		if ((dkim_sig_getflags(sigs[i]) & DKIM_SIGFLAG_IGNORE) != 0) {
+			/* Past DKIMV_MAX_VERIFY: recorded, never verified. */
+			out->result = AG_DKIMR_UNSUPPORTED;
+			out->bits = 0;
+			f->n_dkim++;
+			continue;
+		}
 		out->result = dkimv_map_error(error);
 		/* A signature is good only when both the header hash (the
 		 * PASSED flag) and the body hash agree; a body hash that

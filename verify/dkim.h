@@ -12,13 +12,25 @@
 #include "../policy/arena.h"
 #include "../policy/facts.h"
 #include "dns.h"
+#include "msg.h"
 
-/* Verifies every DKIM-Signature of the RFC 5322 message in msg (LF or
- * CRLF line ends) and appends one entry per signature to f->dkim, with
- * strings in arena. Keys are fetched with lookup(lookup_ctx, name, ...).
- * Returns 0, or -1 with a reason in err when the message cannot be
- * processed at all. */
+/* Signatures verified per message, the topmost first; the others are
+ * recorded as unsupported without a key lookup, so that extra signatures
+ * can neither spend the DNS budget nor turn a verdict into a temperror. */
+#define DKIMV_MAX_VERIFY 4
+
+/* Verifies the DKIM-Signatures of the RFC 5322 message in msg (LF or
+ * CRLF line ends), DKIMV_MAX_VERIFY of them at most, and appends one
+ * entry per signature to f->dkim (up to FACTS_MAX_DKIM), with strings in
+ * arena. Keys are fetched with lookup(lookup_ctx, name, ...). Returns 0,
+ * or -1 with a reason in err when the message cannot be processed at all
+ * (more than MSG_MAX_FIELDS header fields). */
 int dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
+    void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
+    size_t errsz);
+/* Like dkimv_message for a message already split by msg_parse (its body
+ * may live elsewhere, such as a mapped spool file). */
+int dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup,
     void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
     size_t errsz);
 

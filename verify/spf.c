@@ -6,8 +6,11 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netdb.h>
 #include <spf2/spf.h>
+#include <spf2/spf_dns_resolv.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -38,9 +41,64 @@ map_result(SPF_result_t result, SPF_errcode_t code)
 	return code == SPF_E_DNS_ERROR ? AG_SPFR_TEMPERROR : AG_SPFR_PERMERROR;
 }
 
+/* A libspf2 DNS layer above its resolver that asks the caller's budget
+ * before each query; past the budget it answers TRY_AGAIN itself, which
+ * libspf2 turns into a temperror. Its queries are bounded by RFC 7208's
+ * limits; this bounds their time, which libspf2's resolver (the system's
+ * resolv.conf timeouts, 10 s a query by default) does not. */
+struct budget_layer {
+	SPF_dns_server_t server; /* first: libspf2 sees only this */
+	spfv_budget_fn budget;
+	void *ctx;
+};
+
+static SPF_dns_rr_t *
+budget_lookup(SPF_dns_server_t *server, const char *domain, ns_type type,
+    int should_cache)
+{
+	struct budget_layer *l = (struct budget_layer *)server;
+
+	if (!l->budget(l->ctx))
+		return SPF_dns_rr_new_init(server, domain, type, 0, TRY_AGAIN);
+	return SPF_dns_lookup(server->layer_below, domain, type, should_cache);
+}
+
+/* libspf2 frees the layer below after this. */
+static void
+budget_free(SPF_dns_server_t *server)
+{
+	free(server);
+}
+
+static SPF_server_t *
+new_server(spfv_budget_fn budget, void *ctx)
+{
+	SPF_dns_server_t *resolv;
+	struct budget_layer *l;
+	SPF_server_t *server;
+
+	if (budget == NULL)
+		return SPF_server_new(SPF_DNS_RESOLV, 0);
+	if ((resolv = SPF_dns_resolv_new(NULL, NULL, 0)) == NULL)
+		return NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		SPF_dns_free(resolv);
+		return NULL;
+	}
+	l->server.destroy = budget_free;
+	l->server.lookup = budget_lookup;
+	l->server.layer_below = resolv;
+	l->server.name = "authgate-budget";
+	l->budget = budget;
+	l->ctx = ctx;
+	if ((server = SPF_server_new_dns(&l->server, 0)) == NULL)
+		SPF_dns_free(&l->server);
+	return server;
+}
+
 enum ag_spf
 spfv_check(const char *ip, const char *helo, const char *mail_from,
-    char *domain, size_t size)
+    char *domain, size_t size, spfv_budget_fn budget, void *budget_ctx)
 {
 	SPF_server_t *server;
 	SPF_request_t *req;
@@ -59,7 +117,7 @@ spfv_check(const char *ip, const char *helo, const char *mail_from,
 	snprintf(domain, size, "%s", at != NULL ? at + 1 : mail_from);
 	if (ip == NULL)
 		return AG_SPFR_NONE;
-	server = SPF_server_new(SPF_DNS_RESOLV, 0);
+	server = new_server(budget, budget_ctx);
 	if (server == NULL)
 		return AG_SPFR_TEMPERROR;
 	req = SPF_request_new(server);

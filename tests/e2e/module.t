@@ -372,6 +372,17 @@ e2e_send "$M/again.eml" --from bob@nokey.example
 expect tag-once 250
 expect_header tag-once '^Subject: \[SPAM\] old news$'
 
+# Two Subject fields: both tagged, each in its place, so a mail program
+# that shows either shows the tag.
+e2e_msg "$M/twosubj.in" "bob@nokey.example" "one" "Subject: two"
+e2e_sign "$M/twosubj.in" "$M/twosubj.eml" sel1 nokey.example sel1
+e2e_send "$M/twosubj.eml" --from bob@nokey.example
+expect two-subjects 250
+file=$(e2e_delivered "$QUEUE_ID")
+subjects=$(sed '/^$/q' "$file" 2>/dev/null | grep '^Subject:' | tr '\n' '|')
+[ "$subjects" = "Subject: [SPAM] one|Subject: [SPAM] two|" ] &&
+	ok "two-subjects: both tagged, in order" || nok "two-subjects: $subjects"
+
 # rsa-sha1: Exim skips the signature silently; authgate's own verifier
 # reports it as unsupported (RFC 8301) - where dkim = self is more precise.
 e2e_msg "$M/sha1.in" "alice@signer.example" "sha1"
@@ -464,6 +475,18 @@ e2e_send "$M/sigs500.eml" --from x@bank.example
 expect 500-signatures 550
 [ $(($(date +%s) - start)) -lt 30 ] && ok "500-signatures: within 30 s ($(($(date +%s) - start)) s)" || nok "500-signatures: took $(($(date +%s) - start)) s"
 expect_log 500-signatures '.decision.class == "dmarc.reject" and (.facts.dkim | length) <= 64'
+# More header fields than own verification parses (MSG_MAX_FIELDS, 1000):
+# with dkim = self the message is judged on Exim's DKIM verdicts, never
+# given on_error (which a sender could then choose). The fields go below
+# the signed ones: Exim's DKIM reads the first 512 header fields only.
+pad() { awk '!done && /^$/ {for (k = 1; k <= 1200; k++) print "X-Pad-" k ": " k; done = 1} {print}' "$1"; }
+pad "$M/clean.eml" >"$M/fields.eml"
+e2e_send "$M/fields.eml" --from bounce@signer.example
+expect 1200-header-fields 250
+expect_log 1200-header-fields '.facts.dkim[0].result == "pass" and .decision.dmarc.result == "pass"'
+pad "$M/forged.eml" >"$M/fields-forged.eml"
+e2e_send "$M/fields-forged.eml" --from x@bank.example
+expect 1200-header-fields-forged 550
 # Exim's "(invalid)" SPF: a broken record is permerror, an include that
 # times out is temperror (and DMARC reject becomes tempfail, not 550).
 e2e_msg "$M/brokenspf.eml" "x@brokenspf.example" "broken spf"
@@ -486,6 +509,28 @@ e2e_send "$M/longfrom.eml" --from x@nokey.example
 expect long-from 250
 expect_log long-from '.decision.class == "from.invalid" and (.facts.from[0] | endswith("(authgate: header truncated"))'
 expect_header long-from '^X-Spam-Flag: YES'
+# Every string the module logs reads back: the cut From, and a 10 KB
+# HELO that the null sender makes the SPF domain.
+e2e_logline "$QUEUE_ID" | jq .facts >"$W/out/longfrom.facts"
+"$AG_BUILD/authgate" decide --policy "$W/policy.ini" --facts "$W/out/longfrom.facts" >/dev/null 2>"$W/out/longfrom.err" &&
+	ok "long-from: the log line's facts decide again" || nok "long-from: facts do not read back" "$(cat "$W/out/longfrom.err")"
+e2e_msg "$M/bighelo.eml" "a@signer.example" "big helo"
+e2e_send "$M/bighelo.eml" --from '<>' --helo "$(printf 'h%.0s' $(seq 10000)).example"
+expect big-helo-null-sender 550
+e2e_logline "" | jq .facts >"$W/out/bighelo.facts"
+"$AG_BUILD/authgate" decide --policy "$W/policy.ini" --facts "$W/out/bighelo.facts" >/dev/null 2>"$W/out/bighelo.err" &&
+	ok "big-helo-null-sender: the log line's facts decide again" || nok "big-helo-null-sender: facts do not read back" "$(cat "$W/out/bighelo.err")"
+# Facts too long for one log line (16 From headers of 4000 bytes that
+# escape to six each): the message still gets its line, the short form.
+/usr/bin/python3 -c '
+import sys
+with open(sys.argv[1], "wb") as f:
+    for i in range(16):
+        f.write(b"From: " + b"\xff" * 4000 + b"@bank.example\n")
+    f.write(b"To: user@gw.test\nSubject: escapes\n\nbody\n")' "$M/escapes.eml"
+e2e_send "$M/escapes.eml" --from x@bank.example
+expect log-line-too-long 550
+expect_log log-line-too-long '.truncated == true and .decision.class == "from.multiple"'
 
 # Every log line is one valid JSON object.
 if jq -e . "$W/authgate.log" >/dev/null 2>&1 && [ "$(jq -c . "$W/authgate.log" | wc -l)" = "$(wc -l <"$W/authgate.log")" ]; then
@@ -493,6 +538,10 @@ if jq -e . "$W/authgate.log" >/dev/null 2>&1 && [ "$(jq -c . "$W/authgate.log" |
 else
 	nok "log: not valid JSON lines"
 fi
+"$AG_BUILD/authgate" replay --policy "$W/policy.ini" --json "$W/authgate.log" 2>"$W/out/replay.err" >"$W/out/replay.json"
+short=$(grep -c '"truncated":true' "$W/authgate.log")
+jq -e --argjson s "$short" '.skipped == $s' "$W/out/replay.json" >/dev/null &&
+	ok "log: every line but the $short short forms replays" || nok "log: lines that do not replay" "$(head -5 "$W/out/replay.err")"
 grep -q 'authgate: action=' "$W/log/mainlog" && ok "main log has summary lines" || nok "main log has summary lines"
 sum=$(sha256sum <"$W/policy.ini" | cut -d' ' -f1)
 grep -q "authgate [0-9.]*: policy $W/policy.ini loaded, sha256 $sum" "$W/log/mainlog" &&

@@ -3,7 +3,9 @@
 
 A DNS server for the tests that answers late: each NAME gets its TXT
 record after DELAY seconds (every query in its own thread, so one slow
-answer does not hold up the next); other names get NXDOMAIN at once."""
+answer does not hold up the next); other names get NXDOMAIN at once.
+Answers have a TTL of 0, so a caching server in front (dnsmasq) asks
+again each time."""
 import os
 import socket
 import sys
@@ -38,7 +40,7 @@ def answer(data, peer):
     if qname in zone:
         delay, txt = zone[qname]
         time.sleep(delay)
-        r.answer.append(dns.rrset.from_text(qname, 60, "IN", "TXT",
+        r.answer.append(dns.rrset.from_text(qname, 0, "IN", "TXT",
                                             '"%s"' % txt))
     else:
         r.set_rcode(dns.rcode.NXDOMAIN)

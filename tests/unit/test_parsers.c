@@ -43,7 +43,15 @@ static const struct from_case from_cases[] = {
 	{ "@example.com", FROMHDR_OK, "example.com" },
 	{ "a@b@example.com", FROMHDR_MULTIPLE, NULL },
 	{ "alice@[192.0.2.1]", FROMHDR_INVALID, NULL },
-	{ "alice@\"example.com\"", FROMHDR_INVALID, NULL },
+	{ "alice@\"example.com\"", FROMHDR_INVALID, "example.com" },
+	/* hostile.t findings: a quoted or escaped domain is malformed, but
+	 * the domain a reader sees is still judged. */
+	{ "alice@\"bank.example\"", FROMHDR_INVALID, "bank.example" },
+	{ "<alice@\"bank\\.example\">", FROMHDR_INVALID, "bank.example" },
+	{ "alice@bank\\.example", FROMHDR_INVALID, "bank.example" },
+	{ "Alice <alice@bank\\.example>", FROMHDR_INVALID, "bank.example" },
+	{ "alice@ba\\nk.example", FROMHDR_INVALID, "bank.example" },
+	{ "alice@\"bank.example\", x@evil.example", FROMHDR_MULTIPLE, NULL },
 	{ "alice@example.com Alice", FROMHDR_INVALID, "example.com" },
 	{ "<alice@example.com> trailing", FROMHDR_INVALID, NULL },
 	{ "Alice <alice@example.com", FROMHDR_INVALID, NULL },

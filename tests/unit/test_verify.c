@@ -9,6 +9,7 @@
 #include "../../verify/canon.h"
 #include "../../verify/dkimkey.h"
 #include "../../verify/dns.h"
+#include "../../verify/spf.h"
 #include "../../verify/spfrec.h"
 #include "../../verify/taglist.h"
 #include "helpers.h"
@@ -55,6 +56,31 @@ test_spf_syntax(void **state)
 			fail_msg("accepted: %s", bad[i]);
 	assert_true(spfrec_is_spf("v=spf1 -all"));
 	assert_false(spfrec_is_spf("v=spf10 -all"));
+}
+
+/* A budget that is spent: counts how often libspf2 asked. */
+static bool
+spent(void *ctx)
+{
+	(*(int *)ctx)++;
+	return false;
+}
+
+/* With the budget spent, libspf2 sends nothing: its first query (the
+ * sender's record) is answered as DNS trouble, and the check is a
+ * temperror after exactly one question to the budget. */
+static void
+test_spf_budget(void **state)
+{
+	char dom[300];
+	int asked = 0;
+
+	(void)state;
+	assert_int_equal(spfv_check("192.0.2.1", "mx.example.com",
+			     "a@example.com", dom, sizeof(dom), spent, &asked),
+	    AG_SPFR_TEMPERROR);
+	assert_int_equal(asked, 1);
+	assert_string_equal(dom, "example.com");
 }
 
 static void
@@ -347,6 +373,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spf_syntax),
+		cmocka_unit_test(test_spf_budget),
 		cmocka_unit_test(test_dns_bad_names),
 		cmocka_unit_test(test_taglist),
 		cmocka_unit_test(test_canon),
