@@ -39,7 +39,9 @@ build_ar(struct sbuf *sb, const struct facts *f, const struct decision *d,
 	sbuf_printf(sb, "Authentication-Results: %s;\n\tspf=%s", authserv_id,
 	    ag_spf_name(f->spf));
 	ar_prop(sb, "smtp.mailfrom", f->spf_domain);
-	for (i = 0; i < f->n_dkim; i++) {
+	/* The first LS_AR_MAX_DKIM signatures: with each line up to about
+	 * 600 bytes, the field stays within LS_HEADER_ADD_MAX. */
+	for (i = 0; i < f->n_dkim && i < LS_AR_MAX_DKIM; i++) {
 		const struct facts_dkim *sig = &f->dkim[i];
 
 		sbuf_printf(sb, ";\n\tdkim=%s", ag_dkim_rfc_word(sig->result));
@@ -72,8 +74,17 @@ build_xauthgate(struct sbuf *sb, const struct decision *d)
 	sbuf_puts(sb, "; findings=");
 	for (i = 0; i < d->n_findings; i++) {
 		const struct finding *fi = &d->findings[i];
+		size_t j;
 
 		if (fi->waived != WAIVE_NONE)
+			continue;
+		/* Each class once: one finding per signature would make the
+		 * line longer than RFC 5322's 998 bytes. */
+		for (j = 0; j < i; j++)
+			if (d->findings[j].cls == fi->cls
+			    && d->findings[j].waived == WAIVE_NONE)
+				break;
+		if (j < i)
 			continue;
 		sbuf_printf(sb, "%s%s", shown++ ? "," : "",
 		    ag_class_name(fi->cls));

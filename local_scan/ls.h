@@ -25,6 +25,7 @@
  * 32 KB buffer (HEADER_ADD_BUFFER_SIZE) and dies on anything longer. */
 #define LS_HEADER_ADD_MAX 16384
 #define LS_MAX_SUBJECTS	  16 /* Subject fields tagged (more are malformed) */
+#define LS_AR_MAX_DKIM	  16 /* signatures listed in Authentication-Results */
 
 /* Every string the module puts in facts must read back from its log line. */
 _Static_assert(LS_MAX_HEADER <= FACTS_MAX_STRING,
