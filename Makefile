@@ -29,7 +29,7 @@ CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: module-libs module-libs-verify exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check fuzz-regress fuzz bench demo lint format \
+.PHONY: module-libs module-libs-verify exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check valgrind fuzz-regress fuzz bench demo lint format \
         depcheck install deb test-deb test-long clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so \
@@ -42,7 +42,8 @@ help:
 	@echo "make test       unit, scenario, CLI and end-to-end (Exim) tests"
 	@echo "make e2e        the end-to-end tests alone (root)"
 	@echo "make test-long  20,000 messages from 16 clients through Exim; bench/peers.sh in brief (root)"
-	@echo "make check      the same tests under ASan + UBSan"
+	@echo "make check      the same tests under ASan + UBSan, then make valgrind"
+	@echo "make valgrind   the command over its tests' inputs under valgrind"
 	@echo "make fuzz       run every fuzz target (FUZZ_SECONDS=N each)"
 	@echo "make exim-static EXIM_SRC=DIR  Exim from Debian source with authgate linked in"
 	@echo "make test-static  the end-to-end suite against that Exim"
@@ -108,7 +109,7 @@ demo: deps
 e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)/authgate-crash.so
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/e2e/*.t
 	AG_BUILD=$(abspath $(BUILD)) AG_SELF=1 AG_MODULE=authgate-verify.so \
-	    prove -v tests/e2e/module.t tests/e2e/caps.t
+	    prove -v tests/e2e/module.t tests/e2e/caps.t tests/e2e/hostile.t
 
 # The long tests: 20,000 messages from 16 clients through Exim with the
 # module (LOAD_COUNT to change it), and the Rspamd comparison of
@@ -230,6 +231,12 @@ check:
 	$(MAKE) BUILD=$(BUILD)/san CFLAGS="$(SAN_FLAGS)" AG_SANITIZE=1 \
 	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test
 	$(MAKE) fuzz-regress
+	$(MAKE) valgrind
+
+# The command as shipped (no sanitizers) over every input of its tests,
+# each run under valgrind: no memory error, no leak (tests/valgrind/).
+valgrind: $(BUILD)/authgate
+	prove tests/valgrind/cli.sh :: $(BUILD)/authgate
 
 # The module: Exim's symbols resolve from the exim binary at dlopen time,
 # so no -Wl,--no-undefined; the version script exports local_scan and the

@@ -29,8 +29,17 @@ build_xauthgate(struct sbuf *sb, const struct decision *d)
 	sbuf_puts(sb, "; findings=");
 	for (i = 0; i < d->n_findings; i++) {
 		const struct finding *fi = &d->findings[i];
+		size_t j;
 
 		if (fi->waived != WAIVE_NONE)
+			continue;
+		/* Each class once: one finding per signature would make the
+		 * line longer than RFC 5322's 998 bytes. */
+		for (j = 0; j < i; j++)
+			if (d->findings[j].cls == fi->cls
+			    && d->findings[j].waived == WAIVE_NONE)
+				break;
+		if (j < i)
 			continue;
 		sbuf_printf(sb, "%s%s", shown++ ? "," : "",
 		    ag_class_name(fi->cls));

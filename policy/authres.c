@@ -33,7 +33,7 @@ authres_render(struct sbuf *sb, const struct facts *f, const struct decision *d,
 	sbuf_printf(sb, "Authentication-Results: %s;\n\tspf=%s", authserv_id,
 	    ag_spf_name(f->spf));
 	ar_prop(sb, "smtp.mailfrom", f->spf_domain);
-	for (i = 0; i < f->n_dkim; i++) {
+	for (i = 0; i < f->n_dkim && i < AUTHRES_MAX_DKIM; i++) {
 		const struct facts_dkim *sig = &f->dkim[i];
 
 		sbuf_printf(sb, ";\n\tdkim=%s", ag_dkim_rfc_word(sig->result));

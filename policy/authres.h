@@ -11,8 +11,12 @@
 #include "facts.h"
 #include "sbuf.h"
 
+/* Signatures listed: with each line up to about 600 bytes, the field
+ * stays within what Exim can add (LS_HEADER_ADD_MAX in local_scan/ls.h). */
+#define AUTHRES_MAX_DKIM 16
+
 /* Appends "Authentication-Results: ID; spf=...;" and the rest, folded
- * with newline-tab, ending in a newline. Properties carry domains (never
+ * with newline-tab, ending in a newline; the first AUTHRES_MAX_DKIM signatures. Properties carry domains (never
  * a local part) and only when they are plain tokens. */
 void authres_render(struct sbuf *sb, const struct facts *f,
     const struct decision *d, const char *authserv_id);

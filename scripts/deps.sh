@@ -11,8 +11,8 @@ packages=(
 	gcc make pkg-config
 	libinih-dev libjansson-dev libpsl-dev libidn2-dev publicsuffix
 	libopendkim-dev libspf2-dev libssl-dev zlib1g-dev
-	# tests, sanitizers, fuzzing
-	libcmocka-dev jq perl clang libclang-rt-14-dev
+	# tests, sanitizers, fuzzing, valgrind
+	libcmocka-dev jq perl clang libclang-rt-14-dev valgrind
 	# make exim-static: Exim from Debian's source with authgate linked in
 	build-essential dpkg-dev libcrypt-dev libdb5.3-dev libpcre2-dev
 	libgnutls28-dev libspf2-dev

@@ -5,6 +5,7 @@
  * code reports NXDOMAIN and a timeout alike, so keys are fetched by our
  * callback through verify/dns.c.
  */
+#include <ctype.h>
 #include <opendkim/dkim.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "dkim.h"
 #include "dns.h"
 #include "msg.h"
+#include "taglist.h"
 
 struct lookup_ctx {
 	dnsq_lookup_fn lookup;
@@ -177,6 +179,80 @@ feed(DKIM *dkim, const struct msg *m, char *err, size_t errsz)
 	return 0;
 }
 
+/* Tells whether a libopendkim string equals a tag's value with its
+ * folding white space removed, as libopendkim reads it. */
+static bool
+same(const unsigned char *s, const struct tag *t)
+{
+	size_t i, len = t != NULL ? t->value_len : 0;
+
+	if (s == NULL)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = t->value[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (*s == '\0'
+		    || tolower((unsigned char)*s) != tolower((unsigned char)c))
+			return false;
+		s++;
+	}
+	return *s == '\0';
+}
+
+/* A tag's value, at most FACTS_MAX_STRING bytes; "" for no tag. */
+static const char *
+tag_copy(struct arena *arena, const struct tag *t)
+{
+	if (t == NULL)
+		return "";
+	return arena_strndup(arena, t->value,
+	    t->value_len < FACTS_MAX_STRING ? t->value_len : FACTS_MAX_STRING);
+}
+
+/* libopendkim leaves out of its list a DKIM-Signature it cannot parse at
+ * all (a d= with a quote in it, say), which Exim reports as invalid: each
+ * such field is recorded as sig_syntax, with what its d= and s= read. */
+static void
+add_unparsed(const struct msg *m, DKIM_SIGINFO **sigs, int nsigs,
+    struct facts *f, struct arena *arena)
+{
+	bool used[MSG_MAX_FIELDS] = { false };
+	const struct tag *d, *s;
+	struct taglist tl;
+	const char *v;
+	size_t i, len;
+	int j;
+
+	for (i = 0; i < m->n_fields && f->n_dkim < FACTS_MAX_DKIM; i++) {
+		struct facts_dkim *out;
+
+		if (!msg_field_is(&m->fields[i], "DKIM-Signature"))
+			continue;
+		v = msg_field_value(&m->fields[i], &len);
+		d = s = NULL;
+		if (taglist_parse(v, len, &tl) == 0) {
+			d = taglist_get(&tl, "d");
+			s = taglist_get(&tl, "s");
+		}
+		for (j = 0; j < nsigs && j < MSG_MAX_FIELDS; j++)
+			if (!used[j] && same(dkim_sig_getdomain(sigs[j]), d)
+			    && same(dkim_sig_getselector(sigs[j]), s))
+				break;
+		if (j < nsigs && j < MSG_MAX_FIELDS) {
+			used[j] = true;
+			continue;
+		}
+		out = &f->dkim[f->n_dkim++];
+		out->d = tag_copy(arena, d);
+		out->s = tag_copy(arena, s);
+		out->a = "unknown";
+		out->bits = 0;
+		out->result = AG_DKIMR_SIG_SYNTAX;
+	}
+}
+
 /* Marks every signature past DKIMV_MAX_VERIFY (in header order) to be
  * ignored: libopendkim then fetches no key for it and checks nothing. */
 static DKIM_CBSTAT
@@ -276,6 +352,7 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 			out->result = AG_DKIMR_UNSUPPORTED;
 		f->n_dkim++;
 	}
+	add_unparsed(m, sigs, nsigs, f, arena);
 	rc = 0;
 out:
 	if (dkim != NULL)

@@ -140,6 +140,30 @@ else
 		ok "sigs70: Exim's main log says it verified none" || nok "sigs70: Exim's main log" "$(grep DKIM "$W/log/mainlog" | tail -3)"
 fi
 
+# Sixty-four signatures with 240-byte d= and s= on mail that is tagged:
+# the headers the module adds stay whole and in form (hdrcheck.py):
+# Authentication-Results lists AUTHRES_MAX_DKIM (16) signatures, so it fits
+# what Exim can add, and X-AuthGate names each class once, so its line
+# stays under 998 bytes.
+L240=$(head -c 240 /dev/zero | tr '\0' l)
+{
+	for k in $(seq 64); do
+		printf 'DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=d%d.%s; s=s%d%s;\n' "$k" "$L240" "$k" "$L240"
+		printf ' h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\n b=dGVzdA==\n'
+	done
+	printf 'From: bob@nokey.example\nTo: user@gw.test\nSubject: long signatures\n\n'
+} >"$M/sigs64long.eml"
+send sigs64-long "$M/sigs64long.eml" --mail-from bob@nokey.example
+reply sigs64-long dot 250
+file=$(e2e_delivered "$(printf '%s' "$R" | jq -r .queue_id)")
+tagged=""
+[ "$(printf '%s' "$LINE" | jq -r .decision.action)" = tag ] && tagged=--tagged
+if [ -n "$file" ] && "$PY" "$AG_ROOT/tests/e2e/hdrcheck.py" "$file" mx.gw.test $tagged >"$W/out/sigs64long.hdr" 2>&1; then
+	ok "sigs64-long: the delivered header is whole and in form ($(printf '%s' "$LINE" | jq '.facts.dkim | length') signatures logged)"
+else
+	nok "sigs64-long: the delivered header" "$(cat "$W/out/sigs64long.hdr")"
+fi
+
 # ---- header size ----
 # Exim's header_maxsize (1 MB) is the cap on the whole header: past it
 # Exim answers 552 and the module never runs. Below it, a Subject over

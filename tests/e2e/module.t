@@ -281,6 +281,17 @@ e2e_send "$M/revoked.eml" --from k@revoked.example
 expect revoked 250
 expect_log revoked '.facts.dkim[0].result == "key_revoked"'
 
+# A signature whose d= no parser reads (a quote in it): sig_syntax in
+# both modes (libopendkim leaves such a field out of its list).
+{
+	printf 'DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=no"key.example; s=sel1;\n'
+	printf ' h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=dGVzdA==\n'
+	sed '/^$/q' "$M/badkey.in" # no body: the body hash above holds
+} >"$M/sigsyntax.eml"
+e2e_send "$M/sigsyntax.eml" --from k@brokenkey.example
+expect sig-syntax 250
+expect_log sig-syntax '(.facts.dkim | map(select(.result == "sig_syntax" and .d == "no\"key.example")) | length) == 1'
+
 # The key lookup itself times out: temperror, not "key missing".
 e2e_msg "$M/dnsfail.in" "k@dnsfail.example" "key lookup times out"
 e2e_sign "$M/dnsfail.in" "$M/dnsfail.eml" sel1 dnsfail.example sel1
