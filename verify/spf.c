@@ -5,8 +5,8 @@
  * error code tells them apart (SPF_E_DNS_ERROR is DNS).
  */
 #include <arpa/inet.h>
-#include <netinet/in.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <spf2/spf.h>
 #include <spf2/spf_dns_resolv.h>
 #include <stdio.h>
