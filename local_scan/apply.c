@@ -145,8 +145,8 @@ tag_one(header_line *h, const char *tag)
 	}
 	/* Exim inserts before the first Subject not marked deleted: h is
 	 * that one while the caller hides those above it. */
-	header_add_at_position(FALSE, US "Subject", FALSE, ' ', "Subject: %s %s",
-	    tag, v);
+	header_add_at_position(FALSE, US "Subject", FALSE, ' ',
+	    "Subject: %s %s", tag, v);
 	h->type = '*';
 }
 

@@ -115,8 +115,9 @@ copy_capped(struct arena *arena, const char *s, size_t len)
 /* The value of a From header: after the colon (Exim accepts blanks
  * before it), leading blanks and the final newline removed; folding is
  * left for the parser. A value longer than LS_MAX_HEADER is kept cut,
- * ending in an unclosed comment (LS_MAX_HEADER bytes in all), so it can only ever parse as invalid:
- * a prefix must never be judged as if it were the whole header. */
+ * ending in an unclosed comment (LS_MAX_HEADER bytes in all), so it can only
+ * ever parse as invalid: a prefix must never be judged as if it were the whole
+ * header. */
 static const char *
 from_value(struct arena *arena, const header_line *h)
 {
@@ -203,9 +204,8 @@ collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 	    || (dom = expand_fixed("$acl_m_authgate_spf_domain", err, errsz))
 		== NULL)
 		return -1;
-	f->spf_domain = dom[0] != '\0' ?
-	    copy_capped(ctx->arena, dom, strlen(dom)) :
-	    NULL;
+	f->spf_domain
+	    = dom[0] != '\0' ? copy_capped(ctx->arena, dom, strlen(dom)) : NULL;
 	if (v[0] == '\0') {
 		f->spf = AG_SPFR_NONE; /* no SPF check ran (local input) */
 	} else if (strcmp(v, "(invalid)") == 0) {
@@ -444,8 +444,8 @@ budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
  * an error; *map and *maplen are for munmap.
  */
 static int
-map_message(int fd, struct sbuf *hdr, struct msg *m, void **map,
-    size_t *maplen, char *err, size_t errsz)
+map_message(int fd, struct sbuf *hdr, struct msg *m, void **map, size_t *maplen,
+    char *err, size_t errsz)
 {
 	const header_line *h;
 	struct stat st;

@@ -332,9 +332,10 @@ fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 			}
 			if (c == ',' && st.in_angle && st.in_route)
 				continue; /* between route domains */
-			if (c == '\\' && (st.in_angle ? st.inside.ats > 0 :
-						  !st.had_angle
-						  && st.outside.ats > 0)) {
+			if (c == '\\'
+			    && (st.in_angle ?
+				    st.inside.ats > 0 :
+				    !st.had_angle && st.outside.ats > 0)) {
 				/* "bank\.example": malformed, but a reader
 				 * taking '\' as an escape sees bank.example,
 				 * so the next atom continues the domain. */

@@ -27,8 +27,7 @@ void arcv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
     size_t whysz);
 /* Like arcv_message for a message already split by msg_parse (its body
  * may live elsewhere, such as a mapped spool file). */
-void arcv_parsed(const struct msg *m, dnsq_lookup_fn lookup,
-    void *lookup_ctx, struct facts *f, struct arena *arena, char *why,
-    size_t whysz);
+void arcv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
+    struct facts *f, struct arena *arena, char *why, size_t whysz);
 
 #endif

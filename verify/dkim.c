@@ -315,8 +315,8 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 		unsigned int bits = 0;
 		int error = dkim_sig_geterror(sigs[i]);
 
-		out->d = capped(arena,
-		    (const char *)dkim_sig_getdomain(sigs[i]));
+		out->d
+		    = capped(arena, (const char *)dkim_sig_getdomain(sigs[i]));
 		out->s = capped(arena,
 		    (const char *)dkim_sig_getselector(sigs[i]));
 		if (out->d == NULL)

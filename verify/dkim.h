@@ -30,9 +30,8 @@ int dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
     size_t errsz);
 /* Like dkimv_message for a message already split by msg_parse (its body
  * may live elsewhere, such as a mapped spool file). */
-int dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup,
-    void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
-    size_t errsz);
+int dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
+    struct facts *f, struct arena *arena, char *err, size_t errsz);
 
 /* Returns the DESIGN result for a libopendkim signature error code; an
  * unknown code is temperror, never a pass. */

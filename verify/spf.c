@@ -5,8 +5,8 @@
  * error code tells them apart (SPF_E_DNS_ERROR is DNS).
  */
 #include <arpa/inet.h>
-#include <netinet/in.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <spf2/spf.h>
 #include <spf2/spf_dns_resolv.h>
 #include <stdio.h>
@@ -63,20 +63,24 @@ budget_lookup(SPF_dns_server_t *server, const char *domain, ns_type type,
 	return SPF_dns_lookup(server->layer_below, domain, type, should_cache);
 }
 
-/* libspf2 frees the layer below after this. */
+/* SPF_dns_free() frees the layer below after this. */
 static void
 budget_free(SPF_dns_server_t *server)
 {
 	free(server);
 }
 
+/* A libspf2 server; with a budget, *dns is set to the DNS layers, which
+ * the caller frees with SPF_dns_free() after SPF_server_free(): libspf2
+ * frees only the resolvers it made itself. */
 static SPF_server_t *
-new_server(spfv_budget_fn budget, void *ctx)
+new_server(spfv_budget_fn budget, void *ctx, SPF_dns_server_t **dns)
 {
 	SPF_dns_server_t *resolv;
 	struct budget_layer *l;
 	SPF_server_t *server;
 
+	*dns = NULL;
 	if (budget == NULL)
 		return SPF_server_new(SPF_DNS_RESOLV, 0);
 	if ((resolv = SPF_dns_resolv_new(NULL, NULL, 0)) == NULL)
@@ -93,6 +97,8 @@ new_server(spfv_budget_fn budget, void *ctx)
 	l->ctx = ctx;
 	if ((server = SPF_server_new_dns(&l->server, 0)) == NULL)
 		SPF_dns_free(&l->server);
+	else
+		*dns = &l->server;
 	return server;
 }
 
@@ -101,6 +107,7 @@ spfv_check(const char *ip, const char *helo, const char *mail_from,
     char *domain, size_t size, spfv_budget_fn budget, void *budget_ctx)
 {
 	SPF_server_t *server;
+	SPF_dns_server_t *dns;
 	SPF_request_t *req;
 	SPF_response_t *resp = NULL;
 	const char *at;
@@ -117,7 +124,7 @@ spfv_check(const char *ip, const char *helo, const char *mail_from,
 	snprintf(domain, size, "%s", at != NULL ? at + 1 : mail_from);
 	if (ip == NULL)
 		return AG_SPFR_NONE;
-	server = new_server(budget, budget_ctx);
+	server = new_server(budget, budget_ctx, &dns);
 	if (server == NULL)
 		return AG_SPFR_TEMPERROR;
 	req = SPF_request_new(server);
@@ -148,5 +155,7 @@ out:
 	if (req != NULL)
 		SPF_request_free(req);
 	SPF_server_free(server);
+	if (dns != NULL)
+		SPF_dns_free(dns);
 	return result;
 }
