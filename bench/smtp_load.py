@@ -78,10 +78,10 @@ async def main():
         corpus = [(source, mail_from, smtp_data(path))]
     count, conc = int(count), int(conc)
     codes = {}
-    todo = iter(range(count))
+    pending = iter(range(count))
 
     async def worker():
-        for i in todo:
+        for i in pending:
             source, mail_from, data = corpus[i % len(corpus)]
             try:
                 code = await session(host, int(port), data, mail_from, rcpt,

@@ -16,8 +16,9 @@
 #define AUTHRES_MAX_DKIM 16
 
 /* Appends "Authentication-Results: ID; spf=...;" and the rest, folded
- * with newline-tab, ending in a newline; the first AUTHRES_MAX_DKIM signatures. Properties carry domains (never
- * a local part) and only when they are plain tokens. */
+ * with newline-tab, ending in a newline; the first AUTHRES_MAX_DKIM
+ * signatures. Properties carry domains (never a local part) and only when
+ * they are plain tokens. */
 void authres_render(struct sbuf *sb, const struct facts *f,
     const struct decision *d, const char *authserv_id);
 

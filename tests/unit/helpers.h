@@ -1,6 +1,7 @@
 /*
- * helpers.h: shared pieces of the unit tests: load a policy from text,
- * decide on facts given as JSON, find a finding by class.
+ * helpers.h: shared pieces of the unit tests: load a policy from text (or
+ * expect it to fail at a line), decide on facts given as JSON (written with
+ * single quotes, J), find a finding by class.
  */
 #ifndef AG_TEST_HELPERS_H
 #define AG_TEST_HELPERS_H
@@ -59,6 +60,44 @@ finding_of(const struct decision *d, enum ag_class cls)
 		if (d->findings[i].cls == cls)
 			return &d->findings[i];
 	return NULL;
+}
+
+/* Test JSON is written with single quotes for readability. */
+static inline const char *
+J(const char *s)
+{
+	static char buf[8192];
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < sizeof(buf); i++)
+		buf[i] = s[i] == '\'' ? '"' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Expects loading text to fail with an error on line naming needle. */
+static inline void
+expect_error(const char *text, unsigned line, const char *needle)
+{
+	struct policy_diag diag;
+	struct policy *p;
+	size_t i;
+
+	p = policy_load_buffer("t.ini", text, strlen(text), &diag);
+	if (p != NULL) {
+		policy_free(p);
+		fail_msg("expected an error at line %u (%s):\n%s", line, needle,
+		    text);
+	}
+	for (i = 0; i < diag.n; i++)
+		if (diag.items[i].severity == POLICY_ERROR
+		    && diag.items[i].line == line
+		    && strstr(diag.items[i].msg, needle) != NULL)
+			return;
+	for (i = 0; i < diag.n; i++)
+		print_error("  got %u: %s\n", diag.items[i].line,
+		    diag.items[i].msg);
+	fail_msg("no error at line %u containing '%s'", line, needle);
 }
 
 #endif

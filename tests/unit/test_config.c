@@ -5,31 +5,6 @@
  */
 #include "helpers.h"
 
-/* Expects loading text to fail with an error on line naming needle. */
-static void
-expect_error(const char *text, unsigned line, const char *needle)
-{
-	struct policy_diag diag;
-	struct policy *p;
-	size_t i;
-
-	p = policy_load_buffer("t.ini", text, strlen(text), &diag);
-	if (p != NULL) {
-		policy_free(p);
-		fail_msg("expected an error at line %u (%s):\n%s", line, needle,
-		    text);
-	}
-	for (i = 0; i < diag.n; i++)
-		if (diag.items[i].severity == POLICY_ERROR
-		    && diag.items[i].line == line
-		    && strstr(diag.items[i].msg, needle) != NULL)
-			return;
-	for (i = 0; i < diag.n; i++)
-		print_error("  got %u: %s\n", diag.items[i].line,
-		    diag.items[i].msg);
-	fail_msg("no error at line %u containing '%s'", line, needle);
-}
-
 static void
 test_defaults(void **state)
 {

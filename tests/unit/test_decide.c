@@ -5,19 +5,6 @@
  */
 #include "helpers.h"
 
-/* Test JSON is written with single quotes for readability. */
-static const char *
-J(const char *s)
-{
-	static char buf[8192];
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < sizeof(buf); i++)
-		buf[i] = s[i] == '\'' ? '"' : s[i];
-	buf[i] = '\0';
-	return buf;
-}
-
 static const char *const P1 = "[general]\n"
 			      "authserv_id = mx.test\n"
 			      "skip_hosts = 198.51.100.25\n"

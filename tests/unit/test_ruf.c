@@ -13,19 +13,6 @@
 #include "../../policy/sha256.h"
 #include "helpers.h"
 
-/* Test JSON is written with single quotes for readability. */
-static const char *
-J(const char *s)
-{
-	static char buf[8192];
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < sizeof(buf); i++)
-		buf[i] = s[i] == '\'' ? '"' : s[i];
-	buf[i] = '\0';
-	return buf;
-}
-
 /* ---- report address lists ---- */
 
 struct uri_case {
@@ -942,29 +929,6 @@ test_outcome_json(void **state)
 }
 
 /* ---- policy.ini keys ---- */
-
-static void
-expect_error(const char *text, unsigned line, const char *needle)
-{
-	struct policy_diag diag;
-	struct policy *p;
-	size_t i;
-
-	p = policy_load_buffer("t.ini", text, strlen(text), &diag);
-	if (p != NULL) {
-		policy_free(p);
-		fail_msg("expected an error at line %u (%s):\n%s", line, needle,
-		    text);
-	}
-	for (i = 0; i < diag.n; i++)
-		if (diag.items[i].line == line
-		    && strstr(diag.items[i].msg, needle) != NULL)
-			return;
-	for (i = 0; i < diag.n; i++)
-		print_error("  got %u: %s\n", diag.items[i].line,
-		    diag.items[i].msg);
-	fail_msg("no error at line %u containing '%s'", line, needle);
-}
 
 static void
 test_config_keys(void **state)
