@@ -160,7 +160,7 @@ test-static: exim-static
 # (tests/fuzz/corpus/NAME); new inputs go to a scratch copy, findings stop
 # the run with the crashing input saved as crash-*.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact
+FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact subject authres
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

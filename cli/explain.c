@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "../policy/advice.h"
+#include "../policy/arparse.h"
 #include "../policy/config.h"
 #include "../policy/decide.h"
 #include "../policy/facts.h"
@@ -52,65 +53,33 @@ struct opts {
 	bool json;
 };
 
-/* Reads value after "spf=" and "smtp.mailfrom=" in an
- * Authentication-Results value. */
+/* The first spf= result of an Authentication-Results value and the
+ * domain it concerns (smtp.mailfrom's, else smtp.helo). */
+struct ar_spf {
+	bool found;
+	enum ag_spf result;
+	char domain[AR_MAX_VALUE];
+};
+
 static bool
-spf_from_ar(const char *v, size_t len, enum ag_spf *result, char *domain,
-    size_t size)
+spf_of_resinfo(void *ctx, const struct ar_resinfo *r)
 {
-	char buf[2048], word[32];
-	const char *p, *q;
-	size_t n;
+	struct ar_spf *out = ctx;
+	const char *dom, *at;
 
-	if (len >= sizeof(buf))
-		len = sizeof(buf) - 1;
-	memcpy(buf, v, len);
-	buf[len] = '\0';
-	for (p = buf; (p = strstr(p, "spf=")) != NULL; p += 4) {
-		if (p != buf && p[-1] != ' ' && p[-1] != '\t' && p[-1] != ';'
-		    && p[-1] != '\n')
-			continue;
-		for (n = 0; n + 1 < sizeof(word) && p[4 + n] != '\0'
-		     && p[4 + n] != ' ' && p[4 + n] != ';' && p[4 + n] != '\t'
-		     && p[4 + n] != '\r' && p[4 + n] != '\n';
-		     n++)
-			word[n] = p[4 + n];
-		word[n] = '\0';
-		if (ag_spf_parse(word, result) != 0)
-			return false;
-		domain[0] = '\0';
-		q = strstr(p, "smtp.mailfrom=");
-		if (q != NULL) {
-			const char *at, *s = q + 14;
-
-			for (n = 0; s[n] != '\0' && s[n] != ';' && s[n] != ' '
-			     && s[n] != '\t' && s[n] != '\r' && s[n] != '\n';
-			     n++)
-				;
-			at = memchr(s, '@', n);
-			if (at != NULL) {
-				n -= (size_t)(at + 1 - s);
-				s = at + 1;
-			}
-			snprintf(domain, size, "%.*s", (int)n, s);
-		}
+	if (strcmp(r->method, "spf") != 0
+	    || ag_spf_parse(r->result, &out->result) != 0)
 		return true;
-	}
+	out->found = true;
+	dom = ar_prop_value(r, "smtp", "mailfrom");
+	if (dom == NULL)
+		dom = ar_prop_value(r, "smtp", "helo");
+	if (dom == NULL)
+		dom = "";
+	if ((at = strrchr(dom, '@')) != NULL)
+		dom = at + 1;
+	snprintf(out->domain, sizeof(out->domain), "%s", dom);
 	return false;
-}
-
-/* The authserv-id an Authentication-Results value starts with. */
-static void
-ar_id(const char *v, size_t len, char *id, size_t size)
-{
-	size_t n = 0;
-
-	while (n < len && v[n] != ';' && v[n] != ' ' && v[n] != '\t'
-	    && v[n] != '\r' && v[n] != '\n' && n + 1 < size) {
-		id[n] = v[n];
-		n++;
-	}
-	id[n] = '\0';
 }
 
 struct lookup_ctx {
@@ -331,8 +300,8 @@ cmd_explain(int argc, char **argv)
 		f.client_ip = o.ip;
 		f.client_helo = o.helo;
 		f.mail_from = o.mail_from;
-		f.spf = spfv_check(o.ip, o.helo, o.mail_from, dom, sizeof(dom), NULL,
-		    NULL);
+		f.spf = spfv_check(o.ip, o.helo, o.mail_from, dom, sizeof(dom),
+		    NULL, NULL);
 		f.spf_domain = arena_strdup(&arena, dom);
 		snprintf(spf_source, sizeof(spf_source),
 		    "checked now for client %.60s", o.ip);
@@ -340,25 +309,34 @@ cmd_explain(int argc, char **argv)
 		const char *want = o.authserv != NULL ?
 		    o.authserv :
 		    (p->authserv_id[0] != '\0' ? p->authserv_id : NULL);
-		char id[80];
+		char id[AR_MAX_ID];
 
 		snprintf(spf_source, sizeof(spf_source),
 		    "no Authentication-Results%s%s%s to trust; use --ip",
 		    want != NULL ? " of \"" : "", want != NULL ? want : "",
 		    want != NULL ? "\"" : "");
 		for (i = 0; i < m->n_fields; i++) {
-			size_t vlen;
+			struct ar_spf spf = { 0 };
+			size_t vlen, errpos;
 			const char *v;
 
 			if (!msg_field_is(&m->fields[i],
 				"Authentication-Results"))
 				continue;
 			v = msg_field_value(&m->fields[i], &vlen);
-			ar_id(v, vlen, id, sizeof(id));
-			if (want != NULL && strcasecmp(id, want) != 0)
+			if (ar_authserv_id(v, vlen, id, sizeof(id)) == 0
+			    || (want != NULL && strcasecmp(id, want) != 0))
 				continue;
-			if (spf_from_ar(v, vlen, &f.spf, dom, sizeof(dom))) {
-				f.spf_domain = arena_strdup(&arena, dom);
+			if (ar_parse(v, vlen, id, sizeof(id), spf_of_resinfo,
+				&spf, &errpos)
+			    != 0) {
+				snprintf(spf_source, sizeof(spf_source),
+				    "the Authentication-Results of \"%.60s\" "
+				    "do not parse (at byte %zu); use --ip",
+				    id, errpos);
+			} else if (spf.found) {
+				f.spf = spf.result;
+				f.spf_domain = arena_strdup(&arena, spf.domain);
 				snprintf(spf_source, sizeof(spf_source),
 				    "from the Authentication-Results of "
 				    "\"%.60s\"",

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../policy/arparse.h"
 #include "../policy/authres.h"
 #include "../policy/sbuf.h"
+#include "../policy/subject.h"
 #include "ls.h"
 
 #define LOCAL_SCAN
@@ -59,50 +61,15 @@ value_of(const header_line *h)
 	return colon != NULL ? colon + 1 : (const char *)h->text + h->slen;
 }
 
-/* Skips white space and nested comments (CFWS). */
-static const char *
-skip_cfws(const char *p)
-{
-	int depth = 0;
-
-	for (; *p != '\0'; p++) {
-		if (*p == '(')
-			depth++;
-		else if (*p == ')' && depth > 0)
-			depth--;
-		else if (*p == '\\' && depth > 0 && p[1] != '\0')
-			p++;
-		else if (depth == 0 && *p != ' ' && *p != '\t' && *p != '\r'
-		    && *p != '\n')
-			break;
-	}
-	return p;
-}
-
 /* Tells whether an Authentication-Results value names our authserv-id,
  * written plainly or as a quoted string, after any comments. */
 static bool
 ar_is_ours(const char *v, const char *authserv_id)
 {
-	size_t idlen = strlen(authserv_id), n = 0;
-	char id[POLICY_MAX_AUTHSERV + 2];
-	bool quoted;
+	char id[AR_MAX_ID];
 
-	v = skip_cfws(v);
-	quoted = *v == '"';
-	if (quoted)
-		v++;
-	while (*v != '\0' && n < sizeof(id) - 1) {
-		if (quoted && *v == '\\' && v[1] != '\0')
-			v++;
-		else if (quoted ? *v == '"' :
-				  (*v == ';' || *v == ' ' || *v == '\t'
-				      || *v == '\r' || *v == '\n' || *v == '('))
-			break;
-		id[n++] = *v++;
-	}
-	id[n] = '\0';
-	return n == idlen && strcasecmp(id, authserv_id) == 0;
+	return ar_authserv_id(v, strlen(v), id, sizeof(id)) > 0
+	    && strcasecmp(id, authserv_id) == 0;
 }
 
 static void
@@ -121,33 +88,37 @@ remove_forgeries(const char *authserv_id)
 	}
 }
 
-/* Prefixes one Subject (h) with the tag unless it already starts with
- * it; the rest of the value (RFC 2047 words, folding) is kept byte for
- * byte, and the new field takes the old one's place. A Subject too long
- * to add again (LS_HEADER_ADD_MAX) is left as it is: Exim's header_add()
- * would end the process; X-Spam-Flag still marks the message. */
+/* Prefixes one Subject (h) with the tag unless a reader already sees
+ * it first (policy/subject.c); the new field takes the old one's place.
+ * A Subject too long to add again (LS_HEADER_ADD_MAX) is left as it is:
+ * Exim's header_add() would end the process; X-Spam-Flag still marks
+ * the message. */
 static void
 tag_one(header_line *h, const char *tag)
 {
-	const char *v = value_of(h);
-	size_t taglen = strlen(tag);
+	struct sbuf sb;
 
-	while (*v == ' ' || *v == '\t')
-		v++;
-	if (strncmp(v, tag, taglen) == 0)
-		return;
-	if (strlen(v) + taglen + sizeof("Subject:  ") > LS_HEADER_ADD_MAX) {
+	sbuf_init(&sb, LS_HEADER_ADD_MAX);
+	switch (subject_tag(&sb, value_of(h), tag, LS_HEADER_ADD_MAX)) {
+	case SUBJECT_ALREADY_TAGGED:
+		break;
+	case SUBJECT_TOO_LONG:
 		log_write(0, LOG_MAIN,
 		    "authgate: message %s: Subject too long to tag (over %d "
 		    "bytes); X-Spam-Flag added only",
 		    message_id, LS_HEADER_ADD_MAX);
-		return;
+		break;
+	case SUBJECT_TAGGED:
+		if (sbuf_failed(&sb))
+			break;
+		/* Exim inserts before the first Subject not marked deleted:
+		 * h is that one while the caller hides those above it. */
+		header_add_at_position(FALSE, US "Subject", FALSE, ' ', "%s",
+		    sbuf_cstr(&sb));
+		h->type = '*';
+		break;
 	}
-	/* Exim inserts before the first Subject not marked deleted: h is
-	 * that one while the caller hides those above it. */
-	header_add_at_position(FALSE, US "Subject", FALSE, ' ',
-	    "Subject: %s %s", tag, v);
-	h->type = '*';
+	sbuf_free(&sb);
 }
 
 /* Tags every Subject field (up to LS_MAX_SUBJECTS), so that a message

@@ -402,6 +402,11 @@ parse_subject_tag(struct loader *ld, const char *value)
 		    POLICY_MAX_TAG);
 		return;
 	}
+	if (strstr(value, "=?") != NULL) {
+		/* Mail readers would decode it as an RFC 2047 word. */
+		error_at(ld, "subject_tag must not contain \"=?\"");
+		return;
+	}
 	ld->p->subject_tag = save(ld, value, len);
 }
 

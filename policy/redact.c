@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base64.h"
 #include "redact.h"
+#include "rfc2047.h"
 #include "sha256.h"
 
 #define ITEM_MAX 300 /* bytes of one redacted address or msg-id */
@@ -161,79 +161,20 @@ kept_prefix(const char *s, size_t len)
 	return 0;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
-/* Tells whether encoded text (Q or B) decodes to bytes with an '@'. */
-static bool
-decodes_to_at(const char *t, size_t len, char enc)
-{
-	unsigned bits = 0, acc = 0;
-	size_t i;
-	int v, hi, lo;
-
-	for (i = 0; i < len; i++) {
-		if (enc == 'q') {
-			if (t[i] == '@')
-				return true;
-			if (t[i] == '=' && i + 2 < len
-			    && (hi = hex_value(t[i + 1])) >= 0
-			    && (lo = hex_value(t[i + 2])) >= 0) {
-				if (hi * 16 + lo == '@')
-					return true;
-				i += 2;
-			}
-			continue;
-		}
-		if ((v = base64_digit(t[i])) < 0)
-			continue;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (((acc >> bits) & 0xff) == '@')
-				return true;
-		}
-	}
-	return false;
-}
-
-/* The length of the RFC 2047 encoded word "=?charset?Q|B?text?=" at s
- * (avail bytes), or 0; *has_at tells whether its text holds an '@'. */
+/* The length of the RFC 2047 encoded word at s (avail bytes), or 0;
+ * *has_at tells whether its text decodes to bytes with an '@'. */
 static size_t
 encoded_word(const char *s, size_t avail, bool *has_at)
 {
-	size_t i, text;
-	char enc;
+	struct rfc2047_word w;
+	char text[RFC2047_MAX_TEXT];
+	size_t n;
 
-	if (avail < 8 || s[0] != '=' || s[1] != '?')
+	if (!rfc2047_word_at(s, avail, &w))
 		return 0;
-	for (i = 2; i < avail && i < 80 && s[i] != '?'; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
-			return 0;
-	if (i == 2 || i + 3 >= avail || s[i] != '?' || s[i + 2] != '?')
-		return 0;
-	enc = (char)(s[i + 1] | 0x20);
-	if (enc != 'q' && enc != 'b')
-		return 0;
-	text = i + 3;
-	for (i = text; i + 1 < avail && i < text + 1024; i++) {
-		if (s[i] == '?')
-			break;
-		if ((unsigned char)s[i] <= ' ')
-			return 0;
-	}
-	if (i + 1 >= avail || s[i] != '?' || s[i + 1] != '=')
-		return 0;
-	*has_at = decodes_to_at(s + text, i - text, enc);
-	return i + 2;
+	n = rfc2047_decode(&w, text, sizeof(text));
+	*has_at = memchr(text, '@', n) != NULL;
+	return w.len;
 }
 
 void

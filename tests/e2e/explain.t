@@ -114,6 +114,17 @@ case "$got" in
 esac
 got=$(e2e_ns "$AG" explain --json --authserv-id other.test "$M/ar.eml" | jq -r '.facts.spf.result')
 [ "$got" = none ] && ok "untrusted Authentication-Results ignored" || nok "untrusted Authentication-Results used: $got"
+# Comments, case and folding as other gateways write them (RFC 8601).
+{ printf 'Authentication-Results: (gateway) "mx.gw.test" (v) 1;\n\tdkim=none (no signature);\n\tSPF=Pass (sender SPF authorized; see below)\n\t  smtp.mailfrom="alice"@signer.example (ok)\n'; cat "$M/missing.eml"; } >"$M/ar2.eml"
+got=$(e2e_ns "$AG" explain --json --authserv-id mx.gw.test "$M/ar2.eml" | jq -r '"\(.facts.spf.result) \(.facts.spf.domain) \(.decision.action)"')
+[ "$got" = "pass signer.example accept" ] && ok "Authentication-Results with comments and quoting: SPF pass" || nok "Authentication-Results with comments" "$got"
+# A trusted header that does not parse is not half-read.
+{ printf 'Authentication-Results: mx.gw.test; spf=pass (unclosed smtp.mailfrom=alice@signer.example\n'; cat "$M/missing.eml"; } >"$M/ar3.eml"
+got=$(e2e_ns "$AG" explain --json --authserv-id mx.gw.test "$M/ar3.eml" | jq -r '"\(.facts.spf.result) \(.spf_source)"')
+case "$got" in
+"none the Authentication-Results of \"mx.gw.test\" do not parse (at byte "*"); use --ip") ok "malformed Authentication-Results: not used, said why" ;;
+*) nok "malformed Authentication-Results" "$got" ;;
+esac
 e2e_ns "$AG" explain /nonexistent.eml >/dev/null 2>&1
 [ $? = 2 ] && ok "unreadable message: exit 2" || nok "unreadable message: exit code"
 

@@ -383,6 +383,14 @@ e2e_send "$M/again.eml" --from bob@nokey.example
 expect tag-once 250
 expect_header tag-once '^Subject: \[SPAM\] old news$'
 
+# Tagged already, but in an encoded word: the reader sees "[SPAM]"
+# first, so it is left as the sender wrote it.
+e2e_msg "$M/again2047.in" "bob@nokey.example" "=?utf-8?b?W1NQQU1dIG9sZCBuZXdz?="
+e2e_sign "$M/again2047.in" "$M/again2047.eml" sel1 nokey.example sel1
+e2e_send "$M/again2047.eml" --from bob@nokey.example
+expect tag-once-2047 250
+expect_header tag-once-2047 '^Subject: =\?utf-8\?b\?W1NQQU1dIG9sZCBuZXdz\?=$'
+
 # Two Subject fields: both tagged, each in its place, so a mail program
 # that shows either shows the tag.
 e2e_msg "$M/twosubj.in" "bob@nokey.example" "one" "Subject: two"

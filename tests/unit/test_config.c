@@ -180,6 +180,7 @@ test_errors(void **state)
 	expect_error("[general]\nsubject_tag = \n", 2, "subject_tag");
 	expect_error("[general]\nsubject_tag = \xc3\xa9t\xc3\xa9\n", 2,
 	    "subject_tag");
+	expect_error("[general]\nsubject_tag = =?utf-8?q?x?=\n", 2, "=?");
 	expect_error("[general]\nauthserv_id = mx example\n", 2, "authserv_id");
 	expect_error("[general]\nauthserv_id = a;b\n", 2, "authserv_id");
 	expect_error("[general]\ndmarc_pass_waives = spf, from\n", 2,
