@@ -109,8 +109,13 @@ tag_one(header_line *h, const char *tag)
 		    message_id, LS_HEADER_ADD_MAX);
 		break;
 	case SUBJECT_TAGGED:
-		if (sbuf_failed(&sb))
+		if (sbuf_failed(&sb)) {
+			log_write(0, LOG_MAIN | LOG_PANIC,
+			    "authgate: message %s: out of memory tagging the "
+			    "Subject; X-Spam-Flag added only",
+			    message_id);
 			break;
+		}
 		/* Exim inserts before the first Subject not marked deleted:
 		 * h is that one while the caller hides those above it. */
 		header_add_at_position(FALSE, US "Subject", FALSE, ' ', "%s",
