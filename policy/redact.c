@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "redact.h"
-#include "rfc2047.h"
+#include "encword.h"
 #include "sha256.h"
 
 #define ITEM_MAX 300 /* bytes of one redacted address or msg-id */
@@ -166,13 +166,13 @@ kept_prefix(const char *s, size_t len)
 static size_t
 encoded_word(const char *s, size_t avail, bool *has_at)
 {
-	struct rfc2047_word w;
-	char text[RFC2047_MAX_TEXT];
+	struct encword w;
+	char text[ENCWORD_MAX_TEXT];
 	size_t n;
 
-	if (!rfc2047_word_at(s, avail, &w))
+	if (!encword_at(s, avail, &w))
 		return 0;
-	n = rfc2047_decode(&w, text, sizeof(text));
+	n = encword_decode(&w, text, sizeof(text));
 	*has_at = memchr(text, '@', n) != NULL;
 	return w.len;
 }

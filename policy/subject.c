@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "rfc2047.h"
+#include "encword.h"
 #include "subject.h"
 
 static bool
@@ -26,19 +26,19 @@ is_space(char c)
 static size_t
 displayed_prefix(const char *value, char *shown, size_t size)
 {
-	struct rfc2047_word w;
+	struct encword w;
 	size_t len = strlen(value), i = 0, n = 0, end, k;
 
 	while (i < len && is_space(value[i]))
 		i++;
-	if ((end = rfc2047_run_end(value + i, len - i)) > 0) {
+	if ((end = encword_run_end(value + i, len - i)) > 0) {
 		end += i;
 		while (i < end && n < size) {
-			if (!rfc2047_word_at(value + i, end - i, &w))
+			if (!encword_at(value + i, end - i, &w))
 				break;
-			n += rfc2047_decode(&w, shown + n, size - n);
+			n += encword_decode(&w, shown + n, size - n);
 			for (i += w.len; i < end
-			     && !rfc2047_word_at(value + i, end - i, &w);
+			     && !encword_at(value + i, end - i, &w);
 			     i++)
 				;
 		}

@@ -7,7 +7,7 @@
 
 #include "../../policy/arparse.h"
 #include "../../policy/authres.h"
-#include "../../policy/rfc2047.h"
+#include "../../policy/encword.h"
 #include "../../policy/subject.h"
 
 struct collected {
@@ -206,36 +206,36 @@ test_ar_round_trip(void **state)
 }
 
 static void
-test_rfc2047(void **state)
+test_encoded_words(void **state)
 {
-	struct rfc2047_word w;
+	struct encword w;
 	char out[64];
 	size_t n;
 
 	(void)state;
-	assert_true(rfc2047_word_at("=?UTF-8?Q?a_b=40c=zz?= rest", 27, &w));
+	assert_true(encword_at("=?UTF-8?Q?a_b=40c=zz?= rest", 27, &w));
 	assert_int_equal(w.len, 22);
-	n = rfc2047_decode(&w, out, sizeof(out));
+	n = encword_decode(&w, out, sizeof(out));
 	assert_int_equal(n, 7);
 	assert_memory_equal(out, "a b@czz", 7);
-	assert_true(rfc2047_word_at("=?utf-8?b?W1NQQU1d?=", 20, &w));
-	n = rfc2047_decode(&w, out, sizeof(out));
+	assert_true(encword_at("=?utf-8?b?W1NQQU1d?=", 20, &w));
+	n = encword_decode(&w, out, sizeof(out));
 	assert_memory_equal(out, "[SPAM]", n);
 	assert_int_equal(n, 6);
-	n = rfc2047_decode(&w, out, 3);
+	n = encword_decode(&w, out, 3);
 	assert_int_equal(n, 3);
 
-	assert_false(rfc2047_word_at("=?utf-8?x?abc?=", 15, &w));
-	assert_false(rfc2047_word_at("=??q?abc?=", 10, &w));
-	assert_false(rfc2047_word_at("=?utf 8?q?abc?=", 15, &w));
-	assert_false(rfc2047_word_at("=?utf-8?q?a c?=", 15, &w));
-	assert_false(rfc2047_word_at("=?utf-8?q?abc?", 14, &w));
-	assert_false(rfc2047_word_at("=?utf-8?q?abc?=", 12, &w));
+	assert_false(encword_at("=?utf-8?x?abc?=", 15, &w));
+	assert_false(encword_at("=??q?abc?=", 10, &w));
+	assert_false(encword_at("=?utf 8?q?abc?=", 15, &w));
+	assert_false(encword_at("=?utf-8?q?a c?=", 15, &w));
+	assert_false(encword_at("=?utf-8?q?abc?", 14, &w));
+	assert_false(encword_at("=?utf-8?q?abc?=", 12, &w));
 
-	assert_int_equal(rfc2047_run_end("=?a?q?x?= \n\t=?b?b?eQ==?= tail", 29),
+	assert_int_equal(encword_run_end("=?a?q?x?= \n\t=?b?b?eQ==?= tail", 29),
 	    24);
-	assert_int_equal(rfc2047_run_end("=?a?q?x?=tail", 13), 9);
-	assert_int_equal(rfc2047_run_end("plain", 5), 0);
+	assert_int_equal(encword_run_end("=?a?q?x?=tail", 13), 9);
+	assert_int_equal(encword_run_end("plain", 5), 0);
 }
 
 static void
@@ -311,7 +311,7 @@ main(void)
 		cmocka_unit_test(test_ar_malformed),
 		cmocka_unit_test(test_ar_authserv_id),
 		cmocka_unit_test(test_ar_round_trip),
-		cmocka_unit_test(test_rfc2047),
+		cmocka_unit_test(test_encoded_words),
 		cmocka_unit_test(test_subject_has_tag),
 		cmocka_unit_test(test_subject_tag),
 	};

@@ -1,20 +1,20 @@
 /*
- * rfc2047.h: RFC 2047 encoded words ("=?charset?Q?text?=") in header
+ * encword.h: RFC 2047 encoded words ("=?charset?Q?text?=") in header
  * text: finding them and decoding their bytes. Charsets are not
  * converted: callers compare ASCII (a tag, an '@'), which every charset
  * a mail reader accepts here writes as itself.
  */
-#ifndef AG_RFC2047_H
-#define AG_RFC2047_H
+#ifndef AG_ENCWORD_H
+#define AG_ENCWORD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 /* Longest encoded text looked at; RFC 2047 allows 75 bytes a word. */
-#define RFC2047_MAX_TEXT 1024
+#define ENCWORD_MAX_TEXT 1024
 
 /* One encoded word found in a header's text. */
-struct rfc2047_word {
+struct encword {
 	size_t len;	  /* of the whole "=?...?=" */
 	char encoding;	  /* 'q' or 'b' */
 	const char *text; /* the encoded text, inside the word */
@@ -23,17 +23,17 @@ struct rfc2047_word {
 
 /* Finds the encoded word that starts at s (avail bytes): true with *w
  * filled, false when s does not start one. */
-bool rfc2047_word_at(const char *s, size_t avail, struct rfc2047_word *w);
+bool encword_at(const char *s, size_t avail, struct encword *w);
 
 /* Decodes the word's text (Q: '_' is a space, =XX a byte; B: base64)
  * into out, at most size bytes; returns the bytes written. Characters
  * outside the encoding are skipped, as readers do. */
-size_t rfc2047_decode(const struct rfc2047_word *w, char *out, size_t size);
+size_t encword_decode(const struct encword *w, char *out, size_t size);
 
 /* The offset just past the run of encoded words that starts at s[0]
  * (avail bytes): white space between two encoded words is not displayed
  * (RFC 2047 section 6.2), so a run reads as one text. 0 when s does not
  * start an encoded word. */
-size_t rfc2047_run_end(const char *s, size_t avail);
+size_t encword_run_end(const char *s, size_t avail);
 
 #endif

@@ -1,9 +1,9 @@
 /*
- * rfc2047.c: encoded words, found strictly (a charset of printable
+ * encword.c: RFC 2047 encoded words, found strictly (a charset of printable
  * ASCII, Q or B, text without white space or '?') so that ordinary text
  * that happens to contain "=?" stays text.
  */
-#include "rfc2047.h"
+#include "encword.h"
 
 #include "base64.h"
 
@@ -16,7 +16,7 @@ is_space(char c)
 }
 
 bool
-rfc2047_word_at(const char *s, size_t avail, struct rfc2047_word *w)
+encword_at(const char *s, size_t avail, struct encword *w)
 {
 	size_t i, text;
 	char enc;
@@ -32,7 +32,7 @@ rfc2047_word_at(const char *s, size_t avail, struct rfc2047_word *w)
 	if (enc != 'q' && enc != 'b')
 		return false;
 	text = i + 3;
-	for (i = text; i + 1 < avail && i < text + RFC2047_MAX_TEXT; i++) {
+	for (i = text; i + 1 < avail && i < text + ENCWORD_MAX_TEXT; i++) {
 		if (s[i] == '?')
 			break;
 		if ((unsigned char)s[i] <= ' ')
@@ -58,7 +58,7 @@ hex_value(char c)
 }
 
 size_t
-rfc2047_decode(const struct rfc2047_word *w, char *out, size_t size)
+encword_decode(const struct encword *w, char *out, size_t size)
 {
 	const char *t = w->text;
 	unsigned bits = 0, acc = 0;
@@ -91,18 +91,18 @@ rfc2047_decode(const struct rfc2047_word *w, char *out, size_t size)
 }
 
 size_t
-rfc2047_run_end(const char *s, size_t avail)
+encword_run_end(const char *s, size_t avail)
 {
-	struct rfc2047_word w;
+	struct encword w;
 	size_t end, k;
 
-	if (!rfc2047_word_at(s, avail, &w))
+	if (!encword_at(s, avail, &w))
 		return 0;
 	end = w.len;
 	for (;;) {
 		for (k = end; k < avail && is_space(s[k]); k++)
 			;
-		if (k == end || !rfc2047_word_at(s + k, avail - k, &w))
+		if (k == end || !encword_at(s + k, avail - k, &w))
 			return end;
 		end = k + w.len;
 	}
