@@ -309,7 +309,7 @@ cmd_explain(int argc, char **argv)
 		const char *want = o.authserv != NULL ?
 		    o.authserv :
 		    (p->authserv_id[0] != '\0' ? p->authserv_id : NULL);
-		char id[AR_MAX_ID];
+		char id[AR_MAX_ID], parsed_id[AR_MAX_ID];
 
 		snprintf(spf_source, sizeof(spf_source),
 		    "no Authentication-Results%s%s%s to trust; use --ip",
@@ -324,11 +324,11 @@ cmd_explain(int argc, char **argv)
 				"Authentication-Results"))
 				continue;
 			v = msg_field_value(&m->fields[i], &vlen);
-			if (ar_authserv_id(v, vlen, id, sizeof(id)) == 0
-			    || (want != NULL && strcasecmp(id, want) != 0))
+			ar_authserv_id(v, vlen, id, sizeof(id));
+			if (want != NULL && strcasecmp(id, want) != 0)
 				continue;
-			if (ar_parse(v, vlen, id, sizeof(id), spf_of_resinfo,
-				&spf, &errpos)
+			if (ar_parse(v, vlen, parsed_id, sizeof(parsed_id),
+				spf_of_resinfo, &spf, &errpos)
 			    != 0) {
 				snprintf(spf_source, sizeof(spf_source),
 				    "the Authentication-Results of \"%.60s\" "
