@@ -182,6 +182,14 @@ expect from-alabel dot 550 module '.decision.class == "dmarc.reject" and .decisi
 msg "$M/from-ulabel.eml" "From: a@b\xc3\xbccher.example\n${TO}Subject: ulabel\n$BODY"
 send from-ulabel "$M/from-ulabel.eml" --mail-from x@nokey.example
 expect from-ulabel dot 550 module '.decision.class == "dmarc.reject"'
+# Other spellings a mail reader shows the same way (a combining mark
+# instead of the composed letter, capitals, full-width letters) find the
+# same DMARC policy: lookups map names as UTS #46 does.
+for v in 'nfd:bu\xcc\x88cher' 'upper:B\xc3\x9cCHER' 'fullwidth:\xef\xbd\x82\xc3\xbccher'; do
+	msg "$M/from-${v%%:*}.eml" "From: a@${v#*:}.example\n${TO}Subject: ${v%%:*}\n$BODY"
+	send "from-ulabel-${v%%:*}" "$M/from-${v%%:*}.eml" --mail-from x@nokey.example
+	expect "from-ulabel-${v%%:*}" dot 550 module '.decision.class == "dmarc.reject"'
+done
 msg "$M/from-missing.eml" "${TO}Subject: no author\n$BODY"
 send from-missing "$M/from-missing.eml" --mail-from bob@nokey.example
 expect from-missing dot 250 module '.decision.class == "from.missing" and .decision.action == "tag"'
