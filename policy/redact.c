@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "redact.h"
 #include "encword.h"
+#include "redact.h"
 #include "sha256.h"
 
 #define ITEM_MAX 300 /* bytes of one redacted address or msg-id */

@@ -37,8 +37,8 @@ displayed_prefix(const char *value, char *shown, size_t size)
 			if (!encword_at(value + i, end - i, &w))
 				break;
 			n += encword_decode(&w, shown + n, size - n);
-			for (i += w.len; i < end
-			     && !encword_at(value + i, end - i, &w);
+			for (i += w.len;
+			     i < end && !encword_at(value + i, end - i, &w);
 			     i++)
 				;
 		}
