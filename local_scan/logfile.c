@@ -3,8 +3,10 @@
  * descriptor keeps lines from concurrent Exim processes whole. The file
  * is reopened when its path no longer names the open file (rotation). A
  * log that cannot be written never holds up mail: the line goes to Exim's
- * main log instead.
+ * main log instead. A line that finds room for only part of itself (the
+ * disk filling up) is cut off again, so the file holds whole lines only.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -69,12 +71,46 @@ still_current(const char *path)
 	    && st.st_ino == jlog.ino;
 }
 
+/*
+ * Appends all of buf, or nothing: on failure the file is cut back to
+ * where the line began. The exclusive lock keeps other Exim processes
+ * from appending between that point and the cut.
+ */
+static int
+append_whole(int fd, const char *buf, size_t len)
+{
+	struct stat st;
+	size_t done = 0;
+	ssize_t n;
+	int locked, saved = 0;
+
+	locked = flock(fd, LOCK_EX) == 0;
+	if (fstat(fd, &st) != 0)
+		st.st_size = -1;
+	while (done < len) {
+		n = write(fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			saved = n < 0 ? errno : ENOSPC;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (done < len && done > 0 && locked && st.st_size >= 0
+	    && ftruncate(fd, st.st_size) != 0)
+		saved = errno;
+	if (locked)
+		(void)flock(fd, LOCK_UN);
+	errno = saved;
+	return done == len ? 0 : -1;
+}
+
 void
 ls_log_line(const char *path, const char *line, size_t len)
 {
 	char *buf;
-	ssize_t n;
-	int saved;
+	int rc, saved;
 
 	if (path == NULL || path[0] == '\0')
 		return;
@@ -93,15 +129,13 @@ ls_log_line(const char *path, const char *line, size_t len)
 	}
 	memcpy(buf, line, len);
 	buf[len] = '\n';
-	do
-		n = write(jlog.fd, buf, len + 1);
-	while (n < 0 && errno == EINTR);
+	rc = append_whole(jlog.fd, buf, len + 1);
 	saved = errno;
 	free(buf);
-	if (n != (ssize_t)(len + 1)) {
+	if (rc != 0) {
 		log_write(0, LOG_MAIN | LOG_PANIC,
 		    "authgate: cannot write log_file %s: %s", path,
-		    n < 0 ? strerror(saved) : "short write");
+		    strerror(saved));
 		log_write(0, LOG_MAIN, "authgate: %s", line);
 		close_log();
 	}
