@@ -41,7 +41,7 @@ help:
 	@echo "make deps       install missing Debian packages (scripts/deps.sh)"
 	@echo "make test       unit, scenario, CLI and end-to-end (Exim) tests"
 	@echo "make e2e        the end-to-end tests alone (root)"
-	@echo "make test-long  20,000 messages from 16 clients through Exim; bench/peers.sh in brief (root)"
+	@echo "make test-long  20,000 messages from 16 clients, long sessions, bench/peers.sh in brief (root)"
 	@echo "make check      the same tests under ASan + UBSan, then make valgrind"
 	@echo "make valgrind   the command over its tests' inputs under valgrind"
 	@echo "make fuzz       run every fuzz target (FUZZ_SECONDS=N each)"
@@ -112,9 +112,9 @@ e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)
 	    prove -v tests/e2e/module.t tests/e2e/caps.t tests/e2e/hostile.t
 
 # The long tests: 20,000 messages from 16 clients through Exim with the
-# module (LOAD_COUNT to change it), and the Rspamd comparison of
-# `make bench` in brief. CI runs them.
-test-long: $(BUILD)/authgate.so $(BUILD)/authgate
+# module (LOAD_COUNT to change it), long SMTP sessions with both module
+# builds, and the Rspamd comparison of `make bench` in brief. CI runs them.
+test-long: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/long/*.t
 
 deps:

@@ -135,6 +135,20 @@ e2e_policy() {
 	mv "$AG_WORK/policy.ini.new" "$AG_WORK/policy.ini"
 }
 
+# e2e_exim_macros: the -D options that fit the configuration to the
+# sandbox, one per line (read them with mapfile).
+e2e_exim_macros() {
+	printf '%s\n' -DAUTHGATE_MODULE="$AG_BUILD/$AG_MODULE" "${AG_EXIM_DEFS[@]}" \
+		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
+		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
+		-DAUTHGATE_LOGDIR="$AG_WORK/log" \
+		-DAUTHGATE_PORT="$AG_PORT" \
+		-DAUTHGATE_LOCAL_DOMAINS="$AG_DOMAIN" \
+		-DAUTHGATE_MAILDIR="$AG_WORK/mail" \
+		-DAUTHGATE_HOSTNAME=mx.gw.test \
+		-DAUTHGATE_AUTH_FILE="$AG_WORK/auth"
+}
+
 # e2e_exim [EXTRA -D options]: starts the private daemon and waits for it.
 e2e_exim() {
 	touch "$AG_WORK/authgate.log"
@@ -149,16 +163,9 @@ e2e_exim() {
 		env=(env "LD_PRELOAD=$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
 			"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$AG_WORK/log/asan")
 	fi
-	e2e_ns "${env[@]}" "${AG_EXIM:-exim4}" -C "$AG_EXIM_CONF" \
-		-DAUTHGATE_MODULE="$AG_BUILD/$AG_MODULE" "${AG_EXIM_DEFS[@]}" \
-		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
-		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
-		-DAUTHGATE_LOGDIR="$AG_WORK/log" \
-		-DAUTHGATE_PORT="$AG_PORT" \
-		-DAUTHGATE_LOCAL_DOMAINS="$AG_DOMAIN" \
-		-DAUTHGATE_MAILDIR="$AG_WORK/mail" \
-		-DAUTHGATE_HOSTNAME=mx.gw.test \
-		-DAUTHGATE_AUTH_FILE="$AG_WORK/auth" "$@" \
+	local macros
+	mapfile -t macros < <(e2e_exim_macros)
+	e2e_ns "${env[@]}" "${AG_EXIM:-exim4}" -C "$AG_EXIM_CONF" "${macros[@]}" "$@" \
 		-bd -oX "$AG_PORT" -oP "$AG_WORK/run/exim.pid" ||
 		e2e_die "exim did not start"
 	local i
@@ -247,12 +254,10 @@ e2e_logline() {
 	return 1
 }
 
-# e2e_exim_cmd ARGS...: runs exim4 against the sandbox's configuration.
+# e2e_exim_cmd ARGS...: runs exim4 with the daemon's configuration and macros
+# (a queue run delivers as the daemon would).
 e2e_exim_cmd() {
-	e2e_ns "${AG_EXIM:-exim4}" -C "$AG_EXIM_CONF" \
-		-DAUTHGATE_MODULE="$AG_BUILD/$AG_MODULE" "${AG_EXIM_DEFS[@]}" \
-		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
-		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
-		-DAUTHGATE_LOGDIR="$AG_WORK/log" \
-		-DAUTHGATE_MAILDIR="$AG_WORK/mail" "$@"
+	local macros
+	mapfile -t macros < <(e2e_exim_macros)
+	e2e_ns "${AG_EXIM:-exim4}" -C "$AG_EXIM_CONF" "${macros[@]}" "$@"
 }
