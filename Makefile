@@ -157,8 +157,10 @@ test-static: exim-static
 
 # libFuzzer targets, one per parser of untrusted or operator input.
 # make fuzz FUZZ_SECONDS=N runs each for N seconds from its seed corpus
-# (tests/fuzz/corpus/NAME); new inputs go to a scratch copy, findings stop
-# the run with the crashing input saved as crash-*.
+# (tests/fuzz/corpus/NAME, written by hand) and what earlier runs found
+# (tests/fuzz/found/NAME: a corpus merged down to one input per new
+# edge, -merge=1 -use_counters=0); new inputs go to a scratch copy,
+# findings stop the run with the crashing input saved as crash-*.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact subject authres
 FUZZ_CC      = clang
@@ -182,18 +184,22 @@ fuzz: deps
 	$(MAKE) $(FUZZ_BIN)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    work=tests/fuzz/corpus-work/$$t; mkdir -p $$work; \
+	    dirs=tests/fuzz/corpus/$$t; \
+	    [ -d tests/fuzz/found/$$t ] && dirs="$$dirs tests/fuzz/found/$$t"; \
 	    echo "== fuzz_$$t: $(FUZZ_SECONDS)s"; \
 	    $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 	        -max_len=65536 -timeout=10 -print_final_stats=1 \
-	        $$work tests/fuzz/corpus/$$t 2>&1 | \
+	        $$work $$dirs 2>&1 | \
 	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
 	    test $${PIPESTATUS[0]} -eq 0; \
 	done
 
-# Every seed and every saved crash input, run once through its target.
+# Every seed, every input earlier runs found and every saved crash
+# input, run once through its target.
 fuzz-regress: $(FUZZ_BIN)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    dirs=tests/fuzz/corpus/$$t; \
+	    [ -d tests/fuzz/found/$$t ] && dirs="$$dirs tests/fuzz/found/$$t"; \
 	    [ -d tests/fuzz/regressions/$$t ] && dirs="$$dirs tests/fuzz/regressions/$$t"; \
 	    $(BUILD)/fuzz/fuzz_$$t -runs=0 $$dirs 2>&1 | grep -E '^Done|ERROR' ; \
 	    test $${PIPESTATUS[0]} -eq 0; \
