@@ -104,13 +104,20 @@ e2e_key() {
 	printf 'v=DKIM1; k=rsa; p=%s' "$pub" >"$AG_WORK/keys/$name.dns"
 }
 
+# e2e_dnsmasq: starts dnsmasq with e2e_dns's options (again, after a test
+# has stopped it).
+e2e_dnsmasq() {
+	e2e_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 \
+		--bind-interfaces --pid-file="$AG_WORK/run/dnsmasq.pid" \
+		--local=/example/ --local=/test/ "${AG_DNS_ARGS[@]}" ||
+		e2e_die "dnsmasq did not start"
+}
+
 # e2e_dns ARGS...: starts dnsmasq in the namespace with extra options
 # (--txt-record=... and so on); all other .example names are NXDOMAIN.
 e2e_dns() {
-	e2e_ns dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 \
-		--bind-interfaces --pid-file="$AG_WORK/run/dnsmasq.pid" \
-		--local=/example/ --local=/test/ "$@" ||
-		e2e_die "dnsmasq did not start"
+	AG_DNS_ARGS=("$@")
+	e2e_dnsmasq
 	# A DNS server that reads queries and never answers.
 	(e2e_ns python3 -c '
 import socket, sys, os
