@@ -108,7 +108,16 @@ step_fetch() {
 	# apt-get source verifies the .dsc against the signed Sources index
 	# and unpacks with dpkg-source, applying Debian's patches (including
 	# 90_localscan_dlopen, which is inert unless DLOPEN_LOCAL_SCAN=yes).
-	(cd "$SRCDIR" && apt-get "${APT_OPTS[@]}" -qq source "$SRCPKG")
+	if ! (cd "$SRCDIR" && apt-get "${APT_OPTS[@]}" -qq source "$SRCPKG"); then
+		# A mirror can list a source version (a security update) whose
+		# files it does not carry: take the newest version it does.
+		local v
+		for v in $(apt-cache "${APT_OPTS[@]}" showsrc "$SRCPKG" |
+			sed -n 's/^Version: //p' | sort -ruV); do
+			log "source: the newest could not be fetched; trying $SRCPKG=$v"
+			(cd "$SRCDIR" && apt-get "${APT_OPTS[@]}" -qq source "$SRCPKG=$v") && break
+		done
+	fi
 	[ -d "$TREE" ] || die "fetch: $TREE missing after apt-get source"
 	log "source: $(sed -n '1s/^exim4 (\([^)]*\)).*/\1/p' "$TREE/debian/changelog")"
 }
