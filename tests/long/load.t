@@ -128,8 +128,7 @@ LONG_ACL_MAX=${LONG_ACL_MAX_B_PER_MSG:-2048}
 acc_stream=("news@shop.example=$W/msgs/clean.eml" "n@nokey.example=$W/msgs/nokey.eml"
 	"news@shop.example=$W/msgs/clean.in")
 rej_stream=("ceo@bank.example=$W/msgs/forged.eml")
-sed -e '/^local_scan_path/d' -e '/^dkim_verify_signers/d' -e '/^acl_smtp_dkim/d' \
-	-e '/require acl = acl_authgate_mail/d' "$AG_ROOT/exim-conf/exim4.conf.example" >"$W/plain.conf"
+e2e_conf_plain "$AG_ROOT/exim-conf/exim4.conf.example" "$W/plain.conf"
 awk '{ print } /^acl_smtp_rcpt/ { print "acl_smtp_data = acl_load_deny" }
 	/^begin acl/ { print "acl_load_deny:\n  deny message = rejected by plain Exim\n" }' \
 	"$W/plain.conf" >"$W/plain-deny.conf"
