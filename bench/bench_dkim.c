@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../verify/dkim.h"
-#include "../verify/dkimkey.h"
+#include "verify/dkim.h"
+#include "verify/dkimkey.h"
 
 static const char *key_record;
 

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../policy/config.h"
-#include "../policy/decide.h"
-#include "../policy/facts.h"
-#include "../policy/logline.h"
+#include "log/logline.h"
+#include "policy/config.h"
+#include "policy/decide.h"
+#include "policy/facts.h"
 
 #define RUNS 5
 

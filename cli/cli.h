@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../policy/config.h"
+#include "policy/config.h"
 
 #define CLI_EXIT_INVALID 1
 #define CLI_EXIT_USAGE	 2

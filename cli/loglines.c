@@ -8,8 +8,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "../policy/logline.h"
-#include "loglines.h"
+#include "cli/loglines.h"
+#include "log/logline.h"
 
 int
 loglines_read(const char *path, loglines_fn fn, void *ctx)

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../policy/arparse.h"
-#include "../policy/authres.h"
-#include "../policy/sbuf.h"
-#include "../policy/subject.h"
-#include "ls.h"
+#include "local_scan/ls.h"
+#include "mail/arparse.h"
+#include "mail/subject.h"
+#include "policy/authres.h"
+#include "util/sbuf.h"
 
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>
@@ -89,7 +89,7 @@ remove_forgeries(const char *authserv_id)
 }
 
 /* Prefixes one Subject (h) with the tag unless a reader already sees
- * it first (policy/subject.c); the new field takes the old one's place.
+ * it first (mail/subject.c); the new field takes the old one's place.
  * A Subject too long to add again (LS_HEADER_ADD_MAX) is left as it is:
  * Exim's header_add() would end the process; X-Spam-Flag still marks
  * the message. */

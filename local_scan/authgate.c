@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../policy/logline.h"
-#include "../policy/version.h"
-#include "ls.h"
+#include "local_scan/ls.h"
+#include "log/logline.h"
+#include "util/version.h"
 
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ls.h"
+#include "local_scan/ls.h"
 
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>

@@ -1,5 +1,5 @@
 /*
- * ls.h: the Exim adapter's internal interface. facts.c turns what Exim
+ * ls.h: the Exim adapter's internal interface. collect.c turns what Exim
  * computed into struct facts, apply.c turns a decision into headers and
  * a local_scan() return code, logfile.c writes the JSON line. Only this
  * folder includes Exim's local_scan.h.
@@ -11,12 +11,12 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "../policy/config.h"
-#include "../policy/decide.h"
-#include "../policy/facts.h"
-#include "../policy/logline.h"
-#include "../policy/ruf.h"
-#include "../verify/dns.h"
+#include "log/logline.h"
+#include "policy/config.h"
+#include "policy/decide.h"
+#include "policy/facts.h"
+#include "report/failure.h"
+#include "verify/dns.h"
 
 #define LS_DEFAULT_POLICY  "/etc/exim4/authgate/policy.ini"
 #define LS_MAX_KEY_LOOKUPS 4  /* own DKIM key lookups per message */
@@ -76,7 +76,7 @@ void ls_log_line(const char *path, const char *line, size_t len);
 #define LS_RUF_INJECT_TIMEOUT 10
 
 /* Makes and sends the failure report a decided message calls for
- * (policy/ruf.h's rules, the ruf= addresses, RFC 7489 7.1's consent
+ * (report/failure.h's rules, the ruf= addresses, RFC 7489 7.1's consent
  * within the message's DNS budget, the rate limit), reading the header
  * section as received from header_list; call it before ls_apply changes
  * the headers. Never affects the message: what happened is in out, and

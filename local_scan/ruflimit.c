@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ls.h"
+#include "local_scan/ls.h"
 
 #define STATE_MAGIC  "AGRUF01\n"
 #define STATE_SLOTS  4096 /* organizations remembered */

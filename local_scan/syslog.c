@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ls.h"
+#include "local_scan/ls.h"
 
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>

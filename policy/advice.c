@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "advice.h"
-#include "sbuf.h"
+#include "policy/advice.h"
+#include "util/sbuf.h"
 
 static void
 one(const struct policy *p, const struct facts *f, const struct decision *d,

@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "decide.h"
-#include "facts.h"
+#include "policy/decide.h"
+#include "policy/facts.h"
 
 #define ADVICE_MAX	DECIDE_MAX_FINDINGS
 #define ADVICE_TEXT_MAX 320

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "authres.h"
+#include "policy/authres.h"
 
 /* Appends " prop=value" when value is a plain token (a domain or an
  * address); anything else would need quoting and is left out. */

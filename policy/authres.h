@@ -7,9 +7,9 @@
 #ifndef AG_AUTHRES_H
 #define AG_AUTHRES_H
 
-#include "decide.h"
-#include "facts.h"
-#include "sbuf.h"
+#include "policy/decide.h"
+#include "policy/facts.h"
+#include "util/sbuf.h"
 
 /* Signatures listed: with each line up to about 600 bytes, the field
  * stays within what Exim can add (LS_HEADER_ADD_MAX in local_scan/ls.h). */

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "classes.h"
+#include "policy/classes.h"
 
 static const char *const action_names[AG_ACTION_COUNT] = {
 	[AG_ACCEPT] = "accept",

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "sha256.h"
+#include "policy/config.h"
+#include "util/sha256.h"
 
 enum section_kind {
 	SEC_NONE,

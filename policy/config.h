@@ -10,10 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "arena.h"
-#include "cidr.h"
-#include "classes.h"
-#include "domain.h"
+#include "policy/classes.h"
+#include "util/arena.h"
+#include "util/cidr.h"
+#include "util/domain.h"
 
 /* Limits, each enforced and tested. */
 #define POLICY_MAX_FILE		     ((size_t)16 * 1024 * 1024) /* bytes of policy.ini */

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "decide.h"
-#include "fromhdr.h"
+#include "mail/fromhdr.h"
+#include "policy/decide.h"
 
 #define FAM_BIT(f) (1u << (f))
 

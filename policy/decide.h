@@ -10,11 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "classes.h"
-#include "config.h"
-#include "dmarcrec.h"
-#include "facts.h"
-#include "sbuf.h"
+#include "mail/dmarcrec.h"
+#include "policy/classes.h"
+#include "policy/config.h"
+#include "policy/facts.h"
+#include "util/sbuf.h"
 
 #define DECIDE_MAX_FINDINGS (FACTS_MAX_DKIM + 8)
 #define DECIDE_REASON_MAX   200

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "facts.h"
+#include "policy/facts.h"
 
 void
 facts_init(struct facts *f)

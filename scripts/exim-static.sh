@@ -222,7 +222,7 @@ build_dir() {
 
 # module_objects: the adapter's objects, built as for authgate-verify.so
 # (-DAG_OWN_VERIFY: dkim, spf and arc = self available; linked in, the
-# libraries cost no per-connection loading); policy_objects: libauthgate.a's.
+# libraries cost no per-connection loading); policy_objects: libauthgate.a's (the pure folders').
 module_objects() {
 	local f
 	for f in "$AGTREE"/local_scan/*.c; do
@@ -232,8 +232,7 @@ module_objects() {
 }
 policy_objects() {
 	local f
-	for f in "$AGTREE"/policy/*.c; do
-		f=${f#"$AGTREE"/}
+	for f in $(make -s -C "$AGTREE" engine-src); do
 		echo "$AGBUILD/${f%.c}.o"
 	done
 }

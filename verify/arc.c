@@ -14,11 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "arc.h"
-#include "canon.h"
-#include "dkimkey.h"
-#include "msg.h"
-#include "taglist.h"
+#include "mail/canon.h"
+#include "mail/msg.h"
+#include "mail/taglist.h"
+#include "verify/arc.h"
+#include "verify/dkimkey.h"
 
 #define ARC_MAX_FIELDS (3 * ARC_MAX_INSTANCES) /* ARC fields looked at */
 #define ARC_MAX_SIGNED (1024 * 1024) /* bytes of canonical header data */

@@ -10,10 +10,10 @@
 
 #include <stddef.h>
 
-#include "../policy/arena.h"
-#include "../policy/facts.h"
-#include "dns.h"
-#include "msg.h"
+#include "mail/msg.h"
+#include "policy/facts.h"
+#include "util/arena.h"
+#include "verify/dns.h"
 
 #define ARC_MAX_INSTANCES FACTS_MAX_ARC /* RFC 8617: i= runs 1..50 */
 #define ARC_MAX_KEYS	  8		/* distinct keys fetched */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "consent.h"
+#include "verify/consent.h"
 
 static int
 is_consent(const char *txt)

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "dns.h"
+#include "verify/dns.h"
 
 enum consent_result {
 	CONSENT_YES,

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dkim.h"
-#include "dns.h"
-#include "msg.h"
-#include "taglist.h"
+#include "mail/msg.h"
+#include "mail/taglist.h"
+#include "verify/dkim.h"
+#include "verify/dns.h"
 
 struct lookup_ctx {
 	dnsq_lookup_fn lookup;

@@ -9,10 +9,10 @@
 
 #include <stddef.h>
 
-#include "../policy/arena.h"
-#include "../policy/facts.h"
-#include "dns.h"
-#include "msg.h"
+#include "mail/msg.h"
+#include "policy/facts.h"
+#include "util/arena.h"
+#include "verify/dns.h"
 
 /* Signatures verified per message, the topmost first; the others are
  * recorded as unsupported without a key lookup, so that extra signatures

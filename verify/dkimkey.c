@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dkimkey.h"
-#include "taglist.h"
+#include "mail/taglist.h"
+#include "verify/dkimkey.h"
 
 #define KEY_MAX_DER 4096
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "dns.h"
+#include "verify/dns.h"
 
 #define DKIMKEY_MIN_RSA_BITS 1024 /* RFC 8301: shorter keys must fail */
 #define DKIMKEY_MAX_SIG	     1024 /* bytes of a decoded signature */

@@ -5,10 +5,10 @@
  */
 #include <string.h>
 
-#include "../policy/decide.h"
-#include "../policy/dmarcrec.h"
-#include "../policy/fromhdr.h"
-#include "dmarcq.h"
+#include "mail/dmarcrec.h"
+#include "mail/fromhdr.h"
+#include "policy/decide.h"
+#include "verify/dmarcq.h"
 
 void
 dmarcq_collect(const struct policy *policy, struct facts *f,

@@ -6,10 +6,10 @@
 #ifndef AG_DMARCQ_H
 #define AG_DMARCQ_H
 
-#include "../policy/arena.h"
-#include "../policy/config.h"
-#include "../policy/facts.h"
-#include "dns.h"
+#include "policy/config.h"
+#include "policy/facts.h"
+#include "util/arena.h"
+#include "verify/dns.h"
 
 /* Adds to f->dns the DMARC records decide() will need for f's From
  * header, looked up with lookup(ctx, ...); strings go into arena. */

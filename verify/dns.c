@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
+#include "verify/dns.h"
 
 static const char *const status_names[] = {
 	[DNSQ_OK] = "ok",

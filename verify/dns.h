@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "../policy/arena.h"
+#include "util/arena.h"
 
 #define DNSQ_MAX_TXT	 8    /* TXT records kept per answer */
 #define DNSQ_MAX_TXT_LEN 4096 /* bytes per record, strings joined */

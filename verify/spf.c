@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "spf.h"
+#include "verify/spf.h"
 
 static enum ag_spf
 map_result(SPF_result_t result, SPF_errcode_t code)

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../policy/classes.h"
+#include "policy/classes.h"
 
 /* Asked before each DNS query libspf2 makes: false means the caller's
  * budget is spent, and the query is not sent but answered as DNS trouble. */

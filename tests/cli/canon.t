@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# verify/canon.c against python3-dkim: every message of a set built to
+# mail/canon.c against python3-dkim: every message of a set built to
 # stress canonicalization (blank runs, tabs, trailing blanks, folded
 # fields, blank lines at the end, empty bodies, no final line end, LF and
 # CRLF) must come out byte for byte as dkim.canonicalization makes it,

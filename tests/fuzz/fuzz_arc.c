@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../verify/arc.h"
-#include "../../verify/canon.h"
+#include "mail/canon.h"
+#include "verify/arc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

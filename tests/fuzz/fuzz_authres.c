@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../policy/arparse.h"
-#include "../../policy/authres.h"
-#include "../../policy/config.h"
-#include "../../policy/decide.h"
-#include "../../policy/facts.h"
+#include "mail/arparse.h"
+#include "policy/authres.h"
+#include "policy/config.h"
+#include "policy/decide.h"
+#include "policy/facts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

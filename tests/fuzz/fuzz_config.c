@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../policy/config.h"
+#include "policy/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

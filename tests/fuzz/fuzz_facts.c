@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../policy/config.h"
-#include "../../policy/decide.h"
-#include "../../policy/facts.h"
-#include "../../policy/logline.h"
-#include "../../policy/replay.h"
+#include "log/logline.h"
+#include "log/replay.h"
+#include "policy/config.h"
+#include "policy/decide.h"
+#include "policy/facts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../policy/redact.h"
-#include "../../policy/reporturi.h"
-#include "../../policy/ruf.h"
+#include "mail/reporturi.h"
+#include "report/failure.h"
+#include "report/redact.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

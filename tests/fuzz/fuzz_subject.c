@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../policy/subject.h"
+#include "mail/subject.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../verify/canon.h"
-#include "../../verify/msg.h"
+#include "mail/canon.h"
+#include "mail/msg.h"
 
 static void
 to_stdout(void *ctx, const void *data, size_t len)

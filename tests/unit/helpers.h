@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "../../policy/config.h"
-#include "../../policy/decide.h"
-#include "../../policy/facts.h"
+#include "policy/config.h"
+#include "policy/decide.h"
+#include "policy/facts.h"
 
 /* Loads policy text, failing the test (with the diagnostics) on error. */
 static inline struct policy *

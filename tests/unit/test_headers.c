@@ -5,10 +5,10 @@
  */
 #include "helpers.h"
 
-#include "../../policy/arparse.h"
-#include "../../policy/authres.h"
-#include "../../policy/encword.h"
-#include "../../policy/subject.h"
+#include "mail/arparse.h"
+#include "mail/encword.h"
+#include "mail/subject.h"
+#include "policy/authres.h"
 
 struct collected {
 	size_t n;

@@ -5,10 +5,10 @@
  * error positions, the facts limits and paths, allocation failures, and
  * replay's whole-line reading.
  */
-#include "../../policy/jsonpull.h"
-#include "../../policy/logline.h"
-#include "../../policy/replay.h"
 #include "helpers.h"
+#include "log/logline.h"
+#include "log/replay.h"
+#include "util/jsonpull.h"
 
 /* Reads text to its end, skipping the root value (duplicate names
  * refused). Returns 0, or -1 with the error in err. */

@@ -5,9 +5,9 @@
  */
 #include <jansson.h>
 
-#include "../../policy/logline.h"
-#include "../../policy/replay.h"
 #include "helpers.h"
+#include "log/logline.h"
+#include "log/replay.h"
 
 static const char *const policy_text
     = "[general]\nauthserv_id = mx.test\n"

@@ -6,11 +6,11 @@
  */
 #include <jansson.h>
 
-#include "../../policy/dmarcrec.h"
-#include "../../policy/fromhdr.h"
-#include "../../policy/sbuf.h"
-#include "../../policy/sha256.h"
 #include "helpers.h"
+#include "mail/dmarcrec.h"
+#include "mail/fromhdr.h"
+#include "util/sbuf.h"
+#include "util/sha256.h"
 
 struct from_case {
 	const char *value;

@@ -7,11 +7,11 @@
  */
 #include <jansson.h>
 
-#include "../../policy/redact.h"
-#include "../../policy/reporturi.h"
-#include "../../policy/ruf.h"
-#include "../../policy/sha256.h"
 #include "helpers.h"
+#include "mail/reporturi.h"
+#include "report/failure.h"
+#include "report/redact.h"
+#include "util/sha256.h"
 
 /* ---- report address lists ---- */
 
@@ -806,7 +806,7 @@ test_build_report_edges(void **state)
 	sbuf_free(&out);
 }
 
-/* The limits of redact.h and ruf.h. */
+/* The limits of redact.h and failure.h. */
 static void
 test_limits(void **state)
 {

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "../../local_scan/ruflimit.c"
 #include "helpers.h"
+#include "local_scan/ruflimit.c"
 
 static char dir[] = "/tmp/authgate-ruflimit.XXXXXX";
 static char path[sizeof(dir) + 16];

@@ -5,14 +5,14 @@
  * canonicalization (RFC 6376's own example) and the ARC checks that come
  * before any key is fetched. Signed chains are tests/e2e/arc-agreement.t.
  */
-#include "../../verify/arc.h"
-#include "../../verify/canon.h"
-#include "../../verify/dkimkey.h"
-#include "../../verify/dns.h"
-#include "../../verify/spf.h"
-#include "../../verify/spfrec.h"
-#include "../../verify/taglist.h"
 #include "helpers.h"
+#include "mail/canon.h"
+#include "mail/spfrec.h"
+#include "mail/taglist.h"
+#include "verify/arc.h"
+#include "verify/dkimkey.h"
+#include "verify/dns.h"
+#include "verify/spf.h"
 
 static void
 test_spf_syntax(void **state)

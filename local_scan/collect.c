@@ -1,0 +1,620 @@
+/*
+ * collect.c: facts from Exim. SPF and DKIM verdicts come only
+ * from $acl_m_ variables the shipped ACLs set from Exim's own checks;
+ * nothing is read from headers a sender could forge, except the From
+ * header itself, which is what DMARC judges. expand_string() only ever
+ * sees fixed templates.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mail/dmarcrec.h"
+#include "mail/fromhdr.h"
+#include "util/domain.h"
+#include "util/sbuf.h"
+#include "verify/dmarcq.h"
+#include "verify/dns.h"
+#ifdef AG_OWN_VERIFY
+#include "verify/arc.h"
+#include "verify/dkim.h"
+#include "verify/spf.h"
+#endif
+#include "local_scan/ls.h"
+#include "mail/spfrec.h"
+
+#define LOCAL_SCAN
+#include <exim4/local_scan.h>
+
+/* One message's collection: the policy, its arena, and the DNS budget
+ * all of its lookups share (ls_budget_lookup). */
+struct ls_ctx {
+	const struct policy *policy;
+	struct arena *arena;
+	struct ls_budget *budget;
+	unsigned key_lookups;
+};
+
+/* Seconds left of a message's DNS budget. */
+static double
+budget_left(const struct ls_budget *b)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(b->deadline.tv_sec - now.tv_sec)
+	    + (double)(b->deadline.tv_nsec - now.tv_nsec) / 1e9;
+}
+
+void
+ls_budget_start(struct ls_budget *b, unsigned dns_timeout, struct arena *arena)
+{
+	clock_gettime(CLOCK_MONOTONIC, &b->deadline);
+	b->deadline.tv_sec += LS_DNS_BUDGET;
+	b->timeout = dns_timeout;
+	b->arena = arena;
+}
+
+/* Each query waits at most dns_timeout, and never past half of what is
+ * left of the budget; a spent budget is a temperror without a query, so
+ * that a dead resolver can never run the module into Exim's
+ * local_scan_timeout. */
+void
+ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
+{
+	struct ls_budget *b = budget;
+	double left = budget_left(b);
+	unsigned timeout = b->timeout;
+
+	if (left < 1.0) {
+		memset(a, 0, sizeof(*a));
+		a->status = DNSQ_TEMPERROR;
+		a->rcode = -1;
+		return;
+	}
+	if (timeout > left / 2)
+		timeout = left / 2 >= 1.0 ? (unsigned)(left / 2) : 1;
+	dnsq_txt(name, timeout, b->arena, a);
+}
+
+static void
+ls_lookup(struct ls_ctx *ctx, const char *name, struct dnsq_answer *a)
+{
+	ls_budget_lookup(ctx->budget, name, a);
+}
+
+/* Expands a fixed template; NULL (with err set) when expansion failed. */
+static const char *
+expand_fixed(const char *tmpl, char *err, size_t errsz)
+{
+	const uschar *v = expand_string(US tmpl);
+
+	if (v == NULL)
+		snprintf(err, errsz, "expansion of %s failed: %s", tmpl,
+		    expand_string_message != NULL ?
+			(const char *)expand_string_message :
+			"unknown error");
+	return (const char *)v;
+}
+
+static const char *
+copy_capped(struct arena *arena, const char *s, size_t len)
+{
+	if (len > LS_MAX_HEADER)
+		len = LS_MAX_HEADER;
+	return arena_strndup(arena, s, len);
+}
+
+/* The value of a From header: after the colon (Exim accepts blanks
+ * before it), leading blanks and the final newline removed; folding is
+ * left for the parser. A value longer than LS_MAX_HEADER is kept cut,
+ * ending in an unclosed comment (LS_MAX_HEADER bytes in all), so it can only
+ * ever parse as invalid: a prefix must never be judged as if it were the whole
+ * header. */
+static const char *
+from_value(struct arena *arena, const header_line *h)
+{
+	static const char cut[] = " (authgate: header truncated";
+	const char *text = (const char *)h->text;
+	const char *v = memchr(text, ':', (size_t)h->slen);
+	size_t len;
+	char *out;
+
+	if (v == NULL)
+		return arena_strdup(arena, "");
+	v++;
+	len = (size_t)h->slen - (size_t)(v - text);
+	while (len > 0 && (*v == ' ' || *v == '\t'))
+		v++, len--;
+	while (len > 0 && (v[len - 1] == '\n' || v[len - 1] == '\r'))
+		len--;
+	if (len <= LS_MAX_HEADER)
+		return arena_strndup(arena, v, len);
+	/* Cut and marker together fit LS_MAX_HEADER, so that the log line
+	 * reads back (facts JSON strings are limited to that). */
+	len = LS_MAX_HEADER - (sizeof(cut) - 1);
+	out = arena_alloc(arena, len + sizeof(cut));
+	if (out == NULL)
+		return NULL;
+	memcpy(out, v, len);
+	memcpy(out + len, cut, sizeof(cut));
+	return out;
+}
+
+static void
+collect_from(struct facts *f, struct arena *arena)
+{
+	const header_line *h;
+
+	for (h = header_list; h != NULL; h = h->next) {
+		if (h->type == '*'
+		    || !header_testname((header_line *)h, US "From", 4, TRUE))
+			continue;
+		if (f->n_from < FACTS_MAX_FROM)
+			f->from[f->n_from] = from_value(arena, h);
+		f->n_from++;
+	}
+}
+
+/*
+ * Exim says "(invalid)" for a broken SPF record and for DNS trouble
+ * alike. The domain's own record tells them apart: several SPF records or
+ * a malformed term (or over ten lookups in the record itself) is
+ * permerror; a well-formed record means a lookup behind it failed, and no
+ * record now (where Exim found one) means the answer changed: both are
+ * temperror, so DNS trouble never ends in a permanent reject.
+ */
+static enum ag_spf
+spf_invalid(struct ls_ctx *ctx, const char *domain)
+{
+	struct dnsq_answer a;
+	const char *rec = NULL;
+	size_t i, n = 0;
+
+	if (domain == NULL || domain[0] == '\0')
+		return AG_SPFR_PERMERROR;
+	ls_lookup(ctx, domain, &a);
+	if (a.status == DNSQ_BADNAME)
+		return AG_SPFR_PERMERROR;
+	if (a.status != DNSQ_OK)
+		return AG_SPFR_TEMPERROR;
+	for (i = 0; i < a.n_txt; i++)
+		if (spfrec_is_spf(a.txt[i])) {
+			rec = a.txt[i];
+			n++;
+		}
+	if (n != 1)
+		return n == 0 ? AG_SPFR_TEMPERROR : AG_SPFR_PERMERROR;
+	return spfrec_syntax_ok(rec) ? AG_SPFR_TEMPERROR : AG_SPFR_PERMERROR;
+}
+
+static int
+collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
+{
+	const char *v, *dom;
+
+	if ((v = expand_fixed("$acl_m_authgate_spf", err, errsz)) == NULL
+	    || (dom = expand_fixed("$acl_m_authgate_spf_domain", err, errsz))
+		== NULL)
+		return -1;
+	f->spf_domain
+	    = dom[0] != '\0' ? copy_capped(ctx->arena, dom, strlen(dom)) : NULL;
+	if (v[0] == '\0') {
+		f->spf = AG_SPFR_NONE; /* no SPF check ran (local input) */
+	} else if (strcmp(v, "(invalid)") == 0) {
+		f->spf = spf_invalid(ctx, f->spf_domain);
+	} else if (ag_spf_parse(v, &f->spf) != 0) {
+		/* An unknown word is never a pass. */
+		f->spf = AG_SPFR_TEMPERROR;
+	}
+	return 0;
+}
+
+/* Tells whether a DKIM key record has an empty p= tag (a revoked key),
+ * allowing blanks around tags as RFC 6376's tag-list does. */
+static bool
+key_revoked(const char *rec)
+{
+	const char *p = rec;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		if (*p == 'p') {
+			const char *q = p + 1;
+
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q == '=') {
+				q++;
+				while (*q == ' ' || *q == '\t')
+					q++;
+				return *q == '\0' || *q == ';';
+			}
+		}
+		while (*p != '\0' && *p != ';')
+			p++;
+	}
+	return false;
+}
+
+/* Looks the key up ourselves, since Exim reports a missing key, a DNS
+ * failure and a timeout alike as pubkey_unavailable. */
+static enum ag_dkim
+key_state(struct ls_ctx *ctx, const char *d, const char *s,
+    enum ag_dkim if_present)
+{
+	char name[DOMAIN_MAX_LEN + 1], norm[DOMAIN_MAX_LEN + 1], err[96];
+	struct dnsq_answer a;
+	const char *c;
+	size_t i;
+
+	/* d= is a domain; s= is dot-separated labels, which may not start
+	 * a DNS name with anything but letters, digits and '_' or '-'. */
+	if (domain_normalize(d, strlen(d), norm, err, sizeof(err)) != 0
+	    || s[0] == '\0' || s[0] == '.')
+		return AG_DKIMR_SIG_SYNTAX;
+	for (c = s; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
+			|| (*c >= '0' && *c <= '9') || *c == '.' || *c == '-'
+			|| *c == '_'))
+			return AG_DKIMR_SIG_SYNTAX;
+	if (snprintf(name, sizeof(name), "%s._domainkey.%s", s, norm)
+	    >= (int)sizeof(name))
+		return AG_DKIMR_SIG_SYNTAX;
+	ls_lookup(ctx, name, &a);
+	switch (a.status) {
+	case DNSQ_NXDOMAIN:
+	case DNSQ_NODATA:
+		return AG_DKIMR_KEY_MISSING;
+	case DNSQ_BADNAME:
+		return AG_DKIMR_SIG_SYNTAX;
+	case DNSQ_TEMPERROR:
+		return AG_DKIMR_TEMPERROR;
+	case DNSQ_OK:
+		break;
+	}
+	for (i = 0; i < a.n_txt; i++)
+		if (key_revoked(a.txt[i]))
+			return AG_DKIMR_KEY_REVOKED;
+	return if_present;
+}
+
+/*
+ * Maps Exim's status and reason for one signature onto DESIGN's DKIM
+ * results. Every combination Exim 4.96 produces is listed; anything else
+ * is a temperror, never a pass.
+ */
+static enum ag_dkim
+map_exim_dkim(struct ls_ctx *ctx, const char *status, const char *reason,
+    const char *d, const char *s)
+{
+	if (strcmp(status, "pass") == 0)
+		return AG_DKIMR_PASS;
+	if (strcmp(reason, "pubkey_too_short") == 0)
+		return AG_DKIMR_KEY_TOO_SHORT;
+	if (strcmp(status, "fail") == 0) {
+		if (strcmp(reason, "bodyhash_mismatch") == 0)
+			return AG_DKIMR_BODY_MODIFIED;
+		if (strcmp(reason, "signature_incorrect") == 0)
+			return AG_DKIMR_BAD_SIGNATURE;
+		return AG_DKIMR_TEMPERROR;
+	}
+	if (strcmp(status, "invalid") == 0) {
+		if (strcmp(reason, "") == 0)
+			return AG_DKIMR_SIG_SYNTAX;
+		if (strcmp(reason, "pubkey_der_syntax") == 0
+		    || strcmp(reason, "pubkey_dns_syntax") == 0
+		    || strcmp(reason, "pubkey_unavailable") == 0) {
+			/* Past the budget the signature is not verified at
+			 * all; a temperror here would let a forger turn a
+			 * DMARC reject into a tempfail with extra
+			 * signatures. */
+			if (ctx->key_lookups >= LS_MAX_KEY_LOOKUPS)
+				return AG_DKIMR_UNSUPPORTED;
+			ctx->key_lookups++;
+			/* A key we can fetch now that Exim could not was
+			 * lost to passing DNS trouble; a revoked key (empty
+			 * p=) comes from Exim as a syntax error. */
+			return key_state(ctx, d, s,
+			    strcmp(reason, "pubkey_unavailable") == 0 ?
+				AG_DKIMR_TEMPERROR :
+				AG_DKIMR_KEY_SYNTAX);
+		}
+		return AG_DKIMR_TEMPERROR;
+	}
+	/* "tmperror", and anything Exim may say in future: never a pass. */
+	return AG_DKIMR_TEMPERROR;
+}
+
+/* Decodes one "TAG:base64" field of the DKIM list into the arena. */
+static const char *
+b64_field(struct arena *arena, const char *tok, const char *tag)
+{
+	size_t tl = strlen(tag);
+	uschar *in, *out = NULL;
+	int len;
+
+	if (strncmp(tok, tag, tl) != 0)
+		return NULL;
+	in = string_copy(US(tok + tl));
+	len = lss_b64decode(in, &out);
+	if (len < 0 || out == NULL)
+		return NULL;
+	return copy_capped(arena, (const char *)out, (size_t)len);
+}
+
+static bool
+seen_sig(const struct facts *f, const char *d, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_dkim; i++)
+		if (strcasecmp(f->dkim[i].d, d) == 0
+		    && strcmp(f->dkim[i].s != NULL ? f->dkim[i].s : "", s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The list the DKIM ACL builds: one line per signature,
+ *   d:B64 s:B64 a:ALGO k:BITS v:STATUS r:REASON
+ * with the sender-controlled d= and s= base64-encoded, so no byte of
+ * theirs can break the framing.
+ */
+static int
+collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
+{
+	const char *list = expand_fixed("$acl_m_authgate_dkim", err, errsz);
+	struct arena *arena = ctx->arena;
+	char *copy, *line, *save = NULL;
+
+	if (list == NULL)
+		return -1;
+	copy = arena_strdup(arena, list);
+	if (copy == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *fld[6], *p = line;
+		const char *d, *s;
+		size_t n = 0;
+		struct facts_dkim *sig;
+
+		while (n < 6) {
+			fld[n++] = p;
+			p = strchr(p, ' ');
+			if (p == NULL)
+				break;
+			*p++ = '\0';
+		}
+		if (n != 6 || strncmp(fld[2], "a:", 2) != 0
+		    || strncmp(fld[3], "k:", 2) != 0
+		    || strncmp(fld[4], "v:", 2) != 0
+		    || strncmp(fld[5], "r:", 2) != 0) {
+			snprintf(err, errsz,
+			    "malformed $acl_m_authgate_dkim entry (are the "
+			    "exim-conf ACLs current?)");
+			return -1;
+		}
+		d = b64_field(arena, fld[0], "d:");
+		s = b64_field(arena, fld[1], "s:");
+		if (d == NULL || s == NULL) {
+			snprintf(err, errsz, "undecodable DKIM d= or s=");
+			return -1;
+		}
+		if (strcmp(fld[4] + 2, "none") == 0 || seen_sig(f, d, s))
+			continue;
+		if (f->n_dkim >= FACTS_MAX_DKIM)
+			break; /* past FACTS_MAX_DKIM: not recorded (issue 6
+				  caps) */
+		sig = &f->dkim[f->n_dkim++];
+		sig->d = d;
+		sig->s = s;
+		sig->a = arena_strdup(arena, fld[2] + 2);
+		sig->bits = (unsigned)strtoul(fld[3] + 2, NULL, 10);
+		sig->result = map_exim_dkim(ctx, fld[4] + 2, fld[5] + 2, d, s);
+	}
+	return 0;
+}
+
+static void
+budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	ls_lookup(ctx, name, a);
+}
+
+#ifdef AG_OWN_VERIFY
+/*
+ * dkim = self and arc = self: the message as Exim holds it. The header
+ * fields (header_list, without the headers marked deleted) are copied;
+ * the body is the spool data file, mapped read-only rather than read into
+ * memory: it is in the page cache already, having just been written, so
+ * a 50 MB message costs the process no 50 MB of its own. Returns 0 with
+ * m filled, 1 when the message is larger than LS_MAX_MESSAGE, or -1 on
+ * an error; *map and *maplen are for munmap.
+ */
+static int
+map_message(int fd, struct sbuf *hdr, struct msg *m, void **map, size_t *maplen,
+    char *err, size_t errsz)
+{
+	const header_line *h;
+	struct stat st;
+	size_t body_len;
+
+	*map = NULL;
+	*maplen = 0;
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errsz, "cannot stat the spool data file: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (st.st_size < SPOOL_DATA_START_OFFSET) {
+		snprintf(err, errsz, "the spool data file is too short");
+		return -1;
+	}
+	body_len = (size_t)st.st_size - SPOOL_DATA_START_OFFSET;
+	for (h = header_list; h != NULL; h = h->next)
+		if (h->type != '*')
+			sbuf_putn(hdr, (const char *)h->text, (size_t)h->slen);
+	sbuf_putc(hdr, '\n');
+	if (sbuf_failed(hdr) || body_len > LS_MAX_MESSAGE - hdr->len)
+		return 1;
+	*map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (*map == MAP_FAILED) {
+		*map = NULL;
+		snprintf(err, errsz, "cannot map the spool data file: %s",
+		    strerror(errno));
+		return -1;
+	}
+	*maplen = (size_t)st.st_size;
+	(void)madvise(*map, *maplen, MADV_SEQUENTIAL);
+	msg_parse(sbuf_cstr(hdr), hdr->len, m);
+	m->body = (const char *)*map + SPOOL_DATA_START_OFFSET;
+	m->body_len = body_len;
+	return 0;
+}
+
+static int
+collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
+    size_t errsz)
+{
+	struct sbuf hdr;
+	struct msg *m;
+	void *map;
+	size_t maplen;
+	char why[300];
+	int rc;
+
+	if ((m = arena_alloc(ctx->arena, sizeof(*m))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	sbuf_init(&hdr, LS_MAX_MESSAGE);
+	rc = map_message(fd, &hdr, m, &map, &maplen, err, errsz);
+	if (rc < 0) {
+		sbuf_free(&hdr);
+		return -1;
+	}
+	if (rc > 0) {
+		sbuf_free(&hdr);
+		/* Only where message_size_limit is raised past the cap: judge
+		 * on Exim's DKIM verdicts rather than tempfail for ever. */
+		log_write(0, LOG_MAIN,
+		    "authgate: message %s is larger than the %zu MB own "
+		    "verification reads: Exim's DKIM verdicts used, ARC not "
+		    "checked",
+		    message_id, LS_MAX_MESSAGE >> 20);
+		return ctx->policy->dkim_self ?
+		    collect_dkim(ctx, f, err, errsz) :
+		    0;
+	}
+	if (m->truncated) {
+		/* Past MSG_MAX_FIELDS the verifiers see a prefix of the
+		 * header: DKIM is Exim's verdicts (on_error here would let a
+		 * sender choose it), and an ARC chain fails. */
+		log_write(0, LOG_MAIN,
+		    "authgate: message %s has more than %d header fields: "
+		    "Exim's DKIM verdicts used",
+		    message_id, MSG_MAX_FIELDS);
+		if (ctx->policy->dkim_self)
+			rc = collect_dkim(ctx, f, err, errsz);
+	} else if (ctx->policy->dkim_self) {
+		rc = dkimv_parsed(m, budget_lookup, ctx, f, ctx->arena, err,
+		    errsz);
+	}
+	if (rc == 0 && ctx->policy->arc_self)
+		arcv_parsed(m, budget_lookup, ctx, f, ctx->arena, why,
+		    sizeof(why));
+	munmap(map, maplen);
+	sbuf_free(&hdr);
+	return rc;
+}
+
+/* libspf2 may send another query while a second of the budget is left
+ * (one query can then overrun it by libspf2's resolver timeout). */
+static bool
+spf_budget(void *ctx)
+{
+	return budget_left(((const struct ls_ctx *)ctx)->budget) >= 1.0;
+}
+
+/* spf = self: libspf2 for MAIL FROM, or HELO for the null sender, its
+ * queries within the message's DNS budget. */
+static void
+collect_spf_self(struct ls_ctx *ctx, struct facts *f)
+{
+	char dom[DOMAIN_MAX_LEN + 64];
+
+	f->spf = spfv_check(f->client_ip, f->client_helo, f->mail_from, dom,
+	    sizeof(dom), spf_budget, ctx);
+	f->spf_domain = arena_strdup(ctx->arena, dom);
+}
+#endif
+
+int
+ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
+    struct ls_budget *budget, char *err, size_t errsz)
+{
+	struct arena *arena = budget->arena;
+	struct ls_ctx ctx = { policy, arena, budget, 0 };
+	const char *helo;
+
+	facts_init(f);
+	f->id = arena_strdup(arena, (const char *)message_id);
+	f->client_ip = sender_host_address != NULL ?
+	    arena_strdup(arena, (const char *)sender_host_address) :
+	    NULL;
+	/* Locally submitted mail (no client address) is the host's own
+	 * users' and counts as authenticated. */
+	f->authenticated
+	    = sender_host_authenticated != NULL || sender_host_address == NULL;
+	f->mail_from = sender_address != NULL ?
+	    copy_capped(arena, (const char *)sender_address,
+		strlen((const char *)sender_address)) :
+	    "";
+	if ((helo = expand_fixed("$sender_helo_name", err, errsz)) == NULL)
+		return -1;
+	f->client_helo
+	    = helo[0] != '\0' ? copy_capped(arena, helo, strlen(helo)) : NULL;
+	collect_from(f, arena);
+#ifdef AG_OWN_VERIFY
+	if (policy->spf_self && f->client_ip != NULL)
+		collect_spf_self(&ctx, f);
+	else if (collect_spf(&ctx, f, err, errsz) != 0)
+		return -1;
+	if (!policy->dkim_self && collect_dkim(&ctx, f, err, errsz) != 0)
+		return -1;
+	if ((policy->dkim_self || policy->arc_self)
+	    && collect_self(&ctx, fd, f, err, errsz) != 0)
+		return -1;
+#else
+	(void)fd;
+	if (policy->dkim_self || policy->spf_self || policy->arc_self) {
+		snprintf(err, errsz,
+		    "%s sets dkim, spf or arc = self, which needs the module "
+		    "authgate-verify.so",
+		    policy->file);
+		return -1;
+	}
+	if (collect_spf(&ctx, f, err, errsz) != 0
+	    || collect_dkim(&ctx, f, err, errsz) != 0)
+		return -1;
+#endif
+	if (!decide_skips(policy, f))
+		dmarcq_collect(policy, f, arena, budget_lookup, &ctx);
+	if (arena_failed(arena)) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}

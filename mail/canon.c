@@ -1,0 +1,173 @@
+/*
+ * canon.c: canonicalization. The body is streamed line by line: runs of
+ * empty lines are held back and only written once a non-empty line
+ * follows, which drops the trailing ones without buffering the body.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "mail/canon.h"
+
+static bool
+is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+void
+canon_header(bool relaxed, const char *field, size_t len, struct sbuf *out)
+{
+	const char *end = field + len, *colon, *p, *name_end;
+	bool space = false, any = false;
+
+	if (!relaxed) {
+		/* Bytes as they are; a bare LF inside a folded field was a
+		 * CRLF on the wire. */
+		for (p = field; p < end; p++) {
+			if (*p == '\n' && (p == field || p[-1] != '\r'))
+				sbuf_putc(out, '\r');
+			sbuf_putc(out, *p);
+		}
+		return;
+	}
+	colon = memchr(field, ':', len);
+	if (colon == NULL)
+		colon = end;
+	/* Folding can put line ends (and blanks) between the name and its
+	 * colon; unfolding removes them too. */
+	for (name_end = colon; name_end > field
+	     && (is_wsp(name_end[-1]) || name_end[-1] == '\r'
+		 || name_end[-1] == '\n');
+	     name_end--)
+		;
+	for (p = field; p < name_end; p++)
+		if (*p != '\r' && *p != '\n')
+			sbuf_putc(out,
+			    (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
+	sbuf_putc(out, ':');
+	for (p = colon < end ? colon + 1 : end; p < end; p++) {
+		if (*p == '\r' || *p == '\n')
+			continue; /* unfold */
+		if (is_wsp(*p)) {
+			space = any; /* leading blanks of the value vanish */
+			continue;
+		}
+		if (space)
+			sbuf_putc(out, ' ');
+		space = false;
+		any = true;
+		sbuf_putc(out, *p);
+	}
+}
+
+struct body_out {
+	canon_sink sink;
+	void *ctx;
+	long long limit;
+	size_t fed;
+};
+
+static void
+emit(struct body_out *o, const char *data, size_t len)
+{
+	if (o->limit >= 0 && (long long)(o->fed + len) > o->limit)
+		len = (size_t)(o->limit - (long long)o->fed);
+	if (len == 0)
+		return;
+	o->sink(o->ctx, data, len);
+	o->fed += len;
+}
+
+/* Writes one relaxed line: blank runs become one space, trailing blanks
+ * go. Returns whether anything was left. */
+static bool
+relaxed_line(struct body_out *o, const char *p, size_t n, size_t *pending)
+{
+	size_t i, start;
+
+	while (n > 0 && is_wsp(p[n - 1]))
+		n--;
+	if (n == 0)
+		return false;
+	while (*pending > 0) {
+		emit(o, "\r\n", 2);
+		(*pending)--;
+	}
+	for (i = 0; i < n;) {
+		if (is_wsp(p[i])) {
+			emit(o, " ", 1);
+			while (i < n && is_wsp(p[i]))
+				i++;
+			continue;
+		}
+		start = i;
+		while (i < n && !is_wsp(p[i]))
+			i++;
+		emit(o, p + start, i - start);
+	}
+	return true;
+}
+
+size_t
+canon_body(bool relaxed, const char *body, size_t len, long long limit,
+    canon_sink sink, void *ctx)
+{
+	struct body_out o = { sink, ctx, limit, 0 };
+	const char *p = body, *end = body + len, *nl;
+	size_t n, pending = 0;
+	bool any = false;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl != NULL ? nl : end) - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (relaxed) {
+			if (relaxed_line(&o, p, n, &pending)) {
+				emit(&o, "\r\n", 2);
+				any = true;
+			} else {
+				pending++;
+			}
+		} else if (n == 0) {
+			pending++;
+		} else {
+			while (pending > 0) {
+				emit(&o, "\r\n", 2);
+				pending--;
+			}
+			emit(&o, p, n);
+			emit(&o, "\r\n", 2);
+			any = true;
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	/* RFC 6376 3.4.3: an empty body is one CRLF under simple; 3.4.4
+	 * (with erratum 3192): nothing under relaxed. */
+	if (!any && !relaxed)
+		emit(&o, "\r\n", 2);
+	return o.fed;
+}
+
+int
+canon_parse(const char *value, size_t len, bool *header_relaxed,
+    bool *body_relaxed)
+{
+	const char *slash = memchr(value, '/', len);
+	size_t hlen = slash != NULL ? (size_t)(slash - value) : len;
+
+	*header_relaxed = *body_relaxed = false;
+	if (hlen == 7 && strncasecmp(value, "relaxed", 7) == 0)
+		*header_relaxed = true;
+	else if (!(hlen == 6 && strncasecmp(value, "simple", 6) == 0))
+		return -1;
+	if (slash == NULL)
+		return 0;
+	value = slash + 1;
+	len -= hlen + 1;
+	if (len == 7 && strncasecmp(value, "relaxed", 7) == 0)
+		*body_relaxed = true;
+	else if (!(len == 6 && strncasecmp(value, "simple", 6) == 0))
+		return -1;
+	return 0;
+}
