@@ -22,13 +22,13 @@
 #include "util/sbuf.h"
 #include "verify/dmarcq.h"
 #include "verify/dns.h"
+#include "verify/recheck.h"
 #ifdef AG_OWN_VERIFY
 #include "verify/arc.h"
 #include "verify/dkim.h"
 #include "verify/spf.h"
 #endif
 #include "local_scan/ls.h"
-#include "mail/spfrec.h"
 
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>
@@ -84,10 +84,12 @@ ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
 	dnsq_txt(name, timeout, b->arena, a);
 }
 
+/* A lookup within the message's budget, as a dnsq_lookup_fn whose ctx is
+ * a struct ls_ctx. */
 static void
-ls_lookup(struct ls_ctx *ctx, const char *name, struct dnsq_answer *a)
+budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 {
-	ls_budget_lookup(ctx->budget, name, a);
+	ls_budget_lookup(((struct ls_ctx *)ctx)->budget, name, a);
 }
 
 /* Expands a fixed template; NULL (with err set) when expansion failed. */
@@ -163,38 +165,6 @@ collect_from(struct facts *f, struct arena *arena)
 	}
 }
 
-/*
- * Exim says "(invalid)" for a broken SPF record and for DNS trouble
- * alike. The domain's own record tells them apart: several SPF records or
- * a malformed term (or over ten lookups in the record itself) is
- * permerror; a well-formed record means a lookup behind it failed, and no
- * record now (where Exim found one) means the answer changed: both are
- * temperror, so DNS trouble never ends in a permanent reject.
- */
-static enum ag_spf
-spf_invalid(struct ls_ctx *ctx, const char *domain)
-{
-	struct dnsq_answer a;
-	const char *rec = NULL;
-	size_t i, n = 0;
-
-	if (domain == NULL || domain[0] == '\0')
-		return AG_SPFR_PERMERROR;
-	ls_lookup(ctx, domain, &a);
-	if (a.status == DNSQ_BADNAME)
-		return AG_SPFR_PERMERROR;
-	if (a.status != DNSQ_OK)
-		return AG_SPFR_TEMPERROR;
-	for (i = 0; i < a.n_txt; i++)
-		if (spfrec_is_spf(a.txt[i])) {
-			rec = a.txt[i];
-			n++;
-		}
-	if (n != 1)
-		return n == 0 ? AG_SPFR_TEMPERROR : AG_SPFR_PERMERROR;
-	return spfrec_syntax_ok(rec) ? AG_SPFR_TEMPERROR : AG_SPFR_PERMERROR;
-}
-
 static int
 collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 {
@@ -209,82 +179,12 @@ collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 	if (v[0] == '\0') {
 		f->spf = AG_SPFR_NONE; /* no SPF check ran (local input) */
 	} else if (strcmp(v, "(invalid)") == 0) {
-		f->spf = spf_invalid(ctx, f->spf_domain);
+		f->spf = recheck_spf_invalid(f->spf_domain, budget_lookup, ctx);
 	} else if (ag_spf_parse(v, &f->spf) != 0) {
 		/* An unknown word is never a pass. */
 		f->spf = AG_SPFR_TEMPERROR;
 	}
 	return 0;
-}
-
-/* Tells whether a DKIM key record has an empty p= tag (a revoked key),
- * allowing blanks around tags as RFC 6376's tag-list does. */
-static bool
-key_revoked(const char *rec)
-{
-	const char *p = rec;
-
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ';')
-			p++;
-		if (*p == 'p') {
-			const char *q = p + 1;
-
-			while (*q == ' ' || *q == '\t')
-				q++;
-			if (*q == '=') {
-				q++;
-				while (*q == ' ' || *q == '\t')
-					q++;
-				return *q == '\0' || *q == ';';
-			}
-		}
-		while (*p != '\0' && *p != ';')
-			p++;
-	}
-	return false;
-}
-
-/* Looks the key up ourselves, since Exim reports a missing key, a DNS
- * failure and a timeout alike as pubkey_unavailable. */
-static enum ag_dkim
-key_state(struct ls_ctx *ctx, const char *d, const char *s,
-    enum ag_dkim if_present)
-{
-	char name[DOMAIN_MAX_LEN + 1], norm[DOMAIN_MAX_LEN + 1], err[96];
-	struct dnsq_answer a;
-	const char *c;
-	size_t i;
-
-	/* d= is a domain; s= is dot-separated labels, which may not start
-	 * a DNS name with anything but letters, digits and '_' or '-'. */
-	if (domain_normalize(d, strlen(d), norm, err, sizeof(err)) != 0
-	    || s[0] == '\0' || s[0] == '.')
-		return AG_DKIMR_SIG_SYNTAX;
-	for (c = s; *c != '\0'; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
-			|| (*c >= '0' && *c <= '9') || *c == '.' || *c == '-'
-			|| *c == '_'))
-			return AG_DKIMR_SIG_SYNTAX;
-	if (snprintf(name, sizeof(name), "%s._domainkey.%s", s, norm)
-	    >= (int)sizeof(name))
-		return AG_DKIMR_SIG_SYNTAX;
-	ls_lookup(ctx, name, &a);
-	switch (a.status) {
-	case DNSQ_NXDOMAIN:
-	case DNSQ_NODATA:
-		return AG_DKIMR_KEY_MISSING;
-	case DNSQ_BADNAME:
-		return AG_DKIMR_SIG_SYNTAX;
-	case DNSQ_TEMPERROR:
-		return AG_DKIMR_TEMPERROR;
-	case DNSQ_OK:
-		break;
-	}
-	for (i = 0; i < a.n_txt; i++)
-		if (key_revoked(a.txt[i]))
-			return AG_DKIMR_KEY_REVOKED;
-	return if_present;
 }
 
 /*
@@ -323,10 +223,11 @@ map_exim_dkim(struct ls_ctx *ctx, const char *status, const char *reason,
 			/* A key we can fetch now that Exim could not was
 			 * lost to passing DNS trouble; a revoked key (empty
 			 * p=) comes from Exim as a syntax error. */
-			return key_state(ctx, d, s,
+			return recheck_dkim_key(d, s,
 			    strcmp(reason, "pubkey_unavailable") == 0 ?
 				AG_DKIMR_TEMPERROR :
-				AG_DKIMR_KEY_SYNTAX);
+				AG_DKIMR_KEY_SYNTAX,
+			    budget_lookup, ctx);
 		}
 		return AG_DKIMR_TEMPERROR;
 	}
@@ -425,12 +326,6 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 		sig->result = map_exim_dkim(ctx, fld[4] + 2, fld[5] + 2, d, s);
 	}
 	return 0;
-}
-
-static void
-budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
-{
-	ls_lookup(ctx, name, a);
 }
 
 #ifdef AG_OWN_VERIFY

@@ -2,8 +2,10 @@
  * test_verify.c: verify/ pieces that need no network: the SPF record
  * syntax check behind the module's reading of Exim's "(invalid)", the
  * resolver's refusal of names it cannot ask for, tag lists, key records,
- * canonicalization (RFC 6376's own example) and the ARC checks that come
- * before any key is fetched. Signed chains are tests/e2e/arc-agreement.t.
+ * canonicalization (RFC 6376's own example), the ARC checks that come
+ * before any key is fetched, and the rechecks behind Exim's coarse
+ * verdicts against scripted DNS answers. Signed chains are
+ * tests/e2e/arc-agreement.t.
  */
 #include "helpers.h"
 #include "mail/canon.h"
@@ -12,6 +14,7 @@
 #include "verify/arc.h"
 #include "verify/dkimkey.h"
 #include "verify/dns.h"
+#include "verify/recheck.h"
 #include "verify/spf.h"
 
 static void
@@ -276,6 +279,114 @@ tok_is(const char *h, size_t n, const char *tok)
 	return strlen(tok) == n && strncmp(h, tok, n) == 0;
 }
 
+/* One scripted DNS answer for the rechecks; the name asked is kept. */
+struct script {
+	enum dnsq_status status;
+	const char *txt[2];
+	size_t n_txt;
+	char asked[300];
+	unsigned calls;
+};
+
+static void
+script_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	struct script *sc = ctx;
+	size_t i;
+
+	sc->calls++;
+	snprintf(sc->asked, sizeof(sc->asked), "%s", name);
+	memset(a, 0, sizeof(*a));
+	a->status = sc->status;
+	a->n_txt = sc->n_txt;
+	for (i = 0; i < sc->n_txt; i++)
+		a->txt[i] = sc->txt[i];
+}
+
+/* Exim's "(invalid)" SPF and "pubkey_unavailable" DKIM, told apart. */
+static void
+test_rechecks(void **state)
+{
+	struct script sc;
+	static const struct {
+		enum dnsq_status status;
+		const char *txt0, *txt1;
+		enum ag_spf want;
+	} spf[] = {
+		{ DNSQ_OK, "v=spf1 ip4:192.0.2.1 -all", NULL,
+		    AG_SPFR_TEMPERROR },
+		{ DNSQ_OK, "v=spf1 ip4:192.0.2.300 -all", NULL,
+		    AG_SPFR_PERMERROR },
+		{ DNSQ_OK, "v=spf1 -all", "v=spf1 +all", AG_SPFR_PERMERROR },
+		{ DNSQ_OK, "not spf", NULL, AG_SPFR_TEMPERROR },
+		{ DNSQ_NXDOMAIN, NULL, NULL, AG_SPFR_TEMPERROR },
+		{ DNSQ_TEMPERROR, NULL, NULL, AG_SPFR_TEMPERROR },
+		{ DNSQ_BADNAME, NULL, NULL, AG_SPFR_PERMERROR },
+	};
+	static const struct {
+		const char *d, *s;
+		enum dnsq_status status;
+		const char *txt0;
+		enum ag_dkim want;
+		const char *asked; /* NULL: no query */
+	} dkim[] = {
+		{ "Bank.Example", "sel", DNSQ_NXDOMAIN, NULL,
+		    AG_DKIMR_KEY_MISSING, "sel._domainkey.bank.example" },
+		{ "bank.example", "sel", DNSQ_NODATA, NULL,
+		    AG_DKIMR_KEY_MISSING, "sel._domainkey.bank.example" },
+		{ "bank.example", "sel", DNSQ_TEMPERROR, NULL,
+		    AG_DKIMR_TEMPERROR, "sel._domainkey.bank.example" },
+		{ "bank.example", "sel", DNSQ_OK, "v=DKIM1; k=rsa; p=",
+		    AG_DKIMR_KEY_REVOKED, "sel._domainkey.bank.example" },
+		{ "bank.example", "sel", DNSQ_OK, "v=DKIM1; p = ; x",
+		    AG_DKIMR_KEY_REVOKED, "sel._domainkey.bank.example" },
+		{ "bank.example", "sel", DNSQ_OK, "v=DKIM1; p=MIIB",
+		    AG_DKIMR_BAD_SIGNATURE, "sel._domainkey.bank.example" },
+		{ "bank.example", "", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+		{ "bank.example", ".sel", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+		{ "bank.example", "s el", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+		{ "bank..example", "sel", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(spf) / sizeof(spf[0]); i++) {
+		memset(&sc, 0, sizeof(sc));
+		sc.status = spf[i].status;
+		sc.txt[0] = spf[i].txt0;
+		sc.txt[1] = spf[i].txt1;
+		sc.n_txt = spf[i].txt1 != NULL ? 2 : spf[i].txt0 != NULL;
+		assert_int_equal(recheck_spf_invalid("bank.example",
+				     script_lookup, &sc),
+		    spf[i].want);
+		assert_string_equal(sc.asked, "bank.example");
+	}
+	memset(&sc, 0, sizeof(sc));
+	assert_int_equal(recheck_spf_invalid("", script_lookup, &sc),
+	    AG_SPFR_PERMERROR);
+	assert_int_equal(recheck_spf_invalid(NULL, script_lookup, &sc),
+	    AG_SPFR_PERMERROR);
+	assert_int_equal(sc.calls, 0);
+	for (i = 0; i < sizeof(dkim) / sizeof(dkim[0]); i++) {
+		memset(&sc, 0, sizeof(sc));
+		sc.status = dkim[i].status;
+		sc.txt[0] = dkim[i].txt0;
+		sc.n_txt = dkim[i].txt0 != NULL;
+		assert_int_equal(recheck_dkim_key(dkim[i].d, dkim[i].s,
+				     AG_DKIMR_BAD_SIGNATURE, script_lookup,
+				     &sc),
+		    dkim[i].want);
+		if (dkim[i].asked == NULL)
+			assert_int_equal(sc.calls, 0);
+		else
+			assert_string_equal(sc.asked, dkim[i].asked);
+	}
+}
+
 /* Chains broken in their structure fail before any key is fetched. */
 static void
 test_arc_structure(void **state)
@@ -379,6 +490,7 @@ main(void)
 		cmocka_unit_test(test_canon),
 		cmocka_unit_test(test_key_records),
 		cmocka_unit_test(test_arc_structure),
+		cmocka_unit_test(test_rechecks),
 	};
 
 	return cmocka_run_group_tests_name("verify", tests, NULL, NULL);

@@ -1,0 +1,29 @@
+/*
+ * recheck.h: second looks at what Exim reported too coarsely. Exim says
+ * "(invalid)" for a broken SPF record and for DNS trouble alike, and
+ * "pubkey_unavailable" for a missing DKIM key, a DNS failure and a
+ * timeout alike; the module asks DNS again, through the caller's lookup
+ * (its per-message budget), to tell the sender's fault from passing DNS
+ * trouble, so DNS trouble never ends in a permanent reject.
+ */
+#ifndef AG_RECHECK_H
+#define AG_RECHECK_H
+
+#include "policy/classes.h"
+#include "verify/dns.h"
+
+/* Returns the SPF result behind Exim's "(invalid)" for domain: permerror
+ * for a broken or duplicated record or a name that cannot be asked,
+ * temperror when the record is well formed (a lookup behind it failed),
+ * when there is none now, or when DNS fails. */
+enum ag_spf recheck_spf_invalid(const char *domain, dnsq_lookup_fn lookup,
+    void *ctx);
+
+/* Returns the DKIM result behind Exim's key failure for d= and s=:
+ * key_missing (no record), key_revoked (an empty p=), sig_syntax (a name
+ * that cannot be asked), temperror (DNS trouble), or if_present when a
+ * key record is there now. */
+enum ag_dkim recheck_dkim_key(const char *d, const char *s,
+    enum ag_dkim if_present, dnsq_lookup_fn lookup, void *ctx);
+
+#endif
