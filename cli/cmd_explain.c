@@ -16,10 +16,10 @@
 #include "cli/cli.h"
 #include "mail/arparse.h"
 #include "mail/msg.h"
-#include "policy/advice.h"
 #include "policy/config.h"
 #include "policy/decide.h"
 #include "policy/facts.h"
+#include "policy/verdict.h"
 #include "verify/arc.h"
 #include "verify/dkim.h"
 #include "verify/dmarcq.h"
@@ -348,7 +348,7 @@ cmd_explain(int argc, char **argv)
 	if (!decide_skips(p, &f))
 		dmarcq_collect(p, &f, &arena, dns_lookup, &lc);
 	decide(p, &f, &d);
-	advice_build(p, &f, &d, &adv);
+	verdict_advice(p, &f, &d, &adv);
 	if (o.json)
 		print_json(p, &f, &d, &adv, spf_source, arc_why);
 	else

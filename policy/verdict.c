@@ -1,17 +1,18 @@
 /*
- * advice.c: one sentence per finding class, naming the DNS record, the
- * server or the header the sender's side has to change. Names from the
- * facts are untrusted: they are cut and reduced to printable ASCII.
+ * verdict.c: the decision in words. So far the advice: one sentence per
+ * finding class, naming the DNS record, the server or the header the
+ * sender's side has to change. Names from the facts are untrusted: they
+ * are cut and reduced to printable ASCII.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "policy/advice.h"
+#include "policy/verdict.h"
 #include "util/sbuf.h"
 
 static void
-one(const struct policy *p, const struct facts *f, const struct decision *d,
-    const struct finding *fi, char *out, size_t size)
+advice_one(const struct policy *p, const struct facts *f,
+    const struct decision *d, const struct finding *fi, char *out, size_t size)
 {
 	bool dkim = fi->sig >= 0;
 	char dom[96], sel[96], ip[96], from[96];
@@ -155,15 +156,16 @@ one(const struct policy *p, const struct facts *f, const struct decision *d,
 }
 
 void
-advice_build(const struct policy *policy, const struct facts *facts,
+verdict_advice(const struct policy *policy, const struct facts *facts,
     const struct decision *d, struct advice *out)
 {
-	char text[ADVICE_TEXT_MAX];
+	char text[VERDICT_ADVICE_TEXT_MAX];
 	size_t i, j;
 
 	out->n = 0;
-	for (i = 0; i < d->n_findings && out->n < ADVICE_MAX; i++) {
-		one(policy, facts, d, &d->findings[i], text, sizeof(text));
+	for (i = 0; i < d->n_findings && out->n < VERDICT_ADVICE_MAX; i++) {
+		advice_one(policy, facts, d, &d->findings[i], text,
+		    sizeof(text));
 		for (j = 0; j < out->n; j++)
 			if (strcmp(out->text[j], text) == 0)
 				break;
