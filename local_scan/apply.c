@@ -11,7 +11,7 @@
 #include "local_scan/ls.h"
 #include "mail/arparse.h"
 #include "mail/subject.h"
-#include "policy/authres.h"
+#include "policy/verdict.h"
 #include "util/sbuf.h"
 
 #define LOCAL_SCAN
@@ -170,7 +170,7 @@ ls_apply(const struct policy *policy, const struct facts *f,
 
 	sbuf_init(&sb, LS_HEADER_ADD_MAX);
 	remove_forgeries(authserv_id);
-	authres_render(&sb, f, d, authserv_id);
+	verdict_authres(&sb, f, d, authserv_id);
 	if (!sbuf_failed(&sb))
 		header_add_at_position(FALSE, NULL, FALSE, ' ', "%s",
 		    sbuf_cstr(&sb));

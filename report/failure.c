@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "policy/authres.h"
+#include "policy/verdict.h"
 #include "report/failure.h"
 #include "report/redact.h"
 #include "util/version.h"
@@ -376,7 +376,7 @@ build_feedback(struct sbuf *sb, const struct ruf_report *r,
 	sbuf_printf(sb, "Reported-Domain: %s\nAuth-Failure: dmarc\n", dom);
 	/* Our own header, through the redactor all the same. */
 	sbuf_init(&ar, 16384);
-	authres_render(&ar, f, d, id);
+	verdict_authres(&ar, f, d, id);
 	if (!sbuf_failed(&ar))
 		redact_text(sb, ar.buf, ar.len);
 	sbuf_free(&ar);

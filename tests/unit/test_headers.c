@@ -8,7 +8,7 @@
 #include "mail/arparse.h"
 #include "mail/encword.h"
 #include "mail/subject.h"
-#include "policy/authres.h"
+#include "policy/verdict.h"
 
 struct collected {
 	size_t n;
@@ -183,7 +183,7 @@ test_ar_round_trip(void **state)
 	      "'dns':{'_dmarc.example.org':'v=DMARC1; p=reject'}}"));
 	decide(p, &f, &d);
 	sbuf_init(&sb, 16384);
-	authres_render(&sb, &f, &d, "gw.example");
+	verdict_authres(&sb, &f, &d, "gw.example");
 	v = strchr(sbuf_cstr(&sb), ':') + 1;
 	assert_int_equal(parse(v, id, &c), 0);
 	assert_string_equal(id, "gw.example");
