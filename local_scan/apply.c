@@ -23,9 +23,9 @@ build_xauthgate(struct sbuf *sb, const struct decision *d)
 	char rule[DOMAIN_MAX_LEN + 80];
 	size_t i, shown = 0;
 
-	decide_rule(d, rule, sizeof(rule));
+	verdict_rule(d, rule, sizeof(rule));
 	sbuf_printf(sb, "X-AuthGate: action=%s; class=%s; rule=%s",
-	    ag_action_name(d->action), decide_class_name(d), rule);
+	    ag_action_name(d->action), verdict_class_name(d), rule);
 	if (d->monitor)
 		sbuf_printf(sb, "; would=%s", ag_action_name(d->would));
 	sbuf_puts(sb, "; findings=");
@@ -192,11 +192,11 @@ ls_apply(const struct policy *policy, const struct facts *f,
 		    d->reason);
 		return LOCAL_SCAN_ACCEPT_FREEZE;
 	case AG_TEMPFAIL:
-		decide_reply(policy, d, text, sizeof(text));
+		verdict_reply(policy, d, text, sizeof(text));
 		reply_text(reply, replysz, "4.7.0", text);
 		return LOCAL_SCAN_TEMPREJECT;
 	case AG_REJECT:
-		decide_reply(policy, d, text, sizeof(text));
+		verdict_reply(policy, d, text, sizeof(text));
 		reply_text(reply, replysz, "5.7.1", text);
 		return LOCAL_SCAN_REJECT;
 	}

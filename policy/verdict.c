@@ -1,15 +1,290 @@
 /*
- * verdict.c: the decision in words: so far the Authentication-Results
- * header and the advice. Names from the facts are untrusted: in the
- * advice they are cut and reduced to printable ASCII; an
- * Authentication-Results property that is not a plain token (a domain or
- * selector a sender made up) would need quoting, and is left out rather
- * than quoted, so nothing a sender wrote can change how the header parses.
+ * verdict.c: a decision in words. The names (class, rule, waiver) come
+ * from the classes table and the policy; the sentences name what the
+ * facts name, and every name from the facts is untrusted: it is cut and
+ * reduced to printable ASCII before it lands in a reply, a header or a
+ * piece of advice. An Authentication-Results property that is not a plain
+ * token (a domain or selector a sender made up) would need quoting; it is
+ * left out rather than quoted, so nothing a sender wrote can change how
+ * the header parses.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "policy/verdict.h"
+
+const char *
+verdict_class_name(const struct decision *d)
+{
+	if (d->action == AG_ACCEPT || d->deciding < 0)
+		return "none";
+	return ag_class_name(d->findings[d->deciding].cls);
+}
+
+void
+verdict_finding_rule(const struct decision *d, const struct finding *f,
+    char *buf, size_t size)
+{
+	switch (f->source) {
+	case RULE_DEFAULT:
+		snprintf(buf, size, "default:%s", ag_class_name(f->cls));
+		break;
+	case RULE_ACTIONS:
+		snprintf(buf, size, "actions:%s", ag_class_name(f->cls));
+		break;
+	case RULE_DOMAIN:
+		snprintf(buf, size, "domain:%s:%s", d->domain->name,
+		    ag_class_name(f->cls));
+		break;
+	}
+}
+
+void
+verdict_rule(const struct decision *d, char *buf, size_t size)
+{
+	switch (d->basis) {
+	case BASIS_FINDING:
+		verdict_finding_rule(d, &d->findings[d->deciding], buf, size);
+		break;
+	case BASIS_NONE:
+		snprintf(buf, size, "accept");
+		break;
+	case BASIS_SKIP_AUTH:
+		snprintf(buf, size, "skip.authenticated");
+		break;
+	case BASIS_SKIP_HOST:
+		snprintf(buf, size, "skip.host:%s", d->skip_host->text);
+		break;
+	case BASIS_MONITOR:
+		snprintf(buf, size, "monitor");
+		break;
+	case BASIS_MONITOR_DOMAIN:
+		snprintf(buf, size, "domain:%s:monitor", d->domain->name);
+		break;
+	}
+}
+
+void
+verdict_waiver(const struct decision *d, const struct finding *f, char *buf,
+    size_t size)
+{
+	(void)d;
+	switch (f->waived) {
+	case WAIVE_NONE:
+		snprintf(buf, size, "%s", "");
+		break;
+	case WAIVE_SKIP_AUTH:
+		snprintf(buf, size, "skip.authenticated");
+		break;
+	case WAIVE_SKIP_HOST:
+		snprintf(buf, size, "skip.host:%s", f->waived_by);
+		break;
+	case WAIVE_IGNORE:
+		snprintf(buf, size, "domain:%s:ignore", f->waived_by);
+		break;
+	case WAIVE_TRUSTED_RELAY:
+		snprintf(buf, size, "trusted.relay:%s", f->waived_by);
+		break;
+	case WAIVE_DMARC_PASS:
+		snprintf(buf, size, "dmarc.pass");
+		break;
+	case WAIVE_ARC_SEALER:
+		snprintf(buf, size, "arc.sealer:%s", f->waived_by);
+		break;
+	case WAIVE_TRUSTED_DOMAIN:
+		snprintf(buf, size, "trusted.domain:%s", f->waived_by);
+		break;
+	}
+}
+
+/* The sentence for one finding: what failed, naming the domain, key or
+ * client it concerns. */
+static void
+finding_reason(const struct policy *policy, const struct facts *f,
+    const struct decision *d, const struct finding *fi, char *buf, size_t size)
+{
+	char a[80], b[80], ip[80];
+	const struct facts_dkim *sig = fi->sig >= 0 ? &f->dkim[fi->sig] : NULL;
+	const char *rec
+	    = d->dmarc.record[0] != '\0' ? d->dmarc.record + 7 : d->from_domain;
+
+	text_printable(ip, sizeof(ip), f->client_ip, 64);
+	text_printable(a, sizeof(a), sig != NULL ? sig->d : f->spf_domain, 64);
+	text_printable(b, sizeof(b), sig != NULL ? sig->s : NULL, 64);
+	switch (fi->cls) {
+	case AG_SPF_FAIL:
+		snprintf(buf, size,
+		    "SPF of %.64s does not permit %.64s to send its mail", a,
+		    ip);
+		break;
+	case AG_SPF_SOFTFAIL:
+		snprintf(buf, size,
+		    "SPF of %.64s does not authorize %.64s (softfail)", a, ip);
+		break;
+	case AG_SPF_NEUTRAL:
+	case AG_SPF_NONE:
+		snprintf(buf, size, "SPF gives no verdict for %.64s", a);
+		break;
+	case AG_SPF_TEMPERROR:
+		snprintf(buf, size, "SPF check of %.64s failed on a DNS error",
+		    a);
+		break;
+	case AG_SPF_PERMERROR:
+		snprintf(buf, size, "SPF record of %.64s is invalid", a);
+		break;
+	case AG_DKIM_NONE:
+		snprintf(buf, size, "message has no DKIM signature");
+		break;
+	case AG_DKIM_KEY_MISSING:
+		snprintf(buf, size,
+		    "DKIM key %.64s._domainkey.%.64s is not published", b, a);
+		break;
+	case AG_DKIM_KEY_REVOKED:
+		snprintf(buf, size,
+		    "DKIM key %.64s._domainkey.%.64s is revoked", b, a);
+		break;
+	case AG_DKIM_KEY_SYNTAX:
+		snprintf(buf, size,
+		    "DKIM key %.64s._domainkey.%.64s cannot be parsed", b, a);
+		break;
+	case AG_DKIM_KEY_TOO_SHORT:
+		snprintf(buf, size,
+		    "DKIM key %.64s._domainkey.%.64s is shorter than %u bits",
+		    b, a, policy->min_key_bits);
+		break;
+	case AG_DKIM_BODY_MODIFIED:
+		snprintf(buf, size,
+		    "body no longer matches the DKIM signature of %.64s", a);
+		break;
+	case AG_DKIM_BAD_SIGNATURE:
+		snprintf(buf, size, "DKIM signature of %.64s does not verify",
+		    a);
+		break;
+	case AG_DKIM_SIG_SYNTAX:
+		snprintf(buf, size, "DKIM signature of %.64s is malformed", a);
+		break;
+	case AG_DKIM_EXPIRED:
+		snprintf(buf, size, "DKIM signature of %.64s has expired", a);
+		break;
+	case AG_DKIM_UNSUPPORTED:
+		snprintf(buf, size,
+		    "DKIM signature of %.64s uses an unsupported algorithm", a);
+		break;
+	case AG_DKIM_TEMPERROR:
+		snprintf(buf, size,
+		    "DKIM key lookup for %.64s failed on a DNS error", a);
+		break;
+	case AG_DMARC_REJECT:
+		text_printable(a, sizeof(a), rec, 64);
+		snprintf(buf, size,
+		    "DMARC policy of %.64s rejects this message", a);
+		break;
+	case AG_DMARC_QUARANTINE:
+		text_printable(a, sizeof(a), rec, 64);
+		snprintf(buf, size,
+		    "DMARC policy of %.64s quarantines this message", a);
+		break;
+	case AG_DMARC_FAIL:
+		text_printable(a, sizeof(a), d->from_domain, 64);
+		snprintf(buf, size, "message fails DMARC for %.64s", a);
+		break;
+	case AG_DMARC_NONE:
+		text_printable(a, sizeof(a), d->from_domain, 64);
+		snprintf(buf, size, "%.64s publishes no DMARC policy", a);
+		break;
+	case AG_DMARC_TEMPERROR:
+		text_printable(a, sizeof(a), d->from_domain, 64);
+		snprintf(buf, size,
+		    "DMARC check of %.64s failed on a DNS error", a);
+		break;
+	case AG_DMARC_PERMERROR:
+		text_printable(a, sizeof(a), d->from_domain, 64);
+		snprintf(buf, size, "DMARC record of %.64s is invalid", a);
+		break;
+	case AG_ARC_FAIL:
+		snprintf(buf, size, "ARC chain is broken");
+		break;
+	case AG_FROM_MISSING:
+		snprintf(buf, size, "message has no From header");
+		break;
+	case AG_FROM_MULTIPLE:
+		snprintf(buf, size,
+		    "message names more than one author domain in From");
+		break;
+	case AG_FROM_INVALID:
+		snprintf(buf, size, "From header holds no valid address");
+		break;
+	}
+}
+
+void
+verdict_reason(const struct policy *policy, const struct facts *facts,
+    const struct decision *d, char *buf, size_t size)
+{
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	switch (d->basis) {
+	case BASIS_SKIP_AUTH:
+		snprintf(buf, size, "authenticated client");
+		return;
+	case BASIS_SKIP_HOST:
+		snprintf(buf, size, "client in skip_hosts");
+		return;
+	case BASIS_FINDING:
+	case BASIS_NONE:
+	case BASIS_MONITOR:
+	case BASIS_MONITOR_DOMAIN:
+		break;
+	}
+	/* In monitor mode the finding that would have acted still names
+	 * the reason. */
+	if (d->deciding >= 0)
+		finding_reason(policy, facts, d, &d->findings[d->deciding], buf,
+		    size);
+}
+
+void
+verdict_reply(const struct policy *policy, const struct decision *d, char *buf,
+    size_t size)
+{
+	const char *tpl = d->action == AG_TEMPFAIL ? policy->tempfail_message :
+						     policy->reject_message;
+	char rule[DOMAIN_MAX_LEN + 64], dom[80];
+	const char *val;
+	size_t o = 0, vl;
+
+	if (size == 0)
+		return;
+	verdict_rule(d, rule, sizeof(rule));
+	text_printable(dom, sizeof(dom), d->from_domain, 64);
+	while (*tpl != '\0' && o + 1 < size) {
+		val = NULL;
+		vl = 0;
+		if (strncmp(tpl, "%{reason}", 9) == 0) {
+			val = d->reason[0] != '\0' ? d->reason :
+						     "policy decision";
+			vl = 9;
+		} else if (strncmp(tpl, "%{domain}", 9) == 0) {
+			val = dom;
+			vl = 9;
+		} else if (strncmp(tpl, "%{class}", 8) == 0) {
+			val = verdict_class_name(d);
+			vl = 8;
+		} else if (strncmp(tpl, "%{rule}", 7) == 0) {
+			val = rule;
+			vl = 7;
+		}
+		if (val == NULL) {
+			buf[o++] = *tpl++;
+			continue;
+		}
+		for (; *val != '\0' && o + 1 < size; val++)
+			buf[o++] = (*val >= 0x20 && *val < 0x7f) ? *val : '?';
+		tpl += vl;
+	}
+	buf[o] = '\0';
+}
 
 /* Appends " prop=value" when value is a plain token (a domain or an
  * address); anything else would need quoting and is left out. */

@@ -1,16 +1,17 @@
 /*
- * verdict.h: a decision put into words, to be its one home (the words now
- * in decide.c and local_scan/apply.c follow). So far: authgate's
- * Authentication-Results header (RFC 8601), which the module adds to every
- * message and failure reports carry in their feedback part, and what a
- * sender's postmaster can change, finding by finding, for `authgate
- * explain`. Pure: built from the facts and the decision.
+ * verdict.h: a decision put into words, in this one place (the X-AuthGate
+ * text in local_scan/apply.c follows): the class and rule names that logs
+ * and headers carry, the reason, the SMTP reply, the
+ * Authentication-Results header, and what the sender's postmaster can
+ * change. Pure: text made from the policy, the facts and the decision,
+ * never a decision of its own.
  */
 #ifndef AG_VERDICT_H
 #define AG_VERDICT_H
 
 #include <stddef.h>
 
+#include "policy/config.h"
 #include "policy/decide.h"
 #include "policy/facts.h"
 #include "util/sbuf.h"
@@ -30,6 +31,26 @@ struct advice {
 	char text[VERDICT_ADVICE_MAX][VERDICT_ADVICE_TEXT_MAX];
 };
 
+/* Returns the class of the decision ("none" when nothing acted). */
+const char *verdict_class_name(const struct decision *d);
+/* Writes the decision's rule, e.g. "domain:partner.example:dkim.key_missing".
+ */
+void verdict_rule(const struct decision *d, char *buf, size_t size);
+/* Writes a finding's rule, e.g. "actions:spf.fail" or "default:spf.fail". */
+void verdict_finding_rule(const struct decision *d, const struct finding *f,
+    char *buf, size_t size);
+/* Writes why a finding is waived ("dmarc.pass", "trusted.relay:..."), or
+ * "" when it is not. */
+void verdict_waiver(const struct decision *d, const struct finding *f,
+    char *buf, size_t size);
+/* Writes the sentence behind the decision (its deciding finding, or why the
+ * client was skipped), or "" when nothing acted; names cut and printable. */
+void verdict_reason(const struct policy *policy, const struct facts *facts,
+    const struct decision *d, char *buf, size_t size);
+/* Renders reject_message or tempfail_message for the decision into buf
+ * as printable ASCII fit for an SMTP reply. */
+void verdict_reply(const struct policy *policy, const struct decision *d,
+    char *buf, size_t size);
 /* Fills out with one piece of advice per finding (repeats merged), in
  * the decision's order, as printable ASCII. */
 void verdict_advice(const struct policy *policy, const struct facts *facts,

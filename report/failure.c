@@ -222,7 +222,7 @@ ruf_consider(const struct policy *p, const struct facts *f,
 			|| fi->cls == AG_DMARC_QUARANTINE
 			|| fi->cls == AG_DMARC_FAIL)
 		    && fi->waived != WAIVE_NONE) {
-			decide_waiver(d, fi, waiver, sizeof(waiver));
+			verdict_waiver(d, fi, waiver, sizeof(waiver));
 			snprintf(why, whysz, "DMARC failure waived: %.120s",
 			    waiver);
 			return RUF_NOT_REPORTED;
