@@ -330,6 +330,40 @@ verdict_authres(struct sbuf *sb, const struct facts *f,
 	sbuf_printf(sb, ";\n\tarc=%s\n", ag_arc_name(f->arc));
 }
 
+void
+verdict_xauthgate(struct sbuf *sb, const struct decision *d)
+{
+	char rule[DOMAIN_MAX_LEN + 80];
+	size_t i, shown = 0;
+
+	verdict_rule(d, rule, sizeof(rule));
+	sbuf_printf(sb, "X-AuthGate: action=%s; class=%s; rule=%s",
+	    ag_action_name(d->action), verdict_class_name(d), rule);
+	if (d->monitor)
+		sbuf_printf(sb, "; would=%s", ag_action_name(d->would));
+	sbuf_puts(sb, "; findings=");
+	for (i = 0; i < d->n_findings; i++) {
+		const struct finding *fi = &d->findings[i];
+		size_t j;
+
+		if (fi->waived != WAIVE_NONE)
+			continue;
+		/* Each class once: one finding per signature would make the
+		 * line longer than RFC 5322's 998 bytes. */
+		for (j = 0; j < i; j++)
+			if (d->findings[j].cls == fi->cls
+			    && d->findings[j].waived == WAIVE_NONE)
+				break;
+		if (j < i)
+			continue;
+		sbuf_printf(sb, "%s%s", shown++ ? "," : "",
+		    ag_class_name(fi->cls));
+	}
+	if (shown == 0)
+		sbuf_puts(sb, "none");
+	sbuf_putc(sb, '\n');
+}
+
 /* One sentence naming the DNS record, the server or the header the
  * sender's side has to change for a finding. */
 static void

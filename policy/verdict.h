@@ -1,10 +1,9 @@
 /*
- * verdict.h: a decision put into words, in this one place (the X-AuthGate
- * text in local_scan/apply.c follows): the class and rule names that logs
- * and headers carry, the reason, the SMTP reply, the
- * Authentication-Results header, and what the sender's postmaster can
- * change. Pure: text made from the policy, the facts and the decision,
- * never a decision of its own.
+ * verdict.h: a decision put into words, in this one place: the class and
+ * rule names that logs and headers carry, the reason, the SMTP reply, the
+ * Authentication-Results and X-AuthGate headers, and what the sender's
+ * postmaster can change. Pure: text made from the policy, the facts and
+ * the decision, never a decision of its own.
  */
 #ifndef AG_VERDICT_H
 #define AG_VERDICT_H
@@ -23,6 +22,12 @@
 
 #define VERDICT_ADVICE_MAX	DECIDE_MAX_FINDINGS
 #define VERDICT_ADVICE_TEXT_MAX 320
+
+/* The X-AuthGate header of a message on_error = accept let through
+ * unchecked. */
+#define VERDICT_XAUTHGATE_UNCHECKED                              \
+	"X-AuthGate: action=accept; class=none; rule=on_error; " \
+	"findings=unchecked\n"
 
 /* What a sender's postmaster can change, one sentence per class. */
 struct advice {
@@ -61,5 +66,8 @@ void verdict_advice(const struct policy *policy, const struct facts *facts,
  * local part) and only when they are plain tokens. */
 void verdict_authres(struct sbuf *sb, const struct facts *f,
     const struct decision *d, const char *authserv_id);
+/* Appends "X-AuthGate: action=...; class=...; rule=...; findings=...",
+ * each unwaived class once, ending in a newline. */
+void verdict_xauthgate(struct sbuf *sb, const struct decision *d);
 
 #endif
