@@ -3,8 +3,9 @@
  * message (own DKIM verification; SPF with libspf2 when the client is
  * given, else from the message's own Authentication-Results of a trusted
  * authserv-id; DMARC records looked up), the decision under a policy, and
- * what the sender's postmaster can change. The decision is decide()'s;
- * this file gathers facts and prints.
+ * what the sender's postmaster can change. The decision is decide()'s and
+ * its words (rule, reason, advice) policy/verdict.c's; this file gathers
+ * facts and prints.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,10 +17,10 @@
 #include "cli/cli.h"
 #include "mail/arparse.h"
 #include "mail/msg.h"
-#include "policy/advice.h"
 #include "policy/config.h"
 #include "policy/decide.h"
 #include "policy/facts.h"
+#include "policy/verdict.h"
 #include "verify/arc.h"
 #include "verify/dkim.h"
 #include "verify/dmarcq.h"
@@ -136,10 +137,10 @@ print_human(const struct opts *o, const struct policy *p, const struct facts *f,
 		    f->arc_inst[i].i, f->arc_inst[i].sealer,
 		    ag_dmarc_name(f->arc_inst[i].dmarc));
 	printf("\n");
-	decide_rule(d, rule, sizeof(rule));
+	verdict_rule(d, rule, sizeof(rule));
 	printf("Decision under %s: %s (class %s, rule %s)\n",
 	    o->policy != NULL ? o->policy : "the built-in defaults",
-	    ag_action_name(d->action), decide_class_name(d), rule);
+	    ag_action_name(d->action), verdict_class_name(d), rule);
 	if (d->reason[0] != '\0')
 		printf("Reason: %s\n", d->reason);
 	if (d->monitor)
@@ -147,8 +148,8 @@ print_human(const struct opts *o, const struct policy *p, const struct facts *f,
 	if (d->n_findings > 0)
 		printf("\nFindings:\n");
 	for (i = 0; i < d->n_findings; i++) {
-		decide_finding_rule(d, &d->findings[i], rule, sizeof(rule));
-		decide_waiver(d, &d->findings[i], why, sizeof(why));
+		verdict_finding_rule(d, &d->findings[i], rule, sizeof(rule));
+		verdict_waiver(d, &d->findings[i], why, sizeof(why));
 		printf("  %-20s %-10s %s%s%s\n",
 		    ag_class_name(d->findings[i].cls),
 		    ag_action_name(d->findings[i].action), rule,
@@ -348,7 +349,7 @@ cmd_explain(int argc, char **argv)
 	if (!decide_skips(p, &f))
 		dmarcq_collect(p, &f, &arena, dns_lookup, &lc);
 	decide(p, &f, &d);
-	advice_build(p, &f, &d, &adv);
+	verdict_advice(p, &f, &d, &adv);
 	if (o.json)
 		print_json(p, &f, &d, &adv, spf_source, arc_why);
 	else

@@ -17,6 +17,7 @@
 #include "cli/loglines.h"
 #include "log/logline.h"
 #include "log/replay.h"
+#include "policy/verdict.h"
 #include "util/sbuf.h"
 #include "util/tally.h"
 
@@ -63,7 +64,7 @@ count(struct replay_tally *t, const struct replay_entry *e)
 	enum ag_action now = e->now.action;
 	const char *dom
 	    = e->now.from_domain[0] != '\0' ? e->now.from_domain : "(none)";
-	const char *cls = decide_class_name(&e->now);
+	const char *cls = verdict_class_name(&e->now);
 	char key[DOMAIN_MAX_LEN + 64 + 64];
 	int n;
 

@@ -2,7 +2,8 @@
  * apply.c: a decision made visible. Every message gets one
  * Authentication-Results header at the top (Exim's ARC signing reads the
  * first one) and one X-AuthGate header; copies of either that claim to be
- * ours are removed first. "tag" prefixes the Subject once.
+ * ours are removed first. "tag" prefixes the Subject once. The text of
+ * each header is policy/verdict.c's; this file adds it through Exim.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,45 +12,11 @@
 #include "local_scan/ls.h"
 #include "mail/arparse.h"
 #include "mail/subject.h"
-#include "policy/authres.h"
+#include "policy/verdict.h"
 #include "util/sbuf.h"
 
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>
-
-static void
-build_xauthgate(struct sbuf *sb, const struct decision *d)
-{
-	char rule[DOMAIN_MAX_LEN + 80];
-	size_t i, shown = 0;
-
-	decide_rule(d, rule, sizeof(rule));
-	sbuf_printf(sb, "X-AuthGate: action=%s; class=%s; rule=%s",
-	    ag_action_name(d->action), decide_class_name(d), rule);
-	if (d->monitor)
-		sbuf_printf(sb, "; would=%s", ag_action_name(d->would));
-	sbuf_puts(sb, "; findings=");
-	for (i = 0; i < d->n_findings; i++) {
-		const struct finding *fi = &d->findings[i];
-		size_t j;
-
-		if (fi->waived != WAIVE_NONE)
-			continue;
-		/* Each class once: one finding per signature would make the
-		 * line longer than RFC 5322's 998 bytes. */
-		for (j = 0; j < i; j++)
-			if (d->findings[j].cls == fi->cls
-			    && d->findings[j].waived == WAIVE_NONE)
-				break;
-		if (j < i)
-			continue;
-		sbuf_printf(sb, "%s%s", shown++ ? "," : "",
-		    ag_class_name(fi->cls));
-	}
-	if (shown == 0)
-		sbuf_puts(sb, "none");
-	sbuf_putc(sb, '\n');
-}
 
 /* Returns the header's value: what follows the colon (RFC 5322 allows
  * blanks between name and colon, and so does Exim). */
@@ -170,12 +137,12 @@ ls_apply(const struct policy *policy, const struct facts *f,
 
 	sbuf_init(&sb, LS_HEADER_ADD_MAX);
 	remove_forgeries(authserv_id);
-	authres_render(&sb, f, d, authserv_id);
+	verdict_authres(&sb, f, d, authserv_id);
 	if (!sbuf_failed(&sb))
 		header_add_at_position(FALSE, NULL, FALSE, ' ', "%s",
 		    sbuf_cstr(&sb));
 	sbuf_reset(&sb);
-	build_xauthgate(&sb, d);
+	verdict_xauthgate(&sb, d);
 	if (!sbuf_failed(&sb))
 		header_add(' ', "%s", sbuf_cstr(&sb));
 	sbuf_free(&sb);
@@ -192,11 +159,11 @@ ls_apply(const struct policy *policy, const struct facts *f,
 		    d->reason);
 		return LOCAL_SCAN_ACCEPT_FREEZE;
 	case AG_TEMPFAIL:
-		decide_reply(policy, d, text, sizeof(text));
+		verdict_reply(policy, d, text, sizeof(text));
 		reply_text(reply, replysz, "4.7.0", text);
 		return LOCAL_SCAN_TEMPREJECT;
 	case AG_REJECT:
-		decide_reply(policy, d, text, sizeof(text));
+		verdict_reply(policy, d, text, sizeof(text));
 		reply_text(reply, replysz, "5.7.1", text);
 		return LOCAL_SCAN_REJECT;
 	}
@@ -211,9 +178,7 @@ ls_apply_error(enum ag_action on_error, const char *authserv_id, char *reply,
 		/* Unchecked, but never with forged results of ours. */
 		if (authserv_id != NULL && authserv_id[0] != '\0')
 			remove_forgeries(authserv_id);
-		header_add(' ',
-		    "X-AuthGate: action=accept; class=none; "
-		    "rule=on_error; findings=unchecked\n");
+		header_add(' ', "%s", VERDICT_XAUTHGATE_UNCHECKED);
 		reply[0] = '\0';
 		return LOCAL_SCAN_ACCEPT;
 	}

@@ -16,6 +16,7 @@
 
 #include "local_scan/ls.h"
 #include "log/logline.h"
+#include "policy/verdict.h"
 #include "util/version.h"
 
 #define LOCAL_SCAN
@@ -139,11 +140,11 @@ main_log(const struct decision *d, const struct ruf_outcome *ruf)
 {
 	char rule[DOMAIN_MAX_LEN + 80];
 
-	decide_rule(d, rule, sizeof(rule));
+	verdict_rule(d, rule, sizeof(rule));
 	log_write(0, LOG_MAIN,
 	    "authgate: action=%s%s%s class=%s rule=%s dmarc=%s from=%s%s%s",
 	    ag_action_name(d->action), d->monitor ? " would=" : "",
-	    d->monitor ? ag_action_name(d->would) : "", decide_class_name(d),
+	    d->monitor ? ag_action_name(d->would) : "", verdict_class_name(d),
 	    rule, ag_dmarc_name(d->dmarc.result),
 	    d->from_domain[0] != '\0' ? d->from_domain : "-",
 	    ruf->status != RUF_NONE ? " failure_report=" : "",

@@ -4,6 +4,7 @@
  * break the line or forge another one.
  */
 #include "log/logline.h"
+#include "policy/verdict.h"
 
 /* The fields both forms start with: version, time, host, message id. */
 static void
@@ -42,12 +43,12 @@ logline_render_summary(struct sbuf *sb, const struct facts *facts,
 {
 	char rule[400];
 
-	decide_rule(d, rule, sizeof(rule));
+	verdict_rule(d, rule, sizeof(rule));
 	render_head(sb, facts, meta);
 	sbuf_puts(sb, ",\"truncated\":true,\"decision\":{\"action\":");
 	sbuf_json_str(sb, ag_action_name(d->action));
 	sbuf_puts(sb, ",\"class\":");
-	sbuf_json_str(sb, decide_class_name(d));
+	sbuf_json_str(sb, verdict_class_name(d));
 	sbuf_puts(sb, ",\"rule\":");
 	sbuf_json_str(sb, rule);
 	sbuf_puts(sb, ",\"reason\":");

@@ -2,13 +2,15 @@
  * decide.c: findings, DMARC evaluation from the facts' DNS snapshot,
  * exceptions, and the strongest action. Findings are created in a fixed
  * family order (from, dmarc, dkim, spf, arc) so that among equally strong
- * findings the more telling one names the decision.
+ * findings the more telling one names the decision. Its words, the
+ * reason included, are verdict.c's.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "mail/fromhdr.h"
 #include "policy/decide.h"
+#include "policy/verdict.h"
 
 #define FAM_BIT(f) (1u << (f))
 
@@ -490,135 +492,6 @@ apply_waivers(struct ctx *c)
 	}
 }
 
-static void
-explain(struct ctx *c, const struct finding *fi)
-{
-	const struct facts *f = c->facts;
-	struct decision *d = c->d;
-	char a[80], b[80], ip[80];
-	const struct facts_dkim *sig = fi->sig >= 0 ? &f->dkim[fi->sig] : NULL;
-	const char *rec
-	    = d->dmarc.record[0] != '\0' ? d->dmarc.record + 7 : d->from_domain;
-
-	text_printable(ip, sizeof(ip), f->client_ip, 64);
-	text_printable(a, sizeof(a), sig != NULL ? sig->d : f->spf_domain, 64);
-	text_printable(b, sizeof(b), sig != NULL ? sig->s : NULL, 64);
-	switch (fi->cls) {
-	case AG_SPF_FAIL:
-		snprintf(d->reason, sizeof(d->reason),
-		    "SPF of %.64s does not permit %.64s to send its mail", a,
-		    ip);
-		break;
-	case AG_SPF_SOFTFAIL:
-		snprintf(d->reason, sizeof(d->reason),
-		    "SPF of %.64s does not authorize %.64s (softfail)", a, ip);
-		break;
-	case AG_SPF_NEUTRAL:
-	case AG_SPF_NONE:
-		snprintf(d->reason, sizeof(d->reason),
-		    "SPF gives no verdict for %.64s", a);
-		break;
-	case AG_SPF_TEMPERROR:
-		snprintf(d->reason, sizeof(d->reason),
-		    "SPF check of %.64s failed on a DNS error", a);
-		break;
-	case AG_SPF_PERMERROR:
-		snprintf(d->reason, sizeof(d->reason),
-		    "SPF record of %.64s is invalid", a);
-		break;
-	case AG_DKIM_NONE:
-		snprintf(d->reason, sizeof(d->reason),
-		    "message has no DKIM signature");
-		break;
-	case AG_DKIM_KEY_MISSING:
-		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM key %.64s._domainkey.%.64s is not published", b, a);
-		break;
-	case AG_DKIM_KEY_REVOKED:
-		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM key %.64s._domainkey.%.64s is revoked", b, a);
-		break;
-	case AG_DKIM_KEY_SYNTAX:
-		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM key %.64s._domainkey.%.64s cannot be parsed", b, a);
-		break;
-	case AG_DKIM_KEY_TOO_SHORT:
-		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM key %.64s._domainkey.%.64s is shorter than %u bits",
-		    b, a, c->policy->min_key_bits);
-		break;
-	case AG_DKIM_BODY_MODIFIED:
-		snprintf(d->reason, sizeof(d->reason),
-		    "body no longer matches the DKIM signature of %.64s", a);
-		break;
-	case AG_DKIM_BAD_SIGNATURE:
-		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM signature of %.64s does not verify", a);
-		break;
-	case AG_DKIM_SIG_SYNTAX:
-		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM signature of %.64s is malformed", a);
-		break;
-	case AG_DKIM_EXPIRED:
-		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM signature of %.64s has expired", a);
-		break;
-	case AG_DKIM_UNSUPPORTED:
-		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM signature of %.64s uses an unsupported algorithm", a);
-		break;
-	case AG_DKIM_TEMPERROR:
-		snprintf(d->reason, sizeof(d->reason),
-		    "DKIM key lookup for %.64s failed on a DNS error", a);
-		break;
-	case AG_DMARC_REJECT:
-		text_printable(a, sizeof(a), rec, 64);
-		snprintf(d->reason, sizeof(d->reason),
-		    "DMARC policy of %.64s rejects this message", a);
-		break;
-	case AG_DMARC_QUARANTINE:
-		text_printable(a, sizeof(a), rec, 64);
-		snprintf(d->reason, sizeof(d->reason),
-		    "DMARC policy of %.64s quarantines this message", a);
-		break;
-	case AG_DMARC_FAIL:
-		text_printable(a, sizeof(a), d->from_domain, 64);
-		snprintf(d->reason, sizeof(d->reason),
-		    "message fails DMARC for %.64s", a);
-		break;
-	case AG_DMARC_NONE:
-		text_printable(a, sizeof(a), d->from_domain, 64);
-		snprintf(d->reason, sizeof(d->reason),
-		    "%.64s publishes no DMARC policy", a);
-		break;
-	case AG_DMARC_TEMPERROR:
-		text_printable(a, sizeof(a), d->from_domain, 64);
-		snprintf(d->reason, sizeof(d->reason),
-		    "DMARC check of %.64s failed on a DNS error", a);
-		break;
-	case AG_DMARC_PERMERROR:
-		text_printable(a, sizeof(a), d->from_domain, 64);
-		snprintf(d->reason, sizeof(d->reason),
-		    "DMARC record of %.64s is invalid", a);
-		break;
-	case AG_ARC_FAIL:
-		snprintf(d->reason, sizeof(d->reason), "ARC chain is broken");
-		break;
-	case AG_FROM_MISSING:
-		snprintf(d->reason, sizeof(d->reason),
-		    "message has no From header");
-		break;
-	case AG_FROM_MULTIPLE:
-		snprintf(d->reason, sizeof(d->reason),
-		    "message names more than one author domain in From");
-		break;
-	case AG_FROM_INVALID:
-		snprintf(d->reason, sizeof(d->reason),
-		    "From header holds no valid address");
-		break;
-	}
-}
-
 bool
 decide_skips(const struct policy *policy, const struct facts *facts)
 {
@@ -665,22 +538,15 @@ decide(const struct policy *policy, const struct facts *facts,
 	out->deciding = best;
 	out->action = best >= 0 ? out->findings[best].action : AG_ACCEPT;
 	out->basis = best >= 0 ? BASIS_FINDING : BASIS_NONE;
-	if (best >= 0)
-		explain(&c, &out->findings[best]);
 
+	if (out->domain != NULL && out->domain->mode_set)
+		mode = out->domain->mode;
 	if (facts->authenticated || out->skip_host != NULL) {
 		out->basis
 		    = facts->authenticated ? BASIS_SKIP_AUTH : BASIS_SKIP_HOST;
 		out->action = AG_ACCEPT;
 		out->deciding = -1;
-		snprintf(out->reason, sizeof(out->reason), "%s",
-		    facts->authenticated ? "authenticated client" :
-					   "client in skip_hosts");
-		return;
-	}
-	if (out->domain != NULL && out->domain->mode_set)
-		mode = out->domain->mode;
-	if (mode == AG_MODE_MONITOR) {
+	} else if (mode == AG_MODE_MONITOR) {
 		out->monitor = true;
 		out->would = out->action;
 		out->action = AG_ACCEPT;
@@ -688,132 +554,7 @@ decide(const struct policy *policy, const struct facts *facts,
 		    BASIS_MONITOR_DOMAIN :
 		    BASIS_MONITOR;
 	}
-}
-
-const char *
-decide_class_name(const struct decision *d)
-{
-	if (d->action == AG_ACCEPT || d->deciding < 0)
-		return "none";
-	return ag_class_name(d->findings[d->deciding].cls);
-}
-
-void
-decide_finding_rule(const struct decision *d, const struct finding *f,
-    char *buf, size_t size)
-{
-	switch (f->source) {
-	case RULE_DEFAULT:
-		snprintf(buf, size, "default:%s", ag_class_name(f->cls));
-		break;
-	case RULE_ACTIONS:
-		snprintf(buf, size, "actions:%s", ag_class_name(f->cls));
-		break;
-	case RULE_DOMAIN:
-		snprintf(buf, size, "domain:%s:%s", d->domain->name,
-		    ag_class_name(f->cls));
-		break;
-	}
-}
-
-void
-decide_rule(const struct decision *d, char *buf, size_t size)
-{
-	switch (d->basis) {
-	case BASIS_FINDING:
-		decide_finding_rule(d, &d->findings[d->deciding], buf, size);
-		break;
-	case BASIS_NONE:
-		snprintf(buf, size, "accept");
-		break;
-	case BASIS_SKIP_AUTH:
-		snprintf(buf, size, "skip.authenticated");
-		break;
-	case BASIS_SKIP_HOST:
-		snprintf(buf, size, "skip.host:%s", d->skip_host->text);
-		break;
-	case BASIS_MONITOR:
-		snprintf(buf, size, "monitor");
-		break;
-	case BASIS_MONITOR_DOMAIN:
-		snprintf(buf, size, "domain:%s:monitor", d->domain->name);
-		break;
-	}
-}
-
-void
-decide_waiver(const struct decision *d, const struct finding *f, char *buf,
-    size_t size)
-{
-	(void)d;
-	switch (f->waived) {
-	case WAIVE_NONE:
-		snprintf(buf, size, "%s", "");
-		break;
-	case WAIVE_SKIP_AUTH:
-		snprintf(buf, size, "skip.authenticated");
-		break;
-	case WAIVE_SKIP_HOST:
-		snprintf(buf, size, "skip.host:%s", f->waived_by);
-		break;
-	case WAIVE_IGNORE:
-		snprintf(buf, size, "domain:%s:ignore", f->waived_by);
-		break;
-	case WAIVE_TRUSTED_RELAY:
-		snprintf(buf, size, "trusted.relay:%s", f->waived_by);
-		break;
-	case WAIVE_DMARC_PASS:
-		snprintf(buf, size, "dmarc.pass");
-		break;
-	case WAIVE_ARC_SEALER:
-		snprintf(buf, size, "arc.sealer:%s", f->waived_by);
-		break;
-	case WAIVE_TRUSTED_DOMAIN:
-		snprintf(buf, size, "trusted.domain:%s", f->waived_by);
-		break;
-	}
-}
-
-void
-decide_reply(const struct policy *policy, const struct decision *d, char *buf,
-    size_t size)
-{
-	const char *tpl = d->action == AG_TEMPFAIL ? policy->tempfail_message :
-						     policy->reject_message;
-	char rule[DOMAIN_MAX_LEN + 64], dom[80];
-	const char *val;
-	size_t o = 0, vl;
-
-	if (size == 0)
-		return;
-	decide_rule(d, rule, sizeof(rule));
-	text_printable(dom, sizeof(dom), d->from_domain, 64);
-	while (*tpl != '\0' && o + 1 < size) {
-		val = NULL;
-		vl = 0;
-		if (strncmp(tpl, "%{reason}", 9) == 0) {
-			val = d->reason[0] != '\0' ? d->reason :
-						     "policy decision";
-			vl = 9;
-		} else if (strncmp(tpl, "%{domain}", 9) == 0) {
-			val = dom;
-			vl = 9;
-		} else if (strncmp(tpl, "%{class}", 8) == 0) {
-			val = decide_class_name(d);
-			vl = 8;
-		} else if (strncmp(tpl, "%{rule}", 7) == 0) {
-			val = rule;
-			vl = 7;
-		}
-		if (val == NULL) {
-			buf[o++] = *tpl++;
-			continue;
-		}
-		for (; *val != '\0' && o + 1 < size; val++)
-			buf[o++] = (*val >= 0x20 && *val < 0x7f) ? *val : '?';
-		tpl += vl;
-	}
-	buf[o] = '\0';
+	verdict_reason(policy, facts, out, out->reason, sizeof(out->reason));
 }
 
 static void
@@ -838,7 +579,7 @@ decide_to_json(const struct policy *policy, const struct decision *d,
 	size_t i;
 	unsigned line = 0;
 
-	decide_rule(d, rule, sizeof(rule));
+	verdict_rule(d, rule, sizeof(rule));
 	if (d->basis == BASIS_FINDING)
 		line = d->findings[d->deciding].line;
 	else if (d->basis == BASIS_SKIP_HOST)
@@ -850,7 +591,7 @@ decide_to_json(const struct policy *policy, const struct decision *d,
 	sbuf_puts(sb, "{\"action\":");
 	sbuf_json_str(sb, ag_action_name(d->action));
 	sbuf_puts(sb, ",\"class\":");
-	sbuf_json_str(sb, decide_class_name(d));
+	sbuf_json_str(sb, verdict_class_name(d));
 	sbuf_puts(sb, ",\"rule\":");
 	sbuf_json_str(sb, rule);
 	sbuf_puts(sb, ",\"line\":");
@@ -867,7 +608,7 @@ decide_to_json(const struct policy *policy, const struct decision *d,
 			"none");
 		sbuf_puts(sb, ",\"rule\":");
 		if (d->deciding >= 0) {
-			decide_finding_rule(d, &d->findings[d->deciding], why,
+			verdict_finding_rule(d, &d->findings[d->deciding], why,
 			    sizeof(why));
 			sbuf_json_str(sb, why);
 		} else {
@@ -902,8 +643,8 @@ decide_to_json(const struct policy *policy, const struct decision *d,
 	for (i = 0; i < d->n_findings; i++) {
 		const struct finding *f = &d->findings[i];
 
-		decide_finding_rule(d, f, rule, sizeof(rule));
-		decide_waiver(d, f, why, sizeof(why));
+		verdict_finding_rule(d, f, rule, sizeof(rule));
+		verdict_waiver(d, f, why, sizeof(why));
 		sbuf_puts(sb, i > 0 ? ",{\"class\":" : "{\"class\":");
 		sbuf_json_str(sb, ag_class_name(f->cls));
 		sbuf_puts(sb, ",\"action\":");

@@ -2,7 +2,8 @@
  * decide.h: the decision engine. decide() turns facts into findings,
  * waives what the exceptions allow (DESIGN "Exceptions") and takes the
  * strongest remaining action. Pure: no I/O, no clock, no allocation;
- * the same policy and facts always give the same decision.
+ * the same policy and facts always give the same decision. verdict.h
+ * puts a decision into words.
  */
 #ifndef AG_DECIDE_H
 #define AG_DECIDE_H
@@ -89,7 +90,7 @@ struct decision {
 	struct dmarc_eval dmarc;
 	size_t n_findings;
 	struct finding findings[DECIDE_MAX_FINDINGS];
-	char reason[DECIDE_REASON_MAX];
+	char reason[DECIDE_REASON_MAX]; /* verdict_reason() */
 };
 
 /* Decides on facts under policy. Never fails: every input has a
@@ -107,22 +108,6 @@ bool decide_skips(const struct policy *policy, const struct facts *facts);
 size_t decide_dmarc_names(const struct policy *policy, const char *from_domain,
     char names[2][DECIDE_DMARC_NAME]);
 
-/* Returns the class of the decision ("none" when nothing acted). */
-const char *decide_class_name(const struct decision *d);
-/* Writes the decision's rule, e.g. "domain:partner.example:dkim.key_missing".
- */
-void decide_rule(const struct decision *d, char *buf, size_t size);
-/* Writes a finding's rule, e.g. "actions:spf.fail" or "default:spf.fail". */
-void decide_finding_rule(const struct decision *d, const struct finding *f,
-    char *buf, size_t size);
-/* Writes why a finding is waived ("dmarc.pass", "trusted.relay:..."), or
- * "" when it is not. */
-void decide_waiver(const struct decision *d, const struct finding *f, char *buf,
-    size_t size);
-/* Renders reject_message or tempfail_message for the decision into buf
- * as printable ASCII fit for an SMTP reply. */
-void decide_reply(const struct policy *policy, const struct decision *d,
-    char *buf, size_t size);
 /* Appends the decision as the JSON object `authgate decide` prints. */
 void decide_to_json(const struct policy *policy, const struct decision *d,
     struct sbuf *sb);

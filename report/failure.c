@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "policy/authres.h"
+#include "policy/verdict.h"
 #include "report/failure.h"
 #include "report/redact.h"
 #include "util/version.h"
@@ -222,7 +222,7 @@ ruf_consider(const struct policy *p, const struct facts *f,
 			|| fi->cls == AG_DMARC_QUARANTINE
 			|| fi->cls == AG_DMARC_FAIL)
 		    && fi->waived != WAIVE_NONE) {
-			decide_waiver(d, fi, waiver, sizeof(waiver));
+			verdict_waiver(d, fi, waiver, sizeof(waiver));
 			snprintf(why, whysz, "DMARC failure waived: %.120s",
 			    waiver);
 			return RUF_NOT_REPORTED;
@@ -376,7 +376,7 @@ build_feedback(struct sbuf *sb, const struct ruf_report *r,
 	sbuf_printf(sb, "Reported-Domain: %s\nAuth-Failure: dmarc\n", dom);
 	/* Our own header, through the redactor all the same. */
 	sbuf_init(&ar, 16384);
-	authres_render(&ar, f, d, id);
+	verdict_authres(&ar, f, d, id);
 	if (!sbuf_failed(&ar))
 		redact_text(sb, ar.buf, ar.len);
 	sbuf_free(&ar);

@@ -142,9 +142,9 @@ fi
 
 # Sixty-four signatures with 240-byte d= and s= on mail that is tagged:
 # the headers the module adds stay whole and in form (hdrcheck.py):
-# Authentication-Results lists AUTHRES_MAX_DKIM (16) signatures, so it fits
-# what Exim can add, and X-AuthGate names each class once, so its line
-# stays under 998 bytes.
+# Authentication-Results lists VERDICT_AUTHRES_MAX_DKIM (16) signatures, so
+# it fits what Exim can add, and X-AuthGate names each class once, so its
+# line stays under 998 bytes.
 L240=$(head -c 240 /dev/zero | tr '\0' l)
 {
 	for k in $(seq 64); do

@@ -10,10 +10,10 @@
 #include <string.h>
 
 #include "mail/arparse.h"
-#include "policy/authres.h"
 #include "policy/config.h"
 #include "policy/decide.h"
 #include "policy/facts.h"
+#include "policy/verdict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -130,22 +130,23 @@ own_header(const char *text, size_t size)
 	}
 	decide(policy, &f, &d);
 	sbuf_init(&sb, 1 << 20);
-	authres_render(&sb, &f, &d, "gw.example");
+	verdict_authres(&sb, &f, &d, "gw.example");
 	v = strchr(sbuf_cstr(&sb), ':') + 1;
 	memset(&s, 0, sizeof(s));
 	if (ar_parse(v, strlen(v), id, sizeof(id), record, &s, NULL) != 0
 	    || strcmp(id, "gw.example") != 0)
 		abort();
 	want = 3
-	    + (f.n_dkim == 0			? 1 :
-		    f.n_dkim < AUTHRES_MAX_DKIM ? f.n_dkim :
-						  AUTHRES_MAX_DKIM);
+	    + (f.n_dkim == 0 ? 1 :
+		    f.n_dkim < VERDICT_AUTHRES_MAX_DKIM ?
+			       f.n_dkim :
+			       VERDICT_AUTHRES_MAX_DKIM);
 	if (s.n != want || strcmp(s.r[0].method, "spf") != 0
 	    || strcmp(s.r[0].result, ag_spf_name(f.spf)) != 0
 	    || strcmp(s.r[s.n - 2].method, "dmarc") != 0
 	    || strcmp(s.r[s.n - 1].method, "arc") != 0)
 		abort();
-	for (i = 0; i < f.n_dkim && i < AUTHRES_MAX_DKIM; i++) {
+	for (i = 0; i < f.n_dkim && i < VERDICT_AUTHRES_MAX_DKIM; i++) {
 		const char *dom = ar_prop_value(&s.r[1 + i], "header", "d");
 
 		if (strcmp(s.r[1 + i].result,

@@ -4,6 +4,7 @@
  * of DESIGN's Exceptions section has positive and negative cases.
  */
 #include "helpers.h"
+#include "policy/verdict.h"
 
 static const char *const P1 = "[general]\n"
 			      "authserv_id = mx.test\n"
@@ -53,7 +54,7 @@ check(const char *policy_text, const char *facts_json, enum ag_action action,
 	arena_init(&arena);
 	facts_ok(&f, &arena, J(facts_json));
 	decide(p, &f, &d);
-	if (d.action != action || strcmp(decide_class_name(&d), cls) != 0) {
+	if (d.action != action || strcmp(verdict_class_name(&d), cls) != 0) {
 		struct sbuf sb;
 
 		sbuf_init(&sb, 1 << 20);
@@ -61,7 +62,7 @@ check(const char *policy_text, const char *facts_json, enum ag_action action,
 		print_error("%s\n", sbuf_cstr(&sb));
 		sbuf_free(&sb);
 		fail_msg("want %s/%s, got %s/%s for %s", ag_action_name(action),
-		    cls, ag_action_name(d.action), decide_class_name(&d),
+		    cls, ag_action_name(d.action), verdict_class_name(&d),
 		    J(facts_json));
 	}
 	arena_free(&arena);
@@ -86,7 +87,7 @@ check_waiver(const char *policy_text, const char *facts_json, enum ag_class cls,
 	fi = finding_of(&d, cls);
 	if (fi == NULL)
 		fail_msg("no %s finding", ag_class_name(cls));
-	decide_waiver(&d, fi, buf, sizeof(buf));
+	verdict_waiver(&d, fi, buf, sizeof(buf));
 	if (why == NULL && fi->waived != WAIVE_NONE)
 		fail_msg("%s waived by %s, expected it to stand",
 		    ag_class_name(cls), buf);
@@ -630,7 +631,7 @@ test_skip(void **state)
 	    BASE("203.0.113.7", "true", "x@bank.example", "'x@bank.example'",
 		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    &d);
-	decide_rule(&d, rule, sizeof(rule));
+	verdict_rule(&d, rule, sizeof(rule));
 	assert_string_equal(rule, "skip.authenticated");
 	/* Skip outranks monitor and every finding. */
 	check("[general]\nmode = monitor\nskip_hosts = 198.51.100.0/24\n",
@@ -734,7 +735,7 @@ test_dmarc_evaluation(void **state)
 		"'_dmarc.bank.example':'v=DMARC1; p=reject; pct=0'"),
 	    &d);
 	assert_int_equal(d.action, AG_TAG);
-	assert_string_equal(decide_class_name(&d), "dmarc.quarantine");
+	assert_string_equal(verdict_class_name(&d), "dmarc.quarantine");
 	assert_true(d.dmarc.sampled_out);
 	check("",
 	    BASE("203.0.113.7", "false", "", "'a@bank.example'", "none",
@@ -869,8 +870,8 @@ test_tie_break_and_rules(void **state)
 	    BASE("203.0.113.7", "false", "x@bank.example", "'ceo@bank.example'",
 		"fail", "bank.example", "", NOARC, REJ("bank.example")),
 	    &d);
-	assert_string_equal(decide_class_name(&d), "dmarc.reject");
-	decide_rule(&d, rule, sizeof(rule));
+	assert_string_equal(verdict_class_name(&d), "dmarc.reject");
+	verdict_rule(&d, rule, sizeof(rule));
 	assert_string_equal(rule, "default:dmarc.reject");
 	assert_string_equal(d.reason,
 	    "DMARC policy of bank.example rejects this message");
@@ -879,14 +880,14 @@ test_tie_break_and_rules(void **state)
 	    BASE("203.0.113.7", "false", "x@bank.example", "'ceo@bank.example'",
 		"none", "bank.example", "", NOARC, REJ("bank.example")),
 	    &d);
-	decide_rule(&d, rule, sizeof(rule));
+	verdict_rule(&d, rule, sizeof(rule));
 	assert_string_equal(rule, "actions:dmarc.reject");
 	assert_int_equal(d.findings[d.deciding].line, 2);
 	run(P1,
 	    BASE("203.0.113.7", "false", "x@bank.example", "'ceo@bank.example'",
 		"pass", "bank.example", "", NOARC, ""),
 	    &d);
-	decide_rule(&d, rule, sizeof(rule));
+	verdict_rule(&d, rule, sizeof(rule));
 	assert_string_equal(rule, "accept");
 }
 
@@ -908,18 +909,18 @@ test_reply_text(void **state)
 		"'ceo@bank.example'", "fail", "bank.example", "", NOARC,
 		REJ("bank.example"))));
 	decide(p, &f, &d);
-	decide_reply(p, &d, buf, sizeof(buf));
+	verdict_reply(p, &d, buf, sizeof(buf));
 	assert_string_equal(buf,
 	    "No: DMARC policy of bank.example rejects this message "
 	    "(dmarc.reject, default:dmarc.reject, bank.example) 100%");
-	decide_reply(p, &d, buf, 10);
+	verdict_reply(p, &d, buf, 10);
 	assert_string_equal(buf, "No: DMARC");
 	/* Hostile bytes from facts never reach the reply. */
 	facts_ok(&f, &arena,
 	    J("{'client':{'ip':'1.2.3.4\\r\\n250 ok'},'from':['a@x.example'],"
 	      "'spf':{'result':'fail','domain':'evil\\r\\nX: y'}}"));
 	decide(p, &f, &d);
-	decide_reply(p, &d, buf, sizeof(buf));
+	verdict_reply(p, &d, buf, sizeof(buf));
 	assert_null(strchr(buf, '\r'));
 	assert_null(strchr(buf, '\n'));
 	arena_free(&arena);

@@ -8,7 +8,7 @@
 #include "mail/arparse.h"
 #include "mail/encword.h"
 #include "mail/subject.h"
-#include "policy/authres.h"
+#include "policy/verdict.h"
 
 struct collected {
 	size_t n;
@@ -183,7 +183,7 @@ test_ar_round_trip(void **state)
 	      "'dns':{'_dmarc.example.org':'v=DMARC1; p=reject'}}"));
 	decide(p, &f, &d);
 	sbuf_init(&sb, 16384);
-	authres_render(&sb, &f, &d, "gw.example");
+	verdict_authres(&sb, &f, &d, "gw.example");
 	v = strchr(sbuf_cstr(&sb), ':') + 1;
 	assert_int_equal(parse(v, id, &c), 0);
 	assert_string_equal(id, "gw.example");
@@ -200,6 +200,59 @@ test_ar_round_trip(void **state)
 	assert_string_equal(c.r[3].method, "dmarc");
 	assert_string_equal(c.r[3].result, "fail");
 	assert_string_equal(c.r[4].method, "arc");
+	sbuf_free(&sb);
+	arena_free(&arena);
+	policy_free(p);
+}
+
+/* X-AuthGate names each unwaived class once, however many signatures
+ * share it, and says what monitor mode would have done. */
+static void
+test_xauthgate(void **state)
+{
+	struct policy *p = load_ok("[actions]\ndkim.bad_signature = tag\n"
+				   "[domain:trial.example]\nmode = monitor\n");
+	struct arena arena;
+	struct facts f;
+	struct decision d;
+	struct sbuf sb;
+
+	(void)state;
+	arena_init(&arena);
+	facts_ok(&f, &arena,
+	    J("{'client':{'ip':'203.0.113.7','helo':'h','authenticated':false},"
+	      "'mail_from':'b@example.org','from':['a@example.org'],"
+	      "'spf':{'result':'pass','domain':'example.org'},"
+	      "'dkim':[{'d':'x.example','s':'a','a':'rsa-sha256','bits':2048,"
+	      "'result':'bad_signature'},{'d':'y.example','s':'b',"
+	      "'a':'rsa-sha256','bits':2048,'result':'bad_signature'}],"
+	      "'arc':{'result':'none','instances':[]},"
+	      "'dns':{'_dmarc.example.org':'v=DMARC1; p=reject'}}"));
+	decide(p, &f, &d);
+	sbuf_init(&sb, 4096);
+	verdict_xauthgate(&sb, &d);
+	assert_string_equal(sbuf_cstr(&sb),
+	    "X-AuthGate: action=accept; class=none; rule=accept; "
+	    "findings=none\n");
+
+	f.spf = AG_SPFR_FAIL;
+	decide(p, &f, &d);
+	sbuf_reset(&sb);
+	verdict_xauthgate(&sb, &d);
+	assert_string_equal(sbuf_cstr(&sb),
+	    "X-AuthGate: action=reject; class=dmarc.reject; "
+	    "rule=default:dmarc.reject; findings=dmarc.reject,"
+	    "dkim.bad_signature,spf.fail\n");
+
+	f.from[0] = "a@trial.example";
+	f.spf_domain = "trial.example";
+	decide(p, &f, &d);
+	sbuf_reset(&sb);
+	verdict_xauthgate(&sb, &d);
+	assert_string_equal(sbuf_cstr(&sb),
+	    "X-AuthGate: action=accept; class=none; "
+	    "rule=domain:trial.example:monitor; would=reject; "
+	    "findings=dmarc.none,dkim.bad_signature,spf.fail\n");
 	sbuf_free(&sb);
 	arena_free(&arena);
 	policy_free(p);
@@ -311,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_ar_malformed),
 		cmocka_unit_test(test_ar_authserv_id),
 		cmocka_unit_test(test_ar_round_trip),
+		cmocka_unit_test(test_xauthgate),
 		cmocka_unit_test(test_encoded_words),
 		cmocka_unit_test(test_subject_has_tag),
 		cmocka_unit_test(test_subject_tag),

@@ -8,6 +8,7 @@
 #include "helpers.h"
 #include "log/logline.h"
 #include "log/replay.h"
+#include "policy/verdict.h"
 
 static const char *const policy_text
     = "[general]\nauthserv_id = mx.test\n"
@@ -193,7 +194,7 @@ test_summary_and_replay_line(void **state)
 	    0);
 	assert_int_equal(e->old_action, d.action);
 	assert_int_equal(e->now.action, d.action);
-	assert_string_equal(e->old_class, decide_class_name(&d));
+	assert_string_equal(e->old_class, verdict_class_name(&d));
 	/* The same line with its keys in another order: read whole. */
 	{
 		json_t *obj = json_loads(sbuf_cstr(&line), 0, &jerr);
