@@ -47,7 +47,7 @@ OS = FILE_IO | {
 CRYPTO_AUTH = re.compile(r'^(opendkim|spf2|openssl|nettle|opendmarc)/')
 SYSTEM = {
     'util': set(),
-    'mail': set(),
+    'mail': {'idn2.h'},
     'policy': {'ini.h', 'libpsl.h'},
     'report': set(),
     'log': set(),
