@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The shipped Exim configuration: the conf.d snippets carry exactly the
 # blocks of exim4.conf.example, Debian's update-exim4.conf builds a valid
-# configuration with them, and the example itself passes exim -bV.
+# configuration with them, and the example itself passes exim -bV and
+# keeps Exim's own host name unless AUTHGATE_HOSTNAME is set.
 set -u
 cd "$(dirname "$0")/../.."
 n=0
@@ -11,7 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 block() { sed -n "/^# ---- BEGIN authgate $2 ----\$/,/^# ---- END authgate $2 ----\$/p" "$1"; }
 
-echo "1..4"
+echo "1..5"
 if diff <(block exim-conf/exim4.conf.example "main options") \
 	<(block exim-conf/conf.d/main/95_authgate_options "main options") >"$tmp/d"; then
 	ok "conf.d main options match the example"
@@ -25,14 +26,23 @@ else
 	nok "conf.d ACLs match the example" "$(cat "$tmp/d")"
 fi
 if ! command -v exim4 >/dev/null || ! command -v update-exim4.conf >/dev/null; then
-	echo "ok 3 # SKIP exim4 not installed"
-	echo "ok 4 # SKIP exim4 not installed"
+	for i in 3 4 5; do echo "ok $i # SKIP exim4 not installed"; done
 	exit 0
 fi
-if exim4 -C exim-conf/exim4.conf.example -DAUTHGATE_MODULE=/nonexistent.so -bV >"$tmp/out" 2>&1; then
+ex() { exim4 -C exim-conf/exim4.conf.example -DAUTHGATE_MODULE=/nonexistent.so "$@"; }
+if ex -bV >"$tmp/out" 2>&1; then
 	ok "exim4.conf.example passes exim -bV"
 else
 	nok "exim4.conf.example passes exim -bV" "$(tail -3 "$tmp/out")"
+fi
+# primary_hostname is not expanded: only Exim's default, or the macro.
+dflt=$(exim4 -C /dev/null -bP primary_hostname 2>&1)
+got=$(ex -bP primary_hostname 2>&1)
+set_=$(ex -DAUTHGATE_HOSTNAME=mx.example.net -bP primary_hostname 2>&1)
+if [ "$got" = "$dflt" ] && [ "${got#*\$}" = "$got" ] && [ "$set_" = "primary_hostname = mx.example.net" ]; then
+	ok "primary_hostname: Exim's default ($got) unless AUTHGATE_HOSTNAME sets it"
+else
+	nok "primary_hostname: without the macro '$got' (Exim's default '$dflt'), with it '$set_'"
 fi
 cp -r /etc/exim4 "$tmp/etc"
 cp exim-conf/conf.d/main/* "$tmp/etc/conf.d/main/"

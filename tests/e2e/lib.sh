@@ -17,6 +17,9 @@ AG_PORT=2525
 # brings a variant of it.
 AG_EXIM_CONF=${AG_EXIM_CONF:-$AG_ROOT/exim-conf/exim4.conf.example}
 AG_DOMAIN=gw.test
+# The daemon's primary_hostname (AUTHGATE_HOSTNAME); empty: Exim's own
+# default, the system's host name.
+AG_HOSTNAME=${AG_HOSTNAME-mx.gw.test}
 # An Exim with authgate linked in (make exim-static: LOCAL_SCAN_SOURCE, no
 # dlopen) has no local_scan_path option: run the configuration without it.
 AG_EXIM_DEFS=()
@@ -163,7 +166,7 @@ e2e_exim_macros() {
 		-DAUTHGATE_PORT="$AG_PORT" \
 		-DAUTHGATE_LOCAL_DOMAINS="$AG_DOMAIN" \
 		-DAUTHGATE_MAILDIR="$AG_WORK/mail" \
-		-DAUTHGATE_HOSTNAME=mx.gw.test \
+		${AG_HOSTNAME:+-DAUTHGATE_HOSTNAME="$AG_HOSTNAME"} \
 		-DAUTHGATE_AUTH_FILE="$AG_WORK/auth"
 }
 
