@@ -204,8 +204,8 @@ ls_apply(const struct policy *policy, const struct facts *f,
 }
 
 int
-ls_apply_error(enum ag_action on_error, const char *authserv_id, char *reply,
-    size_t replysz)
+ls_apply_error(enum ag_action on_error, const char *rule,
+    const char *authserv_id, char *reply, size_t replysz)
 {
 	if (on_error == AG_ACCEPT) {
 		/* Unchecked, but never with forged results of ours. */
@@ -213,7 +213,8 @@ ls_apply_error(enum ag_action on_error, const char *authserv_id, char *reply,
 			remove_forgeries(authserv_id);
 		header_add(' ',
 		    "X-AuthGate: action=accept; class=none; "
-		    "rule=on_error; findings=unchecked\n");
+		    "rule=%s; findings=unchecked\n",
+		    rule);
 		reply[0] = '\0';
 		return LOCAL_SCAN_ACCEPT;
 	}
