@@ -171,14 +171,14 @@ ls_apply(const struct policy *policy, const struct facts *f,
 }
 
 int
-ls_apply_error(enum ag_action on_error, const char *authserv_id, char *reply,
-    size_t replysz)
+ls_apply_error(enum ag_action on_error, const char *rule,
+    const char *authserv_id, char *reply, size_t replysz)
 {
 	if (on_error == AG_ACCEPT) {
 		/* Unchecked, but never with forged results of ours. */
 		if (authserv_id != NULL && authserv_id[0] != '\0')
 			remove_forgeries(authserv_id);
-		header_add(' ', "%s", VERDICT_XAUTHGATE_UNCHECKED);
+		header_add(' ', VERDICT_XAUTHGATE_UNCHECKED, rule);
 		reply[0] = '\0';
 		return LOCAL_SCAN_ACCEPT;
 	}

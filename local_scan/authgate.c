@@ -3,7 +3,9 @@
  * policy is current (one stat), collect facts, decide, apply, log. The
  * only state kept between messages is the loaded policy, its file stamp,
  * and the open log descriptor (logfile.c). Any failure before a decision
- * gives on_error and a panic-log line naming the cause.
+ * gives on_error (rule error.local, accepted, for locally submitted mail,
+ * which no sender would retry), a panic-log line naming the cause and a
+ * JSON line saying what was done.
  */
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -123,15 +125,124 @@ utc_now(char *buf, size_t size)
 	snprintf(buf + n, size - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
 }
 
-/* authserv_id, or the host name when the policy leaves it unset. */
+/* authserv_id, or the host name when the policy leaves it unset or
+ * there is no policy (p NULL). */
 static const char *
 our_authserv_id(const struct policy *p)
 {
-	const char *id = p->authserv_id;
+	const char *id = p != NULL ? p->authserv_id : "";
 
 	if (id[0] == '\0')
 		id = (const char *)expand_string(US "$primary_hostname");
 	return id != NULL && id[0] != '\0' ? id : "authgate";
+}
+
+/* Bytes of an error's text in its JSON line. */
+#define LS_ERROR_TEXT_MAX 1000
+/* Room for the header syslog.c puts before a line in its datagram. */
+#define LS_SYSLOG_HEADER_ROOM 64
+
+/* The JSON line of a message that got no decision: the short form's
+ * fields, "error" (the cause), the rule's policy.ini line (line_ref, or
+ * NULL) and no facts. It goes to log_file and syslog, or to Exim's main
+ * log when no policy names them. */
+static void
+error_line(const struct policy *p, const char *cause, enum ag_action action,
+    const char *rule, const char *line_ref, const char *reason)
+{
+	char ts[40], cut[LS_ERROR_TEXT_MAX + 1];
+	struct logline_meta meta;
+	struct decision d;
+	struct facts facts;
+	struct sbuf sb;
+
+	utc_now(ts, sizeof(ts));
+	snprintf(cut, sizeof(cut), "%s", cause);
+	sbuf_init(&sb, LOGLINE_MAX);
+	sbuf_printf(&sb, "{\"v\":%d,\"ts\":", LOGLINE_VERSION);
+	sbuf_json_str(&sb, ts);
+	sbuf_puts(&sb, ",\"host\":");
+	sbuf_json_str(&sb, (const char *)expand_string(US "$primary_hostname"));
+	sbuf_puts(&sb, ",\"id\":");
+	sbuf_json_str(&sb, (const char *)message_id);
+	sbuf_puts(&sb, ",\"error\":");
+	sbuf_json_str(&sb, cut);
+	sbuf_puts(&sb, ",\"decision\":{\"action\":");
+	sbuf_json_str(&sb, ag_action_name(action));
+	sbuf_puts(&sb, ",\"class\":\"none\",\"rule\":");
+	sbuf_json_str(&sb, rule);
+	sbuf_puts(&sb, ",\"line\":");
+	sbuf_json_str(&sb, line_ref);
+	sbuf_puts(&sb, ",\"reason\":");
+	sbuf_json_str(&sb, reason);
+	sbuf_puts(&sb, "}}");
+	if (sbuf_failed(&sb)) {
+		log_write(0, LOG_MAIN | LOG_PANIC,
+		    "authgate: message %s: out of memory for its log line",
+		    message_id);
+	} else if (p == NULL) {
+		log_write(0, LOG_MAIN, "authgate: %s", sbuf_cstr(&sb));
+	} else {
+		ls_log_line(p->log_file, sbuf_cstr(&sb), sb.len);
+		/* Only a line that fits one datagram: the short form syslog
+		 * would send instead is made from a decision, and there is
+		 * none. */
+		if (sb.len + LS_SYSLOG_HEADER_ROOM <= LS_SYSLOG_MAX) {
+			facts_init(&facts);
+			facts.id = (const char *)message_id;
+			memset(&d, 0, sizeof(d));
+			d.action = action;
+			d.basis = BASIS_NONE;
+			d.deciding = -1;
+			memset(&meta, 0, sizeof(meta));
+			meta.ts = ts;
+			ls_syslog_line(p, &sb, &facts, &d, &meta);
+		}
+	}
+	sbuf_free(&sb);
+}
+
+/*
+ * A message that got no decision (the cause in err; p NULL when no
+ * policy loaded). Mail that came with no client address (sendmail -t,
+ * -bm, -bS, a local process speaking SMTP on -bs) is submitted locally:
+ * no queue would retry it, and a working policy accepts it unchecked
+ * (skip.authenticated, the same test collect.c makes), so it is accepted
+ * unchecked now too, rule error.local. Any other message gets on_error:
+ * the policy's, or tempfail when none loaded; its sender retries.
+ */
+static int
+no_decision(const struct policy *p, const char *err, char *reply,
+    size_t replysz)
+{
+	char line_ref[POLICY_MAX_PATH + 16];
+	bool local = sender_host_address == NULL;
+	enum ag_action action = AG_ACCEPT;
+	const char *rule = "error.local";
+	int rc;
+
+	line_ref[0] = '\0';
+	if (local) {
+		log_write(0, LOG_MAIN | LOG_PANIC,
+		    "authgate: %s; message %s was submitted locally: "
+		    "accepted unchecked (rule error.local)",
+		    err, message_id);
+	} else {
+		action = p != NULL ? p->on_error : AG_TEMPFAIL;
+		rule = "on_error";
+		if (p != NULL && p->on_error_line > 0)
+			snprintf(line_ref, sizeof(line_ref), "%s:%u", p->file,
+			    p->on_error_line);
+		log_write(0, LOG_MAIN | LOG_PANIC,
+		    "authgate: %s; message %s gets on_error (%s)", err,
+		    message_id, ag_action_name(action));
+	}
+	rc = ls_apply_error(action, rule, our_authserv_id(p), reply, replysz);
+	error_line(p, err, action, rule, line_ref[0] != '\0' ? line_ref : NULL,
+	    local ? "submitted locally: accepted unchecked, the policy "
+		    "could not be applied" :
+		    "message could not be checked");
+	return rc;
 }
 
 /* The summary line in Exim's main log. */
@@ -177,13 +288,10 @@ local_scan(int fd, uschar **return_text)
 	path = (const char *)expand_string(US "$acl_m_authgate");
 	if (path == NULL || path[0] == '\0') {
 		if (smtp_input && sender_host_address != NULL) {
-			log_write(0, LOG_MAIN | LOG_PANIC,
-			    "authgate: $acl_m_authgate is not set: the "
-			    "authgate ACLs (exim-conf/) did not run; "
-			    "message %s temporarily rejected",
-			    message_id);
-			rc = ls_apply_error(AG_TEMPFAIL, NULL, reply,
-			    sizeof(reply));
+			rc = no_decision(NULL,
+			    "$acl_m_authgate is not set: the authgate ACLs "
+			    "(exim-conf/) did not run",
+			    reply, sizeof(reply));
 			*return_text = US reply;
 			return rc;
 		}
@@ -191,21 +299,14 @@ local_scan(int fd, uschar **return_text)
 	}
 	p = current_policy(path, err, sizeof(err));
 	if (p == NULL) {
-		log_write(0, LOG_MAIN | LOG_PANIC,
-		    "authgate: %s; message %s gets on_error (tempfail)", err,
-		    message_id);
-		rc = ls_apply_error(AG_TEMPFAIL, NULL, reply, sizeof(reply));
-		*return_text = US reply;
+		rc = no_decision(NULL, err, reply, sizeof(reply));
+		*return_text = reply[0] != '\0' ? US reply : NULL;
 		return rc;
 	}
 	arena_init(&arena);
 	ls_budget_start(&budget, p->dns_timeout, &arena);
 	if (ls_collect_facts(p, fd, &facts, &budget, err, sizeof(err)) != 0) {
-		log_write(0, LOG_MAIN | LOG_PANIC,
-		    "authgate: %s; message %s gets on_error (%s)", err,
-		    message_id, ag_action_name(p->on_error));
-		rc = ls_apply_error(p->on_error, our_authserv_id(p), reply,
-		    sizeof(reply));
+		rc = no_decision(p, err, reply, sizeof(reply));
 		arena_free(&arena);
 		*return_text = reply[0] != '\0' ? US reply : NULL;
 		return rc;

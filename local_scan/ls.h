@@ -63,9 +63,10 @@ int ls_apply(const struct policy *policy, const struct facts *facts,
     size_t replysz);
 
 /* Applies on_error after a failure that left no decision: returns the
- * local_scan() code and the SMTP text. */
-int ls_apply_error(enum ag_action on_error, const char *authserv_id,
-    char *reply, size_t replysz);
+ * local_scan() code and the SMTP text; an accepted message's X-AuthGate
+ * names rule (a fixed word, e.g. "on_error"). */
+int ls_apply_error(enum ag_action on_error, const char *rule,
+    const char *authserv_id, char *reply, size_t replysz);
 
 /* Appends line and a newline to path with one write() on an O_APPEND
  * descriptor, reopened when the file was rotated. On failure the line

@@ -23,10 +23,10 @@
 #define VERDICT_ADVICE_MAX	DECIDE_MAX_FINDINGS
 #define VERDICT_ADVICE_TEXT_MAX 320
 
-/* The X-AuthGate header of a message on_error = accept let through
- * unchecked. */
-#define VERDICT_XAUTHGATE_UNCHECKED                              \
-	"X-AuthGate: action=accept; class=none; rule=on_error; " \
+/* The X-AuthGate header, a printf format taking the rule, of a message
+ * let through unchecked (on_error = accept, or a local submission). */
+#define VERDICT_XAUTHGATE_UNCHECKED                        \
+	"X-AuthGate: action=accept; class=none; rule=%s; " \
 	"findings=unchecked\n"
 
 /* What a sender's postmaster can change, one sentence per class. */

@@ -15,6 +15,10 @@ e2e_setup ruf
 W=$AG_WORK
 K=$W/keys
 M=$W/msgs
+# The recipient of the test messages, the reports' sender and every
+# ruf= address below have a mailbox of their own.
+e2e_mailbox rcpt.hidden42 dmarc-reports ruf-bank ruf-corp ruf-nocon ruf-small \
+	ruf-fod ruf-fos ruf-nospf ruf-fo1 ruf-trial ruf-two1 ruf-two2 ruf-two3
 
 # What must never appear in a report: the original's local parts, its
 # message-id's left part, its body.

@@ -17,6 +17,9 @@ AG_PORT=2525
 # brings a variant of it.
 AG_EXIM_CONF=${AG_EXIM_CONF:-$AG_ROOT/exim-conf/exim4.conf.example}
 AG_DOMAIN=gw.test
+# The daemon's primary_hostname (AUTHGATE_HOSTNAME); empty: Exim's own
+# default, the system's host name.
+AG_HOSTNAME=${AG_HOSTNAME-mx.gw.test}
 # An Exim with authgate linked in (make exim-static: LOCAL_SCAN_SOURCE, no
 # dlopen) has no local_scan_path option: run the configuration without it.
 AG_EXIM_DEFS=()
@@ -45,6 +48,10 @@ e2e_setup() {
 	chmod 755 "$AG_WORK"
 	mkdir -p "$AG_WORK"/{spool,log,mail,run,keys,msgs,out}
 	chown Debian-exim: "$AG_WORK"/{spool,log,mail}
+	# The local parts of AG_DOMAIN that have a mailbox (e2e_mailbox
+	# adds more); Exim refuses any other at RCPT.
+	printf 'user\npostmaster\n' >"$AG_WORK/mailboxes"
+	chmod 644 "$AG_WORK/mailboxes"
 	ip netns add "$AG_NS" || e2e_die "ip netns add $AG_NS failed"
 	mkdir -p "/etc/netns/$AG_NS"
 	echo "nameserver 127.0.0.1" >"/etc/netns/$AG_NS/resolv.conf"
@@ -55,6 +62,12 @@ e2e_setup() {
 	for a in 203.0.113.7 192.0.2.15 198.51.100.25 192.0.2.99; do
 		e2e_ns ip addr add "$a/32" dev lo
 	done
+}
+
+# e2e_mailbox LOCALPART...: gives each its own mailbox in AG_DOMAIN
+# (delivered to mail/LOCALPART/); takes effect at once, daemon running.
+e2e_mailbox() {
+	printf '%s\n' "$@" >>"$AG_WORK/mailboxes"
 }
 
 e2e_ns() {
@@ -163,7 +176,8 @@ e2e_exim_macros() {
 		-DAUTHGATE_PORT="$AG_PORT" \
 		-DAUTHGATE_LOCAL_DOMAINS="$AG_DOMAIN" \
 		-DAUTHGATE_MAILDIR="$AG_WORK/mail" \
-		-DAUTHGATE_HOSTNAME=mx.gw.test \
+		-DAUTHGATE_MAILBOXES="$AG_WORK/mailboxes" \
+		${AG_HOSTNAME:+-DAUTHGATE_HOSTNAME="$AG_HOSTNAME"} \
 		-DAUTHGATE_AUTH_FILE="$AG_WORK/auth"
 }
 
