@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "policy/config.h"
+#include "policy/loader.h"
 #include "util/sha256.h"
 
 enum section_kind {
@@ -177,12 +178,9 @@ static const char *const trusted_params[TK_COUNT] = {
 	[TK_ARC_SEALERS] = "arc_sealers",
 };
 
-static void diag_add(struct policy_diag *diag, enum policy_severity sev,
-    unsigned line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-diag_add(struct policy_diag *diag, enum policy_severity sev, unsigned line,
-    const char *fmt, ...)
+void
+policy_diag_add(struct policy_diag *diag, enum policy_severity sev,
+    unsigned line, const char *fmt, ...)
 {
 	struct policy_diag_item *item;
 	va_list ap;
@@ -217,7 +215,7 @@ error_at(struct loader *ld, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag_add(ld->diag, POLICY_ERROR, ld->lineno, "%s", msg);
+	policy_diag_add(ld->diag, POLICY_ERROR, ld->lineno, "%s", msg);
 }
 
 void
@@ -1214,7 +1212,8 @@ build_domain_set(struct loader *ld)
 		e = dset_get(&p->domains, names[i], strlen(names[i]));
 		first = e->value;
 		if (first != &p->domain_list[i])
-			diag_add(ld->diag, POLICY_ERROR, p->domain_list[i].line,
+			policy_diag_add(ld->diag, POLICY_ERROR,
+			    p->domain_list[i].line,
 			    "section [domain:%s] already opened at line %u",
 			    names[i], first->line);
 	}
@@ -1257,7 +1256,7 @@ load_psl(struct loader *ld)
 
 	p->psl = load_psl_file(p->psl_file);
 	if (p->psl == NULL)
-		diag_add(ld->diag, POLICY_ERROR, line,
+		policy_diag_add(ld->diag, POLICY_ERROR, line,
 		    "cannot load the public suffix list %s: %s%s", p->psl_file,
 		    access(p->psl_file, R_OK) == 0 ? "not a suffix list" :
 						     strerror(errno),
@@ -1289,7 +1288,7 @@ policy_load_buffer(const char *name, const char *text, size_t len,
 	memset(diag, 0, sizeof(*diag));
 	p = ag_malloc(sizeof(*p));
 	if (p == NULL) {
-		diag_add(diag, POLICY_ERROR, 0, "out of memory");
+		policy_diag_add(diag, POLICY_ERROR, 0, "out of memory");
 		return NULL;
 	}
 	memset(p, 0, sizeof(*p));
@@ -1311,7 +1310,7 @@ policy_load_buffer(const char *name, const char *text, size_t len,
 	if (ini_parse_stream(line_reader, &ld, on_key, &ld) < 0)
 		ld.oom = true;
 	if (p->failure_reports && p->failure_report_from[0] == '\0')
-		diag_add(diag, POLICY_ERROR, p->failure_reports_line,
+		policy_diag_add(diag, POLICY_ERROR, p->failure_reports_line,
 		    "failure_reports = on needs failure_report_from, the "
 		    "address the reports come from");
 
@@ -1336,7 +1335,7 @@ policy_load_buffer(const char *name, const char *text, size_t len,
 	if (!ld.oom && diag->n_errors == 0)
 		load_psl(&ld);
 	if (ld.oom || arena_failed(&p->arena))
-		diag_add(diag, POLICY_ERROR, 0, "out of memory");
+		policy_diag_add(diag, POLICY_ERROR, 0, "out of memory");
 	if (diag->n_errors > 0) {
 		policy_free(p);
 		return NULL;
@@ -1360,22 +1359,22 @@ policy_load(const char *path, struct policy_diag *diag)
 	memset(diag, 0, sizeof(*diag));
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		diag_add(diag, POLICY_ERROR, 0, "cannot open: %s",
+		policy_diag_add(diag, POLICY_ERROR, 0, "cannot open: %s",
 		    strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag_add(diag, POLICY_ERROR, 0, "not a regular file");
+		policy_diag_add(diag, POLICY_ERROR, 0, "not a regular file");
 		goto out;
 	}
 	if ((unsigned long long)st.st_size > POLICY_MAX_FILE) {
-		diag_add(diag, POLICY_ERROR, 0, "larger than %zu bytes",
+		policy_diag_add(diag, POLICY_ERROR, 0, "larger than %zu bytes",
 		    POLICY_MAX_FILE);
 		goto out;
 	}
 	text = ag_malloc((size_t)st.st_size + 1);
 	if (text == NULL) {
-		diag_add(diag, POLICY_ERROR, 0, "out of memory");
+		policy_diag_add(diag, POLICY_ERROR, 0, "out of memory");
 		goto out;
 	}
 	while (got < (size_t)st.st_size) {
@@ -1383,7 +1382,8 @@ policy_load(const char *path, struct policy_diag *diag)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			diag_add(diag, POLICY_ERROR, 0, "cannot read: %s",
+			policy_diag_add(diag, POLICY_ERROR, 0,
+			    "cannot read: %s",
 			    n < 0 ? strerror(errno) : "file shrank");
 			goto out;
 		}
@@ -1466,109 +1466,4 @@ const struct cidr *
 policy_skip_host(const struct policy *policy, const char *ip)
 {
 	return find_network(policy->skip_hosts, policy->n_skip_hosts, ip);
-}
-
-static void
-lint_action(const struct policy *p, struct policy_diag *diag, const char *where,
-    const struct policy_action *actions, const bool *set)
-{
-	static const enum ag_class dmarc_enforced[]
-	    = { AG_DMARC_REJECT, AG_DMARC_QUARANTINE };
-	static const enum ag_class dns_classes[]
-	    = { AG_SPF_TEMPERROR, AG_DKIM_TEMPERROR, AG_DMARC_TEMPERROR };
-	size_t i;
-
-	(void)p;
-	for (i = 0; i < 2; i++) {
-		enum ag_class c = dmarc_enforced[i];
-
-		if ((set == NULL || set[c]) && actions[c].line != 0
-		    && actions[c].action == AG_ACCEPT)
-			diag_add(diag, POLICY_WARNING, actions[c].line,
-			    "%s%s = accept lets through mail that the "
-			    "domain owner's DMARC policy asks to %s",
-			    where, ag_class_name(c),
-			    c == AG_DMARC_REJECT ? "reject" : "quarantine");
-	}
-	for (i = 0; i < 3; i++) {
-		enum ag_class c = dns_classes[i];
-
-		if ((set == NULL || set[c]) && actions[c].line != 0
-		    && actions[c].action == AG_REJECT)
-			diag_add(diag, POLICY_WARNING, actions[c].line,
-			    "%s%s = reject turns passing DNS trouble into "
-			    "permanent bounces; tempfail is safer",
-			    where, ag_class_name(c));
-	}
-}
-
-static void
-lint_networks(struct policy_diag *diag, const char *key, const struct cidr *n,
-    size_t count)
-{
-	size_t i;
-
-	for (i = 0; i < count; i++) {
-		unsigned free_bits = cidr_host_bits(&n[i]);
-
-		if ((n[i].v4 && free_bits > 16) || (!n[i].v4 && free_bits > 80))
-			diag_add(diag, POLICY_WARNING, n[i].line,
-			    "%s entry %s covers a very wide network", key,
-			    n[i].text);
-	}
-}
-
-void
-policy_lint(const struct policy *p, struct policy_diag *diag)
-{
-	char where[DOMAIN_MAX_LEN + 16];
-	size_t i;
-
-	if (p->on_error == AG_ACCEPT)
-		diag_add(diag, POLICY_WARNING, p->on_error_line,
-		    "on_error = accept lets mail through unchecked whenever "
-		    "authgate cannot decide");
-	if (p->mode == AG_MODE_MONITOR)
-		diag_add(diag, POLICY_WARNING, p->mode_line,
-		    "mode = monitor: every decision is logged, none is "
-		    "enforced");
-	if (p->min_key_bits < 1024)
-		diag_add(diag, POLICY_WARNING, p->min_key_bits_line,
-		    "min_key_bits = %u accepts DKIM keys shorter than RFC "
-		    "8301's 1024 bits",
-		    p->min_key_bits);
-	lint_action(p, diag, "", p->actions, NULL);
-	for (i = 0; i < p->n_domains; i++) {
-		const struct policy_domain *d = &p->domain_list[i];
-
-		snprintf(where, sizeof(where), "[domain:%s] ", d->name);
-		lint_action(p, diag, where, d->actions, d->set);
-		if (d->ignore & (1u << AG_FAM_DMARC))
-			diag_add(diag, POLICY_WARNING, d->ignore_line,
-			    "[domain:%s] ignores DMARC: mail forged in this "
-			    "domain's name is judged on SPF and DKIM alone",
-			    d->name);
-	}
-	for (i = 0; i < p->n_trusted; i++) {
-		const struct policy_entry *e = &p->trusted_list[i];
-
-		if (p->psl != NULL
-		    && psl_is_public_suffix2(p->psl, e->name, PSL_TYPE_ANY))
-			diag_add(diag, POLICY_WARNING, e->line,
-			    "trusted domain %s is a public suffix: every "
-			    "domain under it is trusted",
-			    e->name);
-	}
-	for (i = 0; i < p->n_sealers; i++) {
-		const struct policy_entry *e = &p->sealer_list[i];
-
-		if (p->psl != NULL
-		    && psl_is_public_suffix2(p->psl, e->name, PSL_TYPE_ANY))
-			diag_add(diag, POLICY_WARNING, e->line,
-			    "ARC sealer %s is a public suffix: every domain "
-			    "under it is trusted to seal",
-			    e->name);
-	}
-	lint_networks(diag, "relays", p->relays, p->n_relays);
-	lint_networks(diag, "skip_hosts", p->skip_hosts, p->n_skip_hosts);
 }
