@@ -5,10 +5,7 @@
  * parses section headers itself (inih cuts section names at 49 bytes
  * silently), handing inih a placeholder "[s]" instead.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <libpsl.h>
 #include <stdarg.h>
@@ -16,95 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "policy/config.h"
 #include "policy/loader.h"
-#include "util/sha256.h"
-
-enum section_kind {
-	SEC_NONE,
-	SEC_GENERAL,
-	SEC_ACTIONS,
-	SEC_TRUSTED,
-	SEC_DOMAIN,
-	SEC_INVALID,
-};
-
-/* A growable array of fixed-size elements, moved into the arena at the
- * end of a load. */
-struct vec {
-	unsigned char *items;
-	size_t n;
-	size_t cap;
-	size_t elem;
-};
-
-enum general_key {
-	GK_AUTHSERV_ID,
-	GK_MODE,
-	GK_ON_ERROR,
-	GK_SUBJECT_TAG,
-	GK_MIN_KEY_BITS,
-	GK_DNS_TIMEOUT,
-	GK_DKIM,
-	GK_SPF,
-	GK_ARC,
-	GK_DMARC_PASS_WAIVES,
-	GK_SKIP_HOSTS,
-	GK_LOG_FILE,
-	GK_LOG_SYSLOG,
-	GK_SYSLOG_SOCKET,
-	GK_PSL_FILE,
-	GK_REJECT_MESSAGE,
-	GK_TEMPFAIL_MESSAGE,
-	GK_FAILURE_REPORTS,
-	GK_FAILURE_REPORT_FROM,
-	GK_FAILURE_REPORT_ORG,
-	GK_FAILURE_REPORT_INTERVAL,
-	GK_FAILURE_REPORT_LIMIT,
-	GK_FAILURE_REPORT_STATE,
-	GK_COUNT,
-};
-
-enum trusted_key {
-	TK_DOMAINS,
-	TK_RELAYS,
-	TK_ARC_SEALERS,
-	TK_COUNT,
-};
-
-/* "Already set" lines of the open [domain:] section, kept in the loader so
- * struct policy_domain holds only what the engine needs. */
-struct domain_lines {
-	unsigned cls[AG_CLASS_COUNT];
-	unsigned ignore;
-	unsigned mode;
-};
-
-struct loader {
-	struct policy *p;
-	struct policy_diag *diag;
-	const char *text;
-	size_t len;
-	size_t pos;
-	unsigned lineno;
-	bool continuation;
-	bool have_prev_name;
-	enum section_kind sec;
-	size_t dom_index;
-	unsigned sec_line[SEC_INVALID];
-	unsigned general_line[GK_COUNT];
-	unsigned trusted_line[TK_COUNT];
-	unsigned actions_line[AG_CLASS_COUNT];
-	struct domain_lines dom_lines;
-	struct vec domains;
-	struct vec trusted;
-	struct vec sealers;
-	struct vec relays;
-	struct vec skip;
-	bool oom;
-};
 
 typedef void (*general_parser)(struct loader *ld, const char *value);
 
@@ -257,25 +168,39 @@ vec_at(const struct vec *v, size_t i)
 	return v->items + i * v->elem;
 }
 
-/* Copies a vector's contents into the policy's arena. */
+/* Copies a vector's contents into the policy's arena and frees it. */
 static void *
-vec_settle(struct loader *ld, struct vec *v)
+vec_settle(struct loader *ld, struct vec *v, size_t *n)
 {
-	void *p;
+	void *p = NULL;
 
-	if (v->n == 0)
-		return NULL;
-	p = arena_alloc(&ld->p->arena, v->n * v->elem);
-	if (p == NULL) {
-		ld->oom = true;
-		return NULL;
+	*n = v->n;
+	if (v->n > 0) {
+		p = arena_alloc(&ld->p->arena, v->n * v->elem);
+		if (p == NULL)
+			ld->oom = true;
+		else
+			memcpy(p, v->items, v->n * v->elem);
 	}
-	memcpy(p, v->items, v->n * v->elem);
+	free(v->items);
+	v->items = NULL;
 	return p;
 }
 
-static const char *
-save(struct loader *ld, const char *s, size_t len)
+void
+loader_settle(struct loader *ld)
+{
+	struct policy *p = ld->p;
+
+	p->domain_list = vec_settle(ld, &ld->domains, &p->n_domains);
+	p->trusted_list = vec_settle(ld, &ld->trusted, &p->n_trusted);
+	p->sealer_list = vec_settle(ld, &ld->sealers, &p->n_sealers);
+	p->relays = vec_settle(ld, &ld->relays, &p->n_relays);
+	p->skip_hosts = vec_settle(ld, &ld->skip, &p->n_skip_hosts);
+}
+
+const char *
+loader_save(struct loader *ld, const char *s, size_t len)
 {
 	const char *p = arena_strndup(&ld->p->arena, s, len);
 
@@ -348,7 +273,7 @@ parse_authserv_id(struct loader *ld, const char *value)
 			return;
 		}
 	}
-	ld->p->authserv_id = save(ld, value, len);
+	ld->p->authserv_id = loader_save(ld, value, len);
 }
 
 static int
@@ -405,7 +330,7 @@ parse_subject_tag(struct loader *ld, const char *value)
 		error_at(ld, "subject_tag must not contain \"=?\"");
 		return;
 	}
-	ld->p->subject_tag = save(ld, value, len);
+	ld->p->subject_tag = loader_save(ld, value, len);
 }
 
 /* A whole number from min to max; false (after an error naming what it
@@ -548,7 +473,7 @@ parse_path(struct loader *ld, const char *key, const char *value,
 		    value);
 		return;
 	}
-	*out = save(ld, value, len);
+	*out = loader_save(ld, value, len);
 }
 
 static void
@@ -632,7 +557,7 @@ parse_message(struct loader *ld, const char *key, const char *value,
 			return;
 		}
 	}
-	*out = save(ld, value, len);
+	*out = loader_save(ld, value, len);
 }
 
 static void
@@ -683,7 +608,7 @@ parse_failure_report_from(struct loader *ld, const char *value)
 		    value);
 		return;
 	}
-	ld->p->failure_report_from = save(ld, value, len);
+	ld->p->failure_report_from = loader_save(ld, value, len);
 }
 
 static void
@@ -698,7 +623,7 @@ parse_failure_report_org(struct loader *ld, const char *value)
 		    POLICY_MAX_RUF_ORG);
 		return;
 	}
-	ld->p->failure_report_org = save(ld, value, len);
+	ld->p->failure_report_org = loader_save(ld, value, len);
 }
 
 static void
@@ -739,7 +664,7 @@ add_name(struct loader *ld, struct vec *v, const char *what, const char *s,
 		    s, err);
 		return;
 	}
-	saved = save(ld, name, strlen(name));
+	saved = loader_save(ld, name, strlen(name));
 	e = vec_push(ld, v);
 	if (e == NULL || saved == NULL)
 		return;
@@ -997,7 +922,7 @@ open_section(struct loader *ld, const char *line, size_t len)
 		d = vec_push(ld, &ld->domains);
 		if (d == NULL)
 			return;
-		d->name = save(ld, dom, strlen(dom));
+		d->name = loader_save(ld, dom, strlen(dom));
 		d->line = ld->lineno;
 		ld->dom_index = ld->domains.n - 1;
 		memset(&ld->dom_lines, 0, sizeof(ld->dom_lines));
@@ -1113,8 +1038,8 @@ line_reader(char *str, int num, void *stream)
 	return str;
 }
 
-static void
-policy_defaults(struct policy *p)
+void
+params_defaults(struct policy *p)
 {
 	size_t i;
 
@@ -1222,178 +1147,20 @@ out:
 	free(values);
 }
 
-/*
- * Debian ships the list twice: as text (.dat) and compiled (.dafsa). The
- * compiled form loads in microseconds instead of milliseconds, which
- * matters because Exim loads the module once per SMTP connection; it is
- * used when it sits beside the configured .dat and is not older.
- */
-static void *
-load_psl_file(const char *path)
-{
-	char compiled[POLICY_MAX_PATH + 8];
-	struct stat dat, dafsa;
-	size_t len = strlen(path);
-	void *ctx;
-
-	if (len > 4 && strcmp(path + len - 4, ".dat") == 0
-	    && len + 3 < sizeof(compiled)) {
-		memcpy(compiled, path, len - 4);
-		memcpy(compiled + len - 4, ".dafsa", 7);
-		if (stat(path, &dat) == 0 && stat(compiled, &dafsa) == 0
-		    && dafsa.st_mtime >= dat.st_mtime
-		    && (ctx = psl_load_file(compiled)) != NULL)
-			return ctx;
-	}
-	return psl_load_file(path);
-}
-
-static void
-load_psl(struct loader *ld)
+void
+loader_build_sets(struct loader *ld)
 {
 	struct policy *p = ld->p;
-	unsigned line = ld->general_line[GK_PSL_FILE];
 
-	p->psl = load_psl_file(p->psl_file);
-	if (p->psl == NULL)
-		policy_diag_add(ld->diag, POLICY_ERROR, line,
-		    "cannot load the public suffix list %s: %s%s", p->psl_file,
-		    access(p->psl_file, R_OK) == 0 ? "not a suffix list" :
-						     strerror(errno),
-		    line == 0 ? " (install Debian's package publicsuffix, or "
-				"set psl_file)" :
-				"");
+	build_entry_set(ld, &p->trusted_domains, p->trusted_list, p->n_trusted);
+	build_entry_set(ld, &p->arc_sealers, p->sealer_list, p->n_sealers);
+	build_domain_set(ld);
 }
 
-static void
-loader_free(struct loader *ld)
+int
+loader_read_ini(struct loader *ld)
 {
-	free(ld->domains.items);
-	free(ld->trusted.items);
-	free(ld->sealers.items);
-	free(ld->relays.items);
-	free(ld->skip.items);
-}
-
-struct policy *
-policy_load_buffer(const char *name, const char *text, size_t len,
-    struct policy_diag *diag)
-{
-	struct policy_diag local;
-	struct loader ld;
-	struct policy *p;
-
-	if (diag == NULL)
-		diag = &local;
-	memset(diag, 0, sizeof(*diag));
-	p = ag_malloc(sizeof(*p));
-	if (p == NULL) {
-		policy_diag_add(diag, POLICY_ERROR, 0, "out of memory");
-		return NULL;
-	}
-	memset(p, 0, sizeof(*p));
-	arena_init(&p->arena);
-	policy_defaults(p);
-	memset(&ld, 0, sizeof(ld));
-	ld.p = p;
-	ld.diag = diag;
-	ld.text = text;
-	ld.len = len;
-	ld.domains.elem = sizeof(struct policy_domain);
-	ld.trusted.elem = sizeof(struct policy_entry);
-	ld.sealers.elem = sizeof(struct policy_entry);
-	ld.relays.elem = sizeof(struct cidr);
-	ld.skip.elem = sizeof(struct cidr);
-	p->file = save(&ld, name, strlen(name));
-	sha256_hex(text, len, p->sha256);
-
-	if (ini_parse_stream(line_reader, &ld, on_key, &ld) < 0)
-		ld.oom = true;
-	if (p->failure_reports && p->failure_report_from[0] == '\0')
-		policy_diag_add(diag, POLICY_ERROR, p->failure_reports_line,
-		    "failure_reports = on needs failure_report_from, the "
-		    "address the reports come from");
-
-	p->domain_list = vec_settle(&ld, &ld.domains);
-	p->n_domains = ld.domains.n;
-	p->trusted_list = vec_settle(&ld, &ld.trusted);
-	p->n_trusted = ld.trusted.n;
-	p->sealer_list = vec_settle(&ld, &ld.sealers);
-	p->n_sealers = ld.sealers.n;
-	p->relays = vec_settle(&ld, &ld.relays);
-	p->n_relays = ld.relays.n;
-	p->skip_hosts = vec_settle(&ld, &ld.skip);
-	p->n_skip_hosts = ld.skip.n;
-	loader_free(&ld);
-	if (!ld.oom) {
-		build_entry_set(&ld, &p->trusted_domains, p->trusted_list,
-		    p->n_trusted);
-		build_entry_set(&ld, &p->arc_sealers, p->sealer_list,
-		    p->n_sealers);
-		build_domain_set(&ld);
-	}
-	if (!ld.oom && diag->n_errors == 0)
-		load_psl(&ld);
-	if (ld.oom || arena_failed(&p->arena))
-		policy_diag_add(diag, POLICY_ERROR, 0, "out of memory");
-	if (diag->n_errors > 0) {
-		policy_free(p);
-		return NULL;
-	}
-	return p;
-}
-
-struct policy *
-policy_load(const char *path, struct policy_diag *diag)
-{
-	struct policy_diag local;
-	struct policy *p = NULL;
-	struct stat st;
-	char *text = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd;
-
-	if (diag == NULL)
-		diag = &local;
-	memset(diag, 0, sizeof(*diag));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		policy_diag_add(diag, POLICY_ERROR, 0, "cannot open: %s",
-		    strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		policy_diag_add(diag, POLICY_ERROR, 0, "not a regular file");
-		goto out;
-	}
-	if ((unsigned long long)st.st_size > POLICY_MAX_FILE) {
-		policy_diag_add(diag, POLICY_ERROR, 0, "larger than %zu bytes",
-		    POLICY_MAX_FILE);
-		goto out;
-	}
-	text = ag_malloc((size_t)st.st_size + 1);
-	if (text == NULL) {
-		policy_diag_add(diag, POLICY_ERROR, 0, "out of memory");
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, text + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			policy_diag_add(diag, POLICY_ERROR, 0,
-			    "cannot read: %s",
-			    n < 0 ? strerror(errno) : "file shrank");
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	p = policy_load_buffer(path, text, got, diag);
-out:
-	free(text);
-	close(fd);
-	return p;
+	return ini_parse_stream(line_reader, ld, on_key, ld) < 0 ? -1 : 0;
 }
 
 void
