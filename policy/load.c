@@ -49,7 +49,7 @@ static void
 load_psl(struct loader *ld)
 {
 	struct policy *p = ld->p;
-	unsigned line = ld->general_line[GK_PSL_FILE];
+	unsigned line = ld->param_line[P_PSL_FILE];
 
 	p->psl = load_psl_file(p->psl_file);
 	if (p->psl == NULL)
@@ -96,10 +96,7 @@ policy_load_buffer(const char *name, const char *text, size_t len,
 
 	if (loader_read_ini(&ld) != 0)
 		ld.oom = true;
-	if (p->failure_reports && p->failure_report_from[0] == '\0')
-		policy_diag_add(diag, POLICY_ERROR, p->failure_reports_line,
-		    "failure_reports = on needs failure_report_from, the "
-		    "address the reports come from");
+	params_check(&ld);
 	loader_settle(&ld);
 	if (!ld.oom)
 		loader_build_sets(&ld);
