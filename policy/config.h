@@ -15,7 +15,9 @@
 #include "util/cidr.h"
 #include "util/domain.h"
 
-/* Limits, each enforced and tested. */
+/* Limits, each enforced and tested, and the keys' defaults; the keys'
+ * bounds and defaults are read from the parameter table (params.c),
+ * which cites these. */
 #define POLICY_MAX_FILE		     ((size_t)16 * 1024 * 1024) /* bytes of policy.ini */
 #define POLICY_MAX_LINE		     197 /* Debian's inih: INI_MAX_LINE 200 - 3 */
 #define POLICY_MAX_DIAGS	     100 /* diagnostics kept; the rest counted */
