@@ -68,15 +68,69 @@ drop_policy(void)
 	cur.path[0] = '\0';
 }
 
+/* Seconds since the file's last change (its ctime: a write or a rename;
+ * a writer cannot set it back), negative when the clock says the future. */
+static double
+file_age(const struct stat *st)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (double)(now.tv_sec - st->st_ctim.tv_sec)
+	    + (double)(now.tv_nsec - st->st_ctim.tv_nsec) / 1e9;
+}
+
+/* A file changed within the last LS_POLICY_SETTLE_MS may still be being
+ * written; one whose clock stamp lies ahead is taken as it is. */
+static bool
+settled(const struct stat *st)
+{
+	double age = file_age(st);
+
+	return age >= LS_POLICY_SETTLE_MS / 1000.0 || age < -1.0;
+}
+
+/* Waits (in steps of a tenth of a second, at most LS_POLICY_WAIT_MS in
+ * all) for path to settle; 0 with its stamp in st, or -1 with err set. */
+static int
+wait_settled(const char *path, struct stat *st, char *err, size_t errsz)
+{
+	const struct timespec step = { 0, 100 * 1000 * 1000 };
+	unsigned waited = 0;
+
+	for (;;) {
+		if (stat(path, st) != 0) {
+			snprintf(err, errsz, "%s: cannot stat: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		if (settled(st))
+			return 0;
+		if (waited >= LS_POLICY_WAIT_MS) {
+			snprintf(err, errsz,
+			    "%s: still being written (changed %.1f s ago): "
+			    "replace it with rename(2)",
+			    path, file_age(st));
+			return -1;
+		}
+		nanosleep(&step, NULL);
+		waited += 100;
+	}
+}
+
 /* Returns the policy at path, reloading it when the file changed. A file
  * that cannot be read or parsed gives NULL (and on_error), never a stale
- * or half-read policy, so that every Exim process agrees. */
+ * or half-read policy, so that every Exim process agrees. A file still
+ * being written (changed in the last second, or changed while it was
+ * read) is never used: the policy this process has stays in force, and
+ * a process with none waits for the file to settle. */
 static const struct policy *
 current_policy(const char *path, char *err, size_t errsz)
 {
 	struct policy_diag diag;
 	struct policy *p;
-	struct stat st;
+	struct stat st, after;
+	unsigned tries;
 
 	if (stat(path, &st) != 0) {
 		snprintf(err, errsz, "%s: cannot stat: %s", path,
@@ -85,10 +139,24 @@ current_policy(const char *path, char *err, size_t errsz)
 		return NULL;
 	}
 	if (cur.policy != NULL && strcmp(cur.path, path) == 0
-	    && same_file(&st, &cur.st))
+	    && (same_file(&st, &cur.st) || !settled(&st)))
 		return cur.policy;
 	drop_policy();
-	p = policy_load(path, &diag);
+	for (tries = 0;; tries++) {
+		if (wait_settled(path, &st, err, errsz) != 0)
+			return NULL;
+		p = policy_load(path, &diag);
+		if (stat(path, &after) == 0 && same_file(&st, &after))
+			break;
+		policy_free(p);
+		if (tries >= 2) {
+			snprintf(err, errsz,
+			    "%s: changed while it was read: replace it with "
+			    "rename(2)",
+			    path);
+			return NULL;
+		}
+	}
 	if (p == NULL) {
 		if (diag.n > 0)
 			policy_diag_format(path, &diag.items[0], err, errsz);

@@ -24,6 +24,10 @@
 #define LS_MAX_MESSAGE	   ((size_t)64 * 1024 * 1024) /* dkim = self */
 #define LS_MAX_HEADER	   4096 /* bytes of any string kept in facts */
 #define LS_REPLY_MAX	   400	/* SMTP reply text */
+/* A policy.ini changed this recently may still be being written: it is
+ * not used yet (a process waits at most LS_POLICY_WAIT_MS for it). */
+#define LS_POLICY_SETTLE_MS 1000
+#define LS_POLICY_WAIT_MS   3000
 /* Bytes one header_add() may carry: Exim 4.96 formats it in a fixed
  * 32 KB buffer (HEADER_ADD_BUFFER_SIZE) and dies on anything longer. */
 #define LS_HEADER_ADD_MAX 16384
