@@ -289,3 +289,23 @@ policy_skip_host(const struct policy *policy, const char *ip)
 {
 	return find_network(policy->skip_hosts, policy->n_skip_hosts, ip);
 }
+
+bool
+policy_spelled_otherwise(const char *written, size_t len, const char *canonical)
+{
+	size_t i;
+
+	if (len > 0 && written[len - 1] == '.')
+		len--;
+	if (len != strlen(canonical))
+		return true;
+	for (i = 0; i < len; i++) {
+		char c = written[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != canonical[i])
+			return true;
+	}
+	return false;
+}

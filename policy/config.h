@@ -59,7 +59,9 @@ struct policy_action {
 
 /* A [domain:NAME] section. set[] tells which classes it overrides. */
 struct policy_domain {
-	const char *name;
+	const char *name;    /* canonical (mail/domcanon.h) */
+	const char *written; /* as policy.ini spells it, when that differs
+				beyond case; NULL otherwise */
 	unsigned line;
 	bool set[AG_CLASS_COUNT];
 	struct policy_action actions[AG_CLASS_COUNT];
@@ -72,7 +74,8 @@ struct policy_domain {
 
 /* A listed name (trusted domain or ARC sealer) and its line. */
 struct policy_entry {
-	const char *name;
+	const char *name;    /* canonical (mail/domcanon.h) */
+	const char *written; /* as written, when that differs beyond case */
 	unsigned line;
 };
 
@@ -152,7 +155,12 @@ struct policy *policy_load_buffer(const char *name, const char *text,
     size_t len, struct policy_diag *diag);
 /* Frees a policy and everything it owns; NULL is allowed. */
 void policy_free(struct policy *policy);
-/* Adds warnings about risky but valid choices to diag. */
+/* Tells whether a name as written differs from its canonical form
+ * beyond ASCII case and one trailing dot. */
+bool policy_spelled_otherwise(const char *written, size_t len,
+    const char *canonical);
+/* Adds warnings about risky but valid choices to diag, and notes each
+ * domain written in another form than the one it is compared in. */
 void policy_lint(const struct policy *policy, struct policy_diag *diag);
 /* Formats item as "FILE:LINE: error: msg" (or warning) into buf. */
 void policy_diag_format(const char *file, const struct policy_diag_item *item,

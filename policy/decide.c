@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mail/domcanon.h"
 #include "mail/fromhdr.h"
 #include "policy/decide.h"
 #include "policy/verdict.h"
@@ -33,7 +34,7 @@ aligned(const struct ctx *c, const char *raw, bool strict)
 
 	if (raw == NULL || c->from_org == NULL)
 		return false;
-	if (domain_normalize(raw, strlen(raw), dom, err, sizeof(err)) != 0)
+	if (domcanon_strict(raw, strlen(raw), dom, err, sizeof(err)) != 0)
 		return false;
 	if (strcmp(dom, c->d->from_domain) == 0)
 		return true;
@@ -306,37 +307,47 @@ evaluate_dmarc(struct ctx *c)
 	}
 }
 
+int
+decide_author_domain(const struct facts *f, char *domain)
+{
+	struct fromhdr fh;
+	char err[8];
+
+	domain[0] = '\0';
+	if (f->n_from == 0)
+		return AG_FROM_MISSING;
+	if (f->n_from > 1)
+		return AG_FROM_MULTIPLE;
+	if (f->from[0] == NULL)
+		return AG_FROM_INVALID;
+	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
+	if (fh.status == FROMHDR_MULTIPLE)
+		return AG_FROM_MULTIPLE;
+	if (fh.domain[0] == '\0')
+		return AG_FROM_INVALID;
+	/* A malformed header with one readable domain is still judged by
+	 * that domain's DMARC policy, and so is a domain that exists only
+	 * to a reader's eye (invisible code points, look-alike dots):
+	 * from.invalid must never be a way around dmarc.reject. */
+	switch (domcanon(fh.domain, strlen(fh.domain), domain, err,
+	    sizeof(err))) {
+	case DOMCANON_OK:
+		return fh.status == FROMHDR_OK ? -1 : AG_FROM_INVALID;
+	case DOMCANON_SEEN:
+	case DOMCANON_INVALID:
+		break;
+	}
+	return AG_FROM_INVALID;
+}
+
 /* Works out the single author domain, or the From finding. */
 static void
 examine_from(struct ctx *c)
 {
-	const struct facts *f = c->facts;
-	struct fromhdr fh;
+	int cls = decide_author_domain(c->facts, c->d->from_domain);
 
-	if (f->n_from == 0) {
-		add_finding(c, AG_FROM_MISSING, -1);
-		return;
-	}
-	if (f->n_from > 1) {
-		add_finding(c, AG_FROM_MULTIPLE, -1);
-		return;
-	}
-	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
-	switch (fh.status) {
-	case FROMHDR_OK:
-		memcpy(c->d->from_domain, fh.domain, sizeof(fh.domain));
-		break;
-	case FROMHDR_MULTIPLE:
-		add_finding(c, AG_FROM_MULTIPLE, -1);
-		break;
-	case FROMHDR_INVALID:
-		/* A malformed header with one readable domain is still
-		 * judged by that domain's DMARC policy: from.invalid must
-		 * never be a way around dmarc.reject. */
-		add_finding(c, AG_FROM_INVALID, -1);
-		memcpy(c->d->from_domain, fh.domain, sizeof(fh.domain));
-		break;
-	}
+	if (cls >= 0)
+		add_finding(c, (enum ag_class)cls, -1);
 }
 
 static void
@@ -384,7 +395,7 @@ arc_trusted_pass(const struct ctx *c)
 		const struct facts_arc_instance *a = &f->arc_inst[i];
 
 		if (a->sealer == NULL
-		    || domain_normalize(a->sealer, strlen(a->sealer), dom, err,
+		    || domcanon_strict(a->sealer, strlen(a->sealer), dom, err,
 			   sizeof(err))
 			!= 0)
 			continue;
@@ -422,7 +433,7 @@ trusted_identity(const struct ctx *c)
 		const struct facts_dkim *sig = &f->dkim[i];
 
 		if (!sig_passed(c->policy, sig) || sig->d == NULL
-		    || domain_normalize(sig->d, strlen(sig->d), dom, err,
+		    || domcanon_strict(sig->d, strlen(sig->d), dom, err,
 			   sizeof(err))
 			!= 0)
 			continue;
@@ -430,7 +441,7 @@ trusted_identity(const struct ctx *c)
 			return e->name;
 	}
 	if (f->spf == AG_SPFR_PASS && f->spf_domain != NULL
-	    && domain_normalize(f->spf_domain, strlen(f->spf_domain), dom, err,
+	    && domcanon_strict(f->spf_domain, strlen(f->spf_domain), dom, err,
 		   sizeof(err))
 		== 0
 	    && (e = policy_trusted_domain(c->policy, dom)) != NULL)

@@ -98,6 +98,12 @@ struct decision {
 void decide(const struct policy *policy, const struct facts *facts,
     struct decision *out);
 
+/* Writes the author domain of facts in canonical form into domain
+ * (DOMAIN_MAX_LEN + 1 bytes; "" when there is none to judge) and returns
+ * the From finding's class, or -1 for a well-formed single author. A
+ * domain is written whenever one can be read, from.invalid included. */
+int decide_author_domain(const struct facts *facts, char *domain);
+
 /* Tells whether the policy skips this client entirely (authenticated, or
  * in skip_hosts), so the module can spare itself the DNS lookups. */
 bool decide_skips(const struct policy *policy, const struct facts *facts);

@@ -10,6 +10,7 @@
 #include <ini.h>
 #include <string.h>
 
+#include "mail/domcanon.h"
 #include "policy/classes.h"
 #include "policy/config.h"
 #include "policy/loader.h"
@@ -155,7 +156,7 @@ open_domain(struct loader *ld, const char *name, size_t nlen)
 	struct policy_domain *d;
 	size_t i;
 
-	if (domain_normalize(name, nlen, dom, err, sizeof(err)) != 0) {
+	if (domcanon_strict(name, nlen, dom, err, sizeof(err)) != 0) {
 		loader_error(ld, "[domain:%.*s]: %s",
 		    (int)(nlen > 64 ? 64 : nlen), name, err);
 		return;
@@ -164,6 +165,8 @@ open_domain(struct loader *ld, const char *name, size_t nlen)
 	if (d == NULL)
 		return;
 	d->name = loader_save(ld, dom, strlen(dom));
+	if (policy_spelled_otherwise(name, nlen, dom))
+		d->written = loader_save(ld, name, nlen);
 	d->line = ld->lineno;
 	ld->dom_index = ld->domains.n - 1;
 	for (i = ld->rows[SEC_DOMAIN].first; i < ld->rows[SEC_DOMAIN].end; i++)

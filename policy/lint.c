@@ -63,6 +63,21 @@ lint_networks(struct policy_diag *diag, const char *key, const struct cidr *n,
 	}
 }
 
+/* Names written in another form than the one they are compared in. */
+static void
+lint_spelling(struct policy_diag *diag, const char *what,
+    const struct policy_entry *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i].written != NULL)
+			policy_diag_add(diag, POLICY_WARNING, list[i].line,
+			    "%s %.80s is %s in the form authgate compares "
+			    "domains in",
+			    what, list[i].written, list[i].name);
+}
+
 void
 policy_lint(const struct policy *p, struct policy_diag *diag)
 {
@@ -86,6 +101,11 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 	for (i = 0; i < p->n_domains; i++) {
 		const struct policy_domain *d = &p->domain_list[i];
 
+		if (d->written != NULL)
+			policy_diag_add(diag, POLICY_WARNING, d->line,
+			    "[domain:%.80s] is %s in the form authgate "
+			    "compares From domains in and looks them up",
+			    d->written, d->name);
 		snprintf(where, sizeof(where), "[domain:%s] ", d->name);
 		lint_action(p, diag, where, d->actions, d->set);
 		if (d->ignore & (1u << AG_FAM_DMARC))
@@ -94,6 +114,8 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 			    "domain's name is judged on SPF and DKIM alone",
 			    d->name);
 	}
+	lint_spelling(diag, "trusted domain", p->trusted_list, p->n_trusted);
+	lint_spelling(diag, "ARC sealer", p->sealer_list, p->n_sealers);
 	for (i = 0; i < p->n_trusted; i++) {
 		const struct policy_entry *e = &p->trusted_list[i];
 

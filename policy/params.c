@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mail/domcanon.h"
 #include "policy/classes.h"
 #include "policy/config.h"
 #include "policy/loader.h"
@@ -626,7 +627,7 @@ add_name(struct loader *ld, struct vec *v, const char *what, const char *s,
 	struct policy_entry *e;
 	const char *saved;
 
-	if (domain_normalize(s, len, name, err, sizeof(err)) != 0) {
+	if (domcanon_strict(s, len, name, err, sizeof(err)) != 0) {
 		loader_error(ld, "%s '%.*s': %s", what,
 		    (int)(len > 64 ? 64 : len), s, err);
 		return;
@@ -636,6 +637,8 @@ add_name(struct loader *ld, struct vec *v, const char *what, const char *s,
 	if (e == NULL || saved == NULL)
 		return;
 	e->name = saved;
+	if (policy_spelled_otherwise(s, len, name))
+		e->written = loader_save(ld, s, len);
 	e->line = ld->lineno;
 }
 

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "mail/dmarcrec.h"
-#include "mail/fromhdr.h"
 #include "policy/decide.h"
 #include "verify/dmarcq.h"
 
@@ -14,18 +13,15 @@ void
 dmarcq_collect(const struct policy *policy, struct facts *f,
     struct arena *arena, dnsq_lookup_fn lookup, void *ctx)
 {
-	char names[2][DECIDE_DMARC_NAME];
-	struct fromhdr fh;
+	char names[2][DECIDE_DMARC_NAME], domain[DOMAIN_MAX_LEN + 1];
 	struct dnsq_answer a;
 	size_t n, i, j;
 	bool found;
 
-	if (f->n_from != 1 || f->from[0] == NULL)
+	decide_author_domain(f, domain);
+	if (domain[0] == '\0')
 		return;
-	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
-	if (fh.status == FROMHDR_MULTIPLE || fh.domain[0] == '\0')
-		return;
-	n = decide_dmarc_names(policy, fh.domain, names);
+	n = decide_dmarc_names(policy, domain, names);
 	for (i = 0; i < n && f->n_dns < FACTS_MAX_DNS; i++) {
 		struct facts_dns *dns = &f->dns[f->n_dns];
 

@@ -163,6 +163,52 @@ test_dmarc_pass_waives_none(void **state)
 	policy_free(p);
 }
 
+/* Section names and listed domains are kept in the one canonical form
+ * the engine compares (mail/domcanon.h); other spellings are noted, and
+ * a name that is only a domain to a reader's eye is an error. */
+static void
+test_canonical_names(void **state)
+{
+	static const char text[]
+	    = "[general]\nmode = monitor\n"
+	      "[trusted]\ndomains = \xef\xbc\xb0"
+	      "artner.example, "
+	      "Other.Example.\narc_sealers = b\xc3\xa4nk.example\n"
+	      "[domain:\xef\xbd\x82\xef\xbd\x81\xef\xbd\x8e\xef\xbd\x8b."
+	      "example]\nmode = enforce\n"
+	      "[domain:BANK2.example.]\nmode = enforce\n";
+	struct policy_diag diag;
+	struct policy *p = load_ok(text);
+	const struct policy_domain *d;
+	size_t i, noted = 0;
+
+	(void)state;
+	d = policy_domain_for(p, "bank.example");
+	assert_non_null(d);
+	assert_string_equal(d->name, "bank.example");
+	assert_non_null(d->written);
+	d = policy_domain_for(p, "bank2.example");
+	assert_non_null(d);
+	assert_null(d->written);
+	assert_non_null(policy_trusted_domain(p, "partner.example"));
+	assert_null(p->trusted_list[1].written);
+	assert_non_null(policy_trusted_sealer(p, "xn--bnk-qla.example"));
+	memset(&diag, 0, sizeof(diag));
+	policy_lint(p, &diag);
+	for (i = 0; i < diag.n; i++)
+		if (strstr(diag.items[i].msg, "in the form authgate compares"))
+			noted++;
+	assert_int_equal(noted, 3);
+	policy_free(p);
+	expect_error("[domain:bank\xe2\x80\x8d.example]\nmode = enforce\n", 1,
+	    "not a domain");
+	expect_error("[trusted]\ndomains = bank\xe2\x80\xae.example\n", 2,
+	    "not a domain");
+	expect_error("[trusted]\narc_sealers = lists\xe2\x80\xa4"
+		     "example\n",
+	    2, "not a domain");
+}
+
 static void
 test_errors(void **state)
 {
@@ -574,6 +620,7 @@ main(void)
 		cmocka_unit_test(test_syslog_and_arc_keys),
 		cmocka_unit_test(test_dmarc_pass_waives_none),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_canonical_names),
 		cmocka_unit_test(test_error_in_nul_file),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_long_line_refused),
