@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "log/logline.h"
+#include "log/reader.h"
 #include "policy/config.h"
 #include "policy/decide.h"
 #include "policy/facts.h"
@@ -206,7 +207,7 @@ decide_one(const struct policy *p, const char *where, const char *text,
 		meta.failure_report = NULL;
 		logline_render(&sb, p, &facts, &d, &meta);
 	} else {
-		decide_to_json(p, &d, &sb);
+		decision_to_json(p, &d, &sb);
 	}
 	if (sbuf_failed(&sb)) {
 		fprintf(stderr, "authgate: %s: output larger than %zu bytes\n",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log/reader.h"
 #include "log/replay.h"
 #include "util/jsonpull.h"
 

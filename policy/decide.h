@@ -123,8 +123,5 @@ void decide_waiver(const struct decision *d, const struct finding *f, char *buf,
  * as printable ASCII fit for an SMTP reply. */
 void decide_reply(const struct policy *policy, const struct decision *d,
     char *buf, size_t size);
-/* Appends the decision as the JSON object `authgate decide` prints. */
-void decide_to_json(const struct policy *policy, const struct decision *d,
-    struct sbuf *sb);
 
 #endif

@@ -131,7 +131,7 @@ test_replay_identity(void **state)
 	assert_int_equal(replay_line(p, sbuf_cstr(&line), line.len, &arena, e,
 			     err, sizeof(err)),
 	    0);
-	decide_to_json(p, &e->now, &again);
+	decision_to_json(p, &e->now, &again);
 	logged = json_dumps(json_object_get(root, "decision"),
 	    JSON_COMPACT | JSON_PRESERVE_ORDER);
 	{
