@@ -170,7 +170,7 @@ test-static: exim-static
 # edge, -merge=1 -use_counters=0); new inputs go to a scratch copy,
 # findings stop the run with the crashing input saved as crash-*.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact subject authres
+FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact subject authres logrec
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -I. -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -66,18 +66,19 @@ count(struct replay_tally *t, const struct replay_entry *e)
 	const char *cls = decide_class_name(&e->now);
 	char key[DOMAIN_MAX_LEN + 64 + 64];
 	int n;
+	enum ag_action old = e->line.action;
+	const char *id = e->line.id != NULL ? e->line.id : "";
 
 	t->total++;
-	if (now == e->old_action)
+	if (now == old)
 		return;
 	t->changed++;
-	t->moves[e->old_action][now]++;
-	add_example(&t->move_ex[e->old_action][now], e->id);
+	t->moves[old][now]++;
+	add_example(&t->move_ex[old][now], id);
 	n = snprintf(key, sizeof(key), "%s%c%s%c%s%c%s", dom, '\0',
-	    ag_action_name(e->old_action), '\0', ag_action_name(now), '\0',
-	    cls);
+	    ag_action_name(old), '\0', ag_action_name(now), '\0', cls);
 	if (n > 0 && (size_t)n < sizeof(key))
-		tally_add(&t->groups, key, (size_t)n, e->id);
+		tally_add(&t->groups, key, (size_t)n, id);
 }
 
 struct replay_file {

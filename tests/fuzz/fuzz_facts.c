@@ -54,7 +54,7 @@ replay_same(const char *line, size_t len, const struct sbuf *want,
 	sbuf_init(&got, LOGLINE_MAX);
 	sbuf_init(&a, LOGLINE_MAX);
 	sbuf_init(&b, LOGLINE_MAX);
-	facts_to_json(&entry.facts, &got);
+	facts_to_json(&entry.line.facts, &got);
 	decision_to_json(policy, d, &a);
 	decision_to_json(policy, &entry.now, &b);
 	if (strcmp(sbuf_cstr(&got), sbuf_cstr(want)) != 0
