@@ -13,7 +13,6 @@
 #define _XOPEN_SOURCE 700 /* strptime */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/loglines.h"
 #include "log/logline.h"
+#include "log/reader.h"
 #include "mail/dmarcrec.h"
 #include "mail/reporturi.h"
 #include "policy/classes.h"
@@ -70,6 +70,8 @@ struct run {
 	struct domain_report *d[MAX_DOMAINS];
 	size_t n;
 	unsigned long lines, used, skipped;
+	struct logrec rec;  /* the line being added */
+	struct arena arena; /* its strings */
 };
 
 static void
@@ -126,38 +128,27 @@ domain_for(struct run *r, const char *domain, const char *record)
 	return r->d[r->n++];
 }
 
-/* RFC 7489's DKIM result word for a logged result name. */
-static const char *
-dkim_word(const char *name)
-{
-	enum ag_dkim r;
-
-	return ag_dkim_parse(name, &r) == 0 ? ag_dkim_rfc_word(r) : "neutral";
-}
-
 /* Why the disposition differs from the published policy, from the
  * waivers the decision logged. */
 static const char *
-override_reason(json_t *dec, const char *disposition, const char *policy)
+override_reason(const struct logrec *lr, const char *disposition)
 {
-	json_t *findings = json_object_get(dec, "findings"), *f;
-	json_t *dmarc = json_object_get(dec, "dmarc");
+	const struct logrec_finding *f;
 	size_t i;
 
-	if (policy == NULL || strcmp(disposition, policy) == 0)
+	if (lr->dmarc.policy == NULL
+	    || strcmp(disposition, lr->dmarc.policy) == 0)
 		return "";
-	if (json_is_true(json_object_get(dmarc, "sampled_out")))
+	if (lr->dmarc.sampled_out)
 		return "sampled_out";
-	json_array_foreach(findings, i, f)
-	{
-		const char *cls = loglines_str(f, "class"),
-			   *w = loglines_str(f, "waived");
-
-		if (cls == NULL || w == NULL || strncmp(cls, "dmarc.", 6) != 0)
+	for (i = 0; i < lr->n_findings; i++) {
+		f = &lr->findings[i];
+		if (f->waived == NULL
+		    || ag_class_family(f->cls) != AG_FAM_DMARC)
 			continue;
-		if (strncmp(w, "arc.sealer", 10) == 0)
+		if (strncmp(f->waived, "arc.sealer", 10) == 0)
 			return "mailing_list";
-		if (strncmp(w, "trusted.relay", 13) == 0)
+		if (strncmp(f->waived, "trusted.relay", 13) == 0)
 			return "trusted_forwarder";
 	}
 	return "local_policy";
@@ -167,11 +158,11 @@ override_reason(json_t *dec, const char *disposition, const char *policy)
 static void
 add_line(struct run *r, const char *line, size_t len)
 {
-	json_t *root = json_loadb(line, len, 0, NULL), *dec, *dmarc, *facts;
-	json_t *dkim, *sig, *dns, *rec_v;
-	const char *ts, *action, *result, *record, *domain, *from_domain;
-	const char *ip, *spf, *spf_domain, *mail_from, *disposition, *policy;
-	char key[4096], dkims[2048];
+	const struct logrec *lr = &r->rec;
+	const struct facts *f = &lr->facts;
+	const struct facts_dns *dns;
+	const char *domain, *disposition, *at;
+	char key[4096], dkims[2048], err[8];
 	struct domain_report *dr;
 	struct dmarcrec rec;
 	time_t when;
@@ -179,83 +170,62 @@ add_line(struct run *r, const char *line, size_t len)
 	int n;
 
 	r->lines++;
-	dec = json_object_get(root, "decision");
-	dmarc = json_object_get(dec, "dmarc");
-	facts = json_object_get(root, "facts");
-	ts = loglines_str(root, "ts");
-	action = loglines_str(dec, "action");
-	if (ts == NULL || action == NULL) {
+	arena_free(&r->arena);
+	arena_init(&r->arena);
+	if (logrec_read(&r->rec, line, len, LOGREC_ALL, &r->arena, err,
+		sizeof(err))
+		!= 0
+	    || lr->ts == NULL) {
 		r->skipped++;
-		goto out;
+		return;
 	}
-	when = loglines_time(ts);
+	when = loglines_time(lr->ts);
 	if (when < 0 || when < r->begin || when > r->end
-	    || strcmp(action, "tempfail") == 0)
-		goto out;
-	result = loglines_str(dmarc, "result");
-	record = loglines_str(dmarc, "record");
-	from_domain = loglines_str(dmarc, "domain");
-	dns = json_object_get(facts, "dns");
-	rec_v = record != NULL ? json_object_get(dns, record) : NULL;
-	if (result == NULL || from_domain == NULL || !json_is_string(rec_v)
-	    || (strcmp(result, "pass") != 0 && strcmp(result, "fail") != 0)
-	    || dmarcrec_parse(json_string_value(rec_v), &rec) != DMARCREC_OK
-	    || rec.rua == NULL || strncmp(record, "_dmarc.", 7) != 0)
-		goto out; /* no record asking for reports */
-	domain = record + 7;
-	if ((dr = domain_for(r, domain, json_string_value(rec_v))) == NULL)
-		goto out;
-	policy = loglines_str(dmarc, "policy");
-	if (strcmp(result, "pass") == 0 || strcmp(action, "accept") == 0)
+	    || lr->action == AG_TEMPFAIL)
+		return;
+	if (!lr->has_dmarc || lr->dmarc.domain == NULL
+	    || lr->dmarc.record == NULL
+	    || (lr->dmarc.result != AG_DMARCR_PASS
+		&& lr->dmarc.result != AG_DMARCR_FAIL))
+		return;
+	dns = facts_dns_get(f, lr->dmarc.record);
+	if (dns == NULL || dns->temperror || dns->n_txt != 1
+	    || dmarcrec_parse(dns->txt[0], &rec) != DMARCREC_OK
+	    || rec.rua == NULL || strncmp(lr->dmarc.record, "_dmarc.", 7) != 0)
+		return; /* no record asking for reports */
+	domain = lr->dmarc.record + 7;
+	if ((dr = domain_for(r, domain, dns->txt[0])) == NULL)
+		return;
+	if (lr->dmarc.result == AG_DMARCR_PASS || lr->action == AG_ACCEPT)
 		disposition = "none";
-	else if (strcmp(action, "reject") == 0)
+	else if (lr->action == AG_REJECT)
 		disposition = "reject";
 	else
 		disposition = "quarantine";
-	ip = loglines_str(json_object_get(facts, "client"), "ip");
-	spf = loglines_str(json_object_get(facts, "spf"), "result");
-	spf_domain = loglines_str(json_object_get(facts, "spf"), "domain");
-	mail_from = loglines_str(facts, "mail_from");
 	dkims[0] = '\0';
-	dkim = json_object_get(facts, "dkim");
-	json_array_foreach(dkim, i, sig)
-	{
-		const char *d = loglines_str(sig, "d"),
-			   *s = loglines_str(sig, "s");
-		const char *res = loglines_str(sig, "result");
-
-		if (d == NULL || res == NULL)
-			continue;
+	for (i = 0; i < f->n_dkim; i++) {
 		n = snprintf(dkims + o, sizeof(dkims) - o, "%s%s\t%s\t%s",
-		    o > 0 ? "\n" : "", d, s != NULL ? s : "", dkim_word(res));
+		    o > 0 ? "\n" : "", f->dkim[i].d,
+		    f->dkim[i].s != NULL ? f->dkim[i].s : "",
+		    ag_dkim_rfc_word(f->dkim[i].result));
 		if (n < 0 || (size_t)n >= sizeof(dkims) - o)
 			break;
 		o += (size_t)n;
 	}
+	at = strchr(f->mail_from, '@');
 	n = snprintf(key, sizeof(key), "%s%c%s%c%s%c%s%c%s%c%s%c%s%c%s%c%s%c%s",
-	    ip != NULL ? ip : "", 0, disposition, 0,
-	    json_is_true(json_object_get(json_object_get(dmarc, "aligned"),
-		"dkim")) ?
-		"pass" :
-		"fail",
-	    0,
-	    json_is_true(json_object_get(json_object_get(dmarc, "aligned"),
-		"spf")) ?
-		"pass" :
-		"fail",
-	    0, override_reason(dec, disposition, policy), 0, from_domain, 0,
-	    mail_from != NULL && strchr(mail_from, '@') != NULL ?
-		strchr(mail_from, '@') + 1 :
-		"",
-	    0, spf_domain != NULL ? spf_domain : "", 0,
-	    spf != NULL ? spf : "none", 0, dkims);
+	    f->client_ip != NULL ? f->client_ip : "", 0, disposition, 0,
+	    lr->dmarc.dkim_aligned ? "pass" : "fail", 0,
+	    lr->dmarc.spf_aligned ? "pass" : "fail", 0,
+	    override_reason(lr, disposition), 0, lr->dmarc.domain, 0,
+	    at != NULL ? at + 1 : "", 0,
+	    f->spf_domain != NULL ? f->spf_domain : "", 0, ag_spf_name(f->spf),
+	    0, dkims);
 	if (n < 0 || (size_t)n >= sizeof(key))
-		goto out;
+		return;
 	tally_add(&dr->rows, key, (size_t)n, NULL);
 	dr->messages++;
 	r->used++;
-out:
-	json_decref(root);
 }
 
 static void
@@ -561,6 +531,7 @@ cmd_report(int argc, char **argv)
 	receiver++;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return CLI_EXIT_USAGE;
+	arena_init(&r->arena);
 	memset(&tm, 0, sizeof(tm));
 	if (period != NULL) {
 		const char *end = strptime(period, "%Y-%m-%d", &tm);
@@ -621,6 +592,7 @@ cmd_report(int argc, char **argv)
 		tally_free(&r->d[k]->rows);
 		free(r->d[k]);
 	}
+	arena_free(&r->arena);
 	free(r);
 	return rc;
 }

@@ -61,14 +61,6 @@ loglines_read(const char *path, loglines_fn fn, void *ctx)
 	return rc;
 }
 
-const char *
-loglines_str(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 time_t
 loglines_time(const char *ts)
 {

@@ -6,7 +6,6 @@
 #ifndef AG_LOGLINES_H
 #define AG_LOGLINES_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -19,8 +18,6 @@ typedef void (*loglines_fn)(void *ctx, const char *line, size_t len,
  * Returns 0, or -1 after naming the problem on standard error. */
 int loglines_read(const char *path, loglines_fn fn, void *ctx);
 
-/* Returns the string member key of a parsed line's object, or NULL. */
-const char *loglines_str(json_t *obj, const char *key);
 /* Returns the seconds of a line's "ts" (2026-11-23T14:50:30.123Z), or
  * -1. */
 time_t loglines_time(const char *ts);
