@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/loglines.h"
 #include "log/logline.h"
 #include "log/replay.h"
 #include "util/sbuf.h"
@@ -127,7 +126,7 @@ replay_file(const struct policy *p, const char *path, struct replay_tally *t)
 		return -1;
 	}
 	arena_init(&rf.arena);
-	rc = loglines_read(path, replay_one, &rf);
+	rc = cli_read_log(path, replay_one, &rf);
 	arena_free(&rf.arena);
 	free(rf.e);
 	return rc;

@@ -22,7 +22,6 @@
 #include <zlib.h>
 
 #include "cli/cli.h"
-#include "cli/loglines.h"
 #include "log/reader.h"
 #include "mail/dmarcrec.h"
 #include "mail/reporturi.h"
@@ -80,7 +79,7 @@ add_line(struct run *r, const char *line, size_t len)
 		!= 0
 	    || lr->ts == NULL)
 		return;
-	m.when = loglines_time(lr->ts);
+	m.when = cli_log_time(lr->ts);
 	m.action = lr->action;
 	m.has_dmarc = lr->has_dmarc;
 	m.result = lr->dmarc.result;
@@ -326,7 +325,7 @@ cmd_report(int argc, char **argv)
 	}
 	rua_init(&r->reports, begin, begin + 86399);
 	for (i = optind; i < argc && rc == 0; i++)
-		if (loglines_read(argv[i], report_one, r) != 0)
+		if (cli_read_log(argv[i], report_one, r) != 0)
 			rc = CLI_EXIT_USAGE;
 	for (k = 0; rc != CLI_EXIT_USAGE && k < r->reports.n; k++) {
 		struct rua_report *dr = r->reports.report[k];

@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/loglines.h"
 #include "log/logline.h"
 #include "log/reader.h"
 #include "policy/classes.h"
@@ -169,7 +168,7 @@ count_line(struct stats *st, const char *line, size_t len, time_t since)
 		return;
 	}
 	ts = rec->ts;
-	if (since >= 0 && loglines_time(ts) < since)
+	if (since >= 0 && cli_log_time(ts) < since)
 		return;
 	st->total++;
 	if (st->first[0] == '\0' || strcmp(ts, st->first) < 0)
@@ -500,7 +499,7 @@ cmd_stats(int argc, char **argv)
 		struct stats_read sr = { st, since };
 
 		for (i = optind; i < argc && rc == 0; i++)
-			if (loglines_read(argv[i], stats_one, &sr) != 0)
+			if (cli_read_log(argv[i], stats_one, &sr) != 0)
 				rc = CLI_EXIT_USAGE;
 		if (rc == 0) {
 			if (json)
