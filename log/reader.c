@@ -386,7 +386,8 @@ read_finding(struct rd *r, enum jsonpull_token t, struct logrec_finding *f,
 			break;
 		case F_SIGNATURE:
 			rc = get_uint(r, t, &w, FACTS_MAX_DKIM - 1, &sig);
-			f->signature = (int)sig;
+			if (rc == 0)
+				f->signature = (int)sig;
 			break;
 		default: /* MEMBER_NEW */
 			rc = jsonpull_skip(&r->json, t, r->arena);
@@ -515,7 +516,7 @@ read_line(struct rd *r)
 	struct where w = { NULL, -1, NULL };
 	struct jsonpull_keys others;
 	enum jsonpull_token t;
-	unsigned seen = 0, v;
+	unsigned seen = 0, v = 0;
 	int k, rc;
 
 	t = jsonpull_next(&r->json);
