@@ -693,6 +693,7 @@ logrec_read(struct logrec *rec, const char *line, size_t len,
 	    && read_by_layout(rec, line, len, arena) == 0) {
 		if (!arena_failed(arena))
 			return 0;
+		rec->has_facts = false;
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}

@@ -767,6 +767,7 @@ test_reader_out_of_memory(void **state)
 						     &arena, err, sizeof(err)),
 				    -1);
 				assert_non_null(strstr(err, "out of memory"));
+				assert_false(rec->has_facts);
 				arena_free(&arena);
 			}
 		}
