@@ -13,7 +13,9 @@ HARDEN  = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -I. $(WARN) $(HARDEN) $(CFLAGS) -fPIC \
              -fvisibility=hidden -MMD -MP
-LIBS    = -linih -lpsl -lidn2 -ljansson
+LIBS    = -linih -lpsl -lidn2
+# jansson: the independent JSON parser some tests hold ours against.
+TEST_LIBS = -ljansson
 MODULE_LIBS = -linih -lpsl -lresolv -lidn2
 CLI_LIBS    = -lopendkim -lspf2 -lcrypto -lresolv -lidn2 -lz
 
@@ -89,7 +91,7 @@ $(BUILD)/libauthgate-fi.a: $(TENGINE_OBJ)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libauthgate-fi.a $(LIBS) \
-	    -lspf2 -lcrypto -lresolv -lidn2 -lcmocka
+	    $(TEST_LIBS) -lspf2 -lcrypto -lresolv -lidn2 -lcmocka
 
 $(BUILD)/tests/canon_dump: tests/unit/canon_dump.c $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
@@ -170,7 +172,8 @@ test-static: exim-static
 # edge, -merge=1 -use_counters=0); new inputs go to a scratch copy,
 # findings stop the run with the crashing input saved as crash-*.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact subject authres domcanon
+FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact subject authres domcanon \
+               logrec
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -I. -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -178,7 +181,7 @@ FUZZ_BIN     = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(LIBS) $(TEST_LIBS)
 
 # The ARC verifier, with the verify/ piece it uses.
 FUZZ_ARC_SRC = verify/arc.c verify/dkimkey.c

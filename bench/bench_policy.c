@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "log/logline.h"
+#include "log/reader.h"
 #include "policy/config.h"
 #include "policy/decide.h"
 #include "policy/facts.h"

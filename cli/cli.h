@@ -1,12 +1,14 @@
 /*
- * cli.h: what the authgate command's subcommands share: exit codes,
- * reading an input file, printing policy diagnostics.
+ * cli.h: what the authgate command's files share: the subcommands' entry
+ * points (main.c's table calls them), exit codes, reading an input file
+ * or a log line by line, printing policy diagnostics, the time.
  */
 #ifndef AG_CLI_H
 #define AG_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "policy/config.h"
 
@@ -21,7 +23,27 @@ char *cli_read_file(const char *path, size_t max, size_t *len);
 /* Prints diagnostics as FILE:LINE: severity: text on standard error. */
 void cli_print_diag(const char *file, const struct policy_diag *diag,
     bool errors_only);
+/* Writes the current UTC time as 2026-11-23T14:50:30Z into buf. */
+void cli_utc_now(char *buf, size_t size);
 
+/* Receives one log line without its line end (line NULL: a line longer
+ * than LOGLINE_MAX, skipped), and its number in the file. */
+typedef void (*cli_log_fn)(void *ctx, const char *line, size_t len,
+    unsigned long lineno);
+/* Calls fn for every non-empty line of an authgate log: a plain or
+ * gzip-compressed file (zlib reads both), or standard input for "-".
+ * Returns 0, or -1 after naming the problem on standard error. */
+int cli_read_log(const char *path, cli_log_fn fn, void *ctx);
+/* Returns the seconds of a log line's "ts" (2026-11-23T14:50:30.123Z),
+ * or -1. */
+time_t cli_log_time(const char *ts);
+
+/* `authgate check-config`. */
+int cmd_check_config(int argc, char **argv);
+/* `authgate decide`. */
+int cmd_decide(int argc, char **argv);
+/* `authgate dns-check`. */
+int cmd_dns_check(int argc, char **argv);
 /* `authgate explain`. */
 int cmd_explain(int argc, char **argv);
 /* `authgate replay`. */
@@ -30,7 +52,5 @@ int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 /* `authgate stats`. */
 int cmd_stats(int argc, char **argv);
-/* `authgate dns-check`. */
-int cmd_dns_check(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "log/logline.h"
 #include "mail/arparse.h"
 #include "mail/msg.h"
 #include "policy/config.h"
@@ -174,7 +175,7 @@ print_json(const struct policy *p, const struct facts *f,
 	sbuf_puts(&sb, "{\"facts\":");
 	facts_to_json(f, &sb);
 	sbuf_puts(&sb, ",\"decision\":");
-	decide_to_json(p, d, &sb);
+	decision_to_json(p, d, &sb);
 	sbuf_puts(&sb, ",\"spf_source\":");
 	sbuf_json_str(&sb, spf_source);
 	sbuf_puts(&sb, ",\"arc_reason\":");

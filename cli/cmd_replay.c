@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/loglines.h"
 #include "log/logline.h"
 #include "log/replay.h"
 #include "policy/verdict.h"
@@ -67,18 +66,19 @@ count(struct replay_tally *t, const struct replay_entry *e)
 	const char *cls = verdict_class_name(&e->now);
 	char key[DOMAIN_MAX_LEN + 64 + 64];
 	int n;
+	enum ag_action old = e->line.action;
+	const char *id = e->line.id != NULL ? e->line.id : "";
 
 	t->total++;
-	if (now == e->old_action)
+	if (now == old)
 		return;
 	t->changed++;
-	t->moves[e->old_action][now]++;
-	add_example(&t->move_ex[e->old_action][now], e->id);
+	t->moves[old][now]++;
+	add_example(&t->move_ex[old][now], id);
 	n = snprintf(key, sizeof(key), "%s%c%s%c%s%c%s", dom, '\0',
-	    ag_action_name(e->old_action), '\0', ag_action_name(now), '\0',
-	    cls);
+	    ag_action_name(old), '\0', ag_action_name(now), '\0', cls);
 	if (n > 0 && (size_t)n < sizeof(key))
-		tally_add(&t->groups, key, (size_t)n, e->id);
+		tally_add(&t->groups, key, (size_t)n, id);
 }
 
 struct replay_file {
@@ -127,7 +127,7 @@ replay_file(const struct policy *p, const char *path, struct replay_tally *t)
 		return -1;
 	}
 	arena_init(&rf.arena);
-	rc = loglines_read(path, replay_one, &rf);
+	rc = cli_read_log(path, replay_one, &rf);
 	arena_free(&rf.arena);
 	free(rf.e);
 	return rc;

@@ -3,17 +3,16 @@
  * DAY] [--out DIR] [--send]`: DMARC aggregate reports (RFC 7489 section
  * 7.2 and Appendix C) from authgate's JSON logs: one gzip-compressed XML
  * report per domain whose DMARC record (as the log recorded it) asks for
- * them with rua=, rows grouped by source address, disposition, evaluated
- * and raw results. Messages that were tempfailed are left out: the sender
- * tries them again and they are counted then. --send mails each report
- * to its rua= addresses through the local MTA (sendmail -t), after
- * checking that a report address outside the domain agreed to take it
- * (RFC 7489 7.1). Failure reports (ruf=) are not sent.
+ * them with rua=. The reports are gathered and rendered by
+ * report/aggregate.c from the lines log/reader.c reads; this file reads
+ * the logs, writes the files and, with --send, mails each report to its
+ * rua= addresses through the local MTA (sendmail -t), after checking that
+ * a report address outside the domain agreed to take it (RFC 7489 7.1).
+ * Failure reports (ruf=) are not sent.
  */
 #define _XOPEN_SOURCE 700 /* strptime */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,18 +22,15 @@
 #include <zlib.h>
 
 #include "cli/cli.h"
-#include "cli/loglines.h"
-#include "log/logline.h"
+#include "log/reader.h"
 #include "mail/dmarcrec.h"
 #include "mail/reporturi.h"
-#include "policy/classes.h"
+#include "report/aggregate.h"
 #include "util/domain.h"
 #include "util/sbuf.h"
-#include "util/tally.h"
 #include "verify/consent.h"
 #include "verify/dns.h"
 
-#define MAX_DOMAINS    10000 /* reports in one run */
 #define REPORT_MAX     ((size_t)64 << 20)
 #define DEFAULT_MAILER "/usr/sbin/sendmail -t -oi"
 
@@ -58,204 +54,49 @@ static const char usage_report[]
       "Exit status: 0 reports written (or none due), 1 a report could not be\n"
       "written or sent, 2 usage error or unreadable log.\n";
 
-struct domain_report {
-	char domain[DOMAIN_MAX_LEN + 1];
-	char record[1024]; /* the DMARC TXT record as logged */
-	unsigned long messages;
-	struct tally rows; /* row key: fields joined by NUL */
-};
-
 struct run {
-	time_t begin, end;
-	struct domain_report *d[MAX_DOMAINS];
-	size_t n;
-	unsigned long lines, used, skipped;
+	struct rua reports;
+	unsigned long lines;
+	struct logrec rec;  /* the line being added */
+	struct arena arena; /* its strings */
 };
 
-static void
-xml_text(struct sbuf *sb, const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '<':
-			sbuf_puts(sb, "&lt;");
-			break;
-		case '>':
-			sbuf_puts(sb, "&gt;");
-			break;
-		case '&':
-			sbuf_puts(sb, "&amp;");
-			break;
-		case '"':
-			sbuf_puts(sb, "&quot;");
-			break;
-		default:
-			/* XML 1.0 has no control characters but tab, LF, CR. */
-			sbuf_putc(sb, c < 0x20 || c == 0x7f ? '?' : (char)c);
-		}
-	}
-}
-
-static void
-xml_elem(struct sbuf *sb, const char *name, const char *value)
-{
-	sbuf_printf(sb, "<%s>", name);
-	xml_text(sb, value, strlen(value));
-	sbuf_printf(sb, "</%s>", name);
-}
-
-static struct domain_report *
-domain_for(struct run *r, const char *domain, const char *record)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->d[i]->domain, domain) == 0)
-			return r->d[i];
-	if (r->n == MAX_DOMAINS)
-		return NULL;
-	r->d[r->n] = calloc(1, sizeof(*r->d[r->n]));
-	if (r->d[r->n] == NULL)
-		return NULL;
-	snprintf(r->d[r->n]->domain, sizeof(r->d[0]->domain), "%s", domain);
-	snprintf(r->d[r->n]->record, sizeof(r->d[0]->record), "%s", record);
-	return r->d[r->n++];
-}
-
-/* RFC 7489's DKIM result word for a logged result name. */
-static const char *
-dkim_word(const char *name)
-{
-	enum ag_dkim r;
-
-	return ag_dkim_parse(name, &r) == 0 ? ag_dkim_rfc_word(r) : "neutral";
-}
-
-/* Why the disposition differs from the published policy, from the
- * waivers the decision logged. */
-static const char *
-override_reason(json_t *dec, const char *disposition, const char *policy)
-{
-	json_t *findings = json_object_get(dec, "findings"), *f;
-	json_t *dmarc = json_object_get(dec, "dmarc");
-	size_t i;
-
-	if (policy == NULL || strcmp(disposition, policy) == 0)
-		return "";
-	if (json_is_true(json_object_get(dmarc, "sampled_out")))
-		return "sampled_out";
-	json_array_foreach(findings, i, f)
-	{
-		const char *cls = loglines_str(f, "class"),
-			   *w = loglines_str(f, "waived");
-
-		if (cls == NULL || w == NULL || strncmp(cls, "dmarc.", 6) != 0)
-			continue;
-		if (strncmp(w, "arc.sealer", 10) == 0)
-			return "mailing_list";
-		if (strncmp(w, "trusted.relay", 13) == 0)
-			return "trusted_forwarder";
-	}
-	return "local_policy";
-}
-
-/* One log line into its domain's rows. */
+/* One log line into its domain's report, if it belongs in one. */
 static void
 add_line(struct run *r, const char *line, size_t len)
 {
-	json_t *root = json_loadb(line, len, 0, NULL), *dec, *dmarc, *facts;
-	json_t *dkim, *sig, *dns, *rec_v;
-	const char *ts, *action, *result, *record, *domain, *from_domain;
-	const char *ip, *spf, *spf_domain, *mail_from, *disposition, *policy;
-	char key[4096], dkims[2048];
-	struct domain_report *dr;
-	struct dmarcrec rec;
-	time_t when;
-	size_t i, o = 0;
-	int n;
+	const struct logrec *lr = &r->rec;
+	struct rua_finding findings[LOGREC_MAX_FINDINGS];
+	struct rua_message m;
+	char err[8];
+	size_t i;
 
 	r->lines++;
-	dec = json_object_get(root, "decision");
-	dmarc = json_object_get(dec, "dmarc");
-	facts = json_object_get(root, "facts");
-	ts = loglines_str(root, "ts");
-	action = loglines_str(dec, "action");
-	if (ts == NULL || action == NULL) {
-		r->skipped++;
-		goto out;
+	arena_free(&r->arena);
+	arena_init(&r->arena);
+	if (logrec_read(&r->rec, line, len, LOGREC_ALL, &r->arena, err,
+		sizeof(err))
+		!= 0
+	    || lr->ts == NULL)
+		return;
+	m.when = cli_log_time(lr->ts);
+	m.action = lr->action;
+	m.has_dmarc = lr->has_dmarc;
+	m.result = lr->dmarc.result;
+	m.from_domain = lr->dmarc.domain;
+	m.record = lr->dmarc.record;
+	m.policy = lr->dmarc.policy;
+	m.sampled_out = lr->dmarc.sampled_out;
+	m.spf_aligned = lr->dmarc.spf_aligned;
+	m.dkim_aligned = lr->dmarc.dkim_aligned;
+	for (i = 0; i < lr->n_findings; i++) {
+		findings[i].cls = lr->findings[i].cls;
+		findings[i].waived = lr->findings[i].waived;
 	}
-	when = loglines_time(ts);
-	if (when < 0 || when < r->begin || when > r->end
-	    || strcmp(action, "tempfail") == 0)
-		goto out;
-	result = loglines_str(dmarc, "result");
-	record = loglines_str(dmarc, "record");
-	from_domain = loglines_str(dmarc, "domain");
-	dns = json_object_get(facts, "dns");
-	rec_v = record != NULL ? json_object_get(dns, record) : NULL;
-	if (result == NULL || from_domain == NULL || !json_is_string(rec_v)
-	    || (strcmp(result, "pass") != 0 && strcmp(result, "fail") != 0)
-	    || dmarcrec_parse(json_string_value(rec_v), &rec) != DMARCREC_OK
-	    || rec.rua == NULL || strncmp(record, "_dmarc.", 7) != 0)
-		goto out; /* no record asking for reports */
-	domain = record + 7;
-	if ((dr = domain_for(r, domain, json_string_value(rec_v))) == NULL)
-		goto out;
-	policy = loglines_str(dmarc, "policy");
-	if (strcmp(result, "pass") == 0 || strcmp(action, "accept") == 0)
-		disposition = "none";
-	else if (strcmp(action, "reject") == 0)
-		disposition = "reject";
-	else
-		disposition = "quarantine";
-	ip = loglines_str(json_object_get(facts, "client"), "ip");
-	spf = loglines_str(json_object_get(facts, "spf"), "result");
-	spf_domain = loglines_str(json_object_get(facts, "spf"), "domain");
-	mail_from = loglines_str(facts, "mail_from");
-	dkims[0] = '\0';
-	dkim = json_object_get(facts, "dkim");
-	json_array_foreach(dkim, i, sig)
-	{
-		const char *d = loglines_str(sig, "d"),
-			   *s = loglines_str(sig, "s");
-		const char *res = loglines_str(sig, "result");
-
-		if (d == NULL || res == NULL)
-			continue;
-		n = snprintf(dkims + o, sizeof(dkims) - o, "%s%s\t%s\t%s",
-		    o > 0 ? "\n" : "", d, s != NULL ? s : "", dkim_word(res));
-		if (n < 0 || (size_t)n >= sizeof(dkims) - o)
-			break;
-		o += (size_t)n;
-	}
-	n = snprintf(key, sizeof(key), "%s%c%s%c%s%c%s%c%s%c%s%c%s%c%s%c%s%c%s",
-	    ip != NULL ? ip : "", 0, disposition, 0,
-	    json_is_true(json_object_get(json_object_get(dmarc, "aligned"),
-		"dkim")) ?
-		"pass" :
-		"fail",
-	    0,
-	    json_is_true(json_object_get(json_object_get(dmarc, "aligned"),
-		"spf")) ?
-		"pass" :
-		"fail",
-	    0, override_reason(dec, disposition, policy), 0, from_domain, 0,
-	    mail_from != NULL && strchr(mail_from, '@') != NULL ?
-		strchr(mail_from, '@') + 1 :
-		"",
-	    0, spf_domain != NULL ? spf_domain : "", 0,
-	    spf != NULL ? spf : "none", 0, dkims);
-	if (n < 0 || (size_t)n >= sizeof(key))
-		goto out;
-	tally_add(&dr->rows, key, (size_t)n, NULL);
-	dr->messages++;
-	r->used++;
-out:
-	json_decref(root);
+	m.n_findings = lr->n_findings;
+	m.findings = findings;
+	m.facts = &lr->facts;
+	(void)rua_add(&r->reports, &m); /* no room: left out, as before */
 }
 
 static void
@@ -264,109 +105,8 @@ report_one(void *ctx, const char *line, size_t len, unsigned long lineno)
 	struct run *r = ctx;
 
 	(void)lineno;
-	if (line == NULL)
-		r->skipped++;
-	else
+	if (line != NULL)
 		add_line(r, line, len);
-}
-
-/* The next NUL-separated part of a row key. */
-static const char *
-next_part(const char **p)
-{
-	const char *s = *p;
-
-	*p += strlen(s) + 1;
-	return s;
-}
-
-static void
-render_xml(const struct run *r, const struct domain_report *dr,
-    const char *org_name, const char *org_email, const char *report_id,
-    struct sbuf *sb)
-{
-	struct tally_row **rows = tally_sorted(&dr->rows);
-	struct dmarcrec rec;
-	char num[32], fo[64];
-	size_t i;
-
-	(void)dmarcrec_parse(dr->record, &rec);
-	snprintf(fo, sizeof(fo), "%.*s", rec.fo != NULL ? (int)rec.fo_len : 1,
-	    rec.fo != NULL ? rec.fo : "0");
-	sbuf_puts(sb,
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feedback>"
-	    "<version>1.0</version><report_metadata>");
-	xml_elem(sb, "org_name", org_name);
-	xml_elem(sb, "email", org_email);
-	xml_elem(sb, "report_id", report_id);
-	sbuf_printf(sb,
-	    "<date_range><begin>%lld</begin><end>%lld</end>"
-	    "</date_range></report_metadata><policy_published>",
-	    (long long)r->begin, (long long)r->end);
-	xml_elem(sb, "domain", dr->domain);
-	xml_elem(sb, "adkim", rec.adkim_strict ? "s" : "r");
-	xml_elem(sb, "aspf", rec.aspf_strict ? "s" : "r");
-	xml_elem(sb, "p", dmarcrec_policy_name(rec.p));
-	xml_elem(sb, "sp", dmarcrec_policy_name(rec.sp));
-	snprintf(num, sizeof(num), "%u", rec.pct);
-	xml_elem(sb, "pct", num);
-	xml_elem(sb, "fo", fo);
-	sbuf_puts(sb, "</policy_published>\n");
-	for (i = 0; rows != NULL && rows[i] != NULL; i++) {
-		const char *p = rows[i]->key;
-		const char *ip = next_part(&p), *disp = next_part(&p);
-		const char *dkim_eval = next_part(&p),
-			   *spf_eval = next_part(&p);
-		const char *reason = next_part(&p), *hfrom = next_part(&p);
-		const char *efrom = next_part(&p), *spf_dom = next_part(&p);
-		const char *spf = next_part(&p), *dkims = p;
-
-		sbuf_puts(sb, "<record><row>");
-		xml_elem(sb, "source_ip", ip);
-		sbuf_printf(sb, "<count>%lu</count><policy_evaluated>",
-		    rows[i]->count);
-		xml_elem(sb, "disposition", disp);
-		xml_elem(sb, "dkim", dkim_eval);
-		xml_elem(sb, "spf", spf_eval);
-		if (reason[0] != '\0') {
-			sbuf_puts(sb, "<reason>");
-			xml_elem(sb, "type", reason);
-			sbuf_puts(sb, "</reason>");
-		}
-		sbuf_puts(sb, "</policy_evaluated></row><identifiers>");
-		if (efrom[0] != '\0')
-			xml_elem(sb, "envelope_from", efrom);
-		xml_elem(sb, "header_from", hfrom);
-		sbuf_puts(sb, "</identifiers><auth_results>");
-		while (dkims[0] != '\0') {
-			const char *end = strchr(dkims, '\n'), *t1, *t2;
-			size_t len = end != NULL ? (size_t)(end - dkims) :
-						   strlen(dkims);
-
-			t1 = memchr(dkims, '\t', len);
-			t2 = t1 != NULL ? memchr(t1 + 1, '\t',
-				 len - (size_t)(t1 + 1 - dkims)) :
-					  NULL;
-			if (t1 != NULL && t2 != NULL) {
-				sbuf_puts(sb, "<dkim><domain>");
-				xml_text(sb, dkims, (size_t)(t1 - dkims));
-				sbuf_puts(sb, "</domain><selector>");
-				xml_text(sb, t1 + 1, (size_t)(t2 - t1 - 1));
-				sbuf_puts(sb, "</selector><result>");
-				xml_text(sb, t2 + 1,
-				    len - (size_t)(t2 + 1 - dkims));
-				sbuf_puts(sb, "</result></dkim>");
-			}
-			dkims += len + (end != NULL);
-		}
-		sbuf_puts(sb, "<spf>");
-		xml_elem(sb, "domain", spf_dom);
-		xml_elem(sb, "scope", "mfrom");
-		xml_elem(sb, "result", spf);
-		sbuf_puts(sb, "</spf></auth_results></record>\n");
-	}
-	sbuf_puts(sb, "</feedback>\n");
-	free(rows);
 }
 
 static int
@@ -442,7 +182,7 @@ base64_lines(struct sbuf *sb, const unsigned char *p, size_t len)
 /* RFC 7489 7.2.1.1: the report mail, handed to the MTA. */
 static int
 send_report(const char *mailer, const char *org_email, const char *receiver,
-    const struct domain_report *dr, const char *report_id, const char *file,
+    const struct rua_report *dr, const char *report_id, const char *file,
     const char *base)
 {
 	struct dmarcrec rec;
@@ -518,6 +258,7 @@ cmd_report(int argc, char **argv)
 	const char *out = ".", *mailer = DEFAULT_MAILER, *receiver;
 	struct run *r;
 	struct tm tm;
+	time_t begin;
 	bool send = false;
 	int c, i, rc = 0;
 	size_t k;
@@ -561,6 +302,7 @@ cmd_report(int argc, char **argv)
 	receiver++;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return CLI_EXIT_USAGE;
+	arena_init(&r->arena);
 	memset(&tm, 0, sizeof(tm));
 	if (period != NULL) {
 		const char *end = strptime(period, "%Y-%m-%d", &tm);
@@ -573,30 +315,31 @@ cmd_report(int argc, char **argv)
 			free(r);
 			return CLI_EXIT_USAGE;
 		}
-		r->begin = timegm(&tm);
+		begin = timegm(&tm);
 	} else {
 		time_t now = time(NULL) - 86400;
 
 		gmtime_r(&now, &tm);
 		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		r->begin = timegm(&tm);
+		begin = timegm(&tm);
 	}
-	r->end = r->begin + 86399;
+	rua_init(&r->reports, begin, begin + 86399);
 	for (i = optind; i < argc && rc == 0; i++)
-		if (loglines_read(argv[i], report_one, r) != 0)
+		if (cli_read_log(argv[i], report_one, r) != 0)
 			rc = CLI_EXIT_USAGE;
-	for (k = 0; rc != CLI_EXIT_USAGE && k < r->n; k++) {
-		struct domain_report *dr = r->d[k];
+	for (k = 0; rc != CLI_EXIT_USAGE && k < r->reports.n; k++) {
+		struct rua_report *dr = r->reports.report[k];
 		char id[128], path[4096], base[512];
 		struct sbuf xml;
 
-		snprintf(id, sizeof(id), "%lld.%zu.%s", (long long)r->begin, k,
-		    receiver);
+		snprintf(id, sizeof(id), "%lld.%zu.%s",
+		    (long long)r->reports.begin, k, receiver);
 		snprintf(base, sizeof(base), "%s!%s!%lld!%lld.xml.gz", receiver,
-		    dr->domain, (long long)r->begin, (long long)r->end);
+		    dr->domain, (long long)r->reports.begin,
+		    (long long)r->reports.end);
 		snprintf(path, sizeof(path), "%s/%s", out, base);
 		sbuf_init(&xml, REPORT_MAX);
-		render_xml(r, dr, org_name, org_email, id, &xml);
+		rua_render_xml(&r->reports, dr, org_name, org_email, id, &xml);
 		if (sbuf_failed(&xml) || write_gz(path, &xml) != 0) {
 			fprintf(stderr,
 			    "authgate: %s: cannot write the report%s\n", path,
@@ -613,14 +356,12 @@ cmd_report(int argc, char **argv)
 		}
 		sbuf_free(&xml);
 	}
-	if (rc == 0 && r->n == 0)
+	if (rc == 0 && r->reports.n == 0)
 		printf("no reports due: no message of that day from a domain "
 		       "asking for them (%lu lines read)\n",
 		    r->lines);
-	for (k = 0; k < r->n; k++) {
-		tally_free(&r->d[k]->rows);
-		free(r->d[k]);
-	}
+	rua_free(&r->reports);
+	arena_free(&r->arena);
 	free(r);
 	return rc;
 }

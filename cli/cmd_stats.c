@@ -11,7 +11,6 @@
 #define _XOPEN_SOURCE 700 /* strptime */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +20,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/loglines.h"
 #include "log/logline.h"
+#include "log/reader.h"
 #include "policy/classes.h"
 #include "util/sbuf.h"
 #include "util/tally.h"
@@ -85,6 +84,8 @@ struct stats {
 	unsigned long total, skipped;
 	char first[40], last[40];
 	struct tally t[T_COUNT];
+	struct logrec rec;  /* the line being counted */
+	struct arena arena; /* its strings */
 };
 
 struct follow_file {
@@ -145,65 +146,59 @@ parse_since(const char *s)
 	return time(NULL) - (time_t)n;
 }
 
-/* Counts one log line; lines before since are left out. */
+/* Counts one log line; lines before since are left out, lines that
+ * are not authgate's (or have no time) counted as skipped. */
 static void
 count_line(struct stats *st, const char *line, size_t len, time_t since)
 {
-	json_t *root, *dec, *facts, *dkim, *sig;
-	const char *ts, *action, *cls, *dom, *ip, *id;
-	char key[600];
+	const struct logrec *rec = &st->rec;
+	const struct facts_dkim *sig;
+	const char *ts, *action, *id;
+	char key[600], err[8];
 	size_t i;
 	int n;
 
-	root = json_loadb(line, len, 0, NULL);
-	dec = json_object_get(root, "decision");
-	facts = json_object_get(root, "facts");
-	ts = loglines_str(root, "ts");
-	action = loglines_str(dec, "action");
-	if (ts == NULL || action == NULL) {
+	arena_free(&st->arena);
+	arena_init(&st->arena);
+	if (logrec_read(&st->rec, line, len, LOGREC_ALL, &st->arena, err,
+		sizeof(err))
+		!= 0
+	    || rec->ts == NULL) {
 		st->skipped++;
-		json_decref(root);
 		return;
 	}
-	if (since >= 0 && loglines_time(ts) < since) {
-		json_decref(root);
+	ts = rec->ts;
+	if (since >= 0 && cli_log_time(ts) < since)
 		return;
-	}
 	st->total++;
 	if (st->first[0] == '\0' || strcmp(ts, st->first) < 0)
 		snprintf(st->first, sizeof(st->first), "%s", ts);
 	if (strcmp(ts, st->last) > 0)
 		snprintf(st->last, sizeof(st->last), "%s", ts);
-	id = loglines_str(root, "id");
-	cls = loglines_str(dec, "class");
+	id = rec->id;
+	action = ag_action_name(rec->action);
 	tally_add(&st->t[T_ACTION], action, strlen(action), id);
-	if (cls != NULL)
-		tally_add(&st->t[T_CLASS], cls, strlen(cls), id);
+	if (rec->cls != NULL)
+		tally_add(&st->t[T_CLASS], rec->cls, strlen(rec->cls), id);
 	tally_add(&st->t[T_MINUTE], ts, strlen(ts) < 16 ? strlen(ts) : 16,
 	    NULL);
-	if (strcmp(action, "accept") != 0) {
-		dom = loglines_str(json_object_get(dec, "dmarc"), "domain");
-		if (dom != NULL)
-			tally_add(&st->t[T_DOMAIN], dom, strlen(dom), id);
-		ip = loglines_str(json_object_get(facts, "client"), "ip");
-		if (ip != NULL)
-			tally_add(&st->t[T_IP], ip, strlen(ip), id);
+	if (rec->action != AG_ACCEPT) {
+		if (rec->dmarc.domain != NULL)
+			tally_add(&st->t[T_DOMAIN], rec->dmarc.domain,
+			    strlen(rec->dmarc.domain), id);
+		if (rec->facts.client_ip != NULL)
+			tally_add(&st->t[T_IP], rec->facts.client_ip,
+			    strlen(rec->facts.client_ip), id);
 	}
-	dkim = json_object_get(facts, "dkim");
-	json_array_foreach(dkim, i, sig)
-	{
-		const char *d = loglines_str(sig, "d"),
-			   *s = loglines_str(sig, "s");
-		const char *r = loglines_str(sig, "result");
-
-		if (d == NULL || r == NULL || strcmp(r, "pass") == 0)
+	for (i = 0; i < rec->facts.n_dkim; i++) {
+		sig = &rec->facts.dkim[i];
+		if (sig->result == AG_DKIMR_PASS)
 			continue;
-		n = snprintf(key, sizeof(key), "%.250s / %.250s: %s", d,
-		    s != NULL ? s : "?", r);
+		n = snprintf(key, sizeof(key), "%.250s / %.250s: %s", sig->d,
+		    sig->s != NULL ? sig->s : "?", ag_dkim_name(sig->result));
 		if (n > 0 && (size_t)n < sizeof(key))
 			tally_add(&st->t[T_SELECTOR], key, (size_t)n, id);
 	}
-	json_decref(root);
 }
 
 struct stats_read {
@@ -496,6 +491,7 @@ cmd_stats(int argc, char **argv)
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return CLI_EXIT_USAGE;
+	arena_init(&st->arena);
 	if (follow_mode) {
 		rc = follow(st, argv + optind, argc - optind, since, only,
 		    json);
@@ -503,7 +499,7 @@ cmd_stats(int argc, char **argv)
 		struct stats_read sr = { st, since };
 
 		for (i = optind; i < argc && rc == 0; i++)
-			if (loglines_read(argv[i], stats_one, &sr) != 0)
+			if (cli_read_log(argv[i], stats_one, &sr) != 0)
 				rc = CLI_EXIT_USAGE;
 		if (rc == 0) {
 			if (json)
@@ -514,6 +510,7 @@ cmd_stats(int argc, char **argv)
 	}
 	for (k = 0; k < T_COUNT; k++)
 		tally_free(&st->t[k]);
+	arena_free(&st->arena);
 	free(st);
 	return rc;
 }

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "policy/facts.h"
+#include "log/reader.h"
 #include "util/jsonpull.h"
 
 #define MAX_WORD 40 /* result words are shorter: longer is unknown */

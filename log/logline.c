@@ -3,6 +3,9 @@
  * fixed keys; both renderers escape every string, so no input byte can
  * break the line or forge another one.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "log/logline.h"
 #include "policy/verdict.h"
 
@@ -26,7 +29,7 @@ logline_render(struct sbuf *sb, const struct policy *policy,
 {
 	render_head(sb, facts, meta);
 	sbuf_puts(sb, ",\"decision\":");
-	decide_to_json(policy, d, sb);
+	decision_to_json(policy, d, sb);
 	if (meta->failure_report != NULL
 	    && meta->failure_report->status != RUF_NONE) {
 		sbuf_puts(sb, ",\"failure_report\":");
@@ -53,5 +56,198 @@ logline_render_summary(struct sbuf *sb, const struct facts *facts,
 	sbuf_json_str(sb, rule);
 	sbuf_puts(sb, ",\"reason\":");
 	sbuf_json_str(sb, d->reason);
+	sbuf_puts(sb, "}}");
+}
+
+/* A policy.ini line as "FILE:LINE", or null for a built-in default. */
+static void
+line_json(const struct policy *p, unsigned line, struct sbuf *sb)
+{
+	char where[POLICY_MAX_PATH + 16];
+
+	if (line == 0) {
+		sbuf_puts(sb, "null");
+		return;
+	}
+	snprintf(where, sizeof(where), "%s:%u", p->file, line);
+	sbuf_json_str(sb, where);
+}
+
+void
+decision_to_json(const struct policy *policy, const struct decision *d,
+    struct sbuf *sb)
+{
+	char rule[DOMAIN_MAX_LEN + 80], why[DOMAIN_MAX_LEN + 80];
+	const struct dmarc_eval *e = &d->dmarc;
+	size_t i;
+	unsigned line = 0;
+
+	verdict_rule(d, rule, sizeof(rule));
+	if (d->basis == BASIS_FINDING)
+		line = d->findings[d->deciding].line;
+	else if (d->basis == BASIS_SKIP_HOST)
+		line = d->skip_host->line;
+	else if (d->basis == BASIS_MONITOR)
+		line = policy->mode_line;
+	else if (d->basis == BASIS_MONITOR_DOMAIN)
+		line = d->domain->mode_line;
+	sbuf_puts(sb, "{\"action\":");
+	sbuf_json_str(sb, ag_action_name(d->action));
+	sbuf_puts(sb, ",\"class\":");
+	sbuf_json_str(sb, verdict_class_name(d));
+	sbuf_puts(sb, ",\"rule\":");
+	sbuf_json_str(sb, rule);
+	sbuf_puts(sb, ",\"line\":");
+	line_json(policy, line, sb);
+	sbuf_puts(sb, ",\"reason\":");
+	sbuf_json_str(sb, d->reason[0] != '\0' ? d->reason : NULL);
+	if (d->monitor) {
+		sbuf_puts(sb, ",\"monitor\":{\"would\":");
+		sbuf_json_str(sb, ag_action_name(d->would));
+		sbuf_puts(sb, ",\"class\":");
+		sbuf_json_str(sb,
+		    d->deciding >= 0 ?
+			ag_class_name(d->findings[d->deciding].cls) :
+			"none");
+		sbuf_puts(sb, ",\"rule\":");
+		if (d->deciding >= 0) {
+			verdict_finding_rule(d, &d->findings[d->deciding], why,
+			    sizeof(why));
+			sbuf_json_str(sb, why);
+		} else {
+			sbuf_json_str(sb, "accept");
+		}
+		sbuf_putc(sb, '}');
+	}
+	sbuf_puts(sb, ",\"dmarc\":{\"result\":");
+	sbuf_json_str(sb, ag_dmarc_name(e->result));
+	sbuf_puts(sb, ",\"domain\":");
+	sbuf_json_str(sb, d->from_domain[0] != '\0' ? d->from_domain : NULL);
+	sbuf_puts(sb, ",\"record\":");
+	sbuf_json_str(sb, e->record[0] != '\0' ? e->record : NULL);
+	sbuf_puts(sb, ",\"policy\":");
+	sbuf_json_str(sb,
+	    e->has_record ? dmarcrec_policy_name(e->applied) : NULL);
+	if (e->has_record && e->result != AG_DMARCR_PASS)
+		sbuf_printf(sb, ",\"pct\":%u,\"sampled_out\":%s", e->pct,
+		    e->sampled_out ? "true" : "false");
+	sbuf_printf(sb, ",\"aligned\":{\"spf\":%s,\"dkim\":%s}",
+	    e->spf_aligned ? "true" : "false",
+	    e->dkim_aligned ? "true" : "false");
+	if (e->arc_sealer != NULL) {
+		sbuf_puts(sb, ",\"arc_sealer\":");
+		sbuf_json_str(sb, e->arc_sealer);
+	}
+	if (e->why[0] != '\0') {
+		sbuf_puts(sb, ",\"why\":");
+		sbuf_json_str(sb, e->why);
+	}
+	sbuf_puts(sb, "},\"findings\":[");
+	for (i = 0; i < d->n_findings; i++) {
+		const struct finding *f = &d->findings[i];
+
+		verdict_finding_rule(d, f, rule, sizeof(rule));
+		verdict_waiver(d, f, why, sizeof(why));
+		sbuf_puts(sb, i > 0 ? ",{\"class\":" : "{\"class\":");
+		sbuf_json_str(sb, ag_class_name(f->cls));
+		sbuf_puts(sb, ",\"action\":");
+		sbuf_json_str(sb, ag_action_name(f->action));
+		sbuf_puts(sb, ",\"rule\":");
+		sbuf_json_str(sb, rule);
+		sbuf_puts(sb, ",\"line\":");
+		line_json(policy, f->line, sb);
+		sbuf_puts(sb, ",\"waived\":");
+		sbuf_json_str(sb, f->waived != WAIVE_NONE ? why : NULL);
+		if (f->held)
+			sbuf_puts(sb, ",\"held\":true");
+		if (f->sig >= 0)
+			sbuf_printf(sb, ",\"signature\":%d", f->sig);
+		sbuf_putc(sb, '}');
+	}
+	sbuf_puts(sb, "]}");
+}
+
+void
+facts_to_json(const struct facts *f, struct sbuf *sb)
+{
+	size_t i, j;
+
+	sbuf_puts(sb, "{");
+	if (f->id != NULL) {
+		sbuf_puts(sb, "\"id\":");
+		sbuf_json_str(sb, f->id);
+		sbuf_putc(sb, ',');
+	}
+	sbuf_puts(sb, "\"client\":{\"ip\":");
+	sbuf_json_str(sb, f->client_ip);
+	sbuf_puts(sb, ",\"helo\":");
+	sbuf_json_str(sb, f->client_helo);
+	sbuf_puts(sb,
+	    f->authenticated ? ",\"authenticated\":true}" :
+			       ",\"authenticated\":false}");
+	sbuf_puts(sb, ",\"mail_from\":");
+	sbuf_json_str(sb, f->mail_from);
+	sbuf_puts(sb, ",\"from\":[");
+	for (i = 0; i < f->n_from && i < FACTS_MAX_FROM; i++) {
+		if (i > 0)
+			sbuf_putc(sb, ',');
+		sbuf_json_str(sb, f->from[i]);
+	}
+	sbuf_puts(sb, "],\"spf\":{\"result\":");
+	sbuf_json_str(sb, ag_spf_name(f->spf));
+	sbuf_puts(sb, ",\"domain\":");
+	sbuf_json_str(sb, f->spf_domain);
+	sbuf_puts(sb, "},\"dkim\":[");
+	for (i = 0; i < f->n_dkim; i++) {
+		const struct facts_dkim *d = &f->dkim[i];
+
+		sbuf_puts(sb, i > 0 ? ",{\"d\":" : "{\"d\":");
+		sbuf_json_str(sb, d->d);
+		sbuf_puts(sb, ",\"s\":");
+		sbuf_json_str(sb, d->s);
+		sbuf_puts(sb, ",\"a\":");
+		sbuf_json_str(sb, d->a);
+		sbuf_printf(sb, ",\"bits\":%u,\"result\":", d->bits);
+		sbuf_json_str(sb, ag_dkim_name(d->result));
+		sbuf_putc(sb, '}');
+	}
+	sbuf_puts(sb, "],\"arc\":{\"result\":");
+	sbuf_json_str(sb, ag_arc_name(f->arc));
+	sbuf_puts(sb, ",\"instances\":[");
+	for (i = 0; i < f->n_arc; i++) {
+		const struct facts_arc_instance *a = &f->arc_inst[i];
+
+		sbuf_printf(sb, "%s{\"i\":%u,\"sealer\":", i > 0 ? "," : "",
+		    a->i);
+		sbuf_json_str(sb, a->sealer);
+		sbuf_puts(sb, ",\"dmarc\":");
+		sbuf_json_str(sb, ag_dmarc_name(a->dmarc));
+		sbuf_putc(sb, '}');
+	}
+	sbuf_puts(sb, "]},\"dns\":{");
+	for (i = 0; i < f->n_dns; i++) {
+		const struct facts_dns *d = &f->dns[i];
+
+		if (i > 0)
+			sbuf_putc(sb, ',');
+		sbuf_json_str(sb, d->name);
+		sbuf_putc(sb, ':');
+		if (d->temperror) {
+			sbuf_puts(sb, "\"temperror\"");
+		} else if (d->n_txt == 1
+		    && strcmp(d->txt[0], "temperror") != 0) {
+			/* (a TXT record "temperror" alone stays an array, or
+			 * it would read back as a DNS failure) */
+			sbuf_json_str(sb, d->txt[0]);
+		} else {
+			sbuf_putc(sb, '[');
+			for (j = 0; j < d->n_txt; j++) {
+				if (j > 0)
+					sbuf_putc(sb, ',');
+				sbuf_json_str(sb, d->txt[j]);
+			}
+			sbuf_putc(sb, ']');
+		}
+	}
 	sbuf_puts(sb, "}}");
 }

@@ -8,21 +8,19 @@
 
 #include <stddef.h>
 
+#include "log/reader.h"
 #include "policy/config.h"
 #include "policy/decide.h"
-#include "policy/facts.h"
 #include "util/arena.h"
 
 struct replay_entry {
-	const char *id; /* the MTA's message id, or "" */
-	const char *ts; /* the line's time, or "" */
-	enum ag_action old_action;
-	const char *old_class; /* as logged */
-	struct facts facts;
+	/* The line as read (LOGREC_ACTION_FACTS): its id, the action
+	 * logged (the one enforced), the class and the facts. */
+	struct logrec line;
 	struct decision now; /* under the replay policy */
 };
 
-/* Parses one log line of len bytes (strings into arena) and decides its
+/* Reads one log line of len bytes (strings into arena) and decides its
  * facts under policy. Returns 0, or -1 with the problem in err. */
 int replay_line(const struct policy *policy, const char *line, size_t len,
     struct arena *arena, struct replay_entry *out, char *err, size_t errsz);

@@ -114,8 +114,4 @@ bool decide_skips(const struct policy *policy, const struct facts *facts);
 size_t decide_dmarc_names(const struct policy *policy, const char *from_domain,
     char names[2][DECIDE_DMARC_NAME]);
 
-/* Appends the decision as the JSON object `authgate decide` prints. */
-void decide_to_json(const struct policy *policy, const struct decision *d,
-    struct sbuf *sb);
-
 #endif

@@ -66,12 +66,6 @@ struct facts {
 
 /* Empties facts: no From, SPF none, no signatures, ARC none, no DNS. */
 void facts_init(struct facts *f);
-/* Reads a facts object from len bytes of strict JSON, strings into arena:
- * 0, or -1 with "path: problem" (or "line L column C: ...") in err. */
-int facts_from_json(struct facts *f, struct arena *arena, const char *json,
-    size_t len, char *err, size_t errsz);
-/* Appends facts as one JSON object in DESIGN's shape. */
-void facts_to_json(const struct facts *f, struct sbuf *sb);
 /* Returns the DNS entry for name, or NULL (NXDOMAIN). */
 const struct facts_dns *facts_dns_get(const struct facts *f, const char *name);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log/reader.h"
 #include "mail/arparse.h"
 #include "policy/config.h"
 #include "policy/decide.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log/logline.h"
+#include "log/reader.h"
 #include "log/replay.h"
 #include "policy/config.h"
 #include "policy/decide.h"
@@ -53,9 +54,9 @@ replay_same(const char *line, size_t len, const struct sbuf *want,
 	sbuf_init(&got, LOGLINE_MAX);
 	sbuf_init(&a, LOGLINE_MAX);
 	sbuf_init(&b, LOGLINE_MAX);
-	facts_to_json(&entry.facts, &got);
-	decide_to_json(policy, d, &a);
-	decide_to_json(policy, &entry.now, &b);
+	facts_to_json(&entry.line.facts, &got);
+	decision_to_json(policy, d, &a);
+	decision_to_json(policy, &entry.now, &b);
 	if (strcmp(sbuf_cstr(&got), sbuf_cstr(want)) != 0
 	    || strcmp(sbuf_cstr(&a), sbuf_cstr(&b)) != 0)
 		abort();

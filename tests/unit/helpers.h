@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "log/reader.h"
 #include "policy/config.h"
 #include "policy/decide.h"
 #include "policy/facts.h"

@@ -4,6 +4,7 @@
  * of DESIGN's Exceptions section has positive and negative cases.
  */
 #include "helpers.h"
+#include "log/logline.h"
 #include "policy/verdict.h"
 
 static const char *const P1 = "[general]\n"
@@ -58,7 +59,7 @@ check(const char *policy_text, const char *facts_json, enum ag_action action,
 		struct sbuf sb;
 
 		sbuf_init(&sb, 1 << 20);
-		decide_to_json(p, &d, &sb);
+		decision_to_json(p, &d, &sb);
 		print_error("%s\n", sbuf_cstr(&sb));
 		sbuf_free(&sb);
 		fail_msg("want %s/%s, got %s/%s for %s", ag_action_name(action),

@@ -643,20 +643,20 @@ test_replay_whole_line(void **state)
 	assert_non_null(e);
 	arena_init(&arena);
 	snprintf(line, sizeof(line),
-	    " {\"facts\":%s,\"ts\":\"T\",\"decision\":{\"rule\":{\"x\":[1,2]},"
+	    " {\"facts\":%s,\"ts\":\"T\",\"decision\":{\"note\":{\"x\":[1,2]},"
 	    "\"class\":\"spf.fail\",\"action\":\"reject\"},\"id\":\"m1\"}",
 	    facts);
 	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,
 			     sizeof(err)),
 	    0);
-	assert_int_equal(e->old_action, AG_REJECT);
-	assert_string_equal(e->old_class, "spf.fail");
-	assert_string_equal(e->id, "m1");
-	assert_string_equal(e->ts, "T");
+	assert_int_equal(e->line.action, AG_REJECT);
+	assert_string_equal(e->line.cls, "spf.fail");
+	assert_string_equal(e->line.id, "m1");
+	assert_string_equal(e->line.ts, "T");
 	assert_int_equal(e->now.action, AG_REJECT);
 	/* Duplicates anywhere in the line, trailing garbage, bad escapes. */
 	snprintf(line, sizeof(line),
-	    "{\"facts\":%s,\"decision\":{\"action\":\"reject\",\"rule\":{\"x\":1,"
+	    "{\"facts\":%s,\"decision\":{\"action\":\"reject\",\"note\":{\"x\":1,"
 	    "\"x\":2}}}",
 	    facts);
 	assert_int_equal(replay_line(p, line, strlen(line), &arena, e, err,

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "helpers.h"
+#include "log/logline.h"
 #include "mail/dmarcrec.h"
 #include "mail/fromhdr.h"
 #include "util/sbuf.h"
