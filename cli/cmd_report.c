@@ -29,7 +29,6 @@
 #include "util/domain.h"
 #include "util/sbuf.h"
 #include "verify/consent.h"
-#include "verify/dns.h"
 
 #define REPORT_MAX     ((size_t)64 << 20)
 #define DEFAULT_MAILER "/usr/sbin/sendmail -t -oi"

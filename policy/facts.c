@@ -2,7 +2,6 @@
  * facts.c: the facts struct. Its JSON form, both ways, is the log's
  * (log/logline.c writes it, log/facts_json.c reads it).
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "policy/facts.h"

@@ -12,7 +12,6 @@
 
 #include "policy/classes.h"
 #include "util/arena.h"
-#include "util/sbuf.h"
 
 #define FACTS_MAX_FROM	   16	/* From headers kept (more still count) */
 #define FACTS_MAX_DKIM	   64	/* signatures (the module caps earlier) */
