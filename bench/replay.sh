@@ -60,5 +60,5 @@ echo
 echo "Target (issue 5): replay at least 200,000 lines/s. Replay reads a line"
 echo "as authgate writes it without parsing the decision (action and class"
 echo "are its first keys) and pulls the facts straight into their struct"
-echo "with util/jsonpull.c (no JSON tree). Stats still builds a jansson"
-echo "tree of every whole line."
+echo "with util/jsonpull.c (no JSON tree). Stats reads lines through the"
+echo "same reader (log/reader.c)."
