@@ -86,23 +86,70 @@ test_spf_budget(void **state)
 	assert_string_equal(dom, "example.com");
 }
 
+/* A string of n copies of c. */
+static const char *
+repeat(char c, size_t n)
+{
+	static char buf[4][600];
+	static unsigned k;
+	char *b = buf[k++ % 4];
+
+	memset(b, c, n);
+	b[n] = '\0';
+	return b;
+}
+
 static void
 test_dns_bad_names(void **state)
 {
+	char name[600];
 	struct dnsq_answer a;
 	struct arena arena;
+	size_t i;
+	/* Names DNS cannot be asked for: none is ever sent. */
+	const char *bad[] = {
+		"bad name.example", "x}}${run{/bin/sh}}.example", "",
+		"\xff\xfe.example", "a..example", ".example", "example.",
+		"example..", ".", NULL, /* a 64-octet label, below */
+		NULL,			/* 254 octets, below */
+	};
 
 	(void)state;
 	arena_init(&arena);
-	dnsq_txt("bad name.example", 1, &arena, &a);
-	assert_int_equal(a.status, DNSQ_BADNAME);
-	dnsq_txt("x}}${run{/bin/sh}}.example", 1, &arena, &a);
-	assert_int_equal(a.status, DNSQ_BADNAME);
-	dnsq_txt("", 1, &arena, &a);
-	assert_int_equal(a.status, DNSQ_BADNAME);
-	dnsq_txt("\xff\xfe.example", 1, &arena, &a);
-	assert_int_equal(a.status, DNSQ_BADNAME);
+	snprintf(name, sizeof(name), "s%s._domainkey.example.org",
+	    repeat('a', 63));
+	bad[9] = arena_strdup(&arena, name);
+	for (i = 0; i + 4 < 254; i += 4)
+		memcpy(name + i, "abc.", 4);
+	memcpy(name + i, "ab", 2);
+	name[i + 2] = '\0';
+	assert_int_equal(strlen(name), 254);
+	bad[10] = arena_strdup(&arena, name);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		dnsq_txt(bad[i], 1, &arena, &a);
+		if (a.status != DNSQ_BADNAME)
+			fail_msg("asked for \"%s\"", bad[i]);
+		dnsq_mx(bad[i], 1, &arena, &a);
+		assert_int_equal(a.status, DNSQ_BADNAME);
+	}
 	assert_string_equal(dnsq_status_name(DNSQ_TEMPERROR), "temperror");
+	/* The limits themselves are allowed. */
+	name[253] = '\0';
+	assert_true(dnsq_name_ok(name, 253, 0));
+	assert_false(dnsq_name_ok(name, 254, 0) && name[253] != '\0');
+	assert_true(dnsq_name_ok(repeat('a', 63), 63, 0));
+	assert_false(dnsq_name_ok(repeat('a', 64), 64, 0));
+	assert_true(dnsq_name_ok("_dmarc.Example.ORG", 18, 0));
+	/* A final dot only when allowed, and never two. */
+	assert_false(dnsq_name_ok("example.org.", 12, 0));
+	assert_true(dnsq_name_ok("example.org.", 12, DNSQ_NAME_FINAL_DOT));
+	assert_false(dnsq_name_ok("example.org..", 13, DNSQ_NAME_FINAL_DOT));
+	assert_false(dnsq_name_ok(".", 1, DNSQ_NAME_FINAL_DOT));
+	/* Any byte but NUL and '.' only when allowed. */
+	assert_false(dnsq_name_ok("a b%.example", 12, 0));
+	assert_true(dnsq_name_ok("a b%.example", 12, DNSQ_NAME_ANY_BYTE));
+	assert_false(dnsq_name_ok("a\0b.example", 11, DNSQ_NAME_ANY_BYTE));
+	assert_false(dnsq_name_ok("a..b", 4, DNSQ_NAME_ANY_BYTE));
 	arena_free(&arena);
 }
 
