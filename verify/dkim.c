@@ -1,7 +1,11 @@
 /*
  * dkim.c: libopendkim driven from a message in memory. The message is
- * split into header fields (folded lines kept, line ends removed) and a
- * body with CRLF line ends, as libopendkim expects. The library's own DNS
+ * split into header fields (folded lines kept, each line end made CRLF,
+ * the final one removed) and a body with CRLF line ends, as libopendkim
+ * expects: it hashes a field's folds as given under simple header
+ * canonicalization, so a bare LF there (Exim hands the module LF line
+ * ends) would break every such signature. Line ends are read by
+ * mail/canon.c, as the ARC verifier reads them. The library's own DNS
  * code reports NXDOMAIN and a timeout alike, so keys are fetched by our
  * callback through verify/dns.c.
  */
@@ -11,8 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mail/canon.h"
 #include "mail/msg.h"
 #include "mail/taglist.h"
+#include "util/sbuf.h"
 #include "verify/dkim.h"
 #include "verify/dns.h"
 
@@ -147,14 +153,15 @@ capped(struct arena *arena, const char *s)
 	return arena_strndup(arena, s, strnlen(s, FACTS_MAX_STRING));
 }
 
-/* Feeds the message: its header fields, then the body with every line
- * end made CRLF. */
+/* Feeds the message: its header fields with CRLF line ends inside
+ * (canon_crlf), then the body with every line end made CRLF. */
 static int
 feed(DKIM *dkim, const struct msg *m, char *err, size_t errsz)
 {
 	unsigned char crlf[2] = { '\r', '\n' };
-	const char *p, *end, *nl;
-	size_t i, n;
+	const char *p, *end;
+	struct sbuf field;
+	size_t i, n, used, longest = 0;
 
 	if (m->truncated) {
 		snprintf(err, errsz, "more than %d header fields",
@@ -162,19 +169,30 @@ feed(DKIM *dkim, const struct msg *m, char *err, size_t errsz)
 		return -1;
 	}
 	for (i = 0; i < m->n_fields; i++)
-		(void)dkim_header(dkim, (unsigned char *)m->fields[i].text,
-		    m->fields[i].len);
+		if (m->fields[i].len > longest)
+			longest = m->fields[i].len;
+	/* A CR alone becomes three bytes, at most. */
+	sbuf_init(&field, 3 * longest + 16);
+	for (i = 0; i < m->n_fields; i++) {
+		sbuf_reset(&field);
+		canon_crlf(m->fields[i].text, m->fields[i].len, &field);
+		if (sbuf_failed(&field)) {
+			sbuf_free(&field);
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+		(void)dkim_header(dkim, (unsigned char *)sbuf_cstr(&field),
+		    field.len);
+	}
+	sbuf_free(&field);
 	(void)dkim_eoh(dkim);
-	for (p = m->body, end = m->body + m->body_len; p < end;) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = (size_t)((nl != NULL ? nl : end) - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
+	for (p = m->body, end = m->body + m->body_len; p < end; p += used) {
+		used = canon_next_line(p, (size_t)(end - p), &n);
 		if (n > 0)
 			(void)dkim_body(dkim, (unsigned char *)p, n);
-		if (nl != NULL)
-			(void)dkim_body(dkim, crlf, 2);
-		p = nl != NULL ? nl + 1 : end;
+		/* A last line without a line end gets one, as Exim
+		 * spools it. */
+		(void)dkim_body(dkim, crlf, 2);
 	}
 	return 0;
 }

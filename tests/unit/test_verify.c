@@ -2,10 +2,11 @@
  * test_verify.c: verify/ pieces that need no network: the SPF record
  * syntax check behind the module's reading of Exim's "(invalid)", the
  * resolver's refusal of names it cannot ask for, tag lists, key records,
- * canonicalization (RFC 6376's own example), the ARC checks that come
- * before any key is fetched, and the rechecks behind Exim's coarse
- * verdicts against scripted DNS answers. Signed chains are
- * tests/e2e/arc-agreement.t.
+ * canonicalization (RFC 6376's own example, and every kind of line end),
+ * the ARC checks that come before any key is fetched, and the rechecks
+ * behind Exim's coarse verdicts against scripted DNS answers. Signed
+ * chains and messages are tests/e2e/arc-agreement.t and
+ * dkim-agreement.t.
  */
 #include "helpers.h"
 #include "mail/canon.h"
@@ -261,6 +262,81 @@ test_canon(void **state)
 	assert_false(hr || br);
 	assert_int_equal(canon_parse("relaxed/", 8, &hr, &br), -1);
 	assert_int_equal(canon_parse("loose", 5, &hr, &br), -1);
+}
+
+/* Every line end a message can carry reaches the canonical form as
+ * CRLF: LF, CRLF, the two mixed, a CR alone (read as Exim spools it: a
+ * fold in a header, a line end in the body), a fold at the very end. */
+static void
+test_canon_line_ends(void **state)
+{
+	static const struct {
+		const char *field, *simple, *relaxed;
+	} fields[] = {
+		{ "Subject: a\n b", "Subject: a\r\n b", "subject:a b" },
+		{ "Subject: a\r\n b", "Subject: a\r\n b", "subject:a b" },
+		{ "Subject: a\n b\r\n\tc", "Subject: a\r\n b\r\n\tc",
+		    "subject:a b c" },
+		{ "Subject: a\rb", "Subject: a\r\n b", "subject:a b" },
+		{ "Subject: a\r b", "Subject: a\r\n  b", "subject:a b" },
+		{ "Subject: a\n ", "Subject: a\r\n ", "subject:a" },
+		{ "Subject: a\r\n\t", "Subject: a\r\n\t", "subject:a" },
+		{ "Subject\n : a", "Subject\r\n : a", "subject:a" },
+		{ "Subject: \n\n a", "Subject: \r\n\r\n a", "subject:a" },
+	};
+	static const struct {
+		const char *body, *simple, *relaxed;
+	} bodies[] = {
+		{ "a\nb\n", "a\r\nb\r\n", "a\r\nb\r\n" },
+		{ "a\r\nb\n", "a\r\nb\r\n", "a\r\nb\r\n" },
+		{ "a\rb\r\n", "a\r\nb\r\n", "a\r\nb\r\n" },
+		{ "a \rb", "a \r\nb\r\n", "a\r\nb\r\n" },
+		{ "a\r\r\nb", "a\r\n\r\nb\r\n", "a\r\n\r\nb\r\n" },
+		{ "a\n\r\n\r", "a\r\n", "a\r\n" },
+		{ "\r", "\r\n", "" },
+	};
+	struct sbuf sb;
+	size_t i, n;
+
+	(void)state;
+	sbuf_init(&sb, 4096);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		sbuf_reset(&sb);
+		canon_header(false, fields[i].field, strlen(fields[i].field),
+		    &sb);
+		if (strcmp(sbuf_cstr(&sb), fields[i].simple) != 0)
+			fail_msg("field %zu simple", i);
+		sbuf_reset(&sb);
+		canon_crlf(fields[i].field, strlen(fields[i].field), &sb);
+		assert_string_equal(sbuf_cstr(&sb), fields[i].simple);
+		sbuf_reset(&sb);
+		canon_header(true, fields[i].field, strlen(fields[i].field),
+		    &sb);
+		if (strcmp(sbuf_cstr(&sb), fields[i].relaxed) != 0)
+			fail_msg("field %zu relaxed: %s", i, sbuf_cstr(&sb));
+	}
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		sbuf_reset(&sb);
+		canon_body(false, bodies[i].body, strlen(bodies[i].body), -1,
+		    collect_sink, &sb);
+		if (strcmp(sbuf_cstr(&sb), bodies[i].simple) != 0)
+			fail_msg("body %zu simple", i);
+		sbuf_reset(&sb);
+		canon_body(true, bodies[i].body, strlen(bodies[i].body), -1,
+		    collect_sink, &sb);
+		if (strcmp(sbuf_cstr(&sb), bodies[i].relaxed) != 0)
+			fail_msg("body %zu relaxed", i);
+	}
+	sbuf_free(&sb);
+	assert_int_equal(canon_next_line("ab\r\ncd", 6, &n), 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(canon_next_line("ab\rcd", 5, &n), 3);
+	assert_int_equal(n, 2);
+	assert_int_equal(canon_next_line("ab\ncd", 5, &n), 3);
+	assert_int_equal(canon_next_line("abcd", 4, &n), 4);
+	assert_int_equal(n, 4);
+	assert_int_equal(canon_next_line("ab\r", 3, &n), 3);
+	assert_int_equal(n, 2);
 }
 
 static void
@@ -535,6 +611,7 @@ main(void)
 		cmocka_unit_test(test_dns_bad_names),
 		cmocka_unit_test(test_taglist),
 		cmocka_unit_test(test_canon),
+		cmocka_unit_test(test_canon_line_ends),
 		cmocka_unit_test(test_key_records),
 		cmocka_unit_test(test_arc_structure),
 		cmocka_unit_test(test_rechecks),
