@@ -181,7 +181,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(LIBS)
 
 # The ARC verifier, with the verify/ piece it uses.
-FUZZ_ARC_SRC = verify/arc.c verify/dkimkey.c
+FUZZ_ARC_SRC = verify/arc.c verify/dkimkey.c verify/dkimid.c
 $(BUILD)/fuzz/fuzz_arc: tests/fuzz/fuzz_arc.c $(ENGINE_SRC) $(FUZZ_ARC_SRC)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(FUZZ_ARC_SRC) \

@@ -20,6 +20,7 @@
 #include "mail/fromhdr.h"
 #include "util/domain.h"
 #include "util/sbuf.h"
+#include "verify/dkimid.h"
 #include "verify/dmarcq.h"
 #include "verify/dns.h"
 #include "verify/recheck.h"
@@ -275,7 +276,7 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 {
 	const char *list = expand_fixed("$acl_m_authgate_dkim", err, errsz);
 	struct arena *arena = ctx->arena;
-	char *copy, *line, *save = NULL;
+	char *copy, *line, *save = NULL, name[DNSQ_MAX_NAME + 1];
 
 	if (list == NULL)
 		return -1;
@@ -323,7 +324,17 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 		sig->s = s;
 		sig->a = arena_strdup(arena, fld[2] + 2);
 		sig->bits = (unsigned)strtoul(fld[3] + 2, NULL, 10);
-		sig->result = map_exim_dkim(ctx, fld[4] + 2, fld[5] + 2, d, s);
+		/* A d= that is not a plain domain (for d=bank.example. Exim
+		 * asks for "s._domainkey.bank.example..", no name), or no key
+		 * name DNS can be asked for, is malformed whatever Exim said,
+		 * as with dkim = self. */
+		if (dkimid_key_name(s, strlen(s), d, strlen(d), name,
+			sizeof(name))
+		    != 0)
+			sig->result = AG_DKIMR_SIG_SYNTAX;
+		else
+			sig->result
+			    = map_exim_dkim(ctx, fld[4] + 2, fld[5] + 2, d, s);
 	}
 	return 0;
 }

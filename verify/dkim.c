@@ -20,6 +20,7 @@
 #include "mail/taglist.h"
 #include "util/sbuf.h"
 #include "verify/dkim.h"
+#include "verify/dkimid.h"
 #include "verify/dns.h"
 
 struct lookup_ctx {
@@ -27,19 +28,27 @@ struct lookup_ctx {
 	void *ctx;
 };
 
+/* The key name of a signature, or -1 when it names none (dkimid.h). */
+static int
+sig_key_name(DKIM_SIGINFO *sig, char *name, size_t size)
+{
+	const char *d = (const char *)dkim_sig_getdomain(sig);
+	const char *s = (const char *)dkim_sig_getselector(sig);
+
+	if (d == NULL || s == NULL)
+		return -1;
+	return dkimid_key_name(s, strlen(s), d, strlen(d), name, size);
+}
+
 static DKIM_CBSTAT
 key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, unsigned char *buf, size_t buflen)
 {
 	struct lookup_ctx *ctx
 	    = (struct lookup_ctx *)dkim_get_user_context(dkim);
-	const char *d = (const char *)dkim_sig_getdomain(sig);
-	const char *s = (const char *)dkim_sig_getselector(sig);
-	char name[300];
+	char name[DNSQ_MAX_NAME + 1];
 	struct dnsq_answer a;
 
-	if (ctx == NULL || d == NULL || s == NULL
-	    || snprintf(name, sizeof(name), "%s._domainkey.%s", s, d)
-		>= (int)sizeof(name))
+	if (ctx == NULL || sig_key_name(sig, name, sizeof(name)) != 0)
 		return DKIM_CBSTAT_NOTFOUND;
 	ctx->lookup(ctx->ctx, name, &a);
 	switch (a.status) {
@@ -271,6 +280,16 @@ add_unparsed(const struct msg *m, DKIM_SIGINFO **sigs, int nsigs,
 	}
 }
 
+/* Whether a signature names a key at all: a d= that is not a plain
+ * domain, or a key name DNS cannot be asked for, makes it malformed. */
+static bool
+names_key(DKIM_SIGINFO *sig)
+{
+	char name[DNSQ_MAX_NAME + 1];
+
+	return sig_key_name(sig, name, sizeof(name)) == 0;
+}
+
 /* Marks every signature past DKIMV_MAX_VERIFY (in header order) to be
  * ignored: libopendkim then fetches no key for it and checks nothing. */
 static DKIM_CBSTAT
@@ -342,6 +361,14 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 		out->a = alg_name(sigs[i]);
 		if (dkim_sig_getkeysize(sigs[i], &bits) == DKIM_STAT_OK)
 			out->bits = bits;
+		if (!names_key(sigs[i])) {
+			/* A d= that is not a plain domain, or no key name DNS
+			 * can be asked for: malformed, looked up nowhere. */
+			out->result = AG_DKIMR_SIG_SYNTAX;
+			out->bits = 0;
+			f->n_dkim++;
+			continue;
+		}
 		if ((dkim_sig_getflags(sigs[i]) & DKIM_SIGFLAG_IGNORE) != 0) {
 			/* Past DKIMV_MAX_VERIFY: recorded, never verified. */
 			out->result = AG_DKIMR_UNSUPPORTED;

@@ -22,7 +22,9 @@
 /* Verifies the DKIM-Signatures of the RFC 5322 message in msg (LF or
  * CRLF line ends), DKIMV_MAX_VERIFY of them at most, and appends one
  * entry per signature to f->dkim (up to FACTS_MAX_DKIM), with strings in
- * arena. Keys are fetched with lookup(lookup_ctx, name, ...). Returns 0,
+ * arena. A signature whose d= is not a plain domain, or whose key name
+ * DNS cannot be asked for, is sig_syntax and looked up nowhere. Keys are
+ * fetched with lookup(lookup_ctx, name, ...). Returns 0,
  * or -1 with a reason in err when the message cannot be processed at all
  * (more than MSG_MAX_FIELDS header fields). */
 int dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,

@@ -20,9 +20,11 @@ enum ag_spf recheck_spf_invalid(const char *domain, dnsq_lookup_fn lookup,
     void *ctx);
 
 /* Returns the DKIM result behind Exim's key failure for d= and s=:
- * key_missing (no record), key_revoked (an empty p=), sig_syntax (a name
- * that cannot be asked), temperror (DNS trouble), or if_present when a
- * key record is there now. */
+ * key_missing (no record), key_revoked (an empty p=), sig_syntax (a d=
+ * that is not a plain domain, or a key name DNS cannot be asked for:
+ * nothing is asked), temperror (DNS trouble), or if_present when a key
+ * record is there now. The name asked is s._domainkey.d, as Exim asked
+ * it (dkimid_key_name). */
 enum ag_dkim recheck_dkim_key(const char *d, const char *s,
     enum ag_dkim if_present, dnsq_lookup_fn lookup, void *ctx);
 

@@ -171,6 +171,16 @@ for canon in ("simple/simple", "simple/relaxed", "relaxed/simple"):
     m = mailkim_sign(folded(i, b"\n"), "sel2048", "sel2048", canon)
     cases.append(("pass", m))
     cases.append(("pass", m.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")))
+# d= and s= that name no key DNS can be asked for (a label over 63
+# octets, an empty label): malformed signatures, looked up nowhere.
+i += 1
+m = message(i, 4)
+cases.append(("sig_syntax", sign(m, "s" * 64, "sel2048", "relaxed/relaxed")))
+cases.append(("sig_syntax", sign(m, "a..b", "sel2048", "relaxed/relaxed")))
+cases.append(("sig_syntax", sign(m, "sel2048", "sel2048", "relaxed/relaxed",
+                                 domain=b"corpus..example")))
+cases.append(("sig_syntax", sign(m, "sel2048", "sel2048", "relaxed/relaxed",
+                                 domain=b"x" * 64 + b".corpus.example")))
 # x=: expired an hour ago, and expiring in a day (still good).
 for canon in ("simple", "relaxed"):
     for secs, want in ((-3600, "expired"), (86400, "pass")):

@@ -13,6 +13,7 @@
 #include "mail/spfrec.h"
 #include "mail/taglist.h"
 #include "verify/arc.h"
+#include "verify/dkimid.h"
 #include "verify/dkimkey.h"
 #include "verify/dns.h"
 #include "verify/recheck.h"
@@ -152,6 +153,85 @@ test_dns_bad_names(void **state)
 	assert_false(dnsq_name_ok("a\0b.example", 11, DNSQ_NAME_ANY_BYTE));
 	assert_false(dnsq_name_ok("a..b", 4, DNSQ_NAME_ANY_BYTE));
 	arena_free(&arena);
+}
+
+/* What d= and s= may be, in every place that reads them. */
+static void
+test_dkim_names(void **state)
+{
+	static const char *const good_d[] = {
+		"bank.example",
+		"Bank.EXAMPLE",
+		"a-b.example",
+		"xn--bnk-sna.example",
+		"1.example",
+		"example",
+	};
+	static const char *const bad_d[] = {
+		"bank.example.", /* the trailing dot of issue 15 item 10 */
+		"bank.example..",
+		".bank.example",
+		"bank..example",
+		"",
+		"bank_x.example",
+		"-bank.example",
+		"bank-.example",
+		"bank.-example",
+		"b\xc3\xa4nk.example", /* a U-label is not LDH */
+		"bank.example\n",
+		"bank example",
+		"bank.example/",
+	};
+	static const char *const bad_s[] = {
+		"",
+		".sel",
+		"sel.",
+		"s..el",
+		"s el",
+		"s\xc3\xa9l",
+		"s/el",
+	};
+	char name[DNSQ_MAX_NAME + 1], big[300], bigd[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good_d) / sizeof(good_d[0]); i++)
+		if (!dkimid_domain_ok(good_d[i], strlen(good_d[i])))
+			fail_msg("refused d=%s", good_d[i]);
+	for (i = 0; i < sizeof(bad_d) / sizeof(bad_d[0]); i++)
+		if (dkimid_domain_ok(bad_d[i], strlen(bad_d[i])))
+			fail_msg("accepted d=%s", bad_d[i]);
+	assert_false(dkimid_domain_ok(repeat('a', 64), 64));
+	assert_true(dkimid_domain_ok(repeat('a', 63), 63));
+	for (i = 0; i < sizeof(bad_s) / sizeof(bad_s[0]); i++)
+		if (dkimid_selector_ok(bad_s[i], strlen(bad_s[i])))
+			fail_msg("accepted s=%s", bad_s[i]);
+	assert_true(dkimid_selector_ok("s_2024-01.Mail", 14));
+	assert_false(dkimid_selector_ok(repeat('a', 64), 64));
+	/* The key name: s= as written, d= in lower case. */
+	assert_int_equal(dkimid_key_name("Sel", 3, "Bank.Example", 12, name,
+			     sizeof(name)),
+	    0);
+	assert_string_equal(name, "Sel._domainkey.bank.example");
+	assert_int_equal(dkimid_key_name("sel", 3, "bank.example.", 13, name,
+			     sizeof(name)),
+	    -1);
+	/* Each part fits, the whole does not. */
+	snprintf(big, sizeof(big), "%s.%s.%s", repeat('a', 63), repeat('b', 63),
+	    repeat('c', 63));
+	snprintf(bigd, sizeof(bigd), "%s.%s.example", repeat('d', 60),
+	    repeat('e', 60));
+	assert_true(dkimid_selector_ok(big, strlen(big)));
+	assert_true(dkimid_domain_ok(bigd, strlen(bigd)));
+	assert_int_equal(dkimid_key_name(big, strlen(big), "bank.example", 12,
+			     name, sizeof(name)),
+	    0);
+	assert_int_equal(dkimid_key_name(big, strlen(big), bigd, strlen(bigd),
+			     name, sizeof(name)),
+	    -1);
+	assert_int_equal(dkimid_key_name("sel", 3, "bank.example", 12, name,
+			     10),
+	    -1);
 }
 
 static void
@@ -473,6 +553,26 @@ test_rechecks(void **state)
 		    NULL },
 		{ "bank..example", "sel", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
 		    NULL },
+		/* Exim asks "sel._domainkey.bank.example.." for this d=, no
+		 * name: re-asked as bank.example, the key would be found and
+		 * Exim's failure called DNS trouble (issue 15, item 10). */
+		{ "bank.example.", "sel", DNSQ_OK, "v=DKIM1; p=MIIB",
+		    AG_DKIMR_SIG_SYNTAX, NULL },
+		{ "bank_x.example", "sel", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+		{ "-bank.example", "sel", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+		{ "b\xc3\xa4nk.example", "sel", DNSQ_OK, NULL,
+		    AG_DKIMR_SIG_SYNTAX, NULL },
+		{ "bank.example", "sel.", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+		{ "bank.example", NULL, DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL }, /* a 64-octet selector, below */
+		{ "bank.example", "Sel_1.x", DNSQ_NXDOMAIN, NULL,
+		    AG_DKIMR_KEY_MISSING, "Sel_1.x._domainkey.bank.example" },
+		/* A name the resolver refuses anyway. */
+		{ "bank.example", "sel", DNSQ_BADNAME, NULL,
+		    AG_DKIMR_SIG_SYNTAX, "sel._domainkey.bank.example" },
 	};
 	size_t i;
 
@@ -499,7 +599,9 @@ test_rechecks(void **state)
 		sc.status = dkim[i].status;
 		sc.txt[0] = dkim[i].txt0;
 		sc.n_txt = dkim[i].txt0 != NULL;
-		assert_int_equal(recheck_dkim_key(dkim[i].d, dkim[i].s,
+		assert_int_equal(recheck_dkim_key(dkim[i].d,
+				     dkim[i].s != NULL ? dkim[i].s :
+							 repeat('s', 64),
 				     AG_DKIMR_BAD_SIGNATURE, script_lookup,
 				     &sc),
 		    dkim[i].want);
@@ -609,6 +711,7 @@ main(void)
 		cmocka_unit_test(test_spf_syntax),
 		cmocka_unit_test(test_spf_budget),
 		cmocka_unit_test(test_dns_bad_names),
+		cmocka_unit_test(test_dkim_names),
 		cmocka_unit_test(test_taglist),
 		cmocka_unit_test(test_canon),
 		cmocka_unit_test(test_canon_line_ends),
