@@ -89,7 +89,7 @@ $(BUILD)/libauthgate-fi.a: $(TENGINE_OBJ)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libauthgate-fi.a $(LIBS) \
-	    -lspf2 -lcrypto -lresolv -lidn2 -lcmocka
+	    -lopendkim -lspf2 -lcrypto -lresolv -lidn2 -lcmocka
 
 $(BUILD)/tests/canon_dump: tests/unit/canon_dump.c $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)

@@ -34,13 +34,14 @@
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>
 
-/* One message's collection: the policy, its arena, and the DNS budget
- * all of its lookups share (ls_budget_lookup). */
+/* One message's collection: the policy, its arena, the DNS budget all
+ * of its lookups share (ls_budget_lookup), and the From domain DKIM
+ * signatures are ranked against. */
 struct ls_ctx {
 	const struct policy *policy;
 	struct arena *arena;
 	struct ls_budget *budget;
-	unsigned key_lookups;
+	struct dkimid_from from;
 };
 
 /* Seconds left of a message's DNS budget. */
@@ -191,12 +192,15 @@ collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 /*
  * Maps Exim's status and reason for one signature onto DESIGN's DKIM
  * results. Every combination Exim 4.96 produces is listed; anything else
- * is a temperror, never a pass.
+ * is a temperror, never a pass. For a key failure Exim cannot tell from
+ * DNS trouble, *recheck is set, with *if_present what it is when the key
+ * is there now: the caller asks DNS (recheck_dkim_key).
  */
 static enum ag_dkim
-map_exim_dkim(struct ls_ctx *ctx, const char *status, const char *reason,
-    const char *d, const char *s)
+map_exim_dkim(const char *status, const char *reason, bool *recheck,
+    enum ag_dkim *if_present)
 {
+	*recheck = false;
 	if (strcmp(status, "pass") == 0)
 		return AG_DKIMR_PASS;
 	if (strcmp(reason, "pubkey_too_short") == 0)
@@ -214,26 +218,56 @@ map_exim_dkim(struct ls_ctx *ctx, const char *status, const char *reason,
 		if (strcmp(reason, "pubkey_der_syntax") == 0
 		    || strcmp(reason, "pubkey_dns_syntax") == 0
 		    || strcmp(reason, "pubkey_unavailable") == 0) {
-			/* Past the budget the signature is not verified at
-			 * all; a temperror here would let a forger turn a
-			 * DMARC reject into a tempfail with extra
-			 * signatures. */
-			if (ctx->key_lookups >= LS_MAX_KEY_LOOKUPS)
-				return AG_DKIMR_UNSUPPORTED;
-			ctx->key_lookups++;
 			/* A key we can fetch now that Exim could not was
 			 * lost to passing DNS trouble; a revoked key (empty
 			 * p=) comes from Exim as a syntax error. */
-			return recheck_dkim_key(d, s,
-			    strcmp(reason, "pubkey_unavailable") == 0 ?
-				AG_DKIMR_TEMPERROR :
-				AG_DKIMR_KEY_SYNTAX,
-			    budget_lookup, ctx);
+			*if_present
+			    = strcmp(reason, "pubkey_unavailable") == 0 ?
+			    AG_DKIMR_TEMPERROR :
+			    AG_DKIMR_KEY_SYNTAX;
+			*recheck = true;
+			return AG_DKIMR_TEMPERROR; /* until asked */
 		}
 		return AG_DKIMR_TEMPERROR;
 	}
 	/* "tmperror", and anything Exim may say in future: never a pass. */
 	return AG_DKIMR_TEMPERROR;
+}
+
+/*
+ * The module's own key lookups behind Exim's key failures, at most
+ * LS_MAX_KEY_LOOKUPS of them: signatures aligned with the From domain
+ * first, then those of trusted domains, then the rest, each in header
+ * order, so that signatures added on top can never push the one that
+ * matters out. Past the cap a signature is not verified at all
+ * (unsupported): a temperror there would let a forger turn a DMARC
+ * reject into a tempfail with extra signatures.
+ */
+static void
+recheck_keys(struct ls_ctx *ctx, struct facts *f, size_t first,
+    const bool *recheck, const enum ag_dkim *if_present)
+{
+	unsigned lookups = 0;
+	size_t i;
+	int rank;
+
+	for (rank = DKIMID_ALIGNED; rank <= DKIMID_OTHER; rank++)
+		for (i = first; i < f->n_dkim; i++) {
+			struct facts_dkim *sig = &f->dkim[i];
+
+			if (!recheck[i - first]
+			    || (int)dkimid_rank(&ctx->from, sig->d,
+				   strlen(sig->d))
+				!= rank)
+				continue;
+			if (lookups >= LS_MAX_KEY_LOOKUPS) {
+				sig->result = AG_DKIMR_UNSUPPORTED;
+				continue;
+			}
+			lookups++;
+			sig->result = recheck_dkim_key(sig->d, sig->s,
+			    if_present[i - first], budget_lookup, ctx);
+		}
 }
 
 /* Decodes one "TAG:base64" field of the DKIM list into the arena. */
@@ -276,7 +310,10 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 {
 	const char *list = expand_fixed("$acl_m_authgate_dkim", err, errsz);
 	struct arena *arena = ctx->arena;
+	enum ag_dkim if_present[FACTS_MAX_DKIM];
+	bool recheck[FACTS_MAX_DKIM] = { false };
 	char *copy, *line, *save = NULL, name[DNSQ_MAX_NAME + 1];
+	size_t first = f->n_dkim;
 
 	if (list == NULL)
 		return -1;
@@ -319,7 +356,7 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 		if (f->n_dkim >= FACTS_MAX_DKIM)
 			break; /* past FACTS_MAX_DKIM: not recorded (issue 6
 				  caps) */
-		sig = &f->dkim[f->n_dkim++];
+		sig = &f->dkim[f->n_dkim];
 		sig->d = d;
 		sig->s = s;
 		sig->a = arena_strdup(arena, fld[2] + 2);
@@ -333,9 +370,12 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 		    != 0)
 			sig->result = AG_DKIMR_SIG_SYNTAX;
 		else
-			sig->result
-			    = map_exim_dkim(ctx, fld[4] + 2, fld[5] + 2, d, s);
+			sig->result = map_exim_dkim(fld[4] + 2, fld[5] + 2,
+			    &recheck[f->n_dkim - first],
+			    &if_present[f->n_dkim - first]);
+		f->n_dkim++;
 	}
+	recheck_keys(ctx, f, first, recheck, if_present);
 	return 0;
 }
 
@@ -435,8 +475,8 @@ collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
 		if (ctx->policy->dkim_self)
 			rc = collect_dkim(ctx, f, err, errsz);
 	} else if (ctx->policy->dkim_self) {
-		rc = dkimv_parsed(m, budget_lookup, ctx, f, ctx->arena, err,
-		    errsz);
+		rc = dkimv_parsed(m, ctx->policy, budget_lookup, ctx, f,
+		    ctx->arena, err, errsz);
 	}
 	if (rc == 0 && ctx->policy->arc_self)
 		arcv_parsed(m, budget_lookup, ctx, f, ctx->arena, why,
@@ -472,7 +512,8 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
     struct ls_budget *budget, char *err, size_t errsz)
 {
 	struct arena *arena = budget->arena;
-	struct ls_ctx ctx = { policy, arena, budget, 0 };
+	struct ls_ctx ctx
+	    = { .policy = policy, .arena = arena, .budget = budget };
 	const char *helo;
 
 	facts_init(f);
@@ -493,6 +534,7 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	f->client_helo
 	    = helo[0] != '\0' ? copy_capped(arena, helo, strlen(helo)) : NULL;
 	collect_from(f, arena);
+	dkimid_from_init(&ctx.from, policy, f);
 #ifdef AG_OWN_VERIFY
 	if (policy->spf_self && f->client_ip != NULL)
 		collect_spf_self(&ctx, f);

@@ -50,8 +50,8 @@ void ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a);
 
 /* Fills facts from Exim's globals, header_list and the $acl_m_ variables
  * the shipped ACLs set, looking up DMARC records and (where Exim cannot
- * tell a missing key from DNS trouble) DKIM keys within the budget.
- * Returns 0, or -1 with the reason in err. */
+ * tell a missing key from DNS trouble) DKIM keys, those that can matter
+ * first, within the budget. Returns 0, or -1 with the reason in err. */
 int ls_collect_facts(const struct policy *policy, int fd, struct facts *facts,
     struct ls_budget *budget, char *err, size_t errsz);
 

@@ -7,7 +7,8 @@
  * ends) would break every such signature. Line ends are read by
  * mail/canon.c, as the ARC verifier reads them. The library's own DNS
  * code reports NXDOMAIN and a timeout alike, so keys are fetched by our
- * callback through verify/dns.c.
+ * callback through verify/dns.c, for the signatures that can matter
+ * first (verify/dkimid.h).
  */
 #include <ctype.h>
 #include <opendkim/dkim.h>
@@ -23,9 +24,18 @@
 #include "verify/dkimid.h"
 #include "verify/dns.h"
 
+/* A key looked up before libopendkim asks for it (prescreen). */
+struct prefetched {
+	DKIM_SIGINFO *sig;
+	struct dnsq_answer a;
+};
+
 struct lookup_ctx {
 	dnsq_lookup_fn lookup;
 	void *ctx;
+	struct dkimid_from from;
+	size_t n_keys;
+	struct prefetched keys[DKIMV_MAX_VERIFY];
 };
 
 /* The key name of a signature, or -1 when it names none (dkimid.h). */
@@ -47,10 +57,16 @@ key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, unsigned char *buf, size_t buflen)
 	    = (struct lookup_ctx *)dkim_get_user_context(dkim);
 	char name[DNSQ_MAX_NAME + 1];
 	struct dnsq_answer a;
+	size_t i;
 
 	if (ctx == NULL || sig_key_name(sig, name, sizeof(name)) != 0)
 		return DKIM_CBSTAT_NOTFOUND;
-	ctx->lookup(ctx->ctx, name, &a);
+	for (i = 0; i < ctx->n_keys && ctx->keys[i].sig != sig; i++)
+		;
+	if (i < ctx->n_keys)
+		a = ctx->keys[i].a;
+	else
+		ctx->lookup(ctx->ctx, name, &a);
 	switch (a.status) {
 	case DNSQ_OK:
 		break;
@@ -290,35 +306,67 @@ names_key(DKIM_SIGINFO *sig)
 	return sig_key_name(sig, name, sizeof(name)) == 0;
 }
 
-/* Marks every signature past DKIMV_MAX_VERIFY (in header order) to be
- * ignored: libopendkim then fetches no key for it and checks nothing. */
+/* Chooses the DKIMV_MAX_VERIFY signatures to verify among those that
+ * still need a key (a signature libopendkim already found malformed, or
+ * one naming no key, costs nothing and is not counted): aligned with the
+ * From domain first, then trusted domains, then the rest, each in header
+ * order; the others are marked to be ignored, so libopendkim fetches no
+ * key for them and checks nothing. The chosen keys are looked up here,
+ * in that order, so that the signatures that can matter have the first
+ * of the message's DNS budget. */
 static DKIM_CBSTAT
 prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 {
-	int i;
+	struct lookup_ctx *ctx
+	    = (struct lookup_ctx *)dkim_get_user_context(dkim);
+	char name[DNSQ_MAX_NAME + 1];
+	bool chosen[MSG_MAX_FIELDS] = { false };
+	int i, rank, n = 0;
 
-	(void)dkim;
-	for (i = DKIMV_MAX_VERIFY; i < nsigs; i++)
-		dkim_sig_ignore(sigs[i]);
+	if (ctx == NULL || nsigs > MSG_MAX_FIELDS)
+		return DKIM_CBSTAT_ERROR;
+	for (rank = DKIMID_ALIGNED; rank <= DKIMID_OTHER; rank++)
+		for (i = 0; i < nsigs && n < DKIMV_MAX_VERIFY; i++) {
+			const char *d
+			    = (const char *)dkim_sig_getdomain(sigs[i]);
+
+			if (chosen[i]
+			    || dkim_sig_geterror(sigs[i])
+				!= DKIM_SIGERROR_UNKNOWN
+			    || sig_key_name(sigs[i], name, sizeof(name)) != 0
+			    || (int)dkimid_rank(&ctx->from, d, strlen(d))
+				!= rank)
+				continue;
+			chosen[i] = true;
+			ctx->keys[n].sig = sigs[i];
+			ctx->lookup(ctx->ctx, name, &ctx->keys[n].a);
+			ctx->n_keys = (size_t)++n;
+		}
+	for (i = 0; i < nsigs; i++)
+		if (!chosen[i]
+		    && dkim_sig_geterror(sigs[i]) == DKIM_SIGERROR_UNKNOWN)
+			dkim_sig_ignore(sigs[i]);
 	return DKIM_CBSTAT_CONTINUE;
 }
 
 int
-dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
-    void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
-    size_t errsz)
+dkimv_message(const char *msg, size_t len, const struct policy *policy,
+    dnsq_lookup_fn lookup, void *lookup_ctx, struct facts *f,
+    struct arena *arena, char *err, size_t errsz)
 {
 	struct msg m; /* 16 KB */
 
 	msg_parse(msg, len, &m);
-	return dkimv_parsed(&m, lookup, lookup_ctx, f, arena, err, errsz);
+	return dkimv_parsed(&m, policy, lookup, lookup_ctx, f, arena, err,
+	    errsz);
 }
 
 int
-dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
-    struct facts *f, struct arena *arena, char *err, size_t errsz)
+dkimv_parsed(const struct msg *m, const struct policy *policy,
+    dnsq_lookup_fn lookup, void *lookup_ctx, struct facts *f,
+    struct arena *arena, char *err, size_t errsz)
 {
-	struct lookup_ctx ctx = { lookup, lookup_ctx };
+	struct lookup_ctx *ctx;
 	DKIM_LIB *lib;
 	DKIM *dkim = NULL;
 	DKIM_SIGINFO **sigs = NULL;
@@ -326,6 +374,13 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 	int nsigs = 0, i, rc = -1;
 	unsigned int flags = DKIM_LIBFLAGS_NONE;
 
+	if ((ctx = arena_zalloc(arena, sizeof(*ctx))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	ctx->lookup = lookup;
+	ctx->ctx = lookup_ctx;
+	dkimid_from_init(&ctx->from, policy, f);
 	lib = dkim_init(NULL, NULL);
 	if (lib == NULL) {
 		snprintf(err, errsz, "libopendkim did not initialize");
@@ -340,7 +395,7 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 		snprintf(err, errsz, "libopendkim: %s", dkim_getresultstr(st));
 		goto out;
 	}
-	(void)dkim_set_user_context(dkim, &ctx);
+	(void)dkim_set_user_context(dkim, ctx);
 	if (feed(dkim, m, err, errsz) != 0)
 		goto out;
 	st = dkim_eom(dkim, NULL);

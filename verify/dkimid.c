@@ -2,10 +2,12 @@
  * dkimid.c: signature identities. The d= check is the one every reader
  * of d= uses (libopendkim's results, Exim's verdicts, ARC), so that a d=
  * like "bank.example." can never name one key to Exim and another to
- * the module.
+ * the module; ranking follows decide()'s relaxed alignment (the same
+ * organizational domain under the policy's public suffix list).
  */
 #include <string.h>
 
+#include "mail/fromhdr.h"
 #include "verify/dkimid.h"
 #include "verify/dns.h"
 
@@ -71,4 +73,46 @@ dkimid_key_name(const char *s, size_t slen, const char *d, size_t dlen,
 							    d[i]);
 	out[n] = '\0';
 	return 0;
+}
+
+void
+dkimid_from_init(struct dkimid_from *from, const struct policy *policy,
+    const struct facts *f)
+{
+	struct fromhdr fh;
+
+	from->policy = policy;
+	from->domain[0] = '\0';
+	from->org = NULL;
+	if (policy == NULL || f->n_from != 1 || f->from[0] == NULL)
+		return;
+	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
+	if (fh.status == FROMHDR_MULTIPLE || fh.domain[0] == '\0')
+		return;
+	memcpy(from->domain, fh.domain, sizeof(from->domain));
+	from->org = policy_org_domain(policy, from->domain);
+}
+
+enum dkimid_rank
+dkimid_rank(const struct dkimid_from *from, const char *d, size_t len)
+{
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+	const char *org;
+
+	if (from->policy == NULL || !dkimid_domain_ok(d, len)
+	    || domain_normalize(d, len, dom, err, sizeof(err)) != 0)
+		return DKIMID_OTHER;
+	/* decide()'s relaxed alignment: the From domain, or a domain
+	 * within its organizational domain whose own organizational domain
+	 * that is (a public suffix aligns with nothing). */
+	if (from->org != NULL
+	    && (strcmp(dom, from->domain) == 0
+		|| (domain_within(dom, from->org)
+		    && (strcmp(dom, from->org) == 0
+			|| ((org = policy_org_domain(from->policy, dom)) != NULL
+			    && strcmp(org, from->org) == 0)))))
+		return DKIMID_ALIGNED;
+	if (policy_trusted_domain(from->policy, dom) != NULL)
+		return DKIMID_TRUSTED;
+	return DKIMID_OTHER;
 }

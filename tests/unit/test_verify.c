@@ -3,8 +3,9 @@
  * syntax check behind the module's reading of Exim's "(invalid)", the
  * resolver's refusal of names it cannot ask for, tag lists, key records,
  * canonicalization (RFC 6376's own example, and every kind of line end),
- * the ARC checks that come before any key is fetched, and the rechecks
- * behind Exim's coarse verdicts against scripted DNS answers. Signed
+ * the ARC checks that come before any key is fetched, the rechecks behind
+ * Exim's coarse verdicts against scripted DNS answers, what d= and s= may
+ * be, and which DKIM signatures get the verification budget. Signed
  * chains and messages are tests/e2e/arc-agreement.t and
  * dkim-agreement.t.
  */
@@ -13,6 +14,7 @@
 #include "mail/spfrec.h"
 #include "mail/taglist.h"
 #include "verify/arc.h"
+#include "verify/dkim.h"
 #include "verify/dkimid.h"
 #include "verify/dkimkey.h"
 #include "verify/dns.h"
@@ -232,6 +234,63 @@ test_dkim_names(void **state)
 	assert_int_equal(dkimid_key_name("sel", 3, "bank.example", 12, name,
 			     10),
 	    -1);
+}
+
+/* Which signatures can matter: aligned with the From domain (relaxed, as
+ * decide() aligns), then trusted domains, then the rest. */
+static void
+test_dkim_rank(void **state)
+{
+	struct policy *p = load_ok("[trusted]\ndomains = trusted.example\n");
+	static const struct {
+		const char *from, *d;
+		enum dkimid_rank want;
+	} cases[] = {
+		{ "CEO <ceo@bank.example>", "bank.example", DKIMID_ALIGNED },
+		{ "CEO <ceo@bank.example>", "BANK.example", DKIMID_ALIGNED },
+		{ "CEO <ceo@bank.example>", "mail.bank.example",
+		    DKIMID_ALIGNED },
+		{ "ceo@news.bank.example", "bank.example", DKIMID_ALIGNED },
+		{ "ceo@news.bank.example", "x.bank.example", DKIMID_ALIGNED },
+		{ "CEO <ceo@bank.example>", "bank.example.", DKIMID_OTHER },
+		{ "CEO <ceo@bank.example>", "evilbank.example", DKIMID_OTHER },
+		{ "CEO <ceo@bank.example>", "example", DKIMID_OTHER },
+		{ "CEO <ceo@bank.example>", "trusted.example", DKIMID_TRUSTED },
+		{ "CEO <ceo@bank.example>", "lists.trusted.example",
+		    DKIMID_TRUSTED },
+		{ "ceo@bank.example, eve@evil.example", "bank.example",
+		    DKIMID_OTHER },
+		{ "ceo@bank.example, eve@evil.example", "trusted.example",
+		    DKIMID_TRUSTED },
+	};
+	struct dkimid_from from;
+	struct facts f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		facts_init(&f);
+		f.n_from = 1;
+		f.from[0] = cases[i].from;
+		dkimid_from_init(&from, p, &f);
+		if (dkimid_rank(&from, cases[i].d, strlen(cases[i].d))
+		    != cases[i].want)
+			fail_msg("From %s, d=%s: rank %d, want %d",
+			    cases[i].from, cases[i].d,
+			    (int)dkimid_rank(&from, cases[i].d,
+				strlen(cases[i].d)),
+			    (int)cases[i].want);
+	}
+	/* Two From headers: nothing is aligned; no policy: nothing ranks. */
+	facts_init(&f);
+	f.n_from = 2;
+	f.from[0] = f.from[1] = "ceo@bank.example";
+	dkimid_from_init(&from, p, &f);
+	assert_int_equal(dkimid_rank(&from, "bank.example", 12), DKIMID_OTHER);
+	f.n_from = 1;
+	dkimid_from_init(&from, NULL, &f);
+	assert_int_equal(dkimid_rank(&from, "bank.example", 12), DKIMID_OTHER);
+	policy_free(p);
 }
 
 static void
@@ -704,6 +763,104 @@ test_arc_structure(void **state)
 	}
 }
 
+/* Names asked, in order, answered NXDOMAIN. */
+struct asked {
+	char names[8][300];
+	unsigned n;
+};
+
+static void
+record_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	struct asked *as = ctx;
+
+	if (as->n < 8)
+		snprintf(as->names[as->n], sizeof(as->names[0]), "%s", name);
+	as->n++;
+	memset(a, 0, sizeof(*a));
+	a->status = DNSQ_NXDOMAIN;
+}
+
+/* dkim = self spends its DKIMV_MAX_VERIFY key lookups on the signatures
+ * that can matter first (issue 15, item 8: the aligned signature is the
+ * fifth, four forwarders signed on top); a signature whose d= is not a
+ * plain domain, or whose selector names no key, is sig_syntax, asked for
+ * nowhere, and spends nothing. */
+static void
+test_dkim_budget_order(void **state)
+{
+	static const char *const sigs[][2] = {
+		{ "f1.example", "s" },
+		{ "f2.example", "s" },
+		{ "bank.example.", "s" },
+		{ "f3.example", "s" },
+		{ "f4.example", "s" },
+		{ "trusted.example", "s" },
+		{ "bank.example", NULL },
+		{ "mail.bank.example", "s" },
+	};
+	static const enum ag_dkim want[] = {
+		AG_DKIMR_KEY_MISSING,
+		AG_DKIMR_KEY_MISSING,
+		AG_DKIMR_SIG_SYNTAX,
+		AG_DKIMR_UNSUPPORTED,
+		AG_DKIMR_UNSUPPORTED,
+		AG_DKIMR_KEY_MISSING,
+		AG_DKIMR_SIG_SYNTAX,
+		AG_DKIMR_KEY_MISSING,
+	};
+	struct policy *p = load_ok("[trusted]\ndomains = trusted.example\n");
+	struct asked as = { 0 };
+	struct arena arena;
+	struct sbuf msg;
+	struct facts f;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	sbuf_init(&msg, 1 << 16);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sbuf_printf(&msg,
+		    "DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple;\n"
+		    "\td=%s; s=%s; h=from:subject;\n"
+		    "\tbh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\n"
+		    "\tb=dGVzdA==\n",
+		    sigs[i][0],
+		    sigs[i][1] != NULL ? sigs[i][1] : repeat('s', 64));
+	sbuf_puts(&msg, "From: CEO <ceo@bank.example>\nSubject: five\n\n");
+	arena_init(&arena);
+	facts_init(&f);
+	f.n_from = 1;
+	f.from[0] = "CEO <ceo@bank.example>";
+	assert_int_equal(dkimv_message(sbuf_cstr(&msg), msg.len, p,
+			     record_lookup, &as, &f, &arena, err, sizeof(err)),
+	    0);
+	assert_int_equal(f.n_dkim, sizeof(sigs) / sizeof(sigs[0]));
+	for (i = 0; i < f.n_dkim; i++)
+		if (f.dkim[i].result != want[i])
+			fail_msg("signature %zu (d=%s): %s, want %s", i,
+			    f.dkim[i].d, ag_dkim_name(f.dkim[i].result),
+			    ag_dkim_name(want[i]));
+	/* Aligned first, then trusted, then the first of the rest. */
+	assert_int_equal(as.n, DKIMV_MAX_VERIFY);
+	assert_string_equal(as.names[0], "s._domainkey.mail.bank.example");
+	assert_string_equal(as.names[1], "s._domainkey.trusted.example");
+	assert_string_equal(as.names[2], "s._domainkey.f1.example");
+	assert_string_equal(as.names[3], "s._domainkey.f2.example");
+	/* No policy: header order, as before ranking. */
+	memset(&as, 0, sizeof(as));
+	facts_init(&f);
+	assert_int_equal(dkimv_message(sbuf_cstr(&msg), msg.len, NULL,
+			     record_lookup, &as, &f, &arena, err, sizeof(err)),
+	    0);
+	assert_int_equal(as.n, DKIMV_MAX_VERIFY);
+	assert_string_equal(as.names[0], "s._domainkey.f1.example");
+	assert_string_equal(as.names[3], "s._domainkey.f4.example");
+	arena_free(&arena);
+	sbuf_free(&msg);
+	policy_free(p);
+}
+
 int
 main(void)
 {
@@ -712,6 +869,8 @@ main(void)
 		cmocka_unit_test(test_spf_budget),
 		cmocka_unit_test(test_dns_bad_names),
 		cmocka_unit_test(test_dkim_names),
+		cmocka_unit_test(test_dkim_rank),
+		cmocka_unit_test(test_dkim_budget_order),
 		cmocka_unit_test(test_taglist),
 		cmocka_unit_test(test_canon),
 		cmocka_unit_test(test_canon_line_ends),
