@@ -180,6 +180,11 @@ collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 	    = dom[0] != '\0' ? copy_capped(ctx->arena, dom, strlen(dom)) : NULL;
 	if (v[0] == '\0') {
 		f->spf = AG_SPFR_NONE; /* no SPF check ran (local input) */
+	} else if (f->spf_domain != NULL
+	    && !recheck_spf_domain_ok(f->spf_domain)) {
+		/* RFC 7208 4.3: whatever libspf2 made of a domain that
+		 * cannot be asked (DNS trouble, to Exim), it has no policy. */
+		f->spf = AG_SPFR_NONE;
 	} else if (strcmp(v, "(invalid)") == 0) {
 		f->spf = recheck_spf_invalid(f->spf_domain, budget_lookup, ctx);
 	} else if (ag_spf_parse(v, &f->spf) != 0) {

@@ -10,6 +10,17 @@
 #include "verify/dkimid.h"
 #include "verify/recheck.h"
 
+bool
+recheck_spf_domain_ok(const char *domain)
+{
+	size_t len = domain != NULL ? strlen(domain) : 0;
+
+	if (len > 1 && domain[len - 1] == '.')
+		len--;
+	return len > 0 && dnsq_name_ok(domain, len, DNSQ_NAME_ANY_BYTE)
+	    && memchr(domain, '.', len) != NULL;
+}
+
 enum ag_spf
 recheck_spf_invalid(const char *domain, dnsq_lookup_fn lookup, void *ctx)
 {
@@ -19,9 +30,12 @@ recheck_spf_invalid(const char *domain, dnsq_lookup_fn lookup, void *ctx)
 
 	if (domain == NULL || domain[0] == '\0')
 		return AG_SPFR_PERMERROR;
+	/* RFC 7208 4.3: a domain that cannot be asked has no policy. */
+	if (!recheck_spf_domain_ok(domain))
+		return AG_SPFR_NONE;
 	lookup(ctx, domain, &a);
 	if (a.status == DNSQ_BADNAME)
-		return AG_SPFR_PERMERROR;
+		return AG_SPFR_NONE;
 	if (a.status != DNSQ_OK)
 		return AG_SPFR_TEMPERROR;
 	for (i = 0; i < a.n_txt; i++)

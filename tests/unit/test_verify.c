@@ -583,7 +583,8 @@ test_rechecks(void **state)
 		{ DNSQ_OK, "not spf", NULL, AG_SPFR_TEMPERROR },
 		{ DNSQ_NXDOMAIN, NULL, NULL, AG_SPFR_TEMPERROR },
 		{ DNSQ_TEMPERROR, NULL, NULL, AG_SPFR_TEMPERROR },
-		{ DNSQ_BADNAME, NULL, NULL, AG_SPFR_PERMERROR },
+		/* RFC 7208 4.3: a name that cannot be asked has no policy. */
+		{ DNSQ_BADNAME, NULL, NULL, AG_SPFR_NONE },
 	};
 	static const struct {
 		const char *d, *s;
@@ -633,6 +634,8 @@ test_rechecks(void **state)
 		{ "bank.example", "sel", DNSQ_BADNAME, NULL,
 		    AG_DKIMR_SIG_SYNTAX, "sel._domainkey.bank.example" },
 	};
+	static const char *const spf_none[] = { "a..example", "bank.example..",
+		"localhost", ".bank.example", NULL };
 	size_t i;
 
 	(void)state;
@@ -653,6 +656,19 @@ test_rechecks(void **state)
 	assert_int_equal(recheck_spf_invalid(NULL, script_lookup, &sc),
 	    AG_SPFR_PERMERROR);
 	assert_int_equal(sc.calls, 0);
+	/* RFC 7208 4.3: malformed or single-label, none, nothing asked. */
+	for (i = 0; spf_none[i] != NULL; i++) {
+		assert_false(recheck_spf_domain_ok(spf_none[i]));
+		assert_int_equal(recheck_spf_invalid(spf_none[i], script_lookup,
+				     &sc),
+		    AG_SPFR_NONE);
+	}
+	assert_int_equal(recheck_spf_invalid(repeat('a', 64), script_lookup,
+			     &sc),
+	    AG_SPFR_NONE);
+	assert_int_equal(sc.calls, 0);
+	assert_true(recheck_spf_domain_ok("bank.example."));
+	assert_true(recheck_spf_domain_ok("[192.0.2.1]"));
 	for (i = 0; i < sizeof(dkim) / sizeof(dkim[0]); i++) {
 		memset(&sc, 0, sizeof(sc));
 		sc.status = dkim[i].status;
