@@ -35,13 +35,14 @@
 #include <exim4/local_scan.h>
 
 /* One message's collection: the policy, its arena, the DNS budget all
- * of its lookups share (ls_budget_lookup), and the From domain DKIM
- * signatures are ranked against. */
+ * of its lookups share (ls_budget_lookup), and the From domain lookups
+ * are ranked against (which of them may use LS_DNS_RESERVE). */
 struct ls_ctx {
 	const struct policy *policy;
 	struct arena *arena;
 	struct ls_budget *budget;
 	struct dkimid_from from;
+	bool spf_aligned; /* spf = self checks a domain that can matter */
 };
 
 /* Seconds left of a message's DNS budget. */
@@ -65,14 +66,14 @@ ls_budget_start(struct ls_budget *b, unsigned dns_timeout, struct arena *arena)
 }
 
 /* Each query waits at most dns_timeout, and never past half of what is
- * left of the budget; a spent budget is a temperror without a query, so
- * that a dead resolver can never run the module into Exim's
- * local_scan_timeout. */
-void
-ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
+ * left of the budget (less the reserve, for a lookup that may not use
+ * it); a spent budget is a temperror without a query, so that a dead
+ * resolver can never run the module into Exim's local_scan_timeout. */
+static void
+budget_query(struct ls_budget *b, double reserve, const char *name,
+    struct dnsq_answer *a)
 {
-	struct ls_budget *b = budget;
-	double left = budget_left(b);
+	double left = budget_left(b) - reserve;
 	unsigned timeout = b->timeout;
 
 	if (left < 1.0) {
@@ -86,12 +87,47 @@ ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
 	dnsq_txt(name, timeout, b->arena, a);
 }
 
+void
+ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
+{
+	budget_query(budget, 0, name, a);
+}
+
+/* Whether a lookup may use the whole budget: a name that the From
+ * domain's owner controls (its DMARC names; a DKIM key of an aligned
+ * domain; an aligned SPF domain), or a [trusted] domain or ARC sealer
+ * does. Any other name is the sender's to choose, and stops
+ * LS_DNS_RESERVE seconds before the end, so that no lookup a sender
+ * controls can starve the ones that decide a DMARC failure. */
+static bool
+may_use_reserve(const struct ls_ctx *ctx, const char *name)
+{
+	static const char key[] = "._domainkey.";
+	const char *d = name, *p;
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+
+	if (strncmp(name, "_dmarc.", 7) == 0)
+		return true; /* only the From domain's are asked */
+	/* A key name: d= follows the last "._domainkey." (a plain domain
+	 * has no '_', so none is inside d=). */
+	for (p = strstr(name, key); p != NULL; p = strstr(p + 1, key))
+		d = p + sizeof(key) - 1;
+	if (dkimid_rank(&ctx->from, d, strlen(d)) != DKIMID_OTHER)
+		return true;
+	return ctx->policy->arc_self
+	    && domain_normalize(d, strlen(d), dom, err, sizeof(err)) == 0
+	    && policy_trusted_sealer(ctx->policy, dom) != NULL;
+}
+
 /* A lookup within the message's budget, as a dnsq_lookup_fn whose ctx is
  * a struct ls_ctx. */
 static void
 budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 {
-	ls_budget_lookup(((struct ls_ctx *)ctx)->budget, name, a);
+	struct ls_ctx *c = ctx;
+
+	budget_query(c->budget, may_use_reserve(c, name) ? 0 : LS_DNS_RESERVE,
+	    name, a);
 }
 
 /* Expands a fixed template; NULL (with err set) when expansion failed. */
@@ -492,11 +528,17 @@ collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
 }
 
 /* libspf2 may send another query while a second of the budget is left
- * (one query can then overrun it by libspf2's resolver timeout). */
+ * (one query can then overrun it by libspf2's resolver timeout). The
+ * check of a domain that can matter (aligned with the From domain, or
+ * trusted) may use the whole budget, includes and all, since its owner
+ * chose them; any other stops LS_DNS_RESERVE seconds before the end. */
 static bool
 spf_budget(void *ctx)
 {
-	return budget_left(((const struct ls_ctx *)ctx)->budget) >= 1.0;
+	const struct ls_ctx *c = ctx;
+
+	return budget_left(c->budget) - (c->spf_aligned ? 0 : LS_DNS_RESERVE)
+	    >= 1.0;
 }
 
 /* spf = self: libspf2 for MAIL FROM, or HELO for the null sender, its
@@ -504,8 +546,16 @@ spf_budget(void *ctx)
 static void
 collect_spf_self(struct ls_ctx *ctx, struct facts *f)
 {
+	const char *at, *checked;
 	char dom[DOMAIN_MAX_LEN + 64];
 
+	checked = f->mail_from != NULL && f->mail_from[0] != '\0' ?
+	    f->mail_from :
+	    (f->client_helo != NULL ? f->client_helo : "");
+	if ((at = strrchr(checked, '@')) != NULL)
+		checked = at + 1;
+	ctx->spf_aligned
+	    = dkimid_rank(&ctx->from, checked, strlen(checked)) != DKIMID_OTHER;
 	f->spf = spfv_check(f->client_ip, f->client_helo, f->mail_from, dom,
 	    sizeof(dom), spf_budget, ctx);
 	f->spf_domain = arena_strdup(ctx->arena, dom);
@@ -540,6 +590,12 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	    = helo[0] != '\0' ? copy_capped(arena, helo, strlen(helo)) : NULL;
 	collect_from(f, arena);
 	dkimid_from_init(&ctx.from, policy, f);
+	/* The From domain's DMARC lookups come first, with the whole
+	 * budget: no lookup a sender controls (their SPF includes, their
+	 * keys) can run it out before them, so they are always asked, and a
+	 * DNS failure logged for them is one. */
+	if (!decide_skips(policy, f))
+		(void)dmarcq_collect(policy, f, arena, budget_lookup, &ctx);
 #ifdef AG_OWN_VERIFY
 	if (policy->spf_self && f->client_ip != NULL)
 		collect_spf_self(&ctx, f);
@@ -563,8 +619,6 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	    || collect_dkim(&ctx, f, err, errsz) != 0)
 		return -1;
 #endif
-	if (!decide_skips(policy, f))
-		dmarcq_collect(policy, f, arena, budget_lookup, &ctx);
 	if (arena_failed(arena)) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
