@@ -91,7 +91,7 @@ $(BUILD)/libauthgate-fi.a: $(TENGINE_OBJ)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/helpers.h $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BUILD)/libauthgate-fi.a $(LIBS) \
-	    $(TEST_LIBS) -lspf2 -lcrypto -lresolv -lidn2 -lcmocka
+	    $(TEST_LIBS) -lopendkim -lspf2 -lcrypto -lresolv -lidn2 -lcmocka
 
 $(BUILD)/tests/canon_dump: tests/unit/canon_dump.c $(BUILD)/libauthgate-fi.a
 	@mkdir -p $(dir $@)
@@ -116,7 +116,7 @@ e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/e2e/*.t
 	AG_BUILD=$(abspath $(BUILD)) AG_SELF=1 AG_MODULE=authgate-verify.so \
 	    prove -v tests/e2e/module.t tests/e2e/caps.t tests/e2e/hostile.t \
-	    tests/e2e/dnsfaults.t
+	    tests/e2e/dnsfaults.t tests/e2e/verifyfaults.t
 
 # The long tests: 20,000 messages from 16 clients through Exim with the
 # module (LOAD_COUNT to change it), long SMTP sessions with both module
@@ -184,7 +184,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(LIBS) $(TEST_LIBS)
 
 # The ARC verifier, with the verify/ piece it uses.
-FUZZ_ARC_SRC = verify/arc.c verify/dkimkey.c
+FUZZ_ARC_SRC = verify/arc.c verify/dkimkey.c verify/dkimid.c
 $(BUILD)/fuzz/fuzz_arc: tests/fuzz/fuzz_arc.c $(ENGINE_SRC) $(FUZZ_ARC_SRC)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(FUZZ_ARC_SRC) \

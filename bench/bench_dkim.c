@@ -97,8 +97,8 @@ main(int argc, char **argv)
 	do {
 		arena_init(&arena);
 		facts_init(&f);
-		if (dkimv_message(msg, len, memory_lookup, NULL, &f, &arena,
-			err, sizeof(err))
+		if (dkimv_message(msg, len, NULL, memory_lookup, NULL, &f,
+			&arena, err, sizeof(err))
 			!= 0
 		    || f.n_dkim != 1 || f.dkim[0].result != AG_DKIMR_PASS) {
 			fprintf(stderr, "bench_dkim: did not verify: %s\n",

@@ -290,7 +290,7 @@ cmd_explain(int argc, char **argv)
 			f.from[f.n_from] = arena_strndup(&arena, v, vlen);
 		f.n_from++;
 	}
-	if (dkimv_message(text, len, dns_lookup, &lc, &f, &arena, err,
+	if (dkimv_message(text, len, p, dns_lookup, &lc, &f, &arena, err,
 		sizeof(err))
 	    != 0) {
 		fprintf(stderr, "authgate: %s: %s\n", o.file, err);

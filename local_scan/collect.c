@@ -20,6 +20,7 @@
 #include "mail/fromhdr.h"
 #include "util/domain.h"
 #include "util/sbuf.h"
+#include "verify/dkimid.h"
 #include "verify/dmarcq.h"
 #include "verify/dns.h"
 #include "verify/recheck.h"
@@ -33,13 +34,15 @@
 #define LOCAL_SCAN
 #include <exim4/local_scan.h>
 
-/* One message's collection: the policy, its arena, and the DNS budget
- * all of its lookups share (ls_budget_lookup). */
+/* One message's collection: the policy, its arena, the DNS budget all
+ * of its lookups share (ls_budget_lookup), and the From domain lookups
+ * are ranked against (which of them may use LS_DNS_RESERVE). */
 struct ls_ctx {
 	const struct policy *policy;
 	struct arena *arena;
 	struct ls_budget *budget;
-	unsigned key_lookups;
+	struct dkimid_from from;
+	bool spf_aligned; /* spf = self checks a domain that can matter */
 };
 
 /* Seconds left of a message's DNS budget. */
@@ -63,14 +66,14 @@ ls_budget_start(struct ls_budget *b, unsigned dns_timeout, struct arena *arena)
 }
 
 /* Each query waits at most dns_timeout, and never past half of what is
- * left of the budget; a spent budget is a temperror without a query, so
- * that a dead resolver can never run the module into Exim's
- * local_scan_timeout. */
-void
-ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
+ * left of the budget (less the reserve, for a lookup that may not use
+ * it); a spent budget is a temperror without a query, so that a dead
+ * resolver can never run the module into Exim's local_scan_timeout. */
+static void
+budget_query(struct ls_budget *b, double reserve, const char *name,
+    struct dnsq_answer *a)
 {
-	struct ls_budget *b = budget;
-	double left = budget_left(b);
+	double left = budget_left(b) - reserve;
 	unsigned timeout = b->timeout;
 
 	if (left < 1.0) {
@@ -84,12 +87,47 @@ ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
 	dnsq_txt(name, timeout, b->arena, a);
 }
 
+void
+ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a)
+{
+	budget_query(budget, 0, name, a);
+}
+
+/* Whether a lookup may use the whole budget: a name that the From
+ * domain's owner controls (its DMARC names; a DKIM key of an aligned
+ * domain; an aligned SPF domain), or a [trusted] domain or ARC sealer
+ * does. Any other name is the sender's to choose, and stops
+ * LS_DNS_RESERVE seconds before the end, so that no lookup a sender
+ * controls can starve the ones that decide a DMARC failure. */
+static bool
+may_use_reserve(const struct ls_ctx *ctx, const char *name)
+{
+	static const char key[] = "._domainkey.";
+	const char *d = name, *p;
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+
+	if (strncmp(name, "_dmarc.", 7) == 0)
+		return true; /* only the From domain's are asked */
+	/* A key name: d= follows the last "._domainkey." (a plain domain
+	 * has no '_', so none is inside d=). */
+	for (p = strstr(name, key); p != NULL; p = strstr(p + 1, key))
+		d = p + sizeof(key) - 1;
+	if (dkimid_rank(&ctx->from, d, strlen(d)) != DKIMID_OTHER)
+		return true;
+	return ctx->policy->arc_self
+	    && domain_normalize(d, strlen(d), dom, err, sizeof(err)) == 0
+	    && policy_trusted_sealer(ctx->policy, dom) != NULL;
+}
+
 /* A lookup within the message's budget, as a dnsq_lookup_fn whose ctx is
  * a struct ls_ctx. */
 static void
 budget_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 {
-	ls_budget_lookup(((struct ls_ctx *)ctx)->budget, name, a);
+	struct ls_ctx *c = ctx;
+
+	budget_query(c->budget, may_use_reserve(c, name) ? 0 : LS_DNS_RESERVE,
+	    name, a);
 }
 
 /* Expands a fixed template; NULL (with err set) when expansion failed. */
@@ -178,6 +216,11 @@ collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 	    = dom[0] != '\0' ? copy_capped(ctx->arena, dom, strlen(dom)) : NULL;
 	if (v[0] == '\0') {
 		f->spf = AG_SPFR_NONE; /* no SPF check ran (local input) */
+	} else if (f->spf_domain != NULL
+	    && !recheck_spf_domain_ok(f->spf_domain)) {
+		/* RFC 7208 4.3: whatever libspf2 made of a domain that
+		 * cannot be asked (DNS trouble, to Exim), it has no policy. */
+		f->spf = AG_SPFR_NONE;
 	} else if (strcmp(v, "(invalid)") == 0) {
 		f->spf = recheck_spf_invalid(f->spf_domain, budget_lookup, ctx);
 	} else if (ag_spf_parse(v, &f->spf) != 0) {
@@ -190,12 +233,15 @@ collect_spf(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 /*
  * Maps Exim's status and reason for one signature onto DESIGN's DKIM
  * results. Every combination Exim 4.96 produces is listed; anything else
- * is a temperror, never a pass.
+ * is a temperror, never a pass. For a key failure Exim cannot tell from
+ * DNS trouble, *recheck is set, with *if_present what it is when the key
+ * is there now: the caller asks DNS (recheck_dkim_key).
  */
 static enum ag_dkim
-map_exim_dkim(struct ls_ctx *ctx, const char *status, const char *reason,
-    const char *d, const char *s)
+map_exim_dkim(const char *status, const char *reason, bool *recheck,
+    enum ag_dkim *if_present)
 {
+	*recheck = false;
 	if (strcmp(status, "pass") == 0)
 		return AG_DKIMR_PASS;
 	if (strcmp(reason, "pubkey_too_short") == 0)
@@ -213,26 +259,56 @@ map_exim_dkim(struct ls_ctx *ctx, const char *status, const char *reason,
 		if (strcmp(reason, "pubkey_der_syntax") == 0
 		    || strcmp(reason, "pubkey_dns_syntax") == 0
 		    || strcmp(reason, "pubkey_unavailable") == 0) {
-			/* Past the budget the signature is not verified at
-			 * all; a temperror here would let a forger turn a
-			 * DMARC reject into a tempfail with extra
-			 * signatures. */
-			if (ctx->key_lookups >= LS_MAX_KEY_LOOKUPS)
-				return AG_DKIMR_UNSUPPORTED;
-			ctx->key_lookups++;
 			/* A key we can fetch now that Exim could not was
 			 * lost to passing DNS trouble; a revoked key (empty
 			 * p=) comes from Exim as a syntax error. */
-			return recheck_dkim_key(d, s,
-			    strcmp(reason, "pubkey_unavailable") == 0 ?
-				AG_DKIMR_TEMPERROR :
-				AG_DKIMR_KEY_SYNTAX,
-			    budget_lookup, ctx);
+			*if_present
+			    = strcmp(reason, "pubkey_unavailable") == 0 ?
+			    AG_DKIMR_TEMPERROR :
+			    AG_DKIMR_KEY_SYNTAX;
+			*recheck = true;
+			return AG_DKIMR_TEMPERROR; /* until asked */
 		}
 		return AG_DKIMR_TEMPERROR;
 	}
 	/* "tmperror", and anything Exim may say in future: never a pass. */
 	return AG_DKIMR_TEMPERROR;
+}
+
+/*
+ * The module's own key lookups behind Exim's key failures, at most
+ * LS_MAX_KEY_LOOKUPS of them: signatures aligned with the From domain
+ * first, then those of trusted domains, then the rest, each in header
+ * order, so that signatures added on top can never push the one that
+ * matters out. Past the cap a signature is not verified at all
+ * (unsupported): a temperror there would let a forger turn a DMARC
+ * reject into a tempfail with extra signatures.
+ */
+static void
+recheck_keys(struct ls_ctx *ctx, struct facts *f, size_t first,
+    const bool *recheck, const enum ag_dkim *if_present)
+{
+	unsigned lookups = 0;
+	size_t i;
+	int rank;
+
+	for (rank = DKIMID_ALIGNED; rank <= DKIMID_OTHER; rank++)
+		for (i = first; i < f->n_dkim; i++) {
+			struct facts_dkim *sig = &f->dkim[i];
+
+			if (!recheck[i - first]
+			    || (int)dkimid_rank(&ctx->from, sig->d,
+				   strlen(sig->d))
+				!= rank)
+				continue;
+			if (lookups >= LS_MAX_KEY_LOOKUPS) {
+				sig->result = AG_DKIMR_UNSUPPORTED;
+				continue;
+			}
+			lookups++;
+			sig->result = recheck_dkim_key(sig->d, sig->s,
+			    if_present[i - first], budget_lookup, ctx);
+		}
 }
 
 /* Decodes one "TAG:base64" field of the DKIM list into the arena. */
@@ -275,7 +351,10 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 {
 	const char *list = expand_fixed("$acl_m_authgate_dkim", err, errsz);
 	struct arena *arena = ctx->arena;
-	char *copy, *line, *save = NULL;
+	enum ag_dkim if_present[FACTS_MAX_DKIM];
+	bool recheck[FACTS_MAX_DKIM] = { false };
+	char *copy, *line, *save = NULL, name[DNSQ_MAX_NAME + 1];
+	size_t first = f->n_dkim;
 
 	if (list == NULL)
 		return -1;
@@ -318,13 +397,26 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 		if (f->n_dkim >= FACTS_MAX_DKIM)
 			break; /* past FACTS_MAX_DKIM: not recorded (issue 6
 				  caps) */
-		sig = &f->dkim[f->n_dkim++];
+		sig = &f->dkim[f->n_dkim];
 		sig->d = d;
 		sig->s = s;
 		sig->a = arena_strdup(arena, fld[2] + 2);
 		sig->bits = (unsigned)strtoul(fld[3] + 2, NULL, 10);
-		sig->result = map_exim_dkim(ctx, fld[4] + 2, fld[5] + 2, d, s);
+		/* A d= that is not a plain domain (for d=bank.example. Exim
+		 * asks for "s._domainkey.bank.example..", no name), or no key
+		 * name DNS can be asked for, is malformed whatever Exim said,
+		 * as with dkim = self. */
+		if (dkimid_key_name(s, strlen(s), d, strlen(d), name,
+			sizeof(name))
+		    != 0)
+			sig->result = AG_DKIMR_SIG_SYNTAX;
+		else
+			sig->result = map_exim_dkim(fld[4] + 2, fld[5] + 2,
+			    &recheck[f->n_dkim - first],
+			    &if_present[f->n_dkim - first]);
+		f->n_dkim++;
 	}
+	recheck_keys(ctx, f, first, recheck, if_present);
 	return 0;
 }
 
@@ -424,8 +516,8 @@ collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
 		if (ctx->policy->dkim_self)
 			rc = collect_dkim(ctx, f, err, errsz);
 	} else if (ctx->policy->dkim_self) {
-		rc = dkimv_parsed(m, budget_lookup, ctx, f, ctx->arena, err,
-		    errsz);
+		rc = dkimv_parsed(m, ctx->policy, budget_lookup, ctx, f,
+		    ctx->arena, err, errsz);
 	}
 	if (rc == 0 && ctx->policy->arc_self)
 		arcv_parsed(m, budget_lookup, ctx, f, ctx->arena, why,
@@ -436,11 +528,17 @@ collect_self(struct ls_ctx *ctx, int fd, struct facts *f, char *err,
 }
 
 /* libspf2 may send another query while a second of the budget is left
- * (one query can then overrun it by libspf2's resolver timeout). */
+ * (one query can then overrun it by libspf2's resolver timeout). The
+ * check of a domain that can matter (aligned with the From domain, or
+ * trusted) may use the whole budget, includes and all, since its owner
+ * chose them; any other stops LS_DNS_RESERVE seconds before the end. */
 static bool
 spf_budget(void *ctx)
 {
-	return budget_left(((const struct ls_ctx *)ctx)->budget) >= 1.0;
+	const struct ls_ctx *c = ctx;
+
+	return budget_left(c->budget) - (c->spf_aligned ? 0 : LS_DNS_RESERVE)
+	    >= 1.0;
 }
 
 /* spf = self: libspf2 for MAIL FROM, or HELO for the null sender, its
@@ -448,8 +546,16 @@ spf_budget(void *ctx)
 static void
 collect_spf_self(struct ls_ctx *ctx, struct facts *f)
 {
+	const char *at, *checked;
 	char dom[DOMAIN_MAX_LEN + 64];
 
+	checked = f->mail_from != NULL && f->mail_from[0] != '\0' ?
+	    f->mail_from :
+	    (f->client_helo != NULL ? f->client_helo : "");
+	if ((at = strrchr(checked, '@')) != NULL)
+		checked = at + 1;
+	ctx->spf_aligned
+	    = dkimid_rank(&ctx->from, checked, strlen(checked)) != DKIMID_OTHER;
 	f->spf = spfv_check(f->client_ip, f->client_helo, f->mail_from, dom,
 	    sizeof(dom), spf_budget, ctx);
 	f->spf_domain = arena_strdup(ctx->arena, dom);
@@ -461,7 +567,8 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
     struct ls_budget *budget, char *err, size_t errsz)
 {
 	struct arena *arena = budget->arena;
-	struct ls_ctx ctx = { policy, arena, budget, 0 };
+	struct ls_ctx ctx
+	    = { .policy = policy, .arena = arena, .budget = budget };
 	const char *helo;
 
 	facts_init(f);
@@ -482,6 +589,13 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	f->client_helo
 	    = helo[0] != '\0' ? copy_capped(arena, helo, strlen(helo)) : NULL;
 	collect_from(f, arena);
+	dkimid_from_init(&ctx.from, policy, f);
+	/* The From domain's DMARC lookups come first, with the whole
+	 * budget: no lookup a sender controls (their SPF includes, their
+	 * keys) can run it out before them, so they are always asked, and a
+	 * DNS failure logged for them is one. */
+	if (!decide_skips(policy, f))
+		(void)dmarcq_collect(policy, f, arena, budget_lookup, &ctx);
 #ifdef AG_OWN_VERIFY
 	if (policy->spf_self && f->client_ip != NULL)
 		collect_spf_self(&ctx, f);
@@ -505,8 +619,6 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	    || collect_dkim(&ctx, f, err, errsz) != 0)
 		return -1;
 #endif
-	if (!decide_skips(policy, f))
-		dmarcq_collect(policy, f, arena, budget_lookup, &ctx);
 	if (arena_failed(arena)) {
 		snprintf(err, errsz, "out of memory");
 		return -1;

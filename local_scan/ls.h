@@ -21,9 +21,14 @@
 #define LS_DEFAULT_POLICY  "/etc/exim4/authgate/policy.ini"
 #define LS_MAX_KEY_LOOKUPS 4  /* own DKIM key lookups per message */
 #define LS_DNS_BUDGET	   20 /* seconds for all lookups of a message */
-#define LS_MAX_MESSAGE	   ((size_t)64 * 1024 * 1024) /* dkim = self */
-#define LS_MAX_HEADER	   4096 /* bytes of any string kept in facts */
-#define LS_REPLY_MAX	   400	/* SMTP reply text */
+/* Seconds at the end of LS_DNS_BUDGET that only lookups that can matter
+ * may use (the From domain's DMARC names, keys of aligned or trusted
+ * domains and ARC sealers, an aligned SPF check): no lookup a sender
+ * chooses can starve them. */
+#define LS_DNS_RESERVE 8
+#define LS_MAX_MESSAGE ((size_t)64 * 1024 * 1024) /* dkim = self */
+#define LS_MAX_HEADER  4096 /* bytes of any string kept in facts */
+#define LS_REPLY_MAX   400  /* SMTP reply text */
 /* A policy.ini changed this recently may still be being written: it is
  * not used yet (a process waits at most LS_POLICY_WAIT_MS for it). */
 #define LS_POLICY_SETTLE_MS 1000
@@ -53,9 +58,10 @@ void ls_budget_start(struct ls_budget *b, unsigned dns_timeout,
 void ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a);
 
 /* Fills facts from Exim's globals, header_list and the $acl_m_ variables
- * the shipped ACLs set, looking up DMARC records and (where Exim cannot
- * tell a missing key from DNS trouble) DKIM keys within the budget.
- * Returns 0, or -1 with the reason in err. */
+ * the shipped ACLs set, looking up DMARC records first and then (where
+ * Exim cannot tell a missing key from DNS trouble) DKIM keys, those that
+ * can matter first, within the budget. Returns 0, or -1 with the reason
+ * in err. */
 int ls_collect_facts(const struct policy *policy, int fd, struct facts *facts,
     struct ls_budget *budget, char *err, size_t errsz);
 

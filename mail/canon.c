@@ -2,6 +2,9 @@
  * canon.c: canonicalization. The body is streamed line by line: runs of
  * empty lines are held back and only written once a non-empty line
  * follows, which drops the trailing ones without buffering the body.
+ * Every line end is read here, in canon_crlf and canon_next_line, so
+ * that header and body, LF and CRLF and a CR alone, are read alike by
+ * the ARC verifier and by what feeds libopendkim.
  */
 #include <string.h>
 #include <strings.h>
@@ -15,19 +18,34 @@ is_wsp(char c)
 }
 
 void
+canon_crlf(const char *field, size_t len, struct sbuf *out)
+{
+	const char *p = field, *end = field + len, *q;
+
+	while (p < end) {
+		for (q = p; q < end && *q != '\r' && *q != '\n'; q++)
+			;
+		sbuf_putn(out, p, (size_t)(q - p));
+		if (q == end)
+			break;
+		sbuf_putn(out, "\r\n", 2);
+		if (*q == '\r' && q + 1 < end && q[1] == '\n')
+			q++;
+		else if (*q == '\r')
+			sbuf_putc(out, ' '); /* Exim: a CR alone is LF SP */
+		p = q + 1;
+	}
+}
+
+void
 canon_header(bool relaxed, const char *field, size_t len, struct sbuf *out)
 {
 	const char *end = field + len, *colon, *p, *name_end;
 	bool space = false, any = false;
 
 	if (!relaxed) {
-		/* Bytes as they are; a bare LF inside a folded field was a
-		 * CRLF on the wire. */
-		for (p = field; p < end; p++) {
-			if (*p == '\n' && (p == field || p[-1] != '\r'))
-				sbuf_putc(out, '\r');
-			sbuf_putc(out, *p);
-		}
+		/* Bytes as they are, each line end a CRLF as on the wire. */
+		canon_crlf(field, len, out);
 		return;
 	}
 	colon = memchr(field, ':', len);
@@ -46,9 +64,11 @@ canon_header(bool relaxed, const char *field, size_t len, struct sbuf *out)
 			    (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
 	sbuf_putc(out, ':');
 	for (p = colon < end ? colon + 1 : end; p < end; p++) {
-		if (*p == '\r' || *p == '\n')
-			continue; /* unfold */
-		if (is_wsp(*p)) {
+		/* Unfold: a line end goes; a CR alone is a fold (LF and a
+		 * space, canon_crlf), so it counts as a blank. */
+		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n'))
+			continue;
+		if (is_wsp(*p) || *p == '\r') {
 			space = any; /* leading blanks of the value vanish */
 			continue;
 		}
@@ -58,6 +78,21 @@ canon_header(bool relaxed, const char *field, size_t len, struct sbuf *out)
 		any = true;
 		sbuf_putc(out, *p);
 	}
+}
+
+size_t
+canon_next_line(const char *p, size_t len, size_t *n)
+{
+	const char *end = p + len, *q;
+
+	for (q = p; q < end && *q != '\r' && *q != '\n'; q++)
+		;
+	*n = (size_t)(q - p);
+	if (q == end)
+		return len;
+	if (*q == '\r' && q + 1 < end && q[1] == '\n')
+		q++;
+	return (size_t)(q + 1 - p);
 }
 
 struct body_out {
@@ -113,15 +148,13 @@ canon_body(bool relaxed, const char *body, size_t len, long long limit,
     canon_sink sink, void *ctx)
 {
 	struct body_out o = { sink, ctx, limit, 0 };
-	const char *p = body, *end = body + len, *nl;
+	const char *p = body, *end = body + len;
 	size_t n, pending = 0;
 	bool any = false;
 
 	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = (size_t)((nl != NULL ? nl : end) - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
+		size_t used = canon_next_line(p, (size_t)(end - p), &n);
+
 		if (relaxed) {
 			if (relaxed_line(&o, p, n, &pending)) {
 				emit(&o, "\r\n", 2);
@@ -140,7 +173,7 @@ canon_body(bool relaxed, const char *body, size_t len, long long limit,
 			emit(&o, "\r\n", 2);
 			any = true;
 		}
-		p = nl != NULL ? nl + 1 : end;
+		p += used;
 	}
 	/* RFC 6376 3.4.3: an empty body is one CRLF under simple; 3.4.4
 	 * (with erratum 3192): nothing under relaxed. */

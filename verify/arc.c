@@ -18,6 +18,7 @@
 #include "mail/msg.h"
 #include "mail/taglist.h"
 #include "verify/arc.h"
+#include "verify/dkimid.h"
 #include "verify/dkimkey.h"
 
 #define ARC_MAX_FIELDS (3 * ARC_MAX_INSTANCES) /* ARC fields looked at */
@@ -281,6 +282,7 @@ check_signature(struct arc_ctx *c, const char *what, unsigned inst,
 	const struct tag *s = taglist_get(tl, "s"), *d = taglist_get(tl, "d");
 	const struct dkimkey *key;
 	unsigned char sig[DKIMKEY_MAX_SIG];
+	char name[DNSQ_MAX_NAME + 1];
 	enum dkimkey_alg alg;
 	long siglen;
 
@@ -292,9 +294,18 @@ check_signature(struct arc_ctx *c, const char *what, unsigned inst,
 		    inst);
 	if ((siglen = tag_base64(b, sig, sizeof(sig))) <= 0)
 		return failed(c, "%s i=%u has a malformed b=", what, inst);
-	if ((key = get_key(c, s, d)) == NULL)
+	/* A d= that is not a plain domain, or a key name DNS cannot be
+	 * asked for, makes the signature malformed: the chain fails, and
+	 * nothing is looked up (never a temperror). */
+	if (dkimid_key_name(s->value, s->value_len, d->value, d->value_len,
+		name, sizeof(name))
+	    != 0)
 		return failed(c,
-		    "%s i=%u: more than %d keys, or a bad s=/d=", what, inst,
+		    "%s i=%u: d= or s= names no key DNS can be "
+		    "asked for",
+		    what, inst);
+	if ((key = get_key(c, s, d)) == NULL)
+		return failed(c, "%s i=%u: more than %d keys", what, inst,
 		    ARC_MAX_KEYS);
 	if (key->status == DKIMKEY_TEMPERROR) {
 		snprintf(c->why, c->whysz, "%s i=%u: %s", what, inst, key->why);

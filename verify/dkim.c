@@ -1,9 +1,14 @@
 /*
  * dkim.c: libopendkim driven from a message in memory. The message is
- * split into header fields (folded lines kept, line ends removed) and a
- * body with CRLF line ends, as libopendkim expects. The library's own DNS
+ * split into header fields (folded lines kept, each line end made CRLF,
+ * the final one removed) and a body with CRLF line ends, as libopendkim
+ * expects: it hashes a field's folds as given under simple header
+ * canonicalization, so a bare LF there (Exim hands the module LF line
+ * ends) would break every such signature. Line ends are read by
+ * mail/canon.c, as the ARC verifier reads them. The library's own DNS
  * code reports NXDOMAIN and a timeout alike, so keys are fetched by our
- * callback through verify/dns.c.
+ * callback through verify/dns.c, for the signatures that can matter
+ * first (verify/dkimid.h).
  */
 #include <ctype.h>
 #include <opendkim/dkim.h>
@@ -11,31 +16,57 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mail/canon.h"
 #include "mail/msg.h"
 #include "mail/taglist.h"
+#include "util/sbuf.h"
 #include "verify/dkim.h"
+#include "verify/dkimid.h"
 #include "verify/dns.h"
+
+/* A key looked up before libopendkim asks for it (prescreen). */
+struct prefetched {
+	DKIM_SIGINFO *sig;
+	struct dnsq_answer a;
+};
 
 struct lookup_ctx {
 	dnsq_lookup_fn lookup;
 	void *ctx;
+	struct dkimid_from from;
+	size_t n_keys;
+	struct prefetched keys[DKIMV_MAX_VERIFY];
 };
+
+/* The key name of a signature, or -1 when it names none (dkimid.h). */
+static int
+sig_key_name(DKIM_SIGINFO *sig, char *name, size_t size)
+{
+	const char *d = (const char *)dkim_sig_getdomain(sig);
+	const char *s = (const char *)dkim_sig_getselector(sig);
+
+	if (d == NULL || s == NULL)
+		return -1;
+	return dkimid_key_name(s, strlen(s), d, strlen(d), name, size);
+}
 
 static DKIM_CBSTAT
 key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, unsigned char *buf, size_t buflen)
 {
 	struct lookup_ctx *ctx
 	    = (struct lookup_ctx *)dkim_get_user_context(dkim);
-	const char *d = (const char *)dkim_sig_getdomain(sig);
-	const char *s = (const char *)dkim_sig_getselector(sig);
-	char name[300];
+	char name[DNSQ_MAX_NAME + 1];
 	struct dnsq_answer a;
+	size_t i;
 
-	if (ctx == NULL || d == NULL || s == NULL
-	    || snprintf(name, sizeof(name), "%s._domainkey.%s", s, d)
-		>= (int)sizeof(name))
+	if (ctx == NULL || sig_key_name(sig, name, sizeof(name)) != 0)
 		return DKIM_CBSTAT_NOTFOUND;
-	ctx->lookup(ctx->ctx, name, &a);
+	for (i = 0; i < ctx->n_keys && ctx->keys[i].sig != sig; i++)
+		;
+	if (i < ctx->n_keys)
+		a = ctx->keys[i].a;
+	else
+		ctx->lookup(ctx->ctx, name, &a);
 	switch (a.status) {
 	case DNSQ_OK:
 		break;
@@ -147,14 +178,15 @@ capped(struct arena *arena, const char *s)
 	return arena_strndup(arena, s, strnlen(s, FACTS_MAX_STRING));
 }
 
-/* Feeds the message: its header fields, then the body with every line
- * end made CRLF. */
+/* Feeds the message: its header fields with CRLF line ends inside
+ * (canon_crlf), then the body with every line end made CRLF. */
 static int
 feed(DKIM *dkim, const struct msg *m, char *err, size_t errsz)
 {
 	unsigned char crlf[2] = { '\r', '\n' };
-	const char *p, *end, *nl;
-	size_t i, n;
+	const char *p, *end;
+	struct sbuf field;
+	size_t i, n, used, longest = 0;
 
 	if (m->truncated) {
 		snprintf(err, errsz, "more than %d header fields",
@@ -162,19 +194,30 @@ feed(DKIM *dkim, const struct msg *m, char *err, size_t errsz)
 		return -1;
 	}
 	for (i = 0; i < m->n_fields; i++)
-		(void)dkim_header(dkim, (unsigned char *)m->fields[i].text,
-		    m->fields[i].len);
+		if (m->fields[i].len > longest)
+			longest = m->fields[i].len;
+	/* A CR alone becomes three bytes, at most. */
+	sbuf_init(&field, 3 * longest + 16);
+	for (i = 0; i < m->n_fields; i++) {
+		sbuf_reset(&field);
+		canon_crlf(m->fields[i].text, m->fields[i].len, &field);
+		if (sbuf_failed(&field)) {
+			sbuf_free(&field);
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+		(void)dkim_header(dkim, (unsigned char *)sbuf_cstr(&field),
+		    field.len);
+	}
+	sbuf_free(&field);
 	(void)dkim_eoh(dkim);
-	for (p = m->body, end = m->body + m->body_len; p < end;) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		n = (size_t)((nl != NULL ? nl : end) - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
+	for (p = m->body, end = m->body + m->body_len; p < end; p += used) {
+		used = canon_next_line(p, (size_t)(end - p), &n);
 		if (n > 0)
 			(void)dkim_body(dkim, (unsigned char *)p, n);
-		if (nl != NULL)
-			(void)dkim_body(dkim, crlf, 2);
-		p = nl != NULL ? nl + 1 : end;
+		/* A last line without a line end gets one, as Exim
+		 * spools it. */
+		(void)dkim_body(dkim, crlf, 2);
 	}
 	return 0;
 }
@@ -253,35 +296,77 @@ add_unparsed(const struct msg *m, DKIM_SIGINFO **sigs, int nsigs,
 	}
 }
 
-/* Marks every signature past DKIMV_MAX_VERIFY (in header order) to be
- * ignored: libopendkim then fetches no key for it and checks nothing. */
+/* Whether a signature names a key at all: a d= that is not a plain
+ * domain, or a key name DNS cannot be asked for, makes it malformed. */
+static bool
+names_key(DKIM_SIGINFO *sig)
+{
+	char name[DNSQ_MAX_NAME + 1];
+
+	return sig_key_name(sig, name, sizeof(name)) == 0;
+}
+
+/* Chooses the DKIMV_MAX_VERIFY signatures to verify among those that
+ * still need a key (a signature libopendkim already found malformed, or
+ * one naming no key, costs nothing and is not counted): aligned with the
+ * From domain first, then trusted domains, then the rest, each in header
+ * order; the others are marked to be ignored, so libopendkim fetches no
+ * key for them and checks nothing. The chosen keys are looked up here,
+ * in that order, so that the signatures that can matter have the first
+ * of the message's DNS budget. */
 static DKIM_CBSTAT
 prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 {
-	int i;
+	struct lookup_ctx *ctx
+	    = (struct lookup_ctx *)dkim_get_user_context(dkim);
+	char name[DNSQ_MAX_NAME + 1];
+	bool chosen[MSG_MAX_FIELDS] = { false };
+	int i, rank, n = 0;
 
-	(void)dkim;
-	for (i = DKIMV_MAX_VERIFY; i < nsigs; i++)
-		dkim_sig_ignore(sigs[i]);
+	if (ctx == NULL || nsigs > MSG_MAX_FIELDS)
+		return DKIM_CBSTAT_ERROR;
+	for (rank = DKIMID_ALIGNED; rank <= DKIMID_OTHER; rank++)
+		for (i = 0; i < nsigs && n < DKIMV_MAX_VERIFY; i++) {
+			const char *d
+			    = (const char *)dkim_sig_getdomain(sigs[i]);
+
+			if (chosen[i]
+			    || dkim_sig_geterror(sigs[i])
+				!= DKIM_SIGERROR_UNKNOWN
+			    || sig_key_name(sigs[i], name, sizeof(name)) != 0
+			    || (int)dkimid_rank(&ctx->from, d, strlen(d))
+				!= rank)
+				continue;
+			chosen[i] = true;
+			ctx->keys[n].sig = sigs[i];
+			ctx->lookup(ctx->ctx, name, &ctx->keys[n].a);
+			ctx->n_keys = (size_t)++n;
+		}
+	for (i = 0; i < nsigs; i++)
+		if (!chosen[i]
+		    && dkim_sig_geterror(sigs[i]) == DKIM_SIGERROR_UNKNOWN)
+			dkim_sig_ignore(sigs[i]);
 	return DKIM_CBSTAT_CONTINUE;
 }
 
 int
-dkimv_message(const char *msg, size_t len, dnsq_lookup_fn lookup,
-    void *lookup_ctx, struct facts *f, struct arena *arena, char *err,
-    size_t errsz)
+dkimv_message(const char *msg, size_t len, const struct policy *policy,
+    dnsq_lookup_fn lookup, void *lookup_ctx, struct facts *f,
+    struct arena *arena, char *err, size_t errsz)
 {
 	struct msg m; /* 16 KB */
 
 	msg_parse(msg, len, &m);
-	return dkimv_parsed(&m, lookup, lookup_ctx, f, arena, err, errsz);
+	return dkimv_parsed(&m, policy, lookup, lookup_ctx, f, arena, err,
+	    errsz);
 }
 
 int
-dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
-    struct facts *f, struct arena *arena, char *err, size_t errsz)
+dkimv_parsed(const struct msg *m, const struct policy *policy,
+    dnsq_lookup_fn lookup, void *lookup_ctx, struct facts *f,
+    struct arena *arena, char *err, size_t errsz)
 {
-	struct lookup_ctx ctx = { lookup, lookup_ctx };
+	struct lookup_ctx *ctx;
 	DKIM_LIB *lib;
 	DKIM *dkim = NULL;
 	DKIM_SIGINFO **sigs = NULL;
@@ -289,6 +374,13 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 	int nsigs = 0, i, rc = -1;
 	unsigned int flags = DKIM_LIBFLAGS_NONE;
 
+	if ((ctx = arena_zalloc(arena, sizeof(*ctx))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	ctx->lookup = lookup;
+	ctx->ctx = lookup_ctx;
+	dkimid_from_init(&ctx->from, policy, f);
 	lib = dkim_init(NULL, NULL);
 	if (lib == NULL) {
 		snprintf(err, errsz, "libopendkim did not initialize");
@@ -303,7 +395,7 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 		snprintf(err, errsz, "libopendkim: %s", dkim_getresultstr(st));
 		goto out;
 	}
-	(void)dkim_set_user_context(dkim, &ctx);
+	(void)dkim_set_user_context(dkim, ctx);
 	if (feed(dkim, m, err, errsz) != 0)
 		goto out;
 	st = dkim_eom(dkim, NULL);
@@ -324,6 +416,14 @@ dkimv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 		out->a = alg_name(sigs[i]);
 		if (dkim_sig_getkeysize(sigs[i], &bits) == DKIM_STAT_OK)
 			out->bits = bits;
+		if (!names_key(sigs[i])) {
+			/* A d= that is not a plain domain, or no key name DNS
+			 * can be asked for: malformed, looked up nowhere. */
+			out->result = AG_DKIMR_SIG_SYNTAX;
+			out->bits = 0;
+			f->n_dkim++;
+			continue;
+		}
 		if ((dkim_sig_getflags(sigs[i]) & DKIM_SIGFLAG_IGNORE) != 0) {
 			/* Past DKIMV_MAX_VERIFY: recorded, never verified. */
 			out->result = AG_DKIMR_UNSUPPORTED;

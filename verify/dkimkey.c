@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "mail/taglist.h"
+#include "verify/dkimid.h"
 #include "verify/dkimkey.h"
 
 #define KEY_MAX_DER 4096
@@ -139,21 +140,26 @@ dkimkey_fetch(const char *selector, const char *domain, dnsq_lookup_fn lookup,
     void *lookup_ctx, struct dkimkey *key)
 {
 	struct dnsq_answer a;
-	char name[512];
+	char name[DNSQ_MAX_NAME + 1];
 
 	memset(key, 0, sizeof(*key));
-	if (snprintf(name, sizeof(name), "%s._domainkey.%s", selector, domain)
-	    >= (int)sizeof(name)) {
-		set(key, DKIMKEY_MISSING, "the key name is too long for DNS");
+	if (dkimid_key_name(selector, strlen(selector), domain, strlen(domain),
+		name, sizeof(name))
+	    != 0) {
+		set(key, DKIMKEY_MISSING,
+		    "d= or s= names no key DNS can be asked for");
 		return;
 	}
 	lookup(lookup_ctx, name, &a);
 	switch (a.status) {
 	case DNSQ_OK:
 		break;
+	case DNSQ_BADNAME:
+		set(key, DKIMKEY_MISSING,
+		    "d= or s= names no key DNS can be asked for");
+		return;
 	case DNSQ_NXDOMAIN:
 	case DNSQ_NODATA:
-	case DNSQ_BADNAME:
 		set(key, DKIMKEY_MISSING, "no key is published");
 		return;
 	case DNSQ_TEMPERROR:

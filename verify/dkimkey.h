@@ -42,7 +42,9 @@ struct dkimkey {
 
 /* Parses one key record's text into key (call dkimkey_free after). */
 void dkimkey_parse(const char *record, struct dkimkey *key);
-/* Fetches and parses the key at selector._domainkey.domain. */
+/* Fetches and parses the key at selector._domainkey.domain; a domain
+ * that is not a plain domain, or a name DNS cannot be asked for, is
+ * DKIMKEY_MISSING without a lookup (dkimid_key_name). */
 void dkimkey_fetch(const char *selector, const char *domain,
     dnsq_lookup_fn lookup, void *lookup_ctx, struct dkimkey *key);
 /* Releases the decoded key. */

@@ -1,7 +1,9 @@
 /*
  * dmarcq.c: DMARC record lookups for the facts: the From domain's name,
  * then, only when it holds no DMARC record, the organizational domain's,
- * exactly the names decide() will read from the snapshot.
+ * exactly the names decide() will read from the snapshot. A name that
+ * cannot be asked is never taken for "no record": it is listed with no
+ * TXT string, which no answer from DNS ever gives.
  */
 #include <string.h>
 
@@ -9,32 +11,39 @@
 #include "policy/decide.h"
 #include "verify/dmarcq.h"
 
-void
+size_t
 dmarcq_collect(const struct policy *policy, struct facts *f,
     struct arena *arena, dnsq_lookup_fn lookup, void *ctx)
 {
 	char names[2][DECIDE_DMARC_NAME], domain[DOMAIN_MAX_LEN + 1];
 	struct dnsq_answer a;
-	size_t n, i, j;
+	size_t n, i, j, unasked = 0;
 	bool found;
 
 	decide_author_domain(f, domain);
 	if (domain[0] == '\0')
-		return;
+		return 0;
 	n = decide_dmarc_names(policy, domain, names);
 	for (i = 0; i < n && f->n_dns < FACTS_MAX_DNS; i++) {
 		struct facts_dns *dns = &f->dns[f->n_dns];
 
 		lookup(ctx, names[i], &a);
-		/* A name that cannot be asked (bad bytes) has no record. */
-		if (a.status == DNSQ_NXDOMAIN || a.status == DNSQ_NODATA
-		    || a.status == DNSQ_BADNAME)
+		if (a.status == DNSQ_NXDOMAIN || a.status == DNSQ_NODATA)
 			continue;
 		dns->name = arena_strdup(arena, names[i]);
+		if (a.status == DNSQ_BADNAME) {
+			/* Not asked (an empty or over-long label, a name
+			 * with no A-label form): listed with no TXT string,
+			 * for the engine to tell from "no record"; the
+			 * organizational domain's name is still asked. */
+			f->n_dns++;
+			unasked++;
+			continue;
+		}
 		if (a.status != DNSQ_OK) {
 			dns->temperror = true;
 			f->n_dns++;
-			return;
+			return unasked;
 		}
 		/* Only DMARC records are kept: other TXT strings never
 		 * change a decision, and one reading "temperror" would read
@@ -52,6 +61,7 @@ dmarcq_collect(const struct policy *policy, struct facts *f,
 		if (!found)
 			continue; /* as if the name had no TXT record */
 		f->n_dns++;
-		return;
+		return unasked;
 	}
+	return unasked;
 }

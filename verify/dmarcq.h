@@ -12,8 +12,11 @@
 #include "verify/dns.h"
 
 /* Adds to f->dns the DMARC records decide() will need for f's From
- * header, looked up with lookup(ctx, ...); strings go into arena. */
-void dmarcq_collect(const struct policy *policy, struct facts *f,
+ * header, looked up with lookup(ctx, ...); strings go into arena. A name
+ * derived from the From domain that cannot be asked (DNSQ_BADNAME) is
+ * listed with no TXT string (n_txt 0, not temperror: "dns": {NAME: []}
+ * in the log), which no DNS answer gives; returns how many such names. */
+size_t dmarcq_collect(const struct policy *policy, struct facts *f,
     struct arena *arena, dnsq_lookup_fn lookup, void *ctx);
 
 #endif

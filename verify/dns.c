@@ -31,24 +31,44 @@ dnsq_status_name(enum dnsq_status status)
 	return status_names[status];
 }
 
+bool
+dnsq_name_ok(const char *name, size_t len, unsigned flags)
+{
+	size_t i, label = 0;
+
+	if ((flags & DNSQ_NAME_FINAL_DOT) != 0 && len > 1
+	    && name[len - 1] == '.')
+		len--;
+	if (len == 0 || len > DNSQ_MAX_NAME)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == '.') {
+			/* An empty label: a leading dot, "..", a final dot. */
+			if (label == 0)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (++label > DNSQ_MAX_LABEL || c == '\0')
+			return false;
+		if ((flags & DNSQ_NAME_ANY_BYTE) == 0
+		    && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+			|| (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	return label > 0;
+}
+
 /* Names authgate asks for are host names with '_' labels (_dmarc,
- * _domainkey) in A-label form; anything else is not sent at all. */
+ * _domainkey) in A-label form, with no final dot; anything else is not
+ * sent at all: the resolver would refuse it only after the caller had
+ * counted it as DNS trouble. */
 static bool
 queryable(const char *name)
 {
-	size_t len = strlen(name), i;
-
-	if (len == 0 || len > 253 || name[0] == '.')
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-			|| (c >= '0' && c <= '9') || c == '.' || c == '-'
-			|| c == '_'))
-			return false;
-	}
-	return true;
+	return dnsq_name_ok(name, strlen(name), 0);
 }
 
 /* One MX record as "PREFERENCE HOST" into buf; false to skip it. */

@@ -8,6 +8,7 @@
 #ifndef AG_DNS_H
 #define AG_DNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/arena.h"
@@ -21,8 +22,15 @@ enum dnsq_status {
 	DNSQ_NXDOMAIN,	/* the name does not exist */
 	DNSQ_NODATA,	/* the name exists, no TXT record */
 	DNSQ_TEMPERROR, /* SERVFAIL, REFUSED, timeout, no server */
-	DNSQ_BADNAME,	/* the name cannot be queried (too long, bad bytes) */
+	DNSQ_BADNAME,	/* the name cannot be asked (dnsq_name_ok): no query */
 };
+
+/* dnsq_name_ok flags. */
+#define DNSQ_NAME_FINAL_DOT 1u /* one final dot allowed (and not counted) */
+#define DNSQ_NAME_ANY_BYTE  2u /* a label may hold any byte but NUL and '.' */
+
+#define DNSQ_MAX_NAME  253 /* octets of a name, without a final dot */
+#define DNSQ_MAX_LABEL 63  /* octets of a label */
 
 struct dnsq_answer {
 	enum dnsq_status status;
@@ -35,8 +43,15 @@ struct dnsq_answer {
 typedef void (*dnsq_lookup_fn)(void *ctx, const char *name,
     struct dnsq_answer *answer);
 
+/* Tells whether the len bytes at name make a name DNS can be asked for:
+ * labels of 1 to DNSQ_MAX_LABEL octets, DNSQ_MAX_NAME octets in all, of
+ * letters, digits, '-' and '_' (or any byte but NUL with
+ * DNSQ_NAME_ANY_BYTE), and no final dot unless DNSQ_NAME_FINAL_DOT. */
+bool dnsq_name_ok(const char *name, size_t len, unsigned flags);
 /* Looks up the TXT records of name, waiting at most timeout seconds
- * (one try). Strings go into arena. Never fails: trouble is an answer. */
+ * (one try). Strings go into arena. Never fails: trouble is an answer; a
+ * name that cannot be asked (dnsq_name_ok, after U-labels become
+ * A-labels) is DNSQ_BADNAME, and nothing is sent. */
 void dnsq_txt(const char *name, unsigned timeout, struct arena *arena,
     struct dnsq_answer *out);
 /* Looks up the MX records of name like dnsq_txt; each answer string is

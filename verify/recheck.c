@@ -7,8 +7,19 @@
 #include <string.h>
 
 #include "mail/spfrec.h"
-#include "util/domain.h"
+#include "verify/dkimid.h"
 #include "verify/recheck.h"
+
+bool
+recheck_spf_domain_ok(const char *domain)
+{
+	size_t len = domain != NULL ? strlen(domain) : 0;
+
+	if (len > 1 && domain[len - 1] == '.')
+		len--;
+	return len > 0 && dnsq_name_ok(domain, len, DNSQ_NAME_ANY_BYTE)
+	    && memchr(domain, '.', len) != NULL;
+}
 
 enum ag_spf
 recheck_spf_invalid(const char *domain, dnsq_lookup_fn lookup, void *ctx)
@@ -19,9 +30,12 @@ recheck_spf_invalid(const char *domain, dnsq_lookup_fn lookup, void *ctx)
 
 	if (domain == NULL || domain[0] == '\0')
 		return AG_SPFR_PERMERROR;
+	/* RFC 7208 4.3: a domain that cannot be asked has no policy. */
+	if (!recheck_spf_domain_ok(domain))
+		return AG_SPFR_NONE;
 	lookup(ctx, domain, &a);
 	if (a.status == DNSQ_BADNAME)
-		return AG_SPFR_PERMERROR;
+		return AG_SPFR_NONE;
 	if (a.status != DNSQ_OK)
 		return AG_SPFR_TEMPERROR;
 	for (i = 0; i < a.n_txt; i++)
@@ -67,23 +81,17 @@ enum ag_dkim
 recheck_dkim_key(const char *d, const char *s, enum ag_dkim if_present,
     dnsq_lookup_fn lookup, void *ctx)
 {
-	char name[DOMAIN_MAX_LEN + 1], norm[DOMAIN_MAX_LEN + 1], err[96];
+	char name[DNSQ_MAX_NAME + 1];
 	struct dnsq_answer a;
-	const char *c;
 	size_t i;
 
-	/* d= is a domain; s= is dot-separated labels, which may not start
-	 * a DNS name with anything but letters, digits and '_' or '-'. */
-	if (domain_normalize(d, strlen(d), norm, err, sizeof(err)) != 0
-	    || s[0] == '\0' || s[0] == '.')
-		return AG_DKIMR_SIG_SYNTAX;
-	for (c = s; *c != '\0'; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
-			|| (*c >= '0' && *c <= '9') || *c == '.' || *c == '-'
-			|| *c == '_'))
-			return AG_DKIMR_SIG_SYNTAX;
-	if (snprintf(name, sizeof(name), "%s._domainkey.%s", s, norm)
-	    >= (int)sizeof(name))
+	/* The name Exim asked for, with no other spelling of d= (Exim
+	 * appends a final dot to "bank.example.", a name it cannot ask, and
+	 * a normalized re-ask would find the key and call Exim's failure
+	 * DNS trouble): a d= that is not a plain domain, or a key name DNS
+	 * cannot be asked for, is a malformed signature. */
+	if (dkimid_key_name(s, strlen(s), d, strlen(d), name, sizeof(name))
+	    != 0)
 		return AG_DKIMR_SIG_SYNTAX;
 	lookup(ctx, name, &a);
 	switch (a.status) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ARC agreement: chains made with python3-dkim's arcsign over one, two
-# and three hops, intact and
-# tampered, checked by authgate's own ARC verifier (verify/arc.c through
+# and three hops, intact and tampered, with keys missing, broken, slow or
+# named by a d= or s= DNS cannot be asked for, in CRLF, LF and mixed line
+# ends, checked by authgate's own ARC verifier (verify/arc.c through
 # `authgate explain`) and by python3-dkim's arcverify: both must agree on
 # pass/fail, and authgate must report each instance's sealer and recorded
 # DMARC result. TAP; needs root.
@@ -126,9 +127,33 @@ hop "$M/base" "$M/k-weak" weak hop1.example weak
 check key-512-bits "$M/k-weak" fail
 hop "$M/base" "$M/k-slow" s1 slow.example s1
 check key-dns-timeout "$M/k-slow" temperror
-# LF line ends (as Exim's spool holds a message) verify the same.
+# d= and s= that name no key DNS can be asked for (a label over 63
+# octets, an empty label, a final dot): a malformed signature, so the
+# chain fails, never a temperror. arcverify is no oracle here: dnspython
+# raises on such names (LabelTooLong, EmptyLabel), and arcsign refuses an
+# empty label, so the last two are edited from a good chain.
+unaskable() {
+	local name=$1 file=$2 got
+	e2e_ns "$AG" explain --json "$file" >"$W/out/$name.json" 2>"$W/out/$name.err"
+	got=$(jq -r '.facts.arc.result' "$W/out/$name.json" 2>/dev/null)
+	if [ "$got" = fail ] && jq -e '.arc_reason | test("names no key DNS can be asked for")' "$W/out/$name.json" >/dev/null 2>&1; then
+		ok "$name: arc fail ($(jq -r .arc_reason "$W/out/$name.json"))"
+	else
+		nok "$name: arc ${got:-?}, want fail for a key name DNS cannot be asked for" "$(jq -r .arc_reason "$W/out/$name.json" 2>/dev/null)"
+	fi
+}
+hop "$M/base" "$M/k-label64" "$(head -c 64 /dev/zero | tr '\0' s)" hop1.example s1
+unaskable key-name-label-64 "$M/k-label64"
+sed 's/d=hop1\.example;/d=hop1..example;/' "$M/h1" >"$M/k-emptylabel"
+unaskable key-name-empty-label "$M/k-emptylabel"
+sed 's/d=hop1\.example;/d=hop1.example.;/' "$M/h1" >"$M/k-finaldot"
+unaskable key-name-final-dot "$M/k-finaldot"
+# LF line ends (as Exim's spool holds a message) verify the same, and so
+# do LF and CRLF mixed, line by line.
 sed 's/\r$//' "$M/h3" >"$M/h3-lf"
 check three-hops-lf "$M/h3-lf" pass
+awk 'NR % 2 { sub(/\r$/, "") } { print }' "$M/h3" >"$M/h3-mixed"
+check three-hops-mixed-line-ends "$M/h3-mixed" pass
 
 # The human output says what broke.
 e2e_ns "$AG" explain "$M/h3-body" >"$W/out/human.txt" 2>&1

@@ -45,14 +45,37 @@ def message(i, n_lines):
     return hdr.encode() + body(n_lines)
 
 
-def sign(msg, selector, keyname, canon, alg=b"rsa-sha256"):
+def sign(msg, selector, keyname, canon, alg=b"rsa-sha256", linesep=b"\r\n",
+         domain=DOMAIN):
     c = canon.split("/")
-    sig = dkim.sign(msg, selector.encode(), DOMAIN, key(keyname),
+    sig = dkim.sign(msg, selector.encode(), domain, key(keyname),
                     canonicalize=(c[0].encode(), c[1].encode()),
                     signature_algorithm=alg,
                     include_headers=[b"from", b"to", b"subject", b"date",
-                                     b"message-id"])
+                                     b"message-id"], linesep=linesep)
     return sig + msg
+
+
+def folded(i, eol):
+    """A message whose signed fields are folded, with eol line ends
+    everywhere (issue 15, item 11: simple header canonicalization hashes
+    the folds as they are, so a verifier must see them as the signer
+    did, CRLF on the wire)."""
+    hdr = ("From: Sender {0}\n <s{0}@corpus.example>\n"
+           "To: user@gw.test,\n\tother@gw.test\n"
+           "Subject: corpus message {0}, whose subject is long enough\n"
+           " to be folded\n\tand folded again\n"
+           "Date: Mon, 23 Nov 2026 12:00:00 +0000\n"
+           "Message-ID: <{0}@corpus.example>\nMIME-Version: 1.0\n"
+           "Content-Type: text/plain\n\n").format(i)
+    return (hdr.encode() + body(6)).replace(b"\n", eol)
+
+
+def refold(m):
+    """Moves a fold of the Subject: simple header canonicalization
+    sees it, relaxed does not."""
+    return m.replace(b"long enough\r\n to", b"long\r\n enough to", 1).replace(
+        b"long enough\n to", b"long\n enough to", 1)
 
 
 def mailkim_sign(msg, selector, keyname, canon, extra=()):
@@ -131,6 +154,33 @@ for canon in ("simple", "relaxed", "relaxed/simple", "simple/relaxed"):
         cases.append(("pass", m))
         cases.append(("body_modified", footer(m)))
         cases.append(("bad_signature", edit_subject(m)))
+# Simple header canonicalization over folded fields, signed with LF and
+# with CRLF line ends (python3-dkim writes its own fields' folds with
+# the same line end), and by Mail::DKIM; then the LF file made CRLF and
+# the CRLF file made LF, and a fold moved.
+for canon in ("simple/simple", "simple/relaxed", "relaxed/simple"):
+    for eol in (b"\n", b"\r\n"):
+        i += 1
+        m = sign(folded(i, eol), "sel2048", "sel2048", canon, linesep=eol)
+        other = b"\r\n" if eol == b"\n" else b"\n"
+        cases.append(("pass", m))
+        cases.append(("pass", m.replace(b"\r\n", b"\n").replace(b"\n", other)))
+        cases.append(("pass" if canon.startswith("relaxed")
+                      else "bad_signature", refold(m)))
+    i += 1
+    m = mailkim_sign(folded(i, b"\n"), "sel2048", "sel2048", canon)
+    cases.append(("pass", m))
+    cases.append(("pass", m.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")))
+# d= and s= that name no key DNS can be asked for (a label over 63
+# octets, an empty label): malformed signatures, looked up nowhere.
+i += 1
+m = message(i, 4)
+cases.append(("sig_syntax", sign(m, "s" * 64, "sel2048", "relaxed/relaxed")))
+cases.append(("sig_syntax", sign(m, "a..b", "sel2048", "relaxed/relaxed")))
+cases.append(("sig_syntax", sign(m, "sel2048", "sel2048", "relaxed/relaxed",
+                                 domain=b"corpus..example")))
+cases.append(("sig_syntax", sign(m, "sel2048", "sel2048", "relaxed/relaxed",
+                                 domain=b"x" * 64 + b".corpus.example")))
 # x=: expired an hour ago, and expiring in a day (still good).
 for canon in ("simple", "relaxed"):
     for secs, want in ((-3600, "expired"), (86400, "pass")):

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPF agreement: a table of SPF records (include, redirect, a, mx, ptr,
 # exists, macros, ip6, void lookups, too many lookups, syntax errors, DNS
-# timeouts) served by the namespace DNS server; authgate's SPF (libspf2
-# through `authgate explain --ip`) must agree with python3-spf on every
-# row. TAP; needs root.
+# timeouts, MAIL FROM domains that cannot be asked) served by the
+# namespace DNS server; authgate's SPF (libspf2 under authgate's DNS layer,
+# which enforces RFC 7208 4.6.4's limits, through `authgate explain --ip`)
+# must agree with python3-spf on every row. TAP; needs root.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +46,8 @@ e2e_dns --local=/spf.test/ \
 	--txt-record="badcidr.spf.test,v=spf1 ip4:192.0.2.15/33 -all" \
 	--txt-record="two.spf.test,v=spf1 -all" --txt-record="two.spf.test,v=spf1 +all" \
 	--txt-record="void.spf.test,v=spf1 a:v1.spf.test a:v2.spf.test a:v3.spf.test -all" \
+	--txt-record="void2.spf.test,v=spf1 a:v1.spf.test a:v2.spf.test ip4:192.0.2.15 -all" \
+	--txt-record="incvoid.spf.test,v=spf1 include:void.spf.test ip4:192.0.2.15 -all" \
 	--txt-record="exp.spf.test,v=spf1 -all exp=explain.spf.test" \
 	--txt-record="mod.spf.test,v=spf1 foo=bar ip4:192.0.2.15 -all" \
 	--txt-record="upper.spf.test,V=SPF1 IP4:192.0.2.15 -ALL" \
@@ -99,14 +102,18 @@ mod 192.0.2.15
 upper 192.0.2.15
 exnx 192.0.2.15
 c1 192.0.2.15
+c2 192.0.2.15
+void2 192.0.2.15
+incvoid 192.0.2.15
+$(head -c 64 /dev/zero | tr '\0' a) 192.0.2.15
+x. 192.0.2.15
+.x 192.0.2.15
 incslow 192.0.2.15"
 # Where libspf2 departs from RFC 7208 and python3-spf follows it (TAP TODO:
 # listed, not hidden, and not counted as passing).
 known() {
 	case "$1 $2" in
 	"redirall 192.0.2.16") echo "libspf2 follows redirect= although the record has an all (RFC 7208 6.1)" ;;
-	"void 192.0.2.15") echo "libspf2 has no limit of two void lookups (RFC 7208 4.6.4)" ;;
-	"c1 192.0.2.15") echo "libspf2 does not count nested includes toward the 10-lookup limit (RFC 7208 4.6.4)" ;;
 	esac
 }
 total=$(printf '%s\n' "$cases" | wc -l)

@@ -2,16 +2,20 @@
  * test_verify.c: verify/ pieces that need no network: the SPF record
  * syntax check behind the module's reading of Exim's "(invalid)", the
  * resolver's refusal of names it cannot ask for, tag lists, key records,
- * canonicalization (RFC 6376's own example), the ARC checks that come
- * before any key is fetched, and the rechecks behind Exim's coarse
- * verdicts against scripted DNS answers. Signed chains are
- * tests/e2e/arc-agreement.t.
+ * canonicalization (RFC 6376's own example, and every kind of line end),
+ * the ARC checks that come before any key is fetched, the rechecks behind
+ * Exim's coarse verdicts against scripted DNS answers, what d= and s= may
+ * be, and which DKIM signatures get the verification budget. Signed
+ * chains and messages are tests/e2e/arc-agreement.t and
+ * dkim-agreement.t.
  */
 #include "helpers.h"
 #include "mail/canon.h"
 #include "mail/spfrec.h"
 #include "mail/taglist.h"
 #include "verify/arc.h"
+#include "verify/dkim.h"
+#include "verify/dkimid.h"
 #include "verify/dkimkey.h"
 #include "verify/dns.h"
 #include "verify/recheck.h"
@@ -86,24 +90,207 @@ test_spf_budget(void **state)
 	assert_string_equal(dom, "example.com");
 }
 
+/* A string of n copies of c. */
+static const char *
+repeat(char c, size_t n)
+{
+	static char buf[4][600];
+	static unsigned k;
+	char *b = buf[k++ % 4];
+
+	memset(b, c, n);
+	b[n] = '\0';
+	return b;
+}
+
 static void
 test_dns_bad_names(void **state)
 {
+	char name[600];
 	struct dnsq_answer a;
 	struct arena arena;
+	size_t i;
+	/* Names DNS cannot be asked for: none is ever sent. */
+	const char *bad[] = {
+		"bad name.example", "x}}${run{/bin/sh}}.example", "",
+		"\xff\xfe.example", "a..example", ".example", "example.",
+		"example..", ".", NULL, /* a 64-octet label, below */
+		NULL,			/* 254 octets, below */
+	};
 
 	(void)state;
 	arena_init(&arena);
-	dnsq_txt("bad name.example", 1, &arena, &a);
-	assert_int_equal(a.status, DNSQ_BADNAME);
-	dnsq_txt("x}}${run{/bin/sh}}.example", 1, &arena, &a);
-	assert_int_equal(a.status, DNSQ_BADNAME);
-	dnsq_txt("", 1, &arena, &a);
-	assert_int_equal(a.status, DNSQ_BADNAME);
-	dnsq_txt("\xff\xfe.example", 1, &arena, &a);
-	assert_int_equal(a.status, DNSQ_BADNAME);
+	snprintf(name, sizeof(name), "s%s._domainkey.example.org",
+	    repeat('a', 63));
+	bad[9] = arena_strdup(&arena, name);
+	for (i = 0; i + 4 < 254; i += 4)
+		memcpy(name + i, "abc.", 4);
+	memcpy(name + i, "ab", 2);
+	name[i + 2] = '\0';
+	assert_int_equal(strlen(name), 254);
+	bad[10] = arena_strdup(&arena, name);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		dnsq_txt(bad[i], 1, &arena, &a);
+		if (a.status != DNSQ_BADNAME)
+			fail_msg("asked for \"%s\"", bad[i]);
+		dnsq_mx(bad[i], 1, &arena, &a);
+		assert_int_equal(a.status, DNSQ_BADNAME);
+	}
 	assert_string_equal(dnsq_status_name(DNSQ_TEMPERROR), "temperror");
+	/* The limits themselves are allowed. */
+	name[253] = '\0';
+	assert_true(dnsq_name_ok(name, 253, 0));
+	assert_false(dnsq_name_ok(name, 254, 0) && name[253] != '\0');
+	assert_true(dnsq_name_ok(repeat('a', 63), 63, 0));
+	assert_false(dnsq_name_ok(repeat('a', 64), 64, 0));
+	assert_true(dnsq_name_ok("_dmarc.Example.ORG", 18, 0));
+	/* A final dot only when allowed, and never two. */
+	assert_false(dnsq_name_ok("example.org.", 12, 0));
+	assert_true(dnsq_name_ok("example.org.", 12, DNSQ_NAME_FINAL_DOT));
+	assert_false(dnsq_name_ok("example.org..", 13, DNSQ_NAME_FINAL_DOT));
+	assert_false(dnsq_name_ok(".", 1, DNSQ_NAME_FINAL_DOT));
+	/* Any byte but NUL and '.' only when allowed. */
+	assert_false(dnsq_name_ok("a b%.example", 12, 0));
+	assert_true(dnsq_name_ok("a b%.example", 12, DNSQ_NAME_ANY_BYTE));
+	assert_false(dnsq_name_ok("a\0b.example", 11, DNSQ_NAME_ANY_BYTE));
+	assert_false(dnsq_name_ok("a..b", 4, DNSQ_NAME_ANY_BYTE));
 	arena_free(&arena);
+}
+
+/* What d= and s= may be, in every place that reads them. */
+static void
+test_dkim_names(void **state)
+{
+	static const char *const good_d[] = {
+		"bank.example",
+		"Bank.EXAMPLE",
+		"a-b.example",
+		"xn--bnk-sna.example",
+		"1.example",
+		"example",
+	};
+	static const char *const bad_d[] = {
+		"bank.example.", /* the trailing dot of issue 15 item 10 */
+		"bank.example..",
+		".bank.example",
+		"bank..example",
+		"",
+		"bank_x.example",
+		"-bank.example",
+		"bank-.example",
+		"bank.-example",
+		"b\xc3\xa4nk.example", /* a U-label is not LDH */
+		"bank.example\n",
+		"bank example",
+		"bank.example/",
+	};
+	static const char *const bad_s[] = {
+		"",
+		".sel",
+		"sel.",
+		"s..el",
+		"s el",
+		"s\xc3\xa9l",
+		"s/el",
+	};
+	char name[DNSQ_MAX_NAME + 1], big[300], bigd[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good_d) / sizeof(good_d[0]); i++)
+		if (!dkimid_domain_ok(good_d[i], strlen(good_d[i])))
+			fail_msg("refused d=%s", good_d[i]);
+	for (i = 0; i < sizeof(bad_d) / sizeof(bad_d[0]); i++)
+		if (dkimid_domain_ok(bad_d[i], strlen(bad_d[i])))
+			fail_msg("accepted d=%s", bad_d[i]);
+	assert_false(dkimid_domain_ok(repeat('a', 64), 64));
+	assert_true(dkimid_domain_ok(repeat('a', 63), 63));
+	for (i = 0; i < sizeof(bad_s) / sizeof(bad_s[0]); i++)
+		if (dkimid_selector_ok(bad_s[i], strlen(bad_s[i])))
+			fail_msg("accepted s=%s", bad_s[i]);
+	assert_true(dkimid_selector_ok("s_2024-01.Mail", 14));
+	assert_false(dkimid_selector_ok(repeat('a', 64), 64));
+	/* The key name: s= as written, d= in lower case. */
+	assert_int_equal(dkimid_key_name("Sel", 3, "Bank.Example", 12, name,
+			     sizeof(name)),
+	    0);
+	assert_string_equal(name, "Sel._domainkey.bank.example");
+	assert_int_equal(dkimid_key_name("sel", 3, "bank.example.", 13, name,
+			     sizeof(name)),
+	    -1);
+	/* Each part fits, the whole does not. */
+	snprintf(big, sizeof(big), "%s.%s.%s", repeat('a', 63), repeat('b', 63),
+	    repeat('c', 63));
+	snprintf(bigd, sizeof(bigd), "%s.%s.example", repeat('d', 60),
+	    repeat('e', 60));
+	assert_true(dkimid_selector_ok(big, strlen(big)));
+	assert_true(dkimid_domain_ok(bigd, strlen(bigd)));
+	assert_int_equal(dkimid_key_name(big, strlen(big), "bank.example", 12,
+			     name, sizeof(name)),
+	    0);
+	assert_int_equal(dkimid_key_name(big, strlen(big), bigd, strlen(bigd),
+			     name, sizeof(name)),
+	    -1);
+	assert_int_equal(dkimid_key_name("sel", 3, "bank.example", 12, name,
+			     10),
+	    -1);
+}
+
+/* Which signatures can matter: aligned with the From domain (relaxed, as
+ * decide() aligns), then trusted domains, then the rest. */
+static void
+test_dkim_rank(void **state)
+{
+	struct policy *p = load_ok("[trusted]\ndomains = trusted.example\n");
+	static const struct {
+		const char *from, *d;
+		enum dkimid_rank want;
+	} cases[] = {
+		{ "CEO <ceo@bank.example>", "bank.example", DKIMID_ALIGNED },
+		{ "CEO <ceo@bank.example>", "BANK.example", DKIMID_ALIGNED },
+		{ "CEO <ceo@bank.example>", "mail.bank.example",
+		    DKIMID_ALIGNED },
+		{ "ceo@news.bank.example", "bank.example", DKIMID_ALIGNED },
+		{ "ceo@news.bank.example", "x.bank.example", DKIMID_ALIGNED },
+		{ "CEO <ceo@bank.example>", "bank.example.", DKIMID_OTHER },
+		{ "CEO <ceo@bank.example>", "evilbank.example", DKIMID_OTHER },
+		{ "CEO <ceo@bank.example>", "example", DKIMID_OTHER },
+		{ "CEO <ceo@bank.example>", "trusted.example", DKIMID_TRUSTED },
+		{ "CEO <ceo@bank.example>", "lists.trusted.example",
+		    DKIMID_TRUSTED },
+		{ "ceo@bank.example, eve@evil.example", "bank.example",
+		    DKIMID_OTHER },
+		{ "ceo@bank.example, eve@evil.example", "trusted.example",
+		    DKIMID_TRUSTED },
+	};
+	struct dkimid_from from;
+	struct facts f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		facts_init(&f);
+		f.n_from = 1;
+		f.from[0] = cases[i].from;
+		dkimid_from_init(&from, p, &f);
+		if (dkimid_rank(&from, cases[i].d, strlen(cases[i].d))
+		    != cases[i].want)
+			fail_msg("From %s, d=%s: rank %d, want %d",
+			    cases[i].from, cases[i].d,
+			    (int)dkimid_rank(&from, cases[i].d,
+				strlen(cases[i].d)),
+			    (int)cases[i].want);
+	}
+	/* Two From headers: nothing is aligned; no policy: nothing ranks. */
+	facts_init(&f);
+	f.n_from = 2;
+	f.from[0] = f.from[1] = "ceo@bank.example";
+	dkimid_from_init(&from, p, &f);
+	assert_int_equal(dkimid_rank(&from, "bank.example", 12), DKIMID_OTHER);
+	f.n_from = 1;
+	dkimid_from_init(&from, NULL, &f);
+	assert_int_equal(dkimid_rank(&from, "bank.example", 12), DKIMID_OTHER);
+	policy_free(p);
 }
 
 static void
@@ -216,6 +403,81 @@ test_canon(void **state)
 	assert_int_equal(canon_parse("loose", 5, &hr, &br), -1);
 }
 
+/* Every line end a message can carry reaches the canonical form as
+ * CRLF: LF, CRLF, the two mixed, a CR alone (read as Exim spools it: a
+ * fold in a header, a line end in the body), a fold at the very end. */
+static void
+test_canon_line_ends(void **state)
+{
+	static const struct {
+		const char *field, *simple, *relaxed;
+	} fields[] = {
+		{ "Subject: a\n b", "Subject: a\r\n b", "subject:a b" },
+		{ "Subject: a\r\n b", "Subject: a\r\n b", "subject:a b" },
+		{ "Subject: a\n b\r\n\tc", "Subject: a\r\n b\r\n\tc",
+		    "subject:a b c" },
+		{ "Subject: a\rb", "Subject: a\r\n b", "subject:a b" },
+		{ "Subject: a\r b", "Subject: a\r\n  b", "subject:a b" },
+		{ "Subject: a\n ", "Subject: a\r\n ", "subject:a" },
+		{ "Subject: a\r\n\t", "Subject: a\r\n\t", "subject:a" },
+		{ "Subject\n : a", "Subject\r\n : a", "subject:a" },
+		{ "Subject: \n\n a", "Subject: \r\n\r\n a", "subject:a" },
+	};
+	static const struct {
+		const char *body, *simple, *relaxed;
+	} bodies[] = {
+		{ "a\nb\n", "a\r\nb\r\n", "a\r\nb\r\n" },
+		{ "a\r\nb\n", "a\r\nb\r\n", "a\r\nb\r\n" },
+		{ "a\rb\r\n", "a\r\nb\r\n", "a\r\nb\r\n" },
+		{ "a \rb", "a \r\nb\r\n", "a\r\nb\r\n" },
+		{ "a\r\r\nb", "a\r\n\r\nb\r\n", "a\r\n\r\nb\r\n" },
+		{ "a\n\r\n\r", "a\r\n", "a\r\n" },
+		{ "\r", "\r\n", "" },
+	};
+	struct sbuf sb;
+	size_t i, n;
+
+	(void)state;
+	sbuf_init(&sb, 4096);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		sbuf_reset(&sb);
+		canon_header(false, fields[i].field, strlen(fields[i].field),
+		    &sb);
+		if (strcmp(sbuf_cstr(&sb), fields[i].simple) != 0)
+			fail_msg("field %zu simple", i);
+		sbuf_reset(&sb);
+		canon_crlf(fields[i].field, strlen(fields[i].field), &sb);
+		assert_string_equal(sbuf_cstr(&sb), fields[i].simple);
+		sbuf_reset(&sb);
+		canon_header(true, fields[i].field, strlen(fields[i].field),
+		    &sb);
+		if (strcmp(sbuf_cstr(&sb), fields[i].relaxed) != 0)
+			fail_msg("field %zu relaxed: %s", i, sbuf_cstr(&sb));
+	}
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		sbuf_reset(&sb);
+		canon_body(false, bodies[i].body, strlen(bodies[i].body), -1,
+		    collect_sink, &sb);
+		if (strcmp(sbuf_cstr(&sb), bodies[i].simple) != 0)
+			fail_msg("body %zu simple", i);
+		sbuf_reset(&sb);
+		canon_body(true, bodies[i].body, strlen(bodies[i].body), -1,
+		    collect_sink, &sb);
+		if (strcmp(sbuf_cstr(&sb), bodies[i].relaxed) != 0)
+			fail_msg("body %zu relaxed", i);
+	}
+	sbuf_free(&sb);
+	assert_int_equal(canon_next_line("ab\r\ncd", 6, &n), 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(canon_next_line("ab\rcd", 5, &n), 3);
+	assert_int_equal(n, 2);
+	assert_int_equal(canon_next_line("ab\ncd", 5, &n), 3);
+	assert_int_equal(canon_next_line("abcd", 4, &n), 4);
+	assert_int_equal(n, 4);
+	assert_int_equal(canon_next_line("ab\r", 3, &n), 3);
+	assert_int_equal(n, 2);
+}
+
 static void
 test_key_records(void **state)
 {
@@ -321,7 +583,8 @@ test_rechecks(void **state)
 		{ DNSQ_OK, "not spf", NULL, AG_SPFR_TEMPERROR },
 		{ DNSQ_NXDOMAIN, NULL, NULL, AG_SPFR_TEMPERROR },
 		{ DNSQ_TEMPERROR, NULL, NULL, AG_SPFR_TEMPERROR },
-		{ DNSQ_BADNAME, NULL, NULL, AG_SPFR_PERMERROR },
+		/* RFC 7208 4.3: a name that cannot be asked has no policy. */
+		{ DNSQ_BADNAME, NULL, NULL, AG_SPFR_NONE },
 	};
 	static const struct {
 		const char *d, *s;
@@ -350,7 +613,29 @@ test_rechecks(void **state)
 		    NULL },
 		{ "bank..example", "sel", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
 		    NULL },
+		/* Exim asks "sel._domainkey.bank.example.." for this d=, no
+		 * name: re-asked as bank.example, the key would be found and
+		 * Exim's failure called DNS trouble (issue 15, item 10). */
+		{ "bank.example.", "sel", DNSQ_OK, "v=DKIM1; p=MIIB",
+		    AG_DKIMR_SIG_SYNTAX, NULL },
+		{ "bank_x.example", "sel", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+		{ "-bank.example", "sel", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+		{ "b\xc3\xa4nk.example", "sel", DNSQ_OK, NULL,
+		    AG_DKIMR_SIG_SYNTAX, NULL },
+		{ "bank.example", "sel.", DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL },
+		{ "bank.example", NULL, DNSQ_OK, NULL, AG_DKIMR_SIG_SYNTAX,
+		    NULL }, /* a 64-octet selector, below */
+		{ "bank.example", "Sel_1.x", DNSQ_NXDOMAIN, NULL,
+		    AG_DKIMR_KEY_MISSING, "Sel_1.x._domainkey.bank.example" },
+		/* A name the resolver refuses anyway. */
+		{ "bank.example", "sel", DNSQ_BADNAME, NULL,
+		    AG_DKIMR_SIG_SYNTAX, "sel._domainkey.bank.example" },
 	};
+	static const char *const spf_none[] = { "a..example", "bank.example..",
+		"localhost", ".bank.example", NULL };
 	size_t i;
 
 	(void)state;
@@ -371,12 +656,27 @@ test_rechecks(void **state)
 	assert_int_equal(recheck_spf_invalid(NULL, script_lookup, &sc),
 	    AG_SPFR_PERMERROR);
 	assert_int_equal(sc.calls, 0);
+	/* RFC 7208 4.3: malformed or single-label, none, nothing asked. */
+	for (i = 0; spf_none[i] != NULL; i++) {
+		assert_false(recheck_spf_domain_ok(spf_none[i]));
+		assert_int_equal(recheck_spf_invalid(spf_none[i], script_lookup,
+				     &sc),
+		    AG_SPFR_NONE);
+	}
+	assert_int_equal(recheck_spf_invalid(repeat('a', 64), script_lookup,
+			     &sc),
+	    AG_SPFR_NONE);
+	assert_int_equal(sc.calls, 0);
+	assert_true(recheck_spf_domain_ok("bank.example."));
+	assert_true(recheck_spf_domain_ok("[192.0.2.1]"));
 	for (i = 0; i < sizeof(dkim) / sizeof(dkim[0]); i++) {
 		memset(&sc, 0, sizeof(sc));
 		sc.status = dkim[i].status;
 		sc.txt[0] = dkim[i].txt0;
 		sc.n_txt = dkim[i].txt0 != NULL;
-		assert_int_equal(recheck_dkim_key(dkim[i].d, dkim[i].s,
+		assert_int_equal(recheck_dkim_key(dkim[i].d,
+				     dkim[i].s != NULL ? dkim[i].s :
+							 repeat('s', 64),
 				     AG_DKIMR_BAD_SIGNATURE, script_lookup,
 				     &sc),
 		    dkim[i].want);
@@ -479,6 +779,104 @@ test_arc_structure(void **state)
 	}
 }
 
+/* Names asked, in order, answered NXDOMAIN. */
+struct asked {
+	char names[8][300];
+	unsigned n;
+};
+
+static void
+record_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	struct asked *as = ctx;
+
+	if (as->n < 8)
+		snprintf(as->names[as->n], sizeof(as->names[0]), "%s", name);
+	as->n++;
+	memset(a, 0, sizeof(*a));
+	a->status = DNSQ_NXDOMAIN;
+}
+
+/* dkim = self spends its DKIMV_MAX_VERIFY key lookups on the signatures
+ * that can matter first (issue 15, item 8: the aligned signature is the
+ * fifth, four forwarders signed on top); a signature whose d= is not a
+ * plain domain, or whose selector names no key, is sig_syntax, asked for
+ * nowhere, and spends nothing. */
+static void
+test_dkim_budget_order(void **state)
+{
+	static const char *const sigs[][2] = {
+		{ "f1.example", "s" },
+		{ "f2.example", "s" },
+		{ "bank.example.", "s" },
+		{ "f3.example", "s" },
+		{ "f4.example", "s" },
+		{ "trusted.example", "s" },
+		{ "bank.example", NULL },
+		{ "mail.bank.example", "s" },
+	};
+	static const enum ag_dkim want[] = {
+		AG_DKIMR_KEY_MISSING,
+		AG_DKIMR_KEY_MISSING,
+		AG_DKIMR_SIG_SYNTAX,
+		AG_DKIMR_UNSUPPORTED,
+		AG_DKIMR_UNSUPPORTED,
+		AG_DKIMR_KEY_MISSING,
+		AG_DKIMR_SIG_SYNTAX,
+		AG_DKIMR_KEY_MISSING,
+	};
+	struct policy *p = load_ok("[trusted]\ndomains = trusted.example\n");
+	struct asked as = { 0 };
+	struct arena arena;
+	struct sbuf msg;
+	struct facts f;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	sbuf_init(&msg, 1 << 16);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sbuf_printf(&msg,
+		    "DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple;\n"
+		    "\td=%s; s=%s; h=from:subject;\n"
+		    "\tbh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\n"
+		    "\tb=dGVzdA==\n",
+		    sigs[i][0],
+		    sigs[i][1] != NULL ? sigs[i][1] : repeat('s', 64));
+	sbuf_puts(&msg, "From: CEO <ceo@bank.example>\nSubject: five\n\n");
+	arena_init(&arena);
+	facts_init(&f);
+	f.n_from = 1;
+	f.from[0] = "CEO <ceo@bank.example>";
+	assert_int_equal(dkimv_message(sbuf_cstr(&msg), msg.len, p,
+			     record_lookup, &as, &f, &arena, err, sizeof(err)),
+	    0);
+	assert_int_equal(f.n_dkim, sizeof(sigs) / sizeof(sigs[0]));
+	for (i = 0; i < f.n_dkim; i++)
+		if (f.dkim[i].result != want[i])
+			fail_msg("signature %zu (d=%s): %s, want %s", i,
+			    f.dkim[i].d, ag_dkim_name(f.dkim[i].result),
+			    ag_dkim_name(want[i]));
+	/* Aligned first, then trusted, then the first of the rest. */
+	assert_int_equal(as.n, DKIMV_MAX_VERIFY);
+	assert_string_equal(as.names[0], "s._domainkey.mail.bank.example");
+	assert_string_equal(as.names[1], "s._domainkey.trusted.example");
+	assert_string_equal(as.names[2], "s._domainkey.f1.example");
+	assert_string_equal(as.names[3], "s._domainkey.f2.example");
+	/* No policy: header order, as before ranking. */
+	memset(&as, 0, sizeof(as));
+	facts_init(&f);
+	assert_int_equal(dkimv_message(sbuf_cstr(&msg), msg.len, NULL,
+			     record_lookup, &as, &f, &arena, err, sizeof(err)),
+	    0);
+	assert_int_equal(as.n, DKIMV_MAX_VERIFY);
+	assert_string_equal(as.names[0], "s._domainkey.f1.example");
+	assert_string_equal(as.names[3], "s._domainkey.f4.example");
+	arena_free(&arena);
+	sbuf_free(&msg);
+	policy_free(p);
+}
+
 int
 main(void)
 {
@@ -486,8 +884,12 @@ main(void)
 		cmocka_unit_test(test_spf_syntax),
 		cmocka_unit_test(test_spf_budget),
 		cmocka_unit_test(test_dns_bad_names),
+		cmocka_unit_test(test_dkim_names),
+		cmocka_unit_test(test_dkim_rank),
+		cmocka_unit_test(test_dkim_budget_order),
 		cmocka_unit_test(test_taglist),
 		cmocka_unit_test(test_canon),
+		cmocka_unit_test(test_canon_line_ends),
 		cmocka_unit_test(test_key_records),
 		cmocka_unit_test(test_arc_structure),
 		cmocka_unit_test(test_rechecks),
