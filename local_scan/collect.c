@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "mail/dmarcrec.h"
+#include "mail/fromcut.h"
 #include "mail/fromhdr.h"
 #include "util/domain.h"
 #include "util/sbuf.h"
@@ -117,13 +118,13 @@ copy_capped(struct arena *arena, const char *s, size_t len)
 /* The value of a From header: after the colon (Exim accepts blanks
  * before it), leading blanks and the final newline removed; folding is
  * left for the parser. A value longer than LS_MAX_HEADER (or holding a
- * NUL, which a facts string cannot) is kept as fromhdr_compact() writes
+ * NUL, which a facts string cannot) is kept as fromcut_write() writes
  * it: the domains of the WHOLE value, read before anything is cut, marked
  * so that it parses as from.invalid with the same domain, or as
  * from.multiple. Padding past the cap can then neither hide an author
  * domain nor make the log line (which replay decides on again) differ
  * from what the module decided. */
-_Static_assert(FROMHDR_COMPACT_SIZE <= LS_MAX_HEADER + 1,
+_Static_assert(FROMCUT_SIZE <= LS_MAX_HEADER + 1,
     "the compact From must fit a facts string");
 
 static const char *
@@ -144,10 +145,10 @@ from_value(struct arena *arena, const header_line *h)
 		len--;
 	if (len <= LS_MAX_HEADER && memchr(v, '\0', len) == NULL)
 		return arena_strndup(arena, v, len);
-	out = arena_alloc(arena, FROMHDR_COMPACT_SIZE);
+	out = arena_alloc(arena, FROMCUT_SIZE);
 	if (out == NULL)
 		return NULL;
-	fromhdr_compact(v, len, out);
+	fromcut_write(v, len, out);
 	return out;
 }
 

@@ -27,14 +27,10 @@ enum tok {
 		      closes */
 };
 
-/* Called with each author domain found (normalized), or with NULL for an
- * address whose domain is no domain name. */
-typedef void (*fromhdr_note_fn)(void *ctx, const char *domain);
-
 /* The domain after one '@', as its tokens are read. */
 struct capture {
 	bool active;
-	bool in_angle; /* it is inside the '<...>' of its mailbox */
+	bool in_angle; /* the address's own inside '<...>', not a route's */
 	bool bad;      /* not a plain dot-atom: quoted, literal, escaped */
 	bool noname;   /* an address literal ([192.0.2.1]) */
 	bool glue;     /* the last thing read was a T_GLUE */
@@ -112,14 +108,29 @@ is_wsp(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Whether n bytes at s hold the start of an RFC 2047 encoded word. */
+/* The length of a look-alike of '@' at s (U+FF20 FULLWIDTH COMMERCIAL
+ * AT, U+FE6B SMALL COMMERCIAL AT in UTF-8), or 0. */
+static size_t
+lookalike_at(const char *s, size_t n)
+{
+	if (n < 3 || (unsigned char)s[0] != 0xef)
+		return 0;
+	if (((unsigned char)s[1] == 0xbc && (unsigned char)s[2] == 0xa0)
+	    || ((unsigned char)s[1] == 0xb9 && (unsigned char)s[2] == 0xab))
+		return 3;
+	return 0;
+}
+
+/* Whether an atom's n bytes at s may show a reader an address: an RFC
+ * 2047 encoded word, or a look-alike of '@'. */
 static bool
-has_encword(const char *s, size_t n)
+may_hide_address(const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i + 1 < n; i++)
-		if (s[i] == '=' && s[i + 1] == '?')
+		if ((s[i] == '=' && s[i + 1] == '?')
+		    || lookalike_at(s + i, n - i) > 0)
 			return true;
 	return false;
 }
@@ -212,8 +223,9 @@ embed_byte(struct scan *sc, struct embed *e, unsigned char c, bool pending)
 }
 
 /* Looks for addresses in n bytes of text as a reader shows them: encoded
- * words decoded (white space between two of them is not shown), and, in
- * quoted text, each backslash dropped. pending: part of a display name if
+ * words decoded (white space between two of them is not shown), a
+ * look-alike '@' taken for one, and, in quoted text, each backslash
+ * dropped. pending: part of a display name if
  * the mailbox turns out to have one. */
 static void
 display_text(struct scan *sc, const char *s, size_t n, bool quoted,
@@ -239,6 +251,11 @@ display_text(struct scan *sc, const char *s, size_t n, bool quoted,
 				;
 			if (k > i && encword_at(s + k, n - k, &w))
 				i = k;
+			continue;
+		}
+		if ((k = lookalike_at(s + i, n - i)) > 0) {
+			embed_byte(sc, &e, '@', pending); /* shown as one */
+			i += k;
 			continue;
 		}
 		if (quoted && s[i] == '\\' && i + 1 < n)
@@ -531,7 +548,7 @@ capture_start(struct scan *sc)
 
 	capture_end(sc);
 	c->active = true;
-	c->in_angle = sc->in_angle;
+	c->in_angle = sc->in_angle && !sc->route; /* the address's own */
 	c->bad = false;
 	c->noname = false;
 	c->glue = false;
@@ -550,26 +567,18 @@ capture_token(struct scan *sc, enum tok t)
 
 	if (!c->active)
 		return false;
-	switch (t) {
-	case T_ATOM:
-	case T_QUOTED:
-	case T_LITERAL:
-		if (capture_add(sc, t))
-			return true;
-		c->bad = true; /* "example.com Alice": a word after it */
-		capture_end(sc);
-		return false;
-	case T_GLUE:
+	if (t == T_GLUE) {
 		/* "bank\x01.example" reads on; "bank \x01x" does not. */
 		c->glue = !sc->gap || c->tokens == 0;
 		c->bad = true;
 		return true;
-	case T_END:
-	case T_SPECIAL:
-	case T_STRAY:
-		capture_end(sc);
-		return false;
 	}
+	if ((t == T_ATOM || t == T_QUOTED || t == T_LITERAL)
+	    && capture_add(sc, t))
+		return true;
+	if (t == T_ATOM || t == T_QUOTED || t == T_LITERAL)
+		c->bad = true; /* "example.com Alice": a word after it */
+	capture_end(sc);
 	return false;
 }
 
@@ -671,7 +680,7 @@ mailbox_text(struct scan *sc, enum tok t, bool in_domain)
 		pending = false; /* readers may end it elsewhere */
 	if (t != T_ATOM) {
 		display_text(sc, sc->ts + 1, sc->tl - 2, true, pending);
-	} else if (!in_domain && has_encword(sc->ts, sc->tl)) {
+	} else if (!in_domain && may_hide_address(sc->ts, sc->tl)) {
 		extend_encwords(sc);
 		display_text(sc, sc->ts, sc->tl, false, pending);
 	}
@@ -762,9 +771,8 @@ mailbox_special(struct scan *sc, char c)
 	}
 }
 
-/* Reads value into out, calling note with every author domain found. */
-static void
-scan_value(const char *value, size_t len, struct fromhdr *out,
+void
+fromhdr_scan(const char *value, size_t len, struct fromhdr *out,
     fromhdr_note_fn note, void *ctx)
 {
 	struct scan sc;
@@ -787,20 +795,10 @@ scan_value(const char *value, size_t len, struct fromhdr *out,
 		in_domain = capture_token(&sc, t);
 		if (t == T_END)
 			break;
-		switch (t) {
-		case T_ATOM:
-		case T_QUOTED:
-		case T_LITERAL:
-			mailbox_text(&sc, t, in_domain);
-			break;
-		case T_SPECIAL:
+		if (t == T_SPECIAL)
 			mailbox_special(&sc, *sc.ts);
-			break;
-		case T_GLUE:
-		case T_STRAY:
-		case T_END:
-			break; /* already an error */
-		}
+		else if (t != T_GLUE && t != T_STRAY) /* those: errors */
+			mailbox_text(&sc, t, in_domain);
 	}
 	if (sc.in_angle)
 		set_invalid(out, "unterminated '<'");
@@ -823,70 +821,5 @@ scan_value(const char *value, size_t len, struct fromhdr *out,
 void
 fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 {
-	scan_value(value, len, out, NULL, NULL);
-}
-
-/* ---- the compact form of a header too long to keep ---- */
-
-struct compact {
-	size_t n;
-	bool unnamed;
-	char dom[FROMHDR_COMPACT_DOMAINS][DOMAIN_MAX_LEN + 1];
-};
-
-static void
-compact_note(void *ctx, const char *dom)
-{
-	struct compact *c = ctx;
-	size_t i;
-
-	if (dom == NULL) {
-		c->unnamed = true;
-		return;
-	}
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->dom[i], dom) == 0)
-			return;
-	if (c->n < FROMHDR_COMPACT_DOMAINS)
-		memcpy(c->dom[c->n++], dom, strlen(dom) + 1);
-}
-
-/*
- * Why it reads back the same: each "x@DOMAIN" is one capture of one atom
- * (a normalized domain is atext and normalizes to itself), "x@?" is one
- * address whose domain is no name, and the marker is an unclosed comment
- * whose words hold no '@', '=?', quote or bracket. So the domains read
- * back are the first FROMHDR_COMPACT_DOMAINS of value's, in order (the
- * first is the same; one stays one, two or more stay two or more), the
- * nameless address is there exactly when value had one, and the
- * unclosed comment makes it INVALID.
- */
-size_t
-fromhdr_compact(const char *value, size_t len, char *out)
-{
-	struct compact c;
-	struct fromhdr fh;
-	size_t o = 0, i;
-	int w;
-
-	c.n = 0;
-	c.unnamed = false;
-	scan_value(value, len, &fh, compact_note, &c);
-	out[0] = '\0';
-	for (i = 0; i < c.n; i++) {
-		w = snprintf(out + o, FROMHDR_COMPACT_SIZE - o, "%sx@%s",
-		    o > 0 ? ", " : "", c.dom[i]);
-		o += (size_t)w;
-	}
-	if (c.unnamed) {
-		w = snprintf(out + o, FROMHDR_COMPACT_SIZE - o, "%sx@?",
-		    o > 0 ? ", " : "");
-		o += (size_t)w;
-	}
-	w = snprintf(out + o, FROMHDR_COMPACT_SIZE - o,
-	    "%s(authgate kept only the domains of a From header of %zu "
-	    "bytes",
-	    o > 0 ? " " : "", len);
-	o += (size_t)w;
-	return o;
+	fromhdr_scan(value, len, out, NULL, NULL);
 }

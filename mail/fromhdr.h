@@ -6,7 +6,7 @@
  * '>', a broken group, comments nested past the limit); display names are
  * display text. One pass, no allocation.
  *
- * Which text names an author (README "From headers"):
+ * Which text names an author (the rule SECURITY.md states for From):
  * - the domain after every '@' outside quoted strings, comments and
  *   domain literals, obsolete routes included;
  * - an address in a quoted string, comment, domain literal or RFC 2047
@@ -26,12 +26,6 @@
 
 /* Comment depth past which the value is invalid (it is still read). */
 #define FROMHDR_MAX_NESTING 32
-/* Distinct domains fromhdr_compact() names; two already make
- * from.multiple, so more could not change a decision. */
-#define FROMHDR_COMPACT_DOMAINS 8
-/* Bytes fromhdr_compact() may write, its NUL included. */
-#define FROMHDR_COMPACT_SIZE \
-	(FROMHDR_COMPACT_DOMAINS * (DOMAIN_MAX_LEN + 4) + 128)
 
 enum fromhdr_status {
 	FROMHDR_OK,	  /* well formed; one author domain (possibly
@@ -53,14 +47,14 @@ struct fromhdr {
 /* Parses a From header value of len bytes into out. */
 void fromhdr_parse(const char *value, size_t len, struct fromhdr *out);
 
-/*
- * Writes to out (FROMHDR_COMPACT_SIZE bytes) a short From value naming the
- * author domains of value, in their order, each once, at most
- * FROMHDR_COMPACT_DOMAINS of them, and marked as cut: fromhdr_parse()
- * reads it with value's status and domain, except that OK reads as
- * INVALID (a cut header is never judged as a well-formed whole). Returns
- * its length, always below FROMHDR_COMPACT_SIZE.
- */
-size_t fromhdr_compact(const char *value, size_t len, char *out);
+/* Called by fromhdr_scan() with each author domain as it is counted,
+ * normalized (repeats included), or with NULL for an address whose domain
+ * is no domain name. */
+typedef void (*fromhdr_note_fn)(void *ctx, const char *domain);
+
+/* Parses as fromhdr_parse() does, calling note (unless NULL) with every
+ * author domain it counts, in the order it counts them. */
+void fromhdr_scan(const char *value, size_t len, struct fromhdr *out,
+    fromhdr_note_fn note, void *ctx);
 
 #endif

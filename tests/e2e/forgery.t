@@ -187,6 +187,9 @@ class_second_author() {
 	forged second-quoted-local from.multiple '"ceo@bank.example"@evil.example'
 	forged second-escaped-quote from.multiple '"CEO \\" <ceo@bank.example> \\"" <x@evil.example>'
 	forged second-display-no-addr dmarc.reject '"ceo@bank.example" <>'
+	# A look-alike '@' (U+FF20 FULLWIDTH COMMERCIAL AT, U+FE6B).
+	forged second-fullwidth-at from.multiple 'ceo\xef\xbc\xa0bank.example, <x@evil.example>'
+	forged fullwidth-at dmarc.reject 'ceo\xef\xb9\xabbank.example'
 }
 
 # ---- legitimate mail with odd but valid From headers: not refused ----

@@ -9,7 +9,7 @@
  * comment that holds a backslash, or a comment that nests, every such
  * address whose domain has a dot. Each must be the domain found, or the
  * header from.multiple; two different ones make it from.multiple.
- * fromhdr_compact() must fit its buffer (and so the facts cap) and read
+ * fromcut_write() must fit its buffer (and so the facts cap) and read
  * back with the same status (OK as INVALID) and domain, also when
  * compacted twice. */
 #include <stdbool.h>
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mail/fromcut.h"
 #include "mail/fromhdr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -203,8 +204,8 @@ check_compact(const char *value, size_t len, const struct fromhdr *want,
 	struct fromhdr got;
 	size_t n;
 
-	n = fromhdr_compact(value, len, out);
-	if (n >= FROMHDR_COMPACT_SIZE || n > 4096 || strlen(out) != n)
+	n = fromcut_write(value, len, out);
+	if (n >= FROMCUT_SIZE || n > 4096 || strlen(out) != n)
 		abort();
 	fromhdr_parse(out, n, &got);
 	check_fields(&got);
@@ -221,7 +222,7 @@ check_compact(const char *value, size_t len, const struct fromhdr *want,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char out[FROMHDR_COMPACT_SIZE], out2[FROMHDR_COMPACT_SIZE];
+	static char out[FROMCUT_SIZE], out2[FROMCUT_SIZE];
 	struct fromhdr fh, fc;
 	struct oracle o;
 	size_t i;

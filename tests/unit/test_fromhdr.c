@@ -11,6 +11,7 @@
  */
 #include "helpers.h"
 
+#include "mail/fromcut.h"
 #include "mail/fromhdr.h"
 
 /* A label of 60 octets: four make a domain of nearly 253. */
@@ -31,7 +32,7 @@ struct fcase {
 static void
 check_invariants(const char *v, size_t len)
 {
-	char out[FROMHDR_COMPACT_SIZE], again[DOMAIN_MAX_LEN + 1], err[96];
+	char out[FROMCUT_SIZE], again[DOMAIN_MAX_LEN + 1], err[96];
 	struct fromhdr fh, fc;
 	size_t n;
 
@@ -54,8 +55,8 @@ check_invariants(const char *v, size_t len)
 		    0);
 		assert_string_equal(again, fh.domain);
 	}
-	n = fromhdr_compact(v, len, out);
-	assert_true(n < FROMHDR_COMPACT_SIZE && n <= 4096);
+	n = fromcut_write(v, len, out);
+	assert_true(n < FROMCUT_SIZE && n <= 4096);
 	assert_int_equal(strlen(out), n);
 	fromhdr_parse(out, n, &fc);
 	if (fh.status == FROMHDR_MULTIPLE) {
@@ -190,6 +191,7 @@ test_display_names(void **state)
 		/* ...but only before an address that names a domain. */
 		{ "\"ceo@bank.example\" <>", INVAL, "bank.example" },
 		{ "\"ceo@bank.example\" <x>", INVAL, "bank.example" },
+		{ "\"ceo@bank.example\" <@evil.example:>", MULTI, NULL },
 		{ "\"ceo@bank.example\" <x@[192.0.2.1]>", MULTI, NULL },
 		{ "\"ceo@bank.example\":;", INVAL, "bank.example" },
 		{ "\"ceo@bank.example\" <>, x@evil.example", MULTI, NULL },
@@ -198,6 +200,16 @@ test_display_names(void **state)
 		{ "\"ceo@bank.example\" x@evil.example", MULTI, NULL },
 		{ "x@evil.example (ceo@bank.example)", MULTI, NULL },
 		{ "[ceo@bank.example], x@evil.example", MULTI, NULL },
+		/* A look-alike '@' (U+FF20, U+FE6B) shows an address too. */
+		{ "ceo\xef\xbc\xa0"
+		  "bank.example, <x@evil.example>",
+		    MULTI, NULL },
+		{ "ceo\xef\xb9\xab"
+		  "bank.example",
+		    INVAL, "bank.example" },
+		{ "\"ceo\xef\xbc\xa0"
+		  "bank.example\" <x@evil.example>",
+		    OK, "evil.example" },
 		/* After '>', or inside <...>: part of the address. */
 		{ "<x@evil.example> (ceo@bank.example)", MULTI, NULL },
 		{ "<x@evil.example (ceo@bank.example)>", MULTI, NULL },
@@ -568,7 +580,7 @@ test_error_fragments(void **state)
 static void
 test_compact(void **state)
 {
-	char *big = malloc(200000), out[FROMHDR_COMPACT_SIZE];
+	char *big = malloc(200000), out[FROMCUT_SIZE];
 	struct fromhdr fh;
 	size_t n, i;
 
@@ -579,7 +591,7 @@ test_compact(void **state)
 	n += 5000;
 	n += (size_t)sprintf(big + n, "\r\n ceo@bank.example");
 	expect_n(big, n, MULTI, NULL);
-	fromhdr_compact(big, n, out);
+	fromcut_write(big, n, out);
 	assert_string_equal(out,
 	    "x@nokey.example, x@bank.example (authgate kept only the domains "
 	    "of a From header of 5037 bytes");
@@ -589,7 +601,7 @@ test_compact(void **state)
 	n += 100000;
 	n += (size_t)sprintf(big + n, ") CEO <ceo@bank.example>");
 	expect_n(big, n, OK, "bank.example");
-	fromhdr_compact(big, n, out);
+	fromcut_write(big, n, out);
 	fromhdr_parse(out, strlen(out), &fh);
 	assert_int_equal(fh.status, FROMHDR_INVALID);
 	assert_string_equal(fh.domain, "bank.example");
@@ -606,18 +618,18 @@ test_compact(void **state)
 		n += (size_t)sprintf(big + n, "a@%s.%s.%s.%s.d%02zu, ", L60,
 		    L60, L60, L60, i);
 	expect_n(big, n, MULTI, NULL);
-	assert_true(fromhdr_compact(big, n, out) <= 4096);
+	assert_true(fromcut_write(big, n, out) <= 4096);
 	/* A nameless domain is kept as one. */
 	check_invariants("ceo@bank.example, x@[192.0.2.1]", 31);
-	fromhdr_compact("ceo@bank.example, x@[192.0.2.1]", 31, out);
+	fromcut_write("ceo@bank.example, x@[192.0.2.1]", 31, out);
 	assert_string_equal(out,
 	    "x@bank.example, x@? (authgate kept only the domains of a From "
 	    "header of 31 bytes");
 	/* No domain at all stays no domain. */
-	fromhdr_compact("undisclosed-recipients:;", 24, out);
+	fromcut_write("undisclosed-recipients:;", 24, out);
 	expect(out, INVAL, "");
 	/* Compacting twice changes nothing that matters. */
-	n = fromhdr_compact("CEO <ceo@bank.example>", 22, out);
+	n = fromcut_write("CEO <ceo@bank.example>", 22, out);
 	check_invariants(out, n);
 	free(big);
 }
@@ -663,7 +675,7 @@ test_compact_decides(void **state)
 		" ceo@bank.example, x@nokey.example" };
 	struct policy *p = load_ok("");
 	struct decision whole, cut;
-	char *big = malloc(12000), out[FROMHDR_COMPACT_SIZE];
+	char *big = malloc(12000), out[FROMCUT_SIZE];
 	size_t i, n;
 
 	(void)state;
@@ -672,7 +684,7 @@ test_compact_decides(void **state)
 		memset(big + 1, i == 2 ? 'c' : ' ', 9000);
 		n = 9001 + (size_t)sprintf(big + 9001, "%s", tails[i]);
 		decide_from(p, big, n, false, &whole);
-		decide_from(p, out, fromhdr_compact(big, n, out), true, &cut);
+		decide_from(p, out, fromcut_write(big, n, out), true, &cut);
 		assert_int_equal(whole.action, AG_REJECT);
 		assert_int_equal(cut.action, AG_REJECT);
 		assert_string_equal(decide_class_name(&cut),
