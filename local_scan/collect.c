@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "mail/dmarcrec.h"
+#include "mail/fromcut.h"
 #include "mail/fromhdr.h"
 #include "util/domain.h"
 #include "util/sbuf.h"
@@ -154,14 +155,19 @@ copy_capped(struct arena *arena, const char *s, size_t len)
 
 /* The value of a From header: after the colon (Exim accepts blanks
  * before it), leading blanks and the final newline removed; folding is
- * left for the parser. A value longer than LS_MAX_HEADER is kept cut,
- * ending in an unclosed comment (LS_MAX_HEADER bytes in all), so it can only
- * ever parse as invalid: a prefix must never be judged as if it were the whole
- * header. */
+ * left for the parser. A value longer than LS_MAX_HEADER (or holding a
+ * NUL, which a facts string cannot) is kept as fromcut_write() writes
+ * it: the domains of the WHOLE value, read before anything is cut, marked
+ * so that it parses as from.invalid with the same domain, or as
+ * from.multiple. Padding past the cap can then neither hide an author
+ * domain nor make the log line (which replay decides on again) differ
+ * from what the module decided. */
+_Static_assert(FROMCUT_SIZE <= LS_MAX_HEADER + 1,
+    "the compact From must fit a facts string");
+
 static const char *
 from_value(struct arena *arena, const header_line *h)
 {
-	static const char cut[] = " (authgate: header truncated";
 	const char *text = (const char *)h->text;
 	const char *v = memchr(text, ':', (size_t)h->slen);
 	size_t len;
@@ -175,16 +181,12 @@ from_value(struct arena *arena, const header_line *h)
 		v++, len--;
 	while (len > 0 && (v[len - 1] == '\n' || v[len - 1] == '\r'))
 		len--;
-	if (len <= LS_MAX_HEADER)
+	if (len <= LS_MAX_HEADER && memchr(v, '\0', len) == NULL)
 		return arena_strndup(arena, v, len);
-	/* Cut and marker together fit LS_MAX_HEADER, so that the log line
-	 * reads back (facts JSON strings are limited to that). */
-	len = LS_MAX_HEADER - (sizeof(cut) - 1);
-	out = arena_alloc(arena, len + sizeof(cut));
+	out = arena_alloc(arena, FROMCUT_SIZE);
 	if (out == NULL)
 		return NULL;
-	memcpy(out, v, len);
-	memcpy(out + len, cut, sizeof(cut));
+	fromcut_write(v, len, out);
 	return out;
 }
 

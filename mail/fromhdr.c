@@ -1,29 +1,94 @@
 /*
- * fromhdr.c: a tokenizer over RFC 5322 lexical tokens and a small state
- * machine over mailboxes. Only the domain after the single '@' of each
- * addr-spec is kept; display names are skipped whatever they contain.
+ * fromhdr.c: a tokenizer over RFC 5322 lexical tokens that reads on past
+ * every error, a capture of the domain after each '@' in address
+ * position, and a small state machine over mailboxes that only tells a
+ * well-formed header from a malformed one. Which domains a header names
+ * never depends on that structure, so no error can hide one. A quoted
+ * string, comment or literal is looked through to its end once, and one
+ * that never closes turns its kind off for the rest of the value, so the
+ * work stays linear in the value's length whatever it holds.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "mail/encword.h"
 #include "mail/fromhdr.h"
 
 enum tok {
 	T_END,
-	T_ATOM,
-	T_QUOTED,
-	T_LITERAL,
-	T_SPECIAL,
-	T_ERROR,
+	T_ATOM,	   /* atext, dots included */
+	T_QUOTED,  /* a closed quoted string, quotes included */
+	T_LITERAL, /* a closed domain literal, brackets included */
+	T_SPECIAL, /* '<', '>', '@', ',', ';' or ':' */
+	T_GLUE,	   /* a backslash or control byte outside quotes: a reader
+		      shows nothing for it, so a domain reads on across it */
+	T_STRAY,   /* ')' or ']' without an opener, or an opener that never
+		      closes */
 };
 
-struct lexer {
-	const char *p;
-	const char *end;
-	const char *ts;
+/* The domain after one '@', as its tokens are read. */
+struct capture {
+	bool active;
+	bool in_angle; /* the address's own inside '<...>', not a route's */
+	bool bad;      /* not a plain dot-atom: quoted, literal, escaped */
+	bool noname;   /* an address literal ([192.0.2.1]) */
+	bool glue;     /* the last thing read was a T_GLUE */
+	bool enc_end;  /* the last token ended in an encoded word */
+	bool overflow;
+	size_t tokens;
+	size_t len;
+	char text[DOMAIN_MAX_LEN + 2];
+};
+
+/* A run of domain bytes after an '@' in display text. */
+struct embed {
+	bool at;
+	bool overflow;
+	size_t len;
+	char run[DOMAIN_MAX_LEN + 2];
+};
+
+/* Addresses in the current mailbox's quoted strings, comments and encoded
+ * words, kept until it is known whether they were its display name. */
+struct pending {
+	size_t n;
+	char dom[2][DOMAIN_MAX_LEN + 1];
+};
+
+struct scan {
+	const char *p, *end;
+	const char *ts; /* the token */
 	size_t tl;
-	const char *error;
+	bool gap;	  /* white space or a comment before it */
+	bool odd;	  /* a quoted string with a backslash in it */
+	bool no_quotes;	  /* after a '"' that never closed */
+	bool no_comments; /* after a '(' that never closed */
+	bool no_literals; /* after a '[' that never closed */
+
+	struct fromhdr *out;
+	fromhdr_note_fn note;
+	void *ctx;
+	char first[DOMAIN_MAX_LEN + 1];
+	bool conflict; /* a second, different domain */
+	bool unnamed;  /* an address whose domain is no name */
+
+	struct capture cap;
+
+	/* the current mailbox (a list element) */
+	bool any; /* it has tokens */
+	bool in_angle;
+	bool had_angle;
+	bool route;	  /* in an obsolete "@a,@b:" route */
+	bool angle_named; /* its '<...>' holds a domain name */
+	size_t angle_tokens;
+	size_t outside_ats, inside_ats;
+	struct pending pend;
+
+	/* the current group */
+	bool in_group;
+	bool group_named;	   /* a domain name among its mailboxes */
+	struct pending group_pend; /* addresses in its display name */
 };
 
 static bool
@@ -34,172 +99,48 @@ is_atext(unsigned char c)
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 	    || (c >= '0' && c <= '9'))
 		return true;
-	return strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL && c != '\0';
+	return c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
 }
 
-/* Skips white space (folding included) and nested comments. */
 static bool
-skip_cfws(struct lexer *lx)
+is_wsp(char c)
 {
-	int depth = 0;
-
-	while (lx->p < lx->end) {
-		unsigned char c = (unsigned char)*lx->p;
-
-		if (c == '(') {
-			if (++depth > FROMHDR_MAX_NESTING) {
-				lx->error = "comments nested too deeply";
-				return false;
-			}
-			lx->p++;
-		} else if (depth > 0 && c == ')') {
-			depth--;
-			lx->p++;
-		} else if (depth > 0 && c == '\\') {
-			lx->p += lx->p + 1 < lx->end ? 2 : 1;
-		} else if (depth > 0 || c == ' ' || c == '\t' || c == '\r'
-		    || c == '\n') {
-			lx->p++; /* comment text or folding white space */
-		} else {
-			return true;
-		}
-	}
-	if (depth > 0) {
-		lx->error = "unterminated comment";
-		return false;
-	}
-	return true;
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static enum tok
-next_token(struct lexer *lx)
+/* The length of a look-alike of '@' at s (U+FF20 FULLWIDTH COMMERCIAL
+ * AT, U+FE6B SMALL COMMERCIAL AT in UTF-8), or 0. */
+static size_t
+lookalike_at(const char *s, size_t n)
 {
-	unsigned char c;
-
-	if (!skip_cfws(lx))
-		return T_ERROR;
-	if (lx->p >= lx->end)
-		return T_END;
-	lx->ts = lx->p;
-	c = (unsigned char)*lx->p;
-	if (c == '"') {
-		for (lx->p++; lx->p < lx->end && *lx->p != '"'; lx->p++)
-			if (*lx->p == '\\' && lx->p + 1 < lx->end)
-				lx->p++;
-		if (lx->p >= lx->end) {
-			lx->error = "unterminated quoted string";
-			return T_ERROR;
-		}
-		lx->p++;
-		lx->tl = (size_t)(lx->p - lx->ts);
-		return T_QUOTED;
-	}
-	if (c == '[') {
-		while (lx->p < lx->end && *lx->p != ']')
-			lx->p++;
-		if (lx->p >= lx->end) {
-			lx->error = "unterminated domain literal";
-			return T_ERROR;
-		}
-		lx->p++;
-		lx->tl = (size_t)(lx->p - lx->ts);
-		return T_LITERAL;
-	}
-	if (is_atext(c)) {
-		while (lx->p < lx->end && is_atext((unsigned char)*lx->p))
-			lx->p++;
-		lx->tl = (size_t)(lx->p - lx->ts);
-		return T_ATOM;
-	}
-	if (c == ')') {
-		lx->error = "unbalanced ')'";
-		return T_ERROR;
-	}
-	if (c < 0x20 || c == 0x7f) {
-		lx->error = "control character in header";
-		return T_ERROR;
-	}
-	lx->p++;
-	lx->tl = 1;
-	return T_SPECIAL;
+	if (n < 3 || (unsigned char)s[0] != 0xef)
+		return 0;
+	if (((unsigned char)s[1] == 0xbc && (unsigned char)s[2] == 0xa0)
+	    || ((unsigned char)s[1] == 0xb9 && (unsigned char)s[2] == 0xab))
+		return 3;
+	return 0;
 }
 
-/* One address being read: where its domain text starts and ends. */
-struct addr {
-	int ats;	/* '@' seen in this addr-spec */
-	bool bad;	/* literal or quoted text in the domain */
-	bool last_atom; /* previous domain token was an atom */
-	char joined[DOMAIN_MAX_LEN + 2];
-	size_t jlen;
-};
-
-static void
-addr_reset(struct addr *a)
-{
-	a->ats = 0;
-	a->bad = false;
-	a->last_atom = false;
-	a->jlen = 0;
-}
-
-/* Appends a quoted string's text to the domain, as a reader's mail
- * program may show alice@"bank.example": the address is malformed, but
- * the domain it shows is still judged. */
-static void
-addr_domain_quoted(struct addr *a, const char *s, size_t len)
+/* Whether an atom's n bytes at s may show a reader an address: an RFC
+ * 2047 encoded word, or a look-alike of '@'. */
+static bool
+may_hide_address(const char *s, size_t n)
 {
 	size_t i;
 
-	a->bad = true;
-	for (i = 1; i + 1 < len && a->jlen <= DOMAIN_MAX_LEN; i++) {
-		if (s[i] == '\\' && i + 2 < len)
-			i++;
-		a->joined[a->jlen++] = s[i];
-	}
-	a->last_atom = true;
+	for (i = 0; i + 1 < n; i++)
+		if ((s[i] == '=' && s[i + 1] == '?')
+		    || lookalike_at(s + i, n - i) > 0)
+			return true;
+	return false;
 }
 
-/* Appends a domain token; adjacent atoms need a dot between them. */
-static void
-addr_domain_token(struct addr *a, enum tok t, const char *s, size_t len)
+static bool
+is_domain_byte(unsigned char c)
 {
-	if (a->ats == 0)
-		return;
-	if (t == T_QUOTED && !a->last_atom) {
-		addr_domain_quoted(a, s, len);
-		return;
-	}
-	if (t != T_ATOM) {
-		a->bad = true;
-		return;
-	}
-	if (a->last_atom && a->jlen > 0 && a->joined[a->jlen - 1] != '.'
-	    && s[0] != '.') {
-		a->bad = true; /* "example.com Alice": trailing words */
-		return;
-	}
-	if (a->jlen + len > DOMAIN_MAX_LEN + 1) {
-		a->bad = true;
-		return;
-	}
-	memcpy(a->joined + a->jlen, s, len);
-	a->jlen += len;
-	a->last_atom = true;
+	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	    || (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
-
-struct state {
-	struct fromhdr *out;
-	bool in_angle;
-	bool had_angle;
-	bool in_group;
-	bool any_token;
-	bool in_route;	     /* an obsolete "@a,@b:" route in <...> */
-	size_t angle_tokens; /* tokens since '<' */
-	bool conflict;	     /* two different domains were seen */
-	char seen[DOMAIN_MAX_LEN + 1];
-	struct addr outside;
-	struct addr inside;
-};
 
 static void
 set_invalid(struct fromhdr *out, const char *why)
@@ -210,182 +151,675 @@ set_invalid(struct fromhdr *out, const char *why)
 	snprintf(out->why, sizeof(out->why), "%s", why);
 }
 
-/*
- * Notes every domain that could be read as an author's, even in a header
- * that is invalid: a reader's mail program may show any of them, so a
- * malformed header must never dodge DMARC or hide a second author.
- */
 static void
-note_domain(struct state *st, const struct addr *a)
+note_named(struct scan *sc, const char *dom)
 {
-	char dom[DOMAIN_MAX_LEN + 1], err[96];
-
-	if (a->ats == 0 || a->jlen == 0
-	    || domain_normalize(a->joined, a->jlen, dom, err, sizeof(err)) != 0)
-		return;
-	if (st->seen[0] == '\0')
-		memcpy(st->seen, dom, strlen(dom) + 1);
-	else if (strcmp(st->seen, dom) != 0)
-		st->conflict = true;
+	if (sc->in_group)
+		sc->group_named = true;
+	if (sc->first[0] == '\0')
+		memcpy(sc->first, dom, strlen(dom) + 1);
+	else if (strcmp(sc->first, dom) != 0)
+		sc->conflict = true;
+	if (sc->note != NULL)
+		sc->note(sc->ctx, dom);
 }
 
 static void
-finish_mailbox(struct state *st)
+note_unnamed(struct scan *sc)
 {
-	struct addr *a = st->had_angle ? &st->inside : &st->outside;
-	struct fromhdr *out = st->out;
+	sc->unnamed = true;
+	if (sc->note != NULL)
+		sc->note(sc->ctx, NULL);
+}
+
+/* ---- addresses in display text ---- */
+
+static void
+pend_add(struct scan *sc, const char *dom)
+{
+	struct pending *pd = &sc->pend;
+	size_t i;
+
+	for (i = 0; i < pd->n; i++)
+		if (strcmp(pd->dom[i], dom) == 0)
+			return;
+	/* Two different ones already make the header from.multiple. */
+	if (pd->n < 2)
+		memcpy(pd->dom[pd->n++], dom, strlen(dom) + 1);
+}
+
+/* An address in display text counts when its domain is a name with a
+ * dot: "@handle" is a nickname, not an author. */
+static void
+embed_flush(struct scan *sc, struct embed *e, bool pending)
+{
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+
+	if (e->at && e->len > 0 && !e->overflow
+	    && domain_normalize(e->run, e->len, dom, err, sizeof(err)) == 0
+	    && strchr(dom, '.') != NULL) {
+		if (pending)
+			pend_add(sc, dom);
+		else
+			note_named(sc, dom);
+	}
+	e->at = false;
+	e->overflow = false;
+	e->len = 0;
+}
+
+static void
+embed_byte(struct scan *sc, struct embed *e, unsigned char c, bool pending)
+{
+	if (e->at && is_domain_byte(c)) {
+		if (e->len < sizeof(e->run))
+			e->run[e->len++] = (char)c;
+		else
+			e->overflow = true;
+		return;
+	}
+	embed_flush(sc, e, pending);
+	e->at = c == '@';
+}
+
+/* Looks for addresses in n bytes of text as a reader shows them: encoded
+ * words decoded (white space between two of them is not shown), a
+ * look-alike '@' taken for one, and, in quoted text, each backslash
+ * dropped. pending: part of a display name if
+ * the mailbox turns out to have one. */
+static void
+display_text(struct scan *sc, const char *s, size_t n, bool quoted,
+    bool pending)
+{
+	char buf[ENCWORD_MAX_TEXT];
+	struct embed e;
+	struct encword w;
+	size_t i = 0, k, m, j;
+
+	e.at = false;
+	e.overflow = false;
+	e.len = 0;
+	while (i < n) {
+		if (s[i] == '=' && i + 1 < n && s[i + 1] == '?'
+		    && encword_at(s + i, n - i, &w)) {
+			m = encword_decode(&w, buf, sizeof(buf));
+			for (j = 0; j < m; j++)
+				embed_byte(sc, &e, (unsigned char)buf[j],
+				    pending);
+			i += w.len;
+			for (k = i; k < n && is_wsp(s[k]); k++)
+				;
+			if (k > i && encword_at(s + k, n - k, &w))
+				i = k;
+			continue;
+		}
+		if ((k = lookalike_at(s + i, n - i)) > 0) {
+			embed_byte(sc, &e, '@', pending); /* shown as one */
+			i += k;
+			continue;
+		}
+		if (quoted && s[i] == '\\' && i + 1 < n)
+			i++;
+		embed_byte(sc, &e, (unsigned char)s[i], pending);
+		i++;
+	}
+	embed_flush(sc, &e, pending);
+}
+
+/* Text before the '<' of a mailbox (or a group's ':') may be its display
+ * name; anywhere else it is part of an address, or junk a reader may
+ * show as one. */
+static bool
+in_display_position(const struct scan *sc)
+{
+	return !sc->in_angle && !sc->had_angle;
+}
+
+/* ---- the tokenizer ---- */
+
+/* The end of the comment opening at p (just past its ')'), or NULL when it
+ * never closes; *depth is its deepest nesting, *odd whether readers may
+ * disagree where it ends (it nests or holds a backslash), *nul whether it
+ * holds a NUL byte. */
+static const char *
+comment_end(const char *p, const char *end, size_t *depth, bool *odd, bool *nul)
+{
+	size_t d = 0;
+
+	*depth = 0;
+	*odd = false;
+	*nul = false;
+	for (; p < end; p++) {
+		if (*p == '\\') {
+			*odd = true;
+			if (p + 1 < end)
+				p++;
+			if (*p == '\0')
+				*nul = true;
+		} else if (*p == '(') {
+			if (++d > *depth)
+				*depth = d;
+			if (d > 1)
+				*odd = true;
+		} else if (*p == ')') {
+			if (--d == 0)
+				return p + 1;
+		} else if (*p == '\0') {
+			*nul = true;
+		}
+	}
+	return NULL;
+}
+
+/* The end of the quoted string opening at p (just past its closing
+ * quote), or NULL when it never closes. */
+static const char *
+quoted_end(const char *p, const char *end, bool *odd, bool *nul)
+{
+	*odd = false;
+	*nul = false;
+	for (p++; p < end; p++) {
+		if (*p == '\\') {
+			*odd = true;
+			if (p + 1 >= end)
+				break;
+			p++;
+		} else if (*p == '"') {
+			return p + 1;
+		}
+		if (*p == '\0')
+			*nul = true;
+	}
+	return NULL;
+}
+
+/* Skips white space and comments, looking into comments for addresses. */
+static void
+skip_cfws(struct scan *sc)
+{
+	const char *e;
+	size_t depth;
+	bool odd, nul;
+
+	sc->gap = false;
+	while (sc->p < sc->end) {
+		if (is_wsp(*sc->p)) {
+			sc->p++;
+			sc->gap = true;
+			continue;
+		}
+		if (*sc->p != '(' || sc->no_comments)
+			return;
+		e = comment_end(sc->p, sc->end, &depth, &odd, &nul);
+		if (e == NULL) {
+			/* The '(' is read as a stray character, and what
+			 * follows it as if it were not there. */
+			set_invalid(sc->out, "unterminated comment");
+			sc->no_comments = true;
+			return;
+		}
+		if (depth > FROMHDR_MAX_NESTING)
+			set_invalid(sc->out, "comments nested too deeply");
+		if (nul)
+			set_invalid(sc->out, "NUL byte in a comment");
+		display_text(sc, sc->p + 1, (size_t)(e - sc->p) - 2, true,
+		    !odd && in_display_position(sc));
+		sc->p = e;
+		sc->gap = true;
+	}
+}
+
+static enum tok
+stray(struct scan *sc, const char *why)
+{
+	set_invalid(sc->out, why);
+	sc->p++;
+	sc->tl = 1;
+	return T_STRAY;
+}
+
+static enum tok
+next_token(struct scan *sc)
+{
+	unsigned char c;
+	const char *e;
+	bool nul;
+
+	skip_cfws(sc);
+	if (sc->p >= sc->end)
+		return T_END;
+	sc->ts = sc->p;
+	c = (unsigned char)*sc->p;
+	if (c == '"' && !sc->no_quotes) {
+		e = quoted_end(sc->p, sc->end, &sc->odd, &nul);
+		if (e == NULL) {
+			sc->no_quotes = true;
+			return stray(sc, "unterminated quoted string");
+		}
+		if (nul)
+			set_invalid(sc->out, "NUL byte in a quoted string");
+		sc->p = e;
+		sc->tl = (size_t)(e - sc->ts);
+		return T_QUOTED;
+	}
+	if (c == '[' && !sc->no_literals) {
+		e = memchr(sc->p, ']', (size_t)(sc->end - sc->p));
+		if (e == NULL) {
+			sc->no_literals = true;
+			return stray(sc, "unterminated domain literal");
+		}
+		sc->p = e + 1;
+		sc->tl = (size_t)(sc->p - sc->ts);
+		return T_LITERAL;
+	}
+	if (is_atext(c)) {
+		while (sc->p < sc->end && is_atext((unsigned char)*sc->p))
+			sc->p++;
+		sc->tl = (size_t)(sc->p - sc->ts);
+		return T_ATOM;
+	}
+	if (c == '<' || c == '>' || c == '@' || c == ',' || c == ';'
+	    || c == ':') {
+		sc->p++;
+		sc->tl = 1;
+		return T_SPECIAL;
+	}
+	if (c == '\\' || c < 0x20 || c == 0x7f) {
+		set_invalid(sc->out,
+		    c == '\\' ? "backslash outside a quoted string" :
+				"control character in header");
+		sc->p++;
+		sc->tl = 1;
+		return T_GLUE;
+	}
+	if (c == ')')
+		return stray(sc, "unbalanced ')'");
+	if (c == ']')
+		return stray(sc, "unbalanced ']'");
+	/* '(', '"' or '[' after one of its kind never closed. */
+	return stray(sc, "unbalanced quote, comment or bracket");
+}
+
+/* ---- the domain after an '@' ---- */
+
+static void
+cap_put(struct capture *c, char b)
+{
+	if (c->len < sizeof(c->text))
+		c->text[c->len++] = b;
+	else
+		c->overflow = true;
+}
+
+/* Appends the token's text, as a reader shows it, to the domain; false
+ * when the token cannot continue the domain (a word after it). Words join
+ * across a dot, as obsolete syntax allows with white space around it,
+ * across a backslash or control byte, which a reader does not show, and
+ * between two encoded words (RFC 2047 section 6.2). */
+static bool
+capture_add(struct scan *sc, enum tok t)
+{
+	struct capture *c = &sc->cap;
+	const char *s = sc->ts;
+	size_t n = sc->tl, i, m, j, before = c->len;
+	bool overflow = c->overflow, after_enc = c->enc_end, enc_join = false;
+	bool decoded = false;
+	char buf[ENCWORD_MAX_TEXT];
+	struct encword w;
+
+	if (t != T_ATOM) {
+		s++;
+		n -= 2;
+	}
+	c->enc_end = false;
+	for (i = 0; i < n; i++) {
+		if (t == T_ATOM && s[i] == '='
+		    && encword_at(s + i, n - i, &w)) {
+			/* Not allowed in a domain, but shown decoded by
+			 * some readers. */
+			enc_join |= i == 0 && after_enc;
+			decoded = true;
+			m = encword_decode(&w, buf, sizeof(buf));
+			for (j = 0; j < m; j++)
+				cap_put(c, buf[j]);
+			i += w.len - 1;
+			c->enc_end = i + 1 == n;
+			continue;
+		}
+		if (t == T_QUOTED && s[i] == '\\' && i + 1 < n)
+			i++;
+		cap_put(c, s[i]);
+	}
+	if (c->tokens > 0 && !(c->glue && !sc->gap) && !enc_join
+	    && !(before > 0 && c->text[before - 1] == '.')
+	    && !(c->len > before && c->text[before] == '.')) {
+		c->len = before; /* a word after the domain */
+		c->overflow = overflow;
+		return false;
+	}
+	if (t != T_ATOM || decoded)
+		c->bad = true;
+	if (t == T_LITERAL) {
+		/* [192.0.2.1] names no domain; [bank.example] shows one. */
+		for (i = 0; i < n; i++)
+			if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
+				break;
+		if (i == n)
+			c->noname = true;
+	}
+	c->tokens++;
+	c->glue = false;
+	return true;
+}
+
+static void
+capture_end(struct scan *sc)
+{
+	struct capture *c = &sc->cap;
 	char dom[DOMAIN_MAX_LEN + 1], err[96];
 
-	if (!st->any_token)
-		goto reset;
-	note_domain(st, a);
-	if (a->ats == 0) {
-		set_invalid(out, "no '@' in address");
-		goto reset;
+	if (!c->active)
+		return;
+	c->active = false;
+	if (c->tokens == 0) {
+		set_invalid(sc->out, "no domain after '@'");
+		return;
 	}
-	if (a->ats > 1 || a->bad || a->jlen == 0) {
-		set_invalid(out, "malformed address");
-		goto reset;
+	if (c->noname || c->overflow
+	    || domain_normalize(c->text, c->len, dom, err, sizeof(err)) != 0) {
+		set_invalid(sc->out,
+		    c->noname	    ? "an address literal, not a domain" :
+			c->overflow ? "domain too long" :
+				      err);
+		note_unnamed(sc);
+		return;
 	}
-	if (domain_normalize(a->joined, a->jlen, dom, err, sizeof(err)) != 0) {
-		set_invalid(out, err);
-		goto reset;
+	if (c->bad)
+		set_invalid(sc->out, "malformed domain");
+	if (c->in_angle)
+		sc->angle_named = true;
+	note_named(sc, dom);
+}
+
+static void
+capture_start(struct scan *sc)
+{
+	struct capture *c = &sc->cap;
+
+	capture_end(sc);
+	c->active = true;
+	c->in_angle = sc->in_angle && !sc->route; /* the address's own */
+	c->bad = false;
+	c->noname = false;
+	c->glue = false;
+	c->enc_end = false;
+	c->overflow = false;
+	c->tokens = 0;
+	c->len = 0;
+}
+
+/* Feeds the token to the open capture, ending it where the domain ends;
+ * true when the token was part of the domain. */
+static bool
+capture_token(struct scan *sc, enum tok t)
+{
+	struct capture *c = &sc->cap;
+
+	if (!c->active)
+		return false;
+	if (t == T_GLUE) {
+		/* "bank\x01.example" reads on; "bank \x01x" does not. */
+		c->glue = !sc->gap || c->tokens == 0;
+		c->bad = true;
+		return true;
 	}
-	out->mailboxes++;
-reset:
-	addr_reset(&st->outside);
-	addr_reset(&st->inside);
-	st->had_angle = false;
-	st->any_token = false;
+	if ((t == T_ATOM || t == T_QUOTED || t == T_LITERAL)
+	    && capture_add(sc, t))
+		return true;
+	if (t == T_ATOM || t == T_QUOTED || t == T_LITERAL)
+		c->bad = true; /* "example.com Alice": a word after it */
+	capture_end(sc);
+	return false;
+}
+
+/* ---- mailboxes ---- */
+
+static void
+mailbox_reset(struct scan *sc)
+{
+	sc->any = false;
+	sc->in_angle = false;
+	sc->had_angle = false;
+	sc->route = false;
+	sc->angle_named = false;
+	sc->angle_tokens = 0;
+	sc->outside_ats = 0;
+	sc->inside_ats = 0;
+	sc->pend.n = 0;
+}
+
+static void
+note_pending(struct scan *sc, const struct pending *pd)
+{
+	size_t i;
+
+	for (i = 0; i < pd->n; i++)
+		note_named(sc, pd->dom[i]);
+}
+
+static void
+mailbox_end(struct scan *sc)
+{
+	size_t ats = sc->had_angle ? sc->inside_ats : sc->outside_ats;
+
+	/* Text before '<' is a display name only when the '<...>' after it
+	 * names a domain: "ceo@bank.example" <> shows its reader no other
+	 * author. Without '<' nothing in the mailbox was a display name. */
+	if (!sc->angle_named)
+		note_pending(sc, &sc->pend);
+	if (sc->any) {
+		if (ats == 0)
+			set_invalid(sc->out, "no '@' in address");
+		else if (ats > 1)
+			set_invalid(sc->out, "several '@' in one address");
+		else
+			sc->out->mailboxes++;
+	}
+	mailbox_reset(sc);
+}
+
+/* An atom that ends in an encoded word reads on across white space into
+ * the atoms after it that are whole encoded words (RFC 2047 section 6.2:
+ * the space between them is not shown), so its token takes them in: they
+ * are words of the same text, and the lexer would have made atoms of
+ * them (an '@' ends an atom, so none is taken in). */
+static void
+extend_encwords(struct scan *sc)
+{
+	const char *s = sc->ts, *last = NULL, *p, *q;
+	struct encword w;
+	size_t i, wl = 0;
+
+	for (i = 0; i + 1 < sc->tl; i++)
+		if (s[i] == '=' && s[i + 1] == '?'
+		    && encword_at(s + i, sc->tl - i, &w)) {
+			last = s + i;
+			wl = w.len;
+			i += w.len - 1;
+		}
+	if (last == NULL || last + wl != s + sc->tl)
+		return;
+	for (;;) {
+		for (p = sc->p; p < sc->end && is_wsp(*p); p++)
+			;
+		for (q = p; q < sc->end && is_atext((unsigned char)*q); q++)
+			;
+		if (p == sc->p || q == p || !encword_at(p, (size_t)(q - p), &w)
+		    || w.len != (size_t)(q - p))
+			break;
+		sc->p = q;
+	}
+	sc->tl = (size_t)(sc->p - sc->ts);
+}
+
+/* A word, quoted string or literal: the structure, and addresses in it
+ * where it is not (yet) a domain. */
+static void
+mailbox_text(struct scan *sc, enum tok t, bool in_domain)
+{
+	bool pending = in_display_position(sc);
+
+	sc->any = true;
+	if (sc->in_angle) {
+		if (!sc->route)
+			sc->angle_tokens++;
+	} else if (sc->had_angle) {
+		set_invalid(sc->out, "text after <...>");
+	}
+	if (t == T_QUOTED && sc->odd)
+		pending = false; /* readers may end it elsewhere */
+	if (t != T_ATOM) {
+		display_text(sc, sc->ts + 1, sc->tl - 2, true, pending);
+	} else if (!in_domain && may_hide_address(sc->ts, sc->tl)) {
+		extend_encwords(sc);
+		display_text(sc, sc->ts, sc->tl, false, pending);
+	}
+}
+
+/* A group's display name is one only when a mailbox in it names a
+ * domain: "ceo@bank.example":; shows its reader no other author. */
+static void
+group_end(struct scan *sc)
+{
+	bool shown = sc->in_group && !sc->group_named;
+
+	sc->in_group = false;
+	if (shown)
+		note_pending(sc, &sc->group_pend);
+}
+
+static void
+mailbox_special(struct scan *sc, char c)
+{
+	switch (c) {
+	case '<':
+		if (sc->in_angle) {
+			set_invalid(sc->out, "'<' inside <...>");
+			return;
+		}
+		if (sc->had_angle)
+			set_invalid(sc->out, "two addresses without a comma");
+		else if (sc->outside_ats > 0)
+			set_invalid(sc->out, "address before <...>");
+		sc->in_angle = true;
+		sc->had_angle = true;
+		sc->any = true;
+		sc->route = false;
+		sc->angle_tokens = 0;
+		sc->inside_ats = 0;
+		return;
+	case '>':
+		if (sc->in_angle)
+			sc->in_angle = false;
+		else
+			set_invalid(sc->out, "unbalanced '>'");
+		return;
+	case '@':
+		sc->any = true;
+		if (sc->in_angle && sc->angle_tokens == 0)
+			sc->route = true; /* "<@a,@b:addr>" */
+		else if (sc->in_angle)
+			sc->inside_ats++;
+		else if (sc->had_angle)
+			set_invalid(sc->out, "text after <...>");
+		else
+			sc->outside_ats++;
+		capture_start(sc);
+		return;
+	case ':':
+		if (sc->in_angle && sc->route) {
+			sc->route = false; /* the route ends */
+			sc->angle_tokens = 0;
+			return;
+		}
+		if (in_display_position(sc) && !sc->in_group
+		    && sc->outside_ats == 0) {
+			/* A group's display name, kept like a mailbox's. */
+			sc->in_group = true;
+			sc->group_named = false;
+			sc->group_pend = sc->pend;
+			mailbox_reset(sc);
+			return;
+		}
+		set_invalid(sc->out, "unexpected ':'");
+		return;
+	case ',':
+		if (sc->in_angle && sc->route)
+			return;
+		if (sc->in_angle)
+			set_invalid(sc->out, "',' inside <...>");
+		mailbox_end(sc);
+		return;
+	case ';':
+		if (!sc->in_group || sc->in_angle)
+			set_invalid(sc->out, "unexpected ';'");
+		mailbox_end(sc);
+		group_end(sc);
+		return;
+	default:
+		return;
+	}
+}
+
+void
+fromhdr_scan(const char *value, size_t len, struct fromhdr *out,
+    fromhdr_note_fn note, void *ctx)
+{
+	struct scan sc;
+	enum tok t;
+	bool in_domain;
+
+	memset(out, 0, sizeof(*out));
+	out->status = FROMHDR_OK;
+	memset(&sc, 0, sizeof(sc));
+	sc.p = value;
+	sc.end = value + len;
+	sc.out = out;
+	sc.note = note;
+	sc.ctx = ctx;
+	mailbox_reset(&sc);
+	for (;;) {
+		t = next_token(&sc);
+		/* The domain first: every '@' outside quotes, comments and
+		 * literals opens one, whatever the structure around it. */
+		in_domain = capture_token(&sc, t);
+		if (t == T_END)
+			break;
+		if (t == T_SPECIAL)
+			mailbox_special(&sc, *sc.ts);
+		else if (t != T_GLUE && t != T_STRAY) /* those: errors */
+			mailbox_text(&sc, t, in_domain);
+	}
+	if (sc.in_angle)
+		set_invalid(out, "unterminated '<'");
+	mailbox_end(&sc);
+	if (sc.in_group)
+		set_invalid(out, "group without its ';'");
+	group_end(&sc);
+	if (out->status == FROMHDR_OK && out->mailboxes == 0)
+		set_invalid(out, "no address");
+	if ((sc.first[0] != '\0') + sc.conflict + sc.unnamed >= 2) {
+		out->status = FROMHDR_MULTIPLE;
+		snprintf(out->why, sizeof(out->why), "%s",
+		    sc.conflict ? "authors in different domains" :
+				  "an author whose domain is not a name");
+		return;
+	}
+	memcpy(out->domain, sc.first, sizeof(out->domain));
 }
 
 void
 fromhdr_parse(const char *value, size_t len, struct fromhdr *out)
 {
-	struct lexer lx = { value, value + len, NULL, 0, NULL };
-	struct state st;
-	enum tok t;
-
-	memset(out, 0, sizeof(*out));
-	memset(&st, 0, sizeof(st));
-	st.out = out;
-	out->status = FROMHDR_OK;
-	addr_reset(&st.outside);
-	addr_reset(&st.inside);
-	for (;;) {
-		t = next_token(&lx);
-		if (t == T_ERROR) {
-			set_invalid(out, lx.error);
-			break;
-		}
-		if (t == T_END)
-			break;
-		if (t == T_SPECIAL) {
-			char c = *lx.ts;
-
-			if (c == '<' && !st.in_angle) {
-				if (st.had_angle) {
-					/* "<a@x> <b@y>": two addresses. */
-					finish_mailbox(&st);
-					set_invalid(out,
-					    "two addresses without "
-					    "a comma");
-				} else if (st.outside.ats > 0) {
-					/* "a@x <b@y>": an unquoted address
-					 * as the display name. */
-					note_domain(&st, &st.outside);
-					set_invalid(out,
-					    "address before <...>");
-				}
-				st.in_angle = true;
-				st.had_angle = true;
-				st.in_route = false;
-				st.angle_tokens = 0;
-				addr_reset(&st.inside);
-				st.any_token = true;
-				continue;
-			}
-			if (c == '>' && st.in_angle) {
-				st.in_angle = false;
-				continue;
-			}
-			if (c == '@') {
-				struct addr *a
-				    = st.in_angle ? &st.inside : &st.outside;
-
-				if (st.in_angle && st.angle_tokens == 0)
-					st.in_route = true;
-				if (!st.in_route)
-					note_domain(&st,
-					    a); /* "a@x@y": x too */
-				a->ats++;
-				a->jlen = 0;
-				a->last_atom = false;
-				st.any_token = true;
-				continue;
-			}
-			if (c == ':' && st.in_angle && st.in_route) {
-				addr_reset(&st.inside); /* end of a route */
-				st.in_route = false;
-				st.angle_tokens = 0;
-				continue;
-			}
-			if (c == ',' && st.in_angle && st.in_route)
-				continue; /* between route domains */
-			if (c == '\\'
-			    && (st.in_angle ?
-				    st.inside.ats > 0 :
-				    !st.had_angle && st.outside.ats > 0)) {
-				/* "bank\.example": malformed, but a reader
-				 * taking '\' as an escape sees bank.example,
-				 * so the next atom continues the domain. */
-				struct addr *a
-				    = st.in_angle ? &st.inside : &st.outside;
-
-				a->bad = true;
-				a->last_atom = false;
-				continue;
-			}
-			if (c == ':' && !st.in_group && st.outside.ats == 0
-			    && !st.had_angle) {
-				st.in_group = true; /* display name ended */
-				addr_reset(&st.outside);
-				st.any_token = false;
-				continue;
-			}
-			if (c == ',' || (c == ';' && st.in_group)) {
-				finish_mailbox(&st);
-				if (c == ';')
-					st.in_group = false;
-				continue;
-			}
-			/* Anything else: invalid, but keep reading so that
-			 * every domain in the header is seen. */
-			set_invalid(out, "unexpected special character");
-			finish_mailbox(&st);
-			continue;
-		}
-		st.any_token = true;
-		if (st.in_angle && !st.in_route)
-			st.angle_tokens++;
-		if (st.in_angle)
-			addr_domain_token(&st.inside, t, lx.ts, lx.tl);
-		else if (st.had_angle)
-			st.inside.bad = true; /* text after <addr> */
-		else
-			addr_domain_token(&st.outside, t, lx.ts, lx.tl);
-	}
-	if (st.in_angle)
-		set_invalid(out, "unterminated '<'");
-	finish_mailbox(&st);
-	if (out->status == FROMHDR_OK && out->mailboxes == 0)
-		set_invalid(out, "no address");
-	if (st.conflict) {
-		out->status = FROMHDR_MULTIPLE;
-		snprintf(out->why, sizeof(out->why),
-		    "authors in different domains");
-		out->domain[0] = '\0';
-		return;
-	}
-	memcpy(out->domain, st.seen, sizeof(out->domain));
+	fromhdr_scan(value, len, out, NULL, NULL);
 }

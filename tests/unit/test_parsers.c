@@ -27,8 +27,12 @@ static const struct from_case from_cases[] = {
 	{ "(c) Alice <alice@example.com>", FROMHDR_OK, "example.com" },
 	{ "=?utf-8?q?J=C3=B6rg?= <j@example.de>", FROMHDR_OK, "example.de" },
 	{ "J\xc3\xb6rg <j@example.de>", FROMHDR_OK, "example.de" },
-	{ "<@route.example,@r2.example:alice@example.com>", FROMHDR_OK,
+	/* An obsolete route's domains are domains a reader may show
+	 * (issue 15): one of another domain makes two authors. */
+	{ "<@example.com,@Example.COM:alice@example.com>", FROMHDR_OK,
 	    "example.com" },
+	{ "<@route.example,@r2.example:alice@example.com>", FROMHDR_MULTIPLE,
+	    NULL },
 	{ "alice . smith @ example . com", FROMHDR_OK, "example.com" },
 	{ "\"a@evil.example\" <alice@example.com>", FROMHDR_OK, "example.com" },
 	{ "Team: a@example.com, b@example.com;", FROMHDR_OK, "example.com" },

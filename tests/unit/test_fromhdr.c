@@ -1,0 +1,719 @@
+/*
+ * test_fromhdr.c: the From header reader against an attacker (issue 15,
+ * items 3 and 4): every lexical error is read past and every author
+ * domain found, by class (control bytes, nesting, unbalanced brackets and
+ * quotes, text after '>', groups, routes, several mailboxes, encoded
+ * words, quoted local parts, backslashes, display names); and the compact
+ * form the module logs for a header past the facts cap reads back with
+ * the same status and domain, and decides the same. Every case and every
+ * truncated prefix of it is also checked for the invariants the fuzz
+ * target asserts.
+ */
+#include "helpers.h"
+
+#include "mail/fromcut.h"
+#include "mail/fromhdr.h"
+
+/* A label of 60 octets: four make a domain of nearly 253. */
+#define L60 "llllllllllllllllllllllllllllllllllllllllllllllllllllllllllll"
+
+#define OK    FROMHDR_OK
+#define MULTI FROMHDR_MULTIPLE
+#define INVAL FROMHDR_INVALID
+
+struct fcase {
+	const char *value;
+	enum fromhdr_status status;
+	const char *domain; /* "" for none; ignored for MULTI */
+};
+
+/* The invariants of any value: fields agree with the status, and the
+ * compact form fits the facts cap and reads back the same. */
+static void
+check_invariants(const char *v, size_t len)
+{
+	char out[FROMCUT_SIZE], again[DOMAIN_MAX_LEN + 1], err[96];
+	struct fromhdr fh, fc;
+	size_t n;
+
+	fromhdr_parse(v, len, &fh);
+	switch (fh.status) {
+	case FROMHDR_OK:
+		assert_true(fh.domain[0] != '\0' && fh.why[0] == '\0');
+		break;
+	case FROMHDR_MULTIPLE:
+		assert_string_equal(fh.domain, "");
+		assert_true(fh.why[0] != '\0');
+		break;
+	case FROMHDR_INVALID:
+		assert_true(fh.why[0] != '\0');
+		break;
+	}
+	if (fh.domain[0] != '\0') {
+		assert_int_equal(domain_normalize(fh.domain, strlen(fh.domain),
+				     again, err, sizeof(err)),
+		    0);
+		assert_string_equal(again, fh.domain);
+	}
+	n = fromcut_write(v, len, out);
+	assert_true(n < FROMCUT_SIZE && n <= 4096);
+	assert_int_equal(strlen(out), n);
+	fromhdr_parse(out, n, &fc);
+	if (fh.status == FROMHDR_MULTIPLE) {
+		assert_int_equal(fc.status, FROMHDR_MULTIPLE);
+	} else {
+		assert_int_equal(fc.status, FROMHDR_INVALID);
+		assert_string_equal(fc.domain, fh.domain);
+	}
+}
+
+static void
+expect_n(const char *v, size_t len, enum fromhdr_status st, const char *dom)
+{
+	struct fromhdr fh;
+
+	fromhdr_parse(v, len, &fh);
+	if (fh.status != st
+	    || (st != FROMHDR_MULTIPLE && strcmp(fh.domain, dom) != 0))
+		fail_msg("'%.*s': status %d domain '%s' (%s), want %d '%s'",
+		    (int)len, v, fh.status, fh.domain, fh.why, st,
+		    st == FROMHDR_MULTIPLE ? "-" : dom);
+	check_invariants(v, len);
+}
+
+static void
+expect(const char *v, enum fromhdr_status st, const char *dom)
+{
+	expect_n(v, strlen(v), st, dom);
+}
+
+/* Every truncated prefix, each in a buffer of its exact size (ASan). */
+static void
+prefixes(const char *v, size_t len)
+{
+	size_t n;
+	char *copy;
+
+	for (n = 0; n <= len; n++) {
+		copy = malloc(n ? n : 1);
+		memcpy(copy, v, n);
+		check_invariants(copy, n);
+		free(copy);
+	}
+}
+
+static void
+run_table(const struct fcase *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		expect(c[i].value, c[i].status, c[i].domain);
+		prefixes(c[i].value, strlen(c[i].value));
+	}
+}
+
+#define TABLE(t) run_table(t, sizeof(t) / sizeof(t[0]))
+
+/* Writes tmpl with its one "%s" replaced by n bytes of frag (a NUL
+ * among them); returns the length. */
+static size_t
+fill(char *out, size_t size, const char *tmpl, const char *frag, size_t n)
+{
+	const char *at = strstr(tmpl, "%s");
+	size_t pre = (size_t)(at - tmpl), post = strlen(at + 2);
+
+	assert_true(pre + n + post < size);
+	memcpy(out, tmpl, pre);
+	memcpy(out + pre, frag, n);
+	memcpy(out + pre + n, at + 2, post + 1);
+	return pre + n + post;
+}
+
+/* Well-formed headers stay OK: the reader is no stricter than before. */
+static void
+test_valid(void **state)
+{
+	static const struct fcase c[] = {
+		{ "alice@example.com", OK, "example.com" },
+		{ "Alice <alice@example.com>", OK, "example.com" },
+		{ "\"Smith, Alice\" <alice@Example.COM.>", OK, "example.com" },
+		{ "alice@example.com (Alice Smith)", OK, "example.com" },
+		{ "<alice@example.com>", OK, "example.com" },
+		{ "=?UTF-8?B?SsO2cmc=?= <j@example.de>", OK, "example.de" },
+		{ "\"Robert \\\"Bob\\\" Smith\" <bob@x.example>", OK,
+		    "x.example" },
+		{ "A <a@x.example>, B <b@X.EXAMPLE.>", OK, "x.example" },
+		{ "alice . smith @ example . com", OK, "example.com" },
+		{ "alice@example(c).com", OK, "example.com" },
+		{ "alice@example.\r\n com", OK, "example.com" },
+		{ "Team: a@x.example, b@x.example;", OK, "x.example" },
+		{ ": a@x.example;", OK, "x.example" },
+		{ "<@x.example:a@x.example>", OK, "x.example" },
+		{ "\"a@b\"@x.example", OK, "x.example" },
+		{ "\"a b\"@x.example", OK, "x.example" },
+		{ "[External] Bob <bob@x.example>", OK, "x.example" },
+		{ "a@b\xc3\xbc"
+		  "cher.example",
+		    OK,
+		    "b\xc3\xbc"
+		    "cher.example" },
+		/* obs-qtext and obs-ctext allow control bytes but NUL. */
+		{ "\"CEO\x01\" <ceo@bank.example>", OK, "bank.example" },
+		{ "(CEO\x7f) ceo@bank.example", OK, "bank.example" },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+/* Display names are display text, not authors: what DMARC cannot judge
+ * (it is keyed on the address), and what lists and forms write
+ * ("'bob@bank.example' via Group", "visitor@gmail.com" <form@site>). */
+static void
+test_display_names(void **state)
+{
+	static const struct fcase c[] = {
+		{ "\"ceo@bank.example\" <x@evil.example>", OK, "evil.example" },
+		{ "\"'bob@bank.example' via Group\" <group@lists.example>", OK,
+		    "lists.example" },
+		{ "\"CEO <ceo@bank.example>\" <x@evil.example>", OK,
+		    "evil.example" },
+		{ "bank.example support <x@evil.example>", OK, "evil.example" },
+		{ "(ceo@bank.example) <x@evil.example>", OK, "evil.example" },
+		{ "=?utf-8?q?ceo=40bank.example?= <x@evil.example>", OK,
+		    "evil.example" },
+		{ "\"=?utf-8?q?ceo=40bank.example?=\" <x@evil.example>", OK,
+		    "evil.example" },
+		{ "[ceo@bank.example] <x@evil.example>", OK, "evil.example" },
+		{ "\"ceo@bank.example\": x@evil.example;", OK, "evil.example" },
+		{ "\"Bob (@bob)\" <bob@x.example>", OK, "x.example" },
+		/* ...but only before an address that names a domain. */
+		{ "\"ceo@bank.example\" <>", INVAL, "bank.example" },
+		{ "\"ceo@bank.example\" <x>", INVAL, "bank.example" },
+		{ "\"ceo@bank.example\" <@evil.example:>", MULTI, NULL },
+		{ "\"ceo@bank.example\" <x@[192.0.2.1]>", MULTI, NULL },
+		{ "\"ceo@bank.example\":;", INVAL, "bank.example" },
+		{ "\"ceo@bank.example\" <>, x@evil.example", MULTI, NULL },
+		/* Without '<' there is no display name. */
+		{ "\"ceo@bank.example\", <x@evil.example>", MULTI, NULL },
+		{ "\"ceo@bank.example\" x@evil.example", MULTI, NULL },
+		{ "x@evil.example (ceo@bank.example)", MULTI, NULL },
+		{ "[ceo@bank.example], x@evil.example", MULTI, NULL },
+		/* A look-alike '@' (U+FF20, U+FE6B) shows an address too. */
+		{ "ceo\xef\xbc\xa0"
+		  "bank.example, <x@evil.example>",
+		    MULTI, NULL },
+		{ "ceo\xef\xb9\xab"
+		  "bank.example",
+		    INVAL, "bank.example" },
+		{ "\"ceo\xef\xbc\xa0"
+		  "bank.example\" <x@evil.example>",
+		    OK, "evil.example" },
+		/* After '>', or inside <...>: part of the address. */
+		{ "<x@evil.example> (ceo@bank.example)", MULTI, NULL },
+		{ "<x@evil.example (ceo@bank.example)>", MULTI, NULL },
+		{ "<\"ceo@bank.example\"@evil.example>", MULTI, NULL },
+		{ "\"ceo@bank.example\"@evil.example", MULTI, NULL },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+/* A control byte anywhere: read past, never a way around the domain. */
+static void
+test_control_bytes(void **state)
+{
+	static const char *const shapes[] = {
+		"CEO%s <ceo@bank.example>",
+		"%sCEO <ceo@bank.example>",
+		"ce%so@bank.example",
+		"ceo@bank%s.example",
+		"ceo@ba%snk.example",
+		"ceo@bank.example%s",
+		"<ceo@bank.example>%s",
+		"CEO <%sceo@bank.example>",
+		"ceo@%sbank.example",
+	};
+	static const char *const second[] = {
+		"x%s <x@evil.example>, ceo@bank.example",
+		"<x@evil.example>%s<ceo@bank.example>",
+		"x@evil.example%s, CEO <ceo@bank.example>",
+		"x@evil.example%sceo@bank.example",
+		"CEO%s <ceo@bank.example> x@evil.example",
+	};
+	char v[128], byte;
+	size_t i, len;
+	int b;
+
+	(void)state;
+	for (b = 0; b < 0x80; b = b == 0x1f ? 0x7f : b + 1) {
+		if (b == '\t' || b == '\r' || b == '\n')
+			continue; /* white space */
+		byte = (char)b;
+		for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+			len = fill(v, sizeof(v), shapes[i], &byte, 1);
+			expect_n(v, len, INVAL, "bank.example");
+			prefixes(v, len);
+		}
+		for (i = 0; i < sizeof(second) / sizeof(second[0]); i++) {
+			len = fill(v, sizeof(v), second[i], &byte, 1);
+			expect_n(v, len, MULTI, NULL);
+		}
+		/* Inside quotes and comments (obsolete syntax) only NUL is
+		 * an error. */
+		len = fill(v, sizeof(v), "\"C%sO\" <ceo@bank.example>", &byte,
+		    1);
+		expect_n(v, len, b == 0 ? INVAL : OK, "bank.example");
+		len = fill(v, sizeof(v), "(C%sO) ceo@bank.example", &byte, 1);
+		expect_n(v, len, b == 0 ? INVAL : OK, "bank.example");
+	}
+	/* White space in a domain: obsolete syntax around a dot, else the
+	 * first word is the domain. */
+	expect("ceo@bank\t.example", OK, "bank.example");
+	expect("ceo@ba\tnk.example", INVAL, "ba");
+	/* A control byte reads on, white space before it does not. */
+	expect("ceo@bank.example \x01x", INVAL, "bank.example");
+	expect("ceo@bank.example\x01x", INVAL, "bank.examplex");
+}
+
+static char *
+nested(size_t depth, const char *inner, const char *after)
+{
+	size_t n = 2 * depth + strlen(inner) + strlen(after) + 1, i;
+	char *s = malloc(n), *p = s;
+
+	for (i = 0; i < depth; i++)
+		*p++ = '(';
+	p += sprintf(p, "%s", inner);
+	for (i = 0; i < depth; i++)
+		*p++ = ')';
+	strcpy(p, after);
+	return s;
+}
+
+static void
+test_nesting(void **state)
+{
+	static const size_t depths[] = { 1, 31, 32, 33, 100, 5000 };
+	size_t i;
+	char *s;
+
+	(void)state;
+	for (i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+		enum fromhdr_status past
+		    = depths[i] > FROMHDR_MAX_NESTING ? INVAL : OK;
+
+		s = nested(depths[i], "c", " ceo@bank.example");
+		expect(s, past, "bank.example");
+		free(s);
+		s = nested(depths[i], "c", " <ceo@bank.example>");
+		expect(s, past, "bank.example");
+		free(s);
+		/* An address inside nested comments: readers that do not
+		 * nest end the comment early, so it counts. */
+		s = nested(depths[i], "<ceo@bank.example>",
+		    " <x@evil.example>");
+		expect(s, depths[i] > 1 ? MULTI : OK, "evil.example");
+		free(s);
+		/* Never closed: the '(' is stray, the rest read as if it
+		 * were not there. */
+		s = nested(depths[i], "c", " ceo@bank.example");
+		s[strlen(s) - strlen(" ceo@bank.example") - 1] = ' ';
+		expect(s, INVAL, "bank.example");
+		free(s);
+	}
+	s = nested(33, "c", " ceo@bank.example");
+	prefixes(s, strlen(s));
+	free(s);
+	expect("(a (b) ceo@bank.example ) x@evil.example", MULTI, NULL);
+	expect("(a \\) <ceo@bank.example> ) <x@evil.example>", MULTI, NULL);
+}
+
+/* Unbalanced '<', '>', '"', '(', ')', '[', ']': the opener that never
+ * closes is a stray character, and what follows is still read. */
+static void
+test_unbalanced(void **state)
+{
+	static const struct fcase c[] = {
+		{ "CEO <ceo@bank.example", INVAL, "bank.example" },
+		{ "CEO <<ceo@bank.example>", INVAL, "bank.example" },
+		{ "CEO <ceo@bank.example>>", INVAL, "bank.example" },
+		{ "CEO > <ceo@bank.example>", INVAL, "bank.example" },
+		{ "ceo@bank.example>", INVAL, "bank.example" },
+		{ "\"CEO <ceo@bank.example>", INVAL, "bank.example" },
+		{ "CEO\" <ceo@bank.example>", INVAL, "bank.example" },
+		{ "\"C\" \"E\" \"O <ceo@bank.example>", INVAL, "bank.example" },
+		{ "\"CEO\\\" <ceo@bank.example>", INVAL, "bank.example" },
+		{ "(CEO <ceo@bank.example>", INVAL, "bank.example" },
+		{ "CEO) <ceo@bank.example>", INVAL, "bank.example" },
+		{ "CEO <ceo@bank.example>)", INVAL, "bank.example" },
+		{ "[CEO <ceo@bank.example>", INVAL, "bank.example" },
+		{ "CEO] <ceo@bank.example>", INVAL, "bank.example" },
+		{ "ceo@bank.example (", INVAL, "bank.example" },
+		{ "ceo@bank.example \"", INVAL, "bank.example" },
+		/* A second author behind each of them. */
+		{ "\"x <x@evil.example>, ceo@bank.example", MULTI, NULL },
+		{ "(x <x@evil.example>, ceo@bank.example", MULTI, NULL },
+		{ "[x <x@evil.example>, ceo@bank.example", MULTI, NULL },
+		{ "<x@evil.example, ceo@bank.example", MULTI, NULL },
+		{ "x@evil.example) ceo@bank.example", MULTI, NULL },
+		{ "x@evil.example \" \"\" ceo@bank.example", MULTI, NULL },
+		{ "x@evil.example ( () <ceo@bank.example>", MULTI, NULL },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+/* Text after the closing '>', and a second address there. */
+static void
+test_after_angle(void **state)
+{
+	static const struct fcase c[] = {
+		{ "<x@evil.example> ceo@bank.example", MULTI, NULL },
+		{ "<x@evil.example>ceo@bank.example", MULTI, NULL },
+		{ "<x@evil.example> <ceo@bank.example>", MULTI, NULL },
+		{ "<x@evil.example>@bank.example", MULTI, NULL },
+		{ "X <x@evil.example> junk <ceo@bank.example>", MULTI, NULL },
+		{ "<ceo@bank.example> junk", INVAL, "bank.example" },
+		{ "<ceo@bank.example> \"junk\"", INVAL, "bank.example" },
+		{ "<ceo@bank.example> ceo@BANK.example", INVAL,
+		    "bank.example" },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+static void
+test_groups(void **state)
+{
+	static const struct fcase c[] = {
+		{ "a: b@x.example;", OK, "x.example" },
+		{ "a: b@x.example, C <c@x.example>;", OK, "x.example" },
+		{ "a: b@x.example", INVAL, "x.example" },
+		{ "a: b@x.example;;", INVAL, "x.example" },
+		{ "a:: b@x.example;", INVAL, "x.example" },
+		{ "a: <b@x.example;", INVAL, "x.example" },
+		{ "a: b@x.example; c: d@evil.example;", MULTI, NULL },
+		{ "a: b@x.example;, d@evil.example", MULTI, NULL },
+		{ "a: b@x.example; d@evil.example", MULTI, NULL },
+		{ "a: b: ceo@bank.example;", INVAL, "bank.example" },
+		{ "ceo@bank.example: x@evil.example;", MULTI, NULL },
+		{ "a: ceo@bank.example", INVAL, "bank.example" },
+		{ "undisclosed-recipients:;", INVAL, "" },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+/* Obsolete routes: their domains are domains a reader may show. */
+static void
+test_routes(void **state)
+{
+	static const struct fcase c[] = {
+		{ "<@x.example:a@x.example>", OK, "x.example" },
+		{ "<@x.example,@X.example.:a@x.example>", OK, "x.example" },
+		{ "<@bank.example:x@evil.example>", MULTI, NULL },
+		{ "<@evil.example,@bank.example:x@evil.example>", MULTI, NULL },
+		{ "<@bank.example:>", INVAL, "bank.example" },
+		{ "<@bank.example>", INVAL, "bank.example" },
+		{ "<@bank.example x@bank.example>", INVAL, "bank.example" },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+static void
+test_several(void **state)
+{
+	static const struct fcase c[] = {
+		{ "a@x.example, b@x.example", OK, "x.example" },
+		{ "a@x.example, b@y.example", MULTI, NULL },
+		{ "a@x.example,, ,b@x.example", OK, "x.example" },
+		{ "a@x.example b@y.example", MULTI, NULL },
+		{ "a@x.example; b@y.example", MULTI, NULL },
+		{ "a@b@y.example", MULTI, NULL },
+		{ "a@y.example@y.example", INVAL, "y.example" },
+		{ "<a@x.example,b@y.example>", MULTI, NULL },
+		{ "x@evil.example, ceo@bank!.example", MULTI, NULL },
+		{ "x@evil.example, ceo@[192.0.2.1]", MULTI, NULL },
+		{ "a@[192.0.2.1], b@[192.0.2.2]", INVAL, "" },
+		{ "a@x.example, b@x.example, c@x.example, d@x.example, "
+		  "e@x.example, f@x.example, g@x.example, h@x.example, "
+		  "i@x.example, j@x.example, k@x.example, l@x.example",
+		    OK, "x.example" },
+		/* Spellings domain_normalize equates are one domain. */
+		{ "a@Bank.Example, b@bank.example., <c@BANK.EXAMPLE>", OK,
+		    "bank.example" },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+/* RFC 2047 encoded words: decoded where a reader may take them for an
+ * address, never in a display name. */
+static void
+test_encoded_words(void **state)
+{
+	static const struct fcase c[] = {
+		{ "=?utf-8?b?Y2VvQGJhbmsuZXhhbXBsZQ==?=, <x@evil.example>",
+		    MULTI, NULL },
+		{ "=?utf-8?b?PGNlb0BiYW5rLmV4YW1wbGU+?=, <x@evil.example>",
+		    MULTI, NULL },
+		{ "=?utf-8?q?ceo=40bank?= =?utf-8?q?.example?=, "
+		  "<x@evil.example>",
+		    MULTI, NULL },
+		{ "=?utf-8?q?ceo=40bank?= =?utf-8?q?.example?= "
+		  "<x@evil.example>",
+		    OK, "evil.example" },
+		{ "\"=?utf-8?q?ceo=40bank.example?=\", x@evil.example", MULTI,
+		    NULL },
+		{ "(=?utf-8?q?ceo=40bank.example?=) x@evil.example", MULTI,
+		    NULL },
+		{ "ceo@=?utf-8?q?bank.example?=", INVAL, "bank.example" },
+		{ "<ceo@=?utf-8?q?bank?= =?utf-8?q?.example?=>", INVAL,
+		    "bank.example" },
+		{ "<ceo@=?utf-8?q?bank.?=\r\n =?utf-8?q?example?=>", INVAL,
+		    "bank.example" },
+		{ "<ceo@=?utf-8?b?YmFuay5leGFtcGxl?=>", INVAL, "bank.example" },
+		{ "=?utf-8?q?x?=@bank.example", OK, "bank.example" },
+		{ "=?bad <ceo@bank.example>", OK, "bank.example" },
+		/* fuzz_fromhdr finding: a run of encoded words took in an
+		 * "@" that the lexer reads as a special. */
+		{ "=?utf-8?q?a?= =?utf-8?q?@bank.example?= <x@evil.example>",
+		    MULTI, NULL },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+static void
+test_quoted_and_backslashes(void **state)
+{
+	static const struct fcase c[] = {
+		{ "\"a@b\"@bank.example", OK, "bank.example" },
+		{ "\"a\\\"@b.example\"@bank.example", MULTI, NULL },
+		{ "\"a\\\\\"@bank.example", OK, "bank.example" },
+		{ "alice@\"bank.example\"", INVAL, "bank.example" },
+		{ "alice@\"bank\".example", INVAL, "bank.example" },
+		{ "alice@bank.\"example\"", INVAL, "bank.example" },
+		{ "alice@\"bank\\.example\"", INVAL, "bank.example" },
+		{ "alice@bank\\.example", INVAL, "bank.example" },
+		{ "alice@ba\\nk.example", INVAL, "bank.example" },
+		{ "alice@bank.example\\ evil", INVAL, "bank.example" },
+		/* A word after the domain, however long, leaves it whole. */
+		{ "alice@bank.example " L60 L60 L60 L60 L60, INVAL,
+		    "bank.example" },
+		{ "alice@" L60 "." L60 "." L60 "." L60 ".x " L60, INVAL,
+		    L60 "." L60 "." L60 "." L60 ".x" },
+		{ "alice@[bank.example]", INVAL, "bank.example" },
+		{ "alice@[192.0.2.1]", INVAL, "" },
+		{ "CEO\\<ceo@bank.example\\> <x@evil.example>", MULTI, NULL },
+		/* A reader that takes no escapes ends these early. */
+		{ "\"CEO \\\" <ceo@bank.example> \\\"\" <x@evil.example>",
+		    MULTI, NULL },
+		{ "(CEO \\) ceo@bank.example) <x@evil.example>", MULTI, NULL },
+		{ "\"Robert \\\"Bob\\\" (bob@bank.example)\" <x@evil.example>",
+		    MULTI, NULL },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+/* Whatever an error around it, an author at bank.example is found: one
+ * error fragment at a time in each place around the address. */
+static void
+test_error_fragments(void **state)
+{
+	static const char *const frag[] = { "", "\x01", "\x7f", "\\", "<", ">",
+		"\"", "(", ")", "[", "]", ";", ":", ",", "<<", ">>", "\"\"\"",
+		"(()", "())", "[[", "]]", "@", "@@", "=?x?q?",
+		"=?utf-8?q?a?=", "(\\", "\"\\", "\xff\xfe", "::;;", "<>",
+		"\r\n",
+		"((((((((((((((((((((((((((((((((((x))))))))))))))))))))))))))))))"
+		"))))" };
+	static const char *const tmpl[] = { "%s<ceo@bank.example>",
+		"<ceo@bank.example>%s", "%s ceo@bank.example",
+		"ceo@bank.example %s", "CEO %s <ceo@bank.example>",
+		"CEO <ceo@bank.example %s>" };
+	static const char *const two[]
+	    = { "x@evil.example, %s ceo@bank.example",
+		      "ceo@bank.example, %s x@evil.example",
+		      "<x@evil.example>%s<ceo@bank.example>",
+		      "%s x@evil.example, <ceo@bank.example>" };
+	char v[256];
+	struct fromhdr fh;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(frag) / sizeof(frag[0]); i++) {
+		for (j = 0; j < sizeof(tmpl) / sizeof(tmpl[0]); j++) {
+			fill(v, sizeof(v), tmpl[j], frag[i], strlen(frag[i]));
+			fromhdr_parse(v, strlen(v), &fh);
+			if (fh.status != FROMHDR_MULTIPLE
+			    && strcmp(fh.domain, "bank.example") != 0)
+				fail_msg("'%s': status %d domain '%s'", v,
+				    fh.status, fh.domain);
+			check_invariants(v, strlen(v));
+			prefixes(v, strlen(v));
+		}
+		for (j = 0; j < sizeof(two) / sizeof(two[0]); j++) {
+			fill(v, sizeof(v), two[j], frag[i], strlen(frag[i]));
+			fromhdr_parse(v, strlen(v), &fh);
+			if (fh.status != FROMHDR_MULTIPLE)
+				fail_msg("'%s': status %d domain '%s', want "
+					 "two authors",
+				    v, fh.status, fh.domain);
+		}
+	}
+}
+
+/* Headers past the facts cap: the compact form keeps every class. */
+static void
+test_compact(void **state)
+{
+	char *big = malloc(200000), out[FROMCUT_SIZE];
+	struct fromhdr fh;
+	size_t n, i;
+
+	(void)state;
+	/* Folding white space between a harmless and a forged author. */
+	n = (size_t)sprintf(big, "<x@nokey.example>,");
+	memset(big + n, ' ', 5000);
+	n += 5000;
+	n += (size_t)sprintf(big + n, "\r\n ceo@bank.example");
+	expect_n(big, n, MULTI, NULL);
+	fromcut_write(big, n, out);
+	assert_string_equal(out,
+	    "x@nokey.example, x@bank.example (authgate kept only the domains "
+	    "of a From header of 5037 bytes");
+	/* A long comment before the one author. */
+	n = (size_t)sprintf(big, "(");
+	memset(big + n, 'c', 100000);
+	n += 100000;
+	n += (size_t)sprintf(big + n, ") CEO <ceo@bank.example>");
+	expect_n(big, n, OK, "bank.example");
+	fromcut_write(big, n, out);
+	fromhdr_parse(out, strlen(out), &fh);
+	assert_int_equal(fh.status, FROMHDR_INVALID);
+	assert_string_equal(fh.domain, "bank.example");
+	/* A long display name, and a NUL, keep the one domain. */
+	memset(big, 'n', 8000);
+	memcpy(big + 8000, "\0 <ceo@bank.example>", 20);
+	n = 8000 + 20;
+	check_invariants(big, n);
+	fromhdr_parse(big, n, &fh);
+	assert_string_equal(fh.domain, "bank.example");
+	/* Many distinct long domains: the first few, still two or more. */
+	n = 0;
+	for (i = 0; i < 40; i++)
+		n += (size_t)sprintf(big + n, "a@%s.%s.%s.%s.d%02zu, ", L60,
+		    L60, L60, L60, i);
+	expect_n(big, n, MULTI, NULL);
+	assert_true(fromcut_write(big, n, out) <= 4096);
+	/* A nameless domain is kept as one. */
+	check_invariants("ceo@bank.example, x@[192.0.2.1]", 31);
+	fromcut_write("ceo@bank.example, x@[192.0.2.1]", 31, out);
+	assert_string_equal(out,
+	    "x@bank.example, x@? (authgate kept only the domains of a From "
+	    "header of 31 bytes");
+	/* No domain at all stays no domain. */
+	fromcut_write("undisclosed-recipients:;", 24, out);
+	expect(out, INVAL, "");
+	/* Compacting twice changes nothing that matters. */
+	n = fromcut_write("CEO <ceo@bank.example>", 22, out);
+	check_invariants(out, n);
+	free(big);
+}
+
+/* What the module logs for a long From decides as the whole header does,
+ * also after the round trip through the log line's JSON. */
+static void
+decide_from(const struct policy *p, const char *from, size_t len, bool logged,
+    struct decision *d)
+{
+	struct arena arena;
+	struct facts f;
+	struct sbuf sb;
+	char err[256];
+
+	arena_init(&arena);
+	facts_ok(&f, &arena,
+	    J("{'client':{'ip':'203.0.113.7','helo':'h.example',"
+	      "'authenticated':false},'mail_from':'x@nokey.example',"
+	      "'from':[],'spf':{'result':'pass','domain':'nokey.example'},"
+	      "'dkim':[],'arc':{'result':'none','instances':[]},"
+	      "'dns':{'_dmarc.bank.example':'v=DMARC1; p=reject'}}"));
+	f.from[0] = arena_strndup(&arena, from, len);
+	f.n_from = 1;
+	sbuf_init(&sb, 1 << 20);
+	if (logged) {
+		facts_to_json(&f, &sb);
+		facts_init(&f);
+		assert_int_equal(facts_from_json(&f, &arena, sbuf_cstr(&sb),
+				     sb.len, err, sizeof(err)),
+		    0);
+	}
+	decide(p, &f, d);
+	sbuf_free(&sb);
+	arena_free(&arena);
+}
+
+static void
+test_compact_decides(void **state)
+{
+	static const char *const tails[] = { " ceo@bank.example",
+		" <ceo@bank.example>", ") ceo@bank.example",
+		" ceo@bank.example, x@nokey.example" };
+	struct policy *p = load_ok("");
+	struct decision whole, cut;
+	char *big = malloc(12000), out[FROMCUT_SIZE];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		memset(big, i == 2 ? '(' : ' ', 1);
+		memset(big + 1, i == 2 ? 'c' : ' ', 9000);
+		n = 9001 + (size_t)sprintf(big + 9001, "%s", tails[i]);
+		decide_from(p, big, n, false, &whole);
+		decide_from(p, out, fromcut_write(big, n, out), true, &cut);
+		assert_int_equal(whole.action, AG_REJECT);
+		assert_int_equal(cut.action, AG_REJECT);
+		assert_string_equal(decide_class_name(&cut),
+		    decide_class_name(&whole));
+		assert_string_equal(cut.from_domain, whole.from_domain);
+	}
+	free(big);
+	policy_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_display_names),
+		cmocka_unit_test(test_control_bytes),
+		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_unbalanced),
+		cmocka_unit_test(test_after_angle),
+		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_several),
+		cmocka_unit_test(test_encoded_words),
+		cmocka_unit_test(test_quoted_and_backslashes),
+		cmocka_unit_test(test_error_fragments),
+		cmocka_unit_test(test_compact),
+		cmocka_unit_test(test_compact_decides),
+	};
+
+	return cmocka_run_group_tests_name("fromhdr", tests, NULL, NULL);
+}
