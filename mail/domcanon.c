@@ -225,7 +225,8 @@ convert(const char *in, size_t len, char *out, char *err, size_t errsz)
 
 /* Code points a reader does not see in a name: Unicode's
  * Default_Ignorable_Code_Point (bidi controls among them), white space,
- * and control characters. */
+ * control characters, and U+FFFD, which stands for bytes that were not
+ * UTF-8 (dropped themselves). */
 static bool
 invisible(uint32_t c)
 {
@@ -248,6 +249,7 @@ invisible(uint32_t c)
 		{ 0xfeff, 0xfeff },
 		{ 0xffa0, 0xffa0 },
 		{ 0xfff0, 0xfff8 },
+		{ 0xfffd, 0xfffd },
 		{ 0x1bca0, 0x1bca3 },
 		{ 0x1d173, 0x1d17a },
 		{ 0xe0000, 0xe0fff },

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mail/domcanon.h"
 #include "mail/encword.h"
 #include "mail/fromhdr.h"
 
@@ -196,7 +197,8 @@ embed_flush(struct scan *sc, struct embed *e, bool pending)
 	char dom[DOMAIN_MAX_LEN + 1], err[8];
 
 	if (e->at && e->len > 0 && !e->overflow
-	    && domain_normalize(e->run, e->len, dom, err, sizeof(err)) == 0
+	    && domcanon(e->run, e->len, dom, err, sizeof(err))
+		!= DOMCANON_INVALID
 	    && strchr(dom, '.') != NULL) {
 		if (pending)
 			pend_add(sc, dom);
@@ -517,6 +519,7 @@ capture_end(struct scan *sc)
 {
 	struct capture *c = &sc->cap;
 	char dom[DOMAIN_MAX_LEN + 1], err[96];
+	enum domcanon_status seen;
 
 	if (!c->active)
 		return;
@@ -525,8 +528,10 @@ capture_end(struct scan *sc)
 		set_invalid(sc->out, "no domain after '@'");
 		return;
 	}
+	seen = DOMCANON_INVALID;
 	if (c->noname || c->overflow
-	    || domain_normalize(c->text, c->len, dom, err, sizeof(err)) != 0) {
+	    || (seen = domcanon(c->text, c->len, dom, err, sizeof(err)))
+		== DOMCANON_INVALID) {
 		set_invalid(sc->out,
 		    c->noname	    ? "an address literal, not a domain" :
 			c->overflow ? "domain too long" :
@@ -534,6 +539,11 @@ capture_end(struct scan *sc)
 		note_unnamed(sc);
 		return;
 	}
+	/* A name only a reader takes for a domain (invisible or bidi code
+	 * points, look-alike dots) is judged as the domain it shows. */
+	if (seen == DOMCANON_SEEN)
+		set_invalid(sc->out,
+		    "the domain is one only to a reader's eye");
 	if (c->bad)
 		set_invalid(sc->out, "malformed domain");
 	if (c->in_angle)

@@ -39,9 +39,10 @@ enum fromhdr_status {
 
 struct fromhdr {
 	enum fromhdr_status status;
-	size_t mailboxes;		 /* with one address each */
-	char domain[DOMAIN_MAX_LEN + 1]; /* normalized; "" if none */
-	char why[96];			 /* the first error, when not OK */
+	size_t mailboxes; /* with one address each */
+	char
+	    domain[DOMAIN_MAX_LEN + 1]; /* canonical (domcanon.h); "" if none */
+	char why[96];			/* the first error, when not OK */
 };
 
 /* Parses a From header value of len bytes into out. */

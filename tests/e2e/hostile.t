@@ -161,10 +161,11 @@ for f in 'quotes:"Al\\"i\\\\ce \\"x\\"" <alice@bank.example>' 'nul:"Al\x00ice" <
 done
 
 # ---- From: domain ----
-# Bytes that are not a domain: from.invalid (tag). A domain a reader
-# still sees (quoted, with a backslash, folded by a bare CR that Exim
-# turns into a fold) is judged by its DMARC policy: 550.
-for f in 'utf8:alice@bank\xff.example:250:from.invalid' 'nul:alice@bank\x00.example:250:from.invalid' \
+# A NUL ends the name for a reader (and for C): from.invalid (tag). A
+# domain a reader still sees (a byte that is not UTF-8 dropped, quoted,
+# with a backslash, folded by a bare CR that Exim turns into a fold) is
+# judged by its DMARC policy: 550.
+for f in 'utf8:alice@bank\xff.example:550:dmarc.reject' 'nul:alice@bank\x00.example:250:from.invalid' \
 	'quote:alice@"bank.example":550:dmarc.reject' 'backslash:alice@bank\\.example:550:dmarc.reject' \
 	'cr-fold:alice@bank.\rexample:550:dmarc.reject'; do
 	IFS=: read -r tag addr code class <<<"$f"

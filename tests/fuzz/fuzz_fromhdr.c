@@ -9,6 +9,8 @@
  * comment that holds a backslash, or a comment that nests, every such
  * address whose domain has a dot. Each must be the domain found, or the
  * header from.multiple; two different ones make it from.multiple.
+ * Domains are compared in their canonical form (domcanon.h), which every
+ * domain found must already be in.
  * fromcut_write() must fit its buffer (and so the facts cap) and read
  * back with the same status (OK as INVALID) and domain, also when
  * compacted twice. */
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mail/domcanon.h"
 #include "mail/fromcut.h"
 #include "mail/fromhdr.h"
 
@@ -46,7 +49,7 @@ oracle_add(struct oracle *o, const char *run, size_t len, bool need_dot)
 	char dom[DOMAIN_MAX_LEN + 1], err[8];
 
 	if (len == 0 || run[len - 1] == '.'
-	    || domain_normalize(run, len, dom, err, sizeof(err)) != 0)
+	    || domcanon(run, len, dom, err, sizeof(err)) == DOMCANON_INVALID)
 		return;
 	if (need_dot && strchr(dom, '.') == NULL)
 		return;
@@ -189,9 +192,9 @@ check_fields(const struct fromhdr *fh)
 	default:
 		abort();
 	}
-	if (domain_normalize(fh->domain, strlen(fh->domain), again, err,
-		sizeof(err))
-		!= 0
+	/* Canonical: the form maps to itself. */
+	if (domcanon(fh->domain, strlen(fh->domain), again, err, sizeof(err))
+		!= DOMCANON_OK
 	    || strcmp(again, fh->domain) != 0)
 		abort();
 }

@@ -47,6 +47,8 @@ static const struct canon_case cases[] = {
 	{ "bank\xc2\xa0.example", DOMCANON_OK, "bank.example" }, /* UTS #46 */
 	{ "bank\xe2\x80\x83.example", DOMCANON_OK, "bank.example" },
 	{ "bank\xff.example", DOMCANON_SEEN, "bank.example" },
+	{ "bank\xef\xbf\xbd.example", DOMCANON_SEEN,
+	    "bank.example" }, /* FFFD */
 	{ "bank\xc0\xae"
 	  "example",
 	    DOMCANON_SEEN, "bankexample" }, /* overlong */

@@ -11,8 +11,10 @@
  */
 #include "helpers.h"
 
+#include "log/logline.h"
 #include "mail/fromcut.h"
 #include "mail/fromhdr.h"
+#include "policy/verdict.h"
 
 /* A label of 60 octets: four make a domain of nearly 253. */
 #define L60 "llllllllllllllllllllllllllllllllllllllllllllllllllllllllllll"
@@ -155,9 +157,10 @@ test_valid(void **state)
 		{ "[External] Bob <bob@x.example>", OK, "x.example" },
 		{ "a@b\xc3\xbc"
 		  "cher.example",
-		    OK,
-		    "b\xc3\xbc"
-		    "cher.example" },
+		    OK, "xn--bcher-kva.example" },
+		{ "a@B\xc3\x9c"
+		  "CHER.example",
+		    OK, "xn--bcher-kva.example" },
 		/* obs-qtext and obs-ctext allow control bytes but NUL. */
 		{ "\"CEO\x01\" <ceo@bank.example>", OK, "bank.example" },
 		{ "(CEO\x7f) ceo@bank.example", OK, "bank.example" },
@@ -170,6 +173,34 @@ test_valid(void **state)
 /* Display names are display text, not authors: what DMARC cannot judge
  * (it is keyed on the address), and what lists and forms write
  * ("'bob@bank.example' via Group", "visitor@gmail.com" <form@site>). */
+/* Domains in their canonical form (mail/domcanon.h): spellings of one
+ * domain are one author; a name that is a domain only to a reader's eye
+ * is from.invalid, judged as the domain it shows. */
+static void
+test_canonical(void **state)
+{
+	(void)state;
+	expect("a@b\xc3\xbc"
+	       "cher.example, b@xn--bcher-kva.example",
+	    OK, "xn--bcher-kva.example");
+	expect("a@\xef\xbd\x82"
+	       "ank.example, b@BANK.example",
+	    OK, "bank.example");
+	expect("CEO <ceo@bank\xe2\x80\x8d.example>", INVAL, "bank.example");
+	expect("ceo@bank\xe2\x80\xae.example", INVAL, "bank.example");
+	expect("ceo@bank\xe2\x80\xa4"
+	       "example",
+	    INVAL, "bank.example");
+	expect("ceo@xn--bank-876a.example", INVAL, "bank.example");
+	expect("ceo@bank\xff.example", INVAL, "bank.example");
+	/* A reader's bank.example beside the real one is still one. */
+	expect("a@bank.example, b@bank\xe2\x80\x8d.example", INVAL,
+	    "bank.example");
+	expect("a@evil.example, b@bank\xe2\x80\x8d.example", MULTI, "");
+	/* Nothing a reader could take for a domain. */
+	expect("x@\xf0\x9f\x8f\xa6.example", INVAL, "");
+}
+
 static void
 test_display_names(void **state)
 {
@@ -687,8 +718,8 @@ test_compact_decides(void **state)
 		decide_from(p, out, fromcut_write(big, n, out), true, &cut);
 		assert_int_equal(whole.action, AG_REJECT);
 		assert_int_equal(cut.action, AG_REJECT);
-		assert_string_equal(decide_class_name(&cut),
-		    decide_class_name(&whole));
+		assert_string_equal(verdict_class_name(&cut),
+		    verdict_class_name(&whole));
 		assert_string_equal(cut.from_domain, whole.from_domain);
 	}
 	free(big);
@@ -700,6 +731,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_display_names),
 		cmocka_unit_test(test_control_bytes),
 		cmocka_unit_test(test_nesting),
