@@ -45,8 +45,9 @@ static const char *const dkim_keys[]
     = { "d", "s", "a", "bits", "result", NULL };
 enum { A_RESULT, A_INSTANCES };
 static const char *const arc_keys[] = { "result", "instances", NULL };
-enum { I_I, I_SEALER, I_DMARC };
-static const char *const instance_keys[] = { "i", "sealer", "dmarc", NULL };
+enum { I_I, I_SEALER, I_DMARC, I_HEADER_FROM };
+static const char *const instance_keys[]
+    = { "i", "sealer", "dmarc", "header_from", NULL };
 
 #define MEMBERS_END (-2) /* next_member: the object is complete */
 
@@ -354,6 +355,7 @@ read_instance(struct reader *r, struct facts_arc_instance *a, size_t i,
 	if (t != JSONPULL_OBJECT)
 		return expected(r, t, &where, "an object");
 	a->dmarc = AG_DMARCR_NONE;
+	a->header_from = NULL;
 	while ((k = next_member(r, &where, instance_keys, &seen)) >= 0) {
 		t = jsonpull_next(&r->json);
 		where.field = instance_keys[k];
@@ -362,6 +364,10 @@ read_instance(struct reader *r, struct facts_arc_instance *a, size_t i,
 				return -1;
 		} else if (k == I_SEALER) {
 			if (get_string(r, t, &where, false, &a->sealer) != 0)
+				return -1;
+		} else if (k == I_HEADER_FROM) {
+			if (get_string(r, t, &where, false, &a->header_from)
+			    != 0)
 				return -1;
 		} else {
 			if (get_word(r, t, &where, word) != 0)

@@ -222,6 +222,10 @@ facts_to_json(const struct facts *f, struct sbuf *sb)
 		sbuf_json_str(sb, a->sealer);
 		sbuf_puts(sb, ",\"dmarc\":");
 		sbuf_json_str(sb, ag_dmarc_name(a->dmarc));
+		if (a->header_from != NULL) {
+			sbuf_puts(sb, ",\"header_from\":");
+			sbuf_json_str(sb, a->header_from);
+		}
 		sbuf_putc(sb, '}');
 	}
 	sbuf_puts(sb, "]},\"dns\":{");

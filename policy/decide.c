@@ -311,7 +311,6 @@ int
 decide_author_domain(const struct facts *f, char *domain)
 {
 	struct fromhdr fh;
-	char err[8];
 
 	domain[0] = '\0';
 	if (f->n_from == 0)
@@ -323,21 +322,12 @@ decide_author_domain(const struct facts *f, char *domain)
 	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
 	if (fh.status == FROMHDR_MULTIPLE)
 		return AG_FROM_MULTIPLE;
-	if (fh.domain[0] == '\0')
-		return AG_FROM_INVALID;
 	/* A malformed header with one readable domain is still judged by
-	 * that domain's DMARC policy, and so is a domain that exists only
-	 * to a reader's eye (invisible code points, look-alike dots):
+	 * that domain's DMARC policy, and so is a domain that is one only
+	 * to a reader's eye (fromhdr gives it in the form it shows):
 	 * from.invalid must never be a way around dmarc.reject. */
-	switch (domcanon(fh.domain, strlen(fh.domain), domain, err,
-	    sizeof(err))) {
-	case DOMCANON_OK:
-		return fh.status == FROMHDR_OK ? -1 : AG_FROM_INVALID;
-	case DOMCANON_SEEN:
-	case DOMCANON_INVALID:
-		break;
-	}
-	return AG_FROM_INVALID;
+	memcpy(domain, fh.domain, sizeof(fh.domain));
+	return fh.status == FROMHDR_OK ? -1 : AG_FROM_INVALID;
 }
 
 /* Works out the single author domain, or the From finding. */
@@ -379,35 +369,63 @@ waive(struct finding *f, enum waiver why, const char *by)
 	f->waived_by = by;
 }
 
-/* The newest ARC instance a trusted sealer made, if it recorded
- * dmarc=pass, whatever the chain's result; returns the sealer's
- * configured name, or NULL. */
+/* The trusted-sealer entry of an ARC instance, or NULL. */
+static const struct policy_entry *
+instance_sealer(const struct ctx *c, const struct facts_arc_instance *a)
+{
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+
+	if (a->sealer == NULL
+	    || domcanon_strict(a->sealer, strlen(a->sealer), dom, err,
+		   sizeof(err))
+		!= 0)
+		return NULL;
+	return policy_trusted_sealer(c->policy, dom);
+}
+
+/* The trusted sealer that vouches for this message, whatever the chain's
+ * result, or NULL. Only the instances newer than the newest untrusted one
+ * count: an old trusted seal never vouches for what a later, untrusted
+ * hop sealed (or replayed). Among them, the newest whose
+ * ARC-Authentication-Results recorded dmarc=pass for this message's own
+ * From domain (header.from, in canonical form): a pass for another
+ * author, or for none named, vouches for nothing here. Facts from before
+ * header.from was recorded (no such member) are read as they were then.
+ * Returns the sealer's configured name. */
 static const char *
 arc_trusted_pass(const struct ctx *c)
 {
 	const struct facts *f = c->facts;
 	const struct facts_arc_instance *best = NULL;
 	const struct policy_entry *best_entry = NULL, *e;
-	char dom[DOMAIN_MAX_LEN + 1], err[8];
+	char from[DOMAIN_MAX_LEN + 1], err[8];
+	unsigned newest_untrusted = 0;
 	size_t i;
 
+	if (c->d->from_domain[0] == '\0')
+		return NULL;
+	for (i = 0; i < f->n_arc; i++)
+		if (instance_sealer(c, &f->arc_inst[i]) == NULL
+		    && f->arc_inst[i].i > newest_untrusted)
+			newest_untrusted = f->arc_inst[i].i;
 	for (i = 0; i < f->n_arc; i++) {
 		const struct facts_arc_instance *a = &f->arc_inst[i];
 
-		if (a->sealer == NULL
-		    || domcanon_strict(a->sealer, strlen(a->sealer), dom, err,
-			   sizeof(err))
-			!= 0)
+		if (a->i <= newest_untrusted || a->dmarc != AG_DMARCR_PASS
+		    || (e = instance_sealer(c, a)) == NULL)
 			continue;
-		e = policy_trusted_sealer(c->policy, dom);
-		if (e != NULL && (best == NULL || a->i > best->i)) {
+		if (a->header_from != NULL
+		    && (domcanon_strict(a->header_from, strlen(a->header_from),
+			    from, err, sizeof(err))
+			    != 0
+			|| strcmp(from, c->d->from_domain) != 0))
+			continue;
+		if (best == NULL || a->i > best->i) {
 			best = a;
 			best_entry = e;
 		}
 	}
-	if (best == NULL || best->dmarc != AG_DMARCR_PASS)
-		return NULL;
-	return best_entry->name;
+	return best != NULL ? best_entry->name : NULL;
 }
 
 /* A trusted sealer vouches when the chain passes. */

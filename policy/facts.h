@@ -31,8 +31,11 @@ struct facts_dkim {
 
 struct facts_arc_instance {
 	unsigned i;
-	const char *sealer;
-	enum ag_dmarc dmarc;
+	const char *sealer;	 /* the ARC-Seal's d=; "" when not a domain */
+	enum ag_dmarc dmarc;	 /* what its ARC-Authentication-Results say */
+	const char *header_from; /* the domain that dmarc result names ("" for
+				    none); NULL in facts from before it was
+				    recorded */
 };
 
 /* One DMARC name as looked up: TXT strings, or a DNS failure. A name not

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mail/arparse.h"
 #include "mail/canon.h"
 #include "mail/msg.h"
 #include "mail/taglist.h"
@@ -100,44 +101,53 @@ aar_instance(const char *v, size_t len, unsigned *out, size_t *used)
 	return 0;
 }
 
-/* The dmarc= result recorded in an ARC-Authentication-Results value
- * (after "i=N;"): none when absent or unknown. */
-static enum ag_dmarc
-aar_dmarc(const char *v, size_t len)
-{
-	const char *p = v, *end = v + len, *semi;
-	char word[16];
-	size_t n;
-	enum ag_dmarc r;
+/* What the sealer's ARC-Authentication-Results say about DMARC: the
+ * first dmarc= result and the header.from it names. Read with the RFC
+ * 8601 reader, so a "dmarc=pass" inside a comment or a quoted string is
+ * text, not a result. */
+struct aar_dmarc {
+	bool seen;
+	bool conflict; /* another dmarc= result says otherwise */
+	enum ag_dmarc result;
+	char from[AR_MAX_VALUE];
+};
 
-	while (p < end) {
-		semi = memchr(p, ';', (size_t)(end - p));
-		if (semi == NULL)
-			semi = end;
-		while (p < semi && strchr(" \t\r\n", *p) != NULL)
-			p++;
-		if (semi - p > 5 && strncasecmp(p, "dmarc", 5) == 0) {
-			p += 5;
-			while (p < semi && (*p == ' ' || *p == '\t'))
-				p++;
-			if (p < semi && *p == '=') {
-				for (p++; p < semi && (*p == ' ' || *p == '\t');
-				     p++)
-					;
-				for (n = 0; p < semi && n < sizeof(word) - 1
-				     && ((*p >= 'a' && *p <= 'z')
-					 || (*p >= 'A' && *p <= 'Z'));
-				     p++)
-					word[n++] = (char)(*p | 0x20);
-				word[n] = '\0';
-				return ag_dmarc_parse(word, &r) == 0 ?
-				    r :
-				    AG_DMARCR_NONE;
-			}
-		}
-		p = semi < end ? semi + 1 : end;
+static bool
+aar_each(void *ctx, const struct ar_resinfo *r)
+{
+	struct aar_dmarc *a = ctx;
+	const char *from = ar_prop_value(r, "header", "from");
+	enum ag_dmarc res;
+
+	if (strcmp(r->method, "dmarc") != 0)
+		return true;
+	if (ag_dmarc_parse(r->result, &res) != 0)
+		res = AG_DMARCR_NONE;
+	if (!a->seen) {
+		a->seen = true;
+		a->result = res;
+		snprintf(a->from, sizeof(a->from), "%s",
+		    from != NULL ? from : "");
+	} else if (res != a->result
+	    || strcmp(a->from, from != NULL ? from : "") != 0) {
+		a->conflict = true;
 	}
-	return AG_DMARCR_NONE;
+	return true;
+}
+
+/* Reads the dmarc= result of an ARC-Authentication-Results value (after
+ * "i=N;") into a: none when absent, unknown, contradicted by another
+ * dmarc= result, or when the value does not parse as RFC 8601 says. */
+static void
+aar_dmarc(const char *v, size_t len, struct aar_dmarc *a)
+{
+	char id[AR_MAX_ID];
+
+	memset(a, 0, sizeof(*a));
+	a->result = AG_DMARCR_NONE;
+	if (ar_parse(v, len, id, sizeof(id), aar_each, a, NULL) != 0
+	    || a->conflict)
+		a->result = AG_DMARCR_NONE;
 }
 
 /* The ARC header field name of fld, or NULL for any other field. */
@@ -505,6 +515,7 @@ record_instances(struct arc_ctx *c, struct facts *f, struct arena *arena)
 	size_t vlen, used;
 	unsigned inst;
 	const char *v;
+	struct aar_dmarc dm;
 
 	for (i = 1; i <= c->n && f->n_arc < FACTS_MAX_ARC; i++) {
 		const struct arc_set *s = &c->sets[i];
@@ -515,14 +526,24 @@ record_instances(struct arc_ctx *c, struct facts *f, struct arena *arena)
 		    || (d = taglist_get(&s->as_tags, "d")) == NULL)
 			continue;
 		out = &f->arc_inst[f->n_arc++];
+		memset(out, 0, sizeof(*out));
 		out->i = i;
-		out->sealer = arena_strndup(arena, d->value,
-		    d->value_len < FACTS_MAX_STRING ? d->value_len :
-						      FACTS_MAX_STRING);
+		/* A d= that is not a plain domain ("lists.example.") is
+		 * recorded as no sealer, so no spelling of it is trusted. */
+		out->sealer = dkimid_domain_ok(d->value, d->value_len) ?
+		    arena_strndup(arena, d->value, d->value_len) :
+		    "";
+		out->dmarc = AG_DMARCR_NONE;
 		v = msg_field_value(s->aar, &vlen);
-		out->dmarc = aar_instance(v, vlen, &inst, &used) == 0 ?
-		    aar_dmarc(v + used, vlen - used) :
-		    AG_DMARCR_NONE;
+		if (aar_instance(v, vlen, &inst, &used) == 0) {
+			aar_dmarc(v + used, vlen - used, &dm);
+			out->dmarc = dm.result;
+			/* "" when the result names no header.from: then
+			 * it vouches for no author. */
+			if (dm.seen)
+				out->header_from = arena_strndup(arena, dm.from,
+				    strlen(dm.from));
+		}
 	}
 }
 

@@ -384,26 +384,22 @@ test_trusted_relay(void **state)
 static void
 test_arc_sealer(void **state)
 {
-	const char *vouched = "{'result':'pass','instances':[{'i':1,"
-			      "'sealer':'sealer.example','dmarc':'pass'}]}";
-
 	(void)state;
 	check(P1,
 	    BASE("203.0.113.7", "false", "a@orig.example", "'a@orig.example'",
 		"fail", "orig.example",
 		SIG("orig.example", "body_modified", 2048),
 		"{'result':'pass','instances':[{'i':1,'sealer':'sealer.example',"
-		"'dmarc':'pass'}]}",
+		"'dmarc':'pass','header_from':'orig.example'}]}",
 		REJ("orig.example")),
 	    AG_ACCEPT, "none");
 	check_waiver(P1,
 	    BASE("203.0.113.7", "false", "a@orig.example", "'a@orig.example'",
 		"fail", "orig.example", "",
 		"{'result':'pass','instances':[{'i':1,'sealer':'sealer.example',"
-		"'dmarc':'pass'}]}",
+		"'dmarc':'pass','header_from':'orig.example'}]}",
 		REJ("orig.example")),
 	    AG_DMARC_REJECT, "arc.sealer:sealer.example");
-	(void)vouched;
 	/* Negative: an untrusted sealer. */
 	check(P1,
 	    BASE("203.0.113.7", "false", "a@orig.example", "'a@orig.example'",
@@ -429,6 +425,77 @@ test_arc_sealer(void **state)
 		"'fail'},{'i':3,'sealer':'untrusted.example','dmarc':'pass'}]}",
 		REJ("orig.example")),
 	    AG_REJECT, "dmarc.reject");
+	/* A replayed trusted set: a later, untrusted hop sealed the
+	 * message; the trusted seal's old dmarc=pass vouches for nothing. */
+	check(P1,
+	    BASE("203.0.113.7", "false", "x@evil.example", "'ceo@orig.example'",
+		"fail", "evil.example", "",
+		"{'result':'pass','instances':[{'i':1,'sealer':'sealer.example',"
+		"'dmarc':'pass','header_from':'orig.example'},{'i':2,'sealer':"
+		"'evil.example','dmarc':'pass','header_from':'orig.example'}]}",
+		REJ("orig.example")),
+	    AG_REJECT, "dmarc.reject");
+	/* The trusted sealer's pass was for another author. */
+	check(P1,
+	    BASE("203.0.113.7", "false", "x@evil.example", "'ceo@orig.example'",
+		"fail", "evil.example", "",
+		"{'result':'pass','instances':[{'i':1,'sealer':'sealer.example',"
+		"'dmarc':'pass','header_from':'evil.example'}]}",
+		REJ("orig.example")),
+	    AG_REJECT, "dmarc.reject");
+	/* A pass that names no header.from vouches for no author. */
+	check(P1,
+	    BASE("203.0.113.7", "false", "a@orig.example", "'a@orig.example'",
+		"fail", "orig.example", "",
+		"{'result':'pass','instances':[{'i':1,'sealer':'sealer.example',"
+		"'dmarc':'pass','header_from':''}]}",
+		REJ("orig.example")),
+	    AG_REJECT, "dmarc.reject");
+	/* Facts from before header.from was recorded are read as then. */
+	check(P1,
+	    BASE("203.0.113.7", "false", "a@orig.example", "'a@orig.example'",
+		"fail", "orig.example", "",
+		"{'result':'pass','instances':[{'i':1,'sealer':'sealer.example',"
+		"'dmarc':'pass'}]}",
+		REJ("orig.example")),
+	    AG_ACCEPT, "none");
+	/* A seal's d= recorded as no domain is never trusted. */
+	check(P1,
+	    BASE("203.0.113.7", "false", "a@orig.example", "'a@orig.example'",
+		"fail", "orig.example", "",
+		"{'result':'pass','instances':[{'i':1,'sealer':'sealer.example',"
+		"'dmarc':'pass','header_from':'orig.example'},{'i':2,'sealer':"
+		"'','dmarc':'pass','header_from':'orig.example'}]}",
+		REJ("orig.example")),
+	    AG_REJECT, "dmarc.reject");
+	/* Every instance after the vouching one trusted too: it vouches,
+	 * and header.from matches in any spelling of the domain. */
+	check(P1,
+	    BASE("203.0.113.7", "false", "a@orig.example", "'a@orig.example'",
+		"fail", "orig.example", "",
+		"{'result':'pass','instances':[{'i':1,'sealer':'sealer.example',"
+		"'dmarc':'pass','header_from':'ORIG.Example'},{'i':2,'sealer':"
+		"'mx.sealer.example','dmarc':'fail','header_from':"
+		"'orig.example'}]}",
+		REJ("orig.example")),
+	    AG_ACCEPT, "none");
+	/* DNS trouble on the chain: an untrusted newest hop holds nothing
+	 * back (a reject stays a reject); a trusted one does (tempfail). */
+	check(P1,
+	    BASE("203.0.113.7", "false", "x@evil.example", "'ceo@orig.example'",
+		"fail", "evil.example", "",
+		"{'result':'temperror','instances':[{'i':1,'sealer':"
+		"'sealer.example','dmarc':'pass','header_from':'orig.example'},"
+		"{'i':2,'sealer':'evil.example','dmarc':'pass'}]}",
+		REJ("orig.example")),
+	    AG_REJECT, "dmarc.reject");
+	check(P1,
+	    BASE("203.0.113.7", "false", "a@orig.example", "'a@orig.example'",
+		"fail", "orig.example", "",
+		"{'result':'temperror','instances':[{'i':1,'sealer':"
+		"'sealer.example','dmarc':'pass','header_from':'orig.example'}]}",
+		REJ("orig.example")),
+	    AG_TEMPFAIL, "dmarc.temperror");
 	/* Negative: p2-style waives = spf leaves DKIM findings standing. */
 	check("[general]\ndmarc_pass_waives = spf\n"
 	      "[trusted]\narc_sealers = sealer.example\n",
@@ -436,7 +503,7 @@ test_arc_sealer(void **state)
 		"fail", "orig.example",
 		SIG("orig.example", "body_modified", 2048),
 		"{'result':'pass','instances':[{'i':1,'sealer':'sealer.example',"
-		"'dmarc':'pass'}]}",
+		"'dmarc':'pass','header_from':'orig.example'}]}",
 		REJ("orig.example")),
 	    AG_TAG, "dkim.body_modified");
 	/* The ARC failure itself is a finding (accept by default). */
