@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "log/logline.h"
 #include "mail/arparse.h"
+#include "mail/fromcut.h"
 #include "mail/msg.h"
 #include "policy/config.h"
 #include "policy/decide.h"
@@ -287,7 +288,7 @@ cmd_explain(int argc, char **argv)
 			continue;
 		v = msg_field_value(&m->fields[i], &vlen);
 		if (f.n_from < FACTS_MAX_FROM)
-			f.from[f.n_from] = arena_strndup(&arena, v, vlen);
+			f.from[f.n_from] = fromcut_value(&arena, v, vlen);
 		f.n_from++;
 	}
 	if (dkimv_message(text, len, p, dns_lookup, &lc, &f, &arena, err,

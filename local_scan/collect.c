@@ -162,65 +162,20 @@ copy_capped(struct arena *arena, const char *s, size_t len)
  * from.multiple. Padding past the cap can then neither hide an author
  * domain nor make the log line (which replay decides on again) differ
  * from what the module decided. */
-_Static_assert(FROMCUT_SIZE <= LS_MAX_HEADER + 1,
+_Static_assert(FROMCUT_SIZE <= LS_MAX_HEADER + 1
+	&& FROMCUT_MAX <= LS_MAX_HEADER,
     "the compact From must fit a facts string");
-
-/* Bytes that start no valid UTF-8 sequence, each made U+FFFD: a log line
- * can carry only UTF-8, and the module must decide on what it logs, or
- * replay would read another From. Returns v itself when it is valid. */
-static const char *
-utf8_repaired(struct arena *arena, const char *v, size_t *len)
-{
-	const unsigned char *p = (const unsigned char *)v;
-	size_t i, n, o = 0;
-	char *out;
-
-	for (i = 0; i < *len; i += n)
-		if ((n = utf8_seq_len(p + i, *len - i)) == 0)
-			break;
-	if (i == *len)
-		return v;
-	if ((out = arena_alloc(arena, *len * 3 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < *len; i += n) {
-		if ((n = utf8_seq_len(p + i, *len - i)) == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			n = 1;
-			continue;
-		}
-		memcpy(out + o, p + i, n);
-		o += n;
-	}
-	*len = o;
-	return out;
-}
 
 static const char *
 from_value(struct arena *arena, const header_line *h)
 {
 	const char *text = (const char *)h->text;
 	const char *v = memchr(text, ':', (size_t)h->slen);
-	size_t len;
-	char *out;
 
 	if (v == NULL)
 		return arena_strdup(arena, "");
 	v++;
-	len = (size_t)h->slen - (size_t)(v - text);
-	while (len > 0 && (*v == ' ' || *v == '\t'))
-		v++, len--;
-	while (len > 0 && (v[len - 1] == '\n' || v[len - 1] == '\r'))
-		len--;
-	if ((v = utf8_repaired(arena, v, &len)) == NULL)
-		return NULL;
-	if (len <= LS_MAX_HEADER && memchr(v, '\0', len) == NULL)
-		return arena_strndup(arena, v, len);
-	out = arena_alloc(arena, FROMCUT_SIZE);
-	if (out == NULL)
-		return NULL;
-	fromcut_write(v, len, out);
-	return out;
+	return fromcut_value(arena, v, (size_t)h->slen - (size_t)(v - text));
 }
 
 static void

@@ -10,7 +10,11 @@
 
 #include <stddef.h>
 
+#include "util/arena.h"
 #include "util/domain.h"
+
+/* Bytes of a From value kept as it is; a longer one is cut. */
+#define FROMCUT_MAX 4096
 
 /* Distinct domains written; two already make from.multiple, so more
  * could not change a decision. */
@@ -27,5 +31,17 @@
  * always below FROMCUT_SIZE.
  */
 size_t fromcut_write(const char *value, size_t len, char *out);
+
+/*
+ * Returns the From value (len bytes, after the colon) as the facts keep
+ * it, in arena: leading blanks and the final line end removed, folding
+ * left for the parser, every byte that starts no UTF-8 sequence made
+ * U+FFFD (a log line carries only UTF-8, and what is decided on must be
+ * what is logged, or replay would read another From), and one longer
+ * than FROMCUT_MAX or holding a NUL as fromcut_write() writes it. The
+ * module and `authgate explain` both read From headers through it.
+ * NULL when out of memory.
+ */
+const char *fromcut_value(struct arena *arena, const char *v, size_t len);
 
 #endif

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "mail/fromhdr.h"
+#include "policy/decide.h"
 #include "verify/dkimid.h"
 #include "verify/dns.h"
 
@@ -79,18 +79,15 @@ void
 dkimid_from_init(struct dkimid_from *from, const struct policy *policy,
     const struct facts *f)
 {
-	struct fromhdr fh;
-
 	from->policy = policy;
 	from->domain[0] = '\0';
 	from->org = NULL;
-	if (policy == NULL || f->n_from != 1 || f->from[0] == NULL)
+	if (policy == NULL)
 		return;
-	fromhdr_parse(f->from[0], strlen(f->from[0]), &fh);
-	if (fh.status == FROMHDR_MULTIPLE || fh.domain[0] == '\0')
-		return;
-	memcpy(from->domain, fh.domain, sizeof(from->domain));
-	from->org = policy_org_domain(policy, from->domain);
+	/* The author domain as decide() reads it. */
+	decide_author_domain(f, from->domain);
+	if (from->domain[0] != '\0')
+		from->org = policy_org_domain(policy, from->domain);
 }
 
 enum dkimid_rank

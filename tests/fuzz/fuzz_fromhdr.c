@@ -22,6 +22,8 @@
 #include "mail/domcanon.h"
 #include "mail/fromcut.h"
 #include "mail/fromhdr.h"
+#include "util/arena.h"
+#include "util/sbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -222,6 +224,28 @@ check_compact(const char *value, size_t len, const struct fromhdr *want,
 		abort();
 }
 
+/* What the facts keep of a From value: UTF-8, within the cap. */
+static void
+check_value(const char *value, size_t len)
+{
+	struct arena arena;
+	const char *v;
+	size_t i, n, vlen;
+
+	arena_init(&arena);
+	v = fromcut_value(&arena, value, len);
+	if (v == NULL)
+		abort();
+	vlen = strlen(v);
+	if (vlen > FROMCUT_MAX)
+		abort();
+	for (i = 0; i < vlen; i += n)
+		if ((n = utf8_seq_len((const unsigned char *)v + i, vlen - i))
+		    == 0)
+			abort();
+	arena_free(&arena);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -244,5 +268,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_compact((const char *)data, size, &fh, out);
 	fromhdr_parse(out, strlen(out), &fc);
 	check_compact(out, strlen(out), &fc, out2);
+	check_value((const char *)data, size);
 	return 0;
 }
