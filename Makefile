@@ -35,7 +35,7 @@ CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: module-libs module-libs-verify engine-src exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check valgrind fuzz-regress fuzz bench demo lint format \
+.PHONY: conformance module-libs module-libs-verify engine-src exim-static test-static demo format lint depcheck all deps test unit scenarios cli-tests e2e check valgrind fuzz-regress fuzz bench demo lint format \
         depcheck install deb test-deb test-long clean help
 
 all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so \
@@ -47,6 +47,7 @@ help:
 	@echo "make deps       install missing Debian packages (scripts/deps.sh)"
 	@echo "make test       unit, scenario, CLI and end-to-end (Exim) tests"
 	@echo "make e2e        the end-to-end tests alone (root)"
+	@echo "make conformance  the public suites of ../shared/conformance, where it exists (root)"
 	@echo "make test-long  20,000 messages from 16 clients, long sessions, bench/peers.sh in brief (root)"
 	@echo "make check      the same tests under ASan + UBSan, then make valgrind"
 	@echo "make valgrind   the command over its tests' inputs under valgrind"
@@ -129,7 +130,14 @@ deps:
 	@scripts/deps.sh
 
 test: deps
-	$(MAKE) all depcheck unit scenarios cli-tests e2e
+	$(MAKE) all depcheck unit scenarios cli-tests e2e conformance
+
+# The public conformance suites in ../shared/conformance, where that
+# folder exists beside the checkout (root; about 15 minutes), held against
+# tests/conformance/accepted.tsv: every disagreement listed with its
+# reason, and no listed one that no longer holds.
+conformance: $(BUILD)/authgate
+	prove -v tests/conformance/run.t :: $(abspath $(BUILD))/authgate
 
 $(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libauthgate.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libauthgate.a $(LIBS)
