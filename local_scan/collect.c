@@ -145,12 +145,12 @@ expand_fixed(const char *tmpl, char *err, size_t errsz)
 	return (const char *)v;
 }
 
+/* A string of the sender's as the log line will hold it (UTF-8, at most
+ * LS_MAX_HEADER bytes), so that what is decided on is what replays. */
 static const char *
 copy_capped(struct arena *arena, const char *s, size_t len)
 {
-	if (len > LS_MAX_HEADER)
-		len = LS_MAX_HEADER;
-	return arena_strndup(arena, s, len);
+	return utf8_strndup(arena, s, len, LS_MAX_HEADER);
 }
 
 /* The value of a From header: after the colon (Exim accepts blanks
@@ -390,7 +390,7 @@ collect_dkim(struct ls_ctx *ctx, struct facts *f, char *err, size_t errsz)
 		sig = &f->dkim[f->n_dkim];
 		sig->d = d;
 		sig->s = s;
-		sig->a = arena_strdup(arena, fld[2] + 2);
+		sig->a = copy_capped(arena, fld[2] + 2, strlen(fld[2] + 2));
 		sig->bits = (unsigned)strtoul(fld[3] + 2, NULL, 10);
 		/* A d= that is not a plain domain (for d=bank.example. Exim
 		 * asks for "s._domainkey.bank.example..", no name), or no key
@@ -548,7 +548,7 @@ collect_spf_self(struct ls_ctx *ctx, struct facts *f)
 	    = dkimid_rank(&ctx->from, checked, strlen(checked)) != DKIMID_OTHER;
 	f->spf = spfv_check(f->client_ip, f->client_helo, f->mail_from, dom,
 	    sizeof(dom), spf_budget, ctx);
-	f->spf_domain = arena_strdup(ctx->arena, dom);
+	f->spf_domain = copy_capped(ctx->arena, dom, strlen(dom));
 }
 #endif
 

@@ -250,6 +250,7 @@ invisible(uint32_t c)
 		{ 0xffa0, 0xffa0 },
 		{ 0xfff0, 0xfff8 },
 		{ 0xfffd, 0xfffd },
+		{ 0x2800, 0x2800 }, /* BRAILLE PATTERN BLANK */
 		{ 0x1bca0, 0x1bca3 },
 		{ 0x1d173, 0x1d17a },
 		{ 0xe0000, 0xe0fff },
@@ -267,14 +268,29 @@ static bool
 lookalike_dot(uint32_t c)
 {
 	switch (c) {
-	case 0x0701: /* SYRIAC SUPRALINEAR FULL STOP */
-	case 0x0702: /* SYRIAC SUBLINEAR FULL STOP */
-	case 0x2024: /* ONE DOT LEADER */
-	case 0x3002: /* IDEOGRAPHIC FULL STOP */
-	case 0xa4f8: /* LISU LETTER TONE MYA TI */
-	case 0xfe52: /* SMALL FULL STOP */
-	case 0xff0e: /* FULLWIDTH FULL STOP */
-	case 0xff61: /* HALFWIDTH IDEOGRAPHIC FULL STOP */
+	case 0x00b7:  /* MIDDLE DOT */
+	case 0x0387:  /* GREEK ANO TELEIA */
+	case 0x0589:  /* ARMENIAN FULL STOP */
+	case 0x0660:  /* ARABIC-INDIC DIGIT ZERO */
+	case 0x06d4:  /* ARABIC FULL STOP */
+	case 0x06f0:  /* EXTENDED ARABIC-INDIC DIGIT ZERO */
+	case 0x0701:  /* SYRIAC SUPRALINEAR FULL STOP */
+	case 0x0702:  /* SYRIAC SUBLINEAR FULL STOP */
+	case 0x2022:  /* BULLET */
+	case 0x2024:  /* ONE DOT LEADER */
+	case 0x2027:  /* HYPHENATION POINT */
+	case 0x2219:  /* BULLET OPERATOR */
+	case 0x22c5:  /* DOT OPERATOR */
+	case 0x2e31:  /* WORD SEPARATOR MIDDLE DOT */
+	case 0x2e33:  /* RAISED DOT */
+	case 0x3002:  /* IDEOGRAPHIC FULL STOP */
+	case 0x30fb:  /* KATAKANA MIDDLE DOT */
+	case 0xa4f8:  /* LISU LETTER TONE MYA TI */
+	case 0xfe52:  /* SMALL FULL STOP */
+	case 0xff0e:  /* FULLWIDTH FULL STOP */
+	case 0xff61:  /* HALFWIDTH IDEOGRAPHIC FULL STOP */
+	case 0xff65:  /* HALFWIDTH KATAKANA MIDDLE DOT */
+	case 0x10a50: /* KHAROSHTHI PUNCTUATION DOT */
 		return true;
 	default:
 		return false;
@@ -282,8 +298,9 @@ lookalike_dot(uint32_t c)
 }
 
 /* The name as a reader sees it: invisible code points and bytes that are
- * not UTF-8 dropped, look-alike dots made dots. Returns its length, or
- * 0 when nothing visible is left or it does not fit size bytes. */
+ * not UTF-8 dropped, look-alike dots made dots, one dot between labels
+ * and none at either end. Returns its length, or 0 when nothing visible
+ * is left or it does not fit size bytes. */
 static size_t
 reader_view(const char *in, size_t len, char *view, size_t size)
 {
@@ -298,10 +315,14 @@ reader_view(const char *in, size_t len, char *view, size_t size)
 			continue;
 		}
 		if (!invisible(c)) {
-			if (lookalike_dot(c)) {
-				if (o + 1 >= size)
-					return 0;
-				view[o++] = '.';
+			if (lookalike_dot(c) || c == '.') {
+				/* "bank..example", ".bank.example": a reader
+				 * sees one dot between labels, none around. */
+				if (o > 0 && view[o - 1] != '.') {
+					if (o + 1 >= size)
+						return 0;
+					view[o++] = '.';
+				}
 			} else {
 				if (o + n >= size)
 					return 0;
@@ -311,6 +332,8 @@ reader_view(const char *in, size_t len, char *view, size_t size)
 		}
 		i += n;
 	}
+	if (o > 0 && view[o - 1] == '.')
+		o--;
 	view[o] = '\0';
 	return o;
 }
@@ -369,9 +392,7 @@ canon(const char *in, size_t len, char *out, char *err, size_t errsz)
 		return DOMCANON_OK;
 	for (i = 0; i < len && ascii; i++)
 		ascii = (unsigned char)in[i] < 0x80;
-	if (ascii && !has_alabel(in, len))
-		return DOMCANON_INVALID;
-	if (ascii) /* A-labels libidn2 refused */
+	if (ascii && has_alabel(in, len)) /* A-labels libidn2 refused */
 		return decoded_view(in, len, out, err, errsz);
 	n = reader_view(in, len, view, sizeof(view));
 	if (n > 0 && written(view, n, out, e2, sizeof(e2)) == 0)
@@ -399,4 +420,33 @@ domcanon_strict(const char *in, size_t len, char *out, char *err, size_t errsz)
 	if (err[0] == '\0')
 		snprintf(err, errsz, "not a domain");
 	return -1;
+}
+
+int
+domcanon_dotted(const char *canonical, char *view)
+{
+	char buf[CANON_MAX_INPUT + 1], e2[8];
+	const unsigned char *p;
+	char *u = NULL;
+	size_t i, n, len;
+	uint32_t c;
+	bool dotted = false;
+	int rc = 0;
+
+	if (!has_alabel(canonical, strlen(canonical))
+	    || idn2_to_unicode_8z8z(canonical, &u, 0) != IDN2_OK)
+		return 0;
+	p = (const unsigned char *)u;
+	len = strlen(u);
+	for (i = 0; i < len && !dotted; i += n) {
+		if ((n = utf8_decode(p + i, len - i, &c)) == 0)
+			break;
+		dotted = lookalike_dot(c);
+	}
+	if (dotted && (n = reader_view(u, len, buf, sizeof(buf))) > 0
+	    && written(buf, n, view, e2, sizeof(e2)) == 0
+	    && strcmp(view, canonical) != 0)
+		rc = 1;
+	idn2_free(u);
+	return rc;
 }

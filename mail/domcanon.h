@@ -37,6 +37,13 @@ enum domcanon_status domcanon(const char *in, size_t len, char *out, char *err,
 int domcanon_strict(const char *in, size_t len, char *out, char *err,
     size_t errsz);
 
+/* For a canonical name whose U-labels hold code points a reader takes
+ * for a dot between labels (a middle dot, an Arabic-Indic zero, a
+ * katakana middle dot, ...: IDNA accepts them, so such a name is a
+ * domain of its own), writes the name a reader sees into view
+ * (DOMAIN_MAX_LEN + 1 bytes) and returns 1; 0 for any other name. */
+int domcanon_dotted(const char *canonical, char *view);
+
 /* Returns the name of a status ("ok", "seen", "invalid"). */
 const char *domcanon_status_name(enum domcanon_status status);
 

@@ -73,49 +73,24 @@ fromcut_write(const char *value, size_t len, char *out)
 	return o;
 }
 
-/* v with every byte that starts no valid UTF-8 sequence made U+FFFD;
- * v itself when it is valid. */
-static const char *
-utf8_repaired(struct arena *arena, const char *v, size_t *len)
-{
-	const unsigned char *p = (const unsigned char *)v;
-	size_t i, n, o = 0;
-	char *out;
-
-	for (i = 0; i < *len; i += n)
-		if ((n = utf8_seq_len(p + i, *len - i)) == 0)
-			break;
-	if (i == *len)
-		return v;
-	if ((out = arena_alloc(arena, *len * 3 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < *len; i += n) {
-		if ((n = utf8_seq_len(p + i, *len - i)) == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			n = 1;
-			continue;
-		}
-		memcpy(out + o, p + i, n);
-		o += n;
-	}
-	*len = o;
-	return out;
-}
-
 const char *
 fromcut_value(struct arena *arena, const char *v, size_t len)
 {
-	char *out;
+	char *out, *repaired;
 
 	while (len > 0 && (*v == ' ' || *v == '\t'))
 		v++, len--;
 	while (len > 0 && (v[len - 1] == '\n' || v[len - 1] == '\r'))
 		len--;
-	if ((v = utf8_repaired(arena, v, &len)) == NULL)
-		return NULL;
-	if (len <= FROMCUT_MAX && memchr(v, '\0', len) == NULL)
-		return arena_strndup(arena, v, len);
+	if (len <= FROMCUT_MAX && memchr(v, '\0', len) == NULL) {
+		/* Whole, unless U+FFFD for bytes that are not UTF-8 makes it
+		 * longer than the cap: then its domains, as for any longer. */
+		repaired = utf8_strndup(arena, v, len, (size_t)-1);
+		if (repaired == NULL)
+			return NULL;
+		if (strlen(repaired) <= FROMCUT_MAX)
+			return repaired;
+	}
 	if ((out = arena_alloc(arena, FROMCUT_SIZE)) == NULL)
 		return NULL;
 	fromcut_write(v, len, out);

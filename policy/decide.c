@@ -528,6 +528,61 @@ decide_skips(const struct policy *policy, const struct facts *facts)
 	    || policy_skip_host(policy, facts->client_ip) != NULL;
 }
 
+/* The strongest action among a decision's DMARC findings. */
+static enum ag_action
+dmarc_action(const struct decision *d)
+{
+	enum ag_action a = AG_ACCEPT;
+	size_t i;
+
+	for (i = 0; i < d->n_findings; i++)
+		if (ag_class_family(d->findings[i].cls) == AG_FAM_DMARC
+		    && d->findings[i].action > a)
+			a = d->findings[i].action;
+	return a;
+}
+
+/* DMARC for the author domain, under its [domain:] section. A name whose
+ * U-labels hold code points a reader takes for dots (IDNA accepts them:
+ * "mail·bank.example" is a domain of its own) is judged as the name a
+ * reader sees as well, and the stricter of the two stands; when that is
+ * the seen name, the From is from.invalid too. The Catalan l·l of a
+ * legitimate sender is judged by its own record unless the name it
+ * shows publishes a stricter one. */
+static void
+judge_author(struct ctx *c)
+{
+	struct decision *d = c->d;
+	const struct policy *p = c->policy;
+	char view[DOMAIN_MAX_LEN + 1];
+	struct decision seen;
+	struct ctx sc;
+	size_t i;
+	bool dotted = domcanon_dotted(d->from_domain, view) == 1;
+
+	if (dotted) {
+		seen = *d;
+		sc = *c;
+		sc.d = &seen;
+		memcpy(seen.from_domain, view, sizeof(seen.from_domain));
+		seen.domain = policy_domain_for(p, view);
+		sc.from_org = policy_org_domain(p, view);
+		evaluate_dmarc(&sc);
+	}
+	/* Findings made so far (From ones) took no domain section. */
+	d->domain = policy_domain_for(p, d->from_domain);
+	c->from_org = policy_org_domain(p, d->from_domain);
+	evaluate_dmarc(c);
+	if (!dotted || dmarc_action(&seen) <= dmarc_action(d))
+		return;
+	*d = seen;
+	c->from_org = sc.from_org;
+	for (i = 0; i < d->n_findings; i++)
+		if (d->findings[i].cls == AG_FROM_INVALID)
+			return;
+	add_finding(c, AG_FROM_INVALID, -1);
+}
+
 void
 decide(const struct policy *policy, const struct facts *facts,
     struct decision *out)
@@ -543,12 +598,8 @@ decide(const struct policy *policy, const struct facts *facts,
 	out->skip_host = policy_skip_host(policy, facts->client_ip);
 
 	examine_from(&c);
-	if (out->from_domain[0] != '\0') {
-		out->domain = policy_domain_for(policy, out->from_domain);
-		c.from_org = policy_org_domain(policy, out->from_domain);
-		/* Findings made so far (none) took no domain section. */
-		evaluate_dmarc(&c);
-	}
+	if (out->from_domain[0] != '\0')
+		judge_author(&c);
 	examine_dkim(&c);
 	if (facts->spf != AG_SPFR_PASS)
 		add_finding(&c, ag_spf_class(facts->spf), -1);

@@ -216,3 +216,39 @@ text_printable(char *dst, size_t size, const char *src, size_t max)
 		dst[i] = (src[i] > 0x20 && src[i] < 0x7f) ? src[i] : '?';
 	dst[i] = '\0';
 }
+
+char *
+utf8_strndup(struct arena *arena, const char *s, size_t len, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, n, o = 0, need = 0;
+	char *out;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_seq_len(p + i, len - i);
+		need += n == 0 ? 3 : n;
+		if (n == 0)
+			n = 1;
+	}
+	if (need > cap)
+		need = cap;
+	if ((out = arena_alloc(arena, need + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i += n) {
+		n = utf8_seq_len(p + i, len - i);
+		if (n == 0) {
+			if (o + 3 > need)
+				break;
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			n = 1;
+			continue;
+		}
+		if (o + n > need)
+			break;
+		memcpy(out + o, p + i, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return out;
+}

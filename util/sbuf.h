@@ -50,4 +50,12 @@ void text_printable(char *dst, size_t size, const char *src, size_t max);
 /* Returns the length of the valid UTF-8 sequence at s (1-4), or 0. */
 size_t utf8_seq_len(const unsigned char *s, size_t avail);
 
+struct arena;
+/* Copies len bytes into arena as valid UTF-8 of at most cap bytes: each
+ * byte that starts no valid sequence becomes U+FFFD, and a cut falls
+ * between sequences. A log line carries only UTF-8, so strings the
+ * module decides on go through this to be what the log line holds.
+ * NULL when out of memory. */
+char *utf8_strndup(struct arena *arena, const char *s, size_t len, size_t cap);
+
 #endif

@@ -16,14 +16,23 @@
 
 #include "mail/arparse.h"
 #include "mail/canon.h"
+#include "mail/domcanon.h"
 #include "mail/msg.h"
 #include "mail/taglist.h"
+#include "util/sbuf.h"
 #include "verify/arc.h"
 #include "verify/dkimid.h"
 #include "verify/dkimkey.h"
 
 #define ARC_MAX_FIELDS (3 * ARC_MAX_INSTANCES) /* ARC fields looked at */
 #define ARC_MAX_SIGNED (1024 * 1024) /* bytes of canonical header data */
+
+enum check {
+	CHECK_OK,
+	CHECK_FAIL,
+	CHECK_TEMPERROR,
+	CHECK_NOT_RUN,
+};
 
 struct arc_set {
 	const struct msg_field *aar, *ams, *as;
@@ -46,12 +55,8 @@ struct arc_ctx {
 	size_t n_keys;
 	char *why;
 	size_t whysz;
-};
-
-enum check {
-	CHECK_OK,
-	CHECK_FAIL,
-	CHECK_TEMPERROR,
+	enum check ams_rc;			   /* the newest AMS */
+	enum check seal_rc[ARC_MAX_INSTANCES + 1]; /* each seal, [1..n] */
 };
 
 static enum check failed(struct arc_ctx *c, const char *fmt, ...)
@@ -112,6 +117,19 @@ struct aar_dmarc {
 	char from[AR_MAX_VALUE];
 };
 
+/* Two header.from values name the same domain, in whatever spelling. */
+static bool
+same_domain(const char *a, const char *b)
+{
+	char ca[DOMAIN_MAX_LEN + 1], cb[DOMAIN_MAX_LEN + 1], err[8];
+
+	if (strcmp(a, b) == 0)
+		return true;
+	return domcanon_strict(a, strlen(a), ca, err, sizeof(err)) == 0
+	    && domcanon_strict(b, strlen(b), cb, err, sizeof(err)) == 0
+	    && strcmp(ca, cb) == 0;
+}
+
 static bool
 aar_each(void *ctx, const struct ar_resinfo *r)
 {
@@ -129,7 +147,7 @@ aar_each(void *ctx, const struct ar_resinfo *r)
 		snprintf(a->from, sizeof(a->from), "%s",
 		    from != NULL ? from : "");
 	} else if (res != a->result
-	    || strcmp(a->from, from != NULL ? from : "") != 0) {
+	    || !same_domain(a->from, from != NULL ? from : "")) {
 		a->conflict = true;
 	}
 	return true;
@@ -541,8 +559,8 @@ record_instances(struct arc_ctx *c, struct facts *f, struct arena *arena)
 			/* "" when the result names no header.from: then
 			 * it vouches for no author. */
 			if (dm.seen)
-				out->header_from = arena_strndup(arena, dm.from,
-				    strlen(dm.from));
+				out->header_from = utf8_strndup(arena, dm.from,
+				    strlen(dm.from), FACTS_MAX_STRING);
 		}
 	}
 }
@@ -562,6 +580,59 @@ arcv_message(const char *text, size_t len, dnsq_lookup_fn lookup,
 	}
 	msg_parse(text, len, m);
 	arcv_parsed(m, lookup, lookup_ctx, f, arena, why, whysz);
+}
+
+/* Two d= values name the same domain (case aside). */
+static bool
+same_d(const struct tag *a, const struct tag *b)
+{
+	return a != NULL && b != NULL && a->value_len == b->value_len
+	    && strncasecmp(a->value, b->value, a->value_len) == 0;
+}
+
+/*
+ * A key lookup failed on DNS trouble, so the chain is a temperror unless
+ * a signature fails outright: every seal not yet checked is checked now
+ * (a seal that does not verify makes the chain fail, whatever DNS did
+ * elsewhere). A temperror lets a trusted sealer's recorded pass hold a
+ * reject back (decide.c), so only an instance that could have passed
+ * keeps its sealer: every newer seal verified, its own seal verified or
+ * failed only on its own key, and the newest ARC-Message-Signature
+ * verified or failed only on a key of that sealer's own domain. Any
+ * other instance is recorded as no sealer: a seal never verified names
+ * nobody (an attacker's own slow key cannot lend a forged "trusted" set
+ * the benefit of the doubt).
+ */
+static enum check
+settle_temperror(struct arc_ctx *c, struct facts *f)
+{
+	char why[256];
+	unsigned i;
+	size_t k;
+	bool newer_ok = true;
+
+	snprintf(why, sizeof(why), "%s", c->why);
+	for (i = c->n; i >= 1; i--) {
+		if (c->seal_rc[i] == CHECK_NOT_RUN)
+			c->seal_rc[i] = check_seal(c, i);
+		if (c->seal_rc[i] == CHECK_FAIL)
+			return CHECK_FAIL; /* c->why says which */
+	}
+	snprintf(c->why, c->whysz, "%s", why);
+	for (i = c->n; i >= 1; i--) {
+		const struct tag *sd = taglist_get(&c->sets[i].as_tags, "d");
+		const struct tag *md
+		    = taglist_get(&c->sets[c->n].ams_tags, "d");
+		bool ams_ok = c->ams_rc == CHECK_OK
+		    || (c->ams_rc == CHECK_TEMPERROR && same_d(sd, md));
+
+		if (!newer_ok || !ams_ok)
+			for (k = 0; k < f->n_arc; k++)
+				if (f->arc_inst[k].i == i)
+					f->arc_inst[k].sealer = "";
+		newer_ok = newer_ok && c->seal_rc[i] == CHECK_OK;
+	}
+	return CHECK_TEMPERROR;
 }
 
 void
@@ -595,10 +666,15 @@ arcv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 		rc = failed(c, "more than %d header fields", MSG_MAX_FIELDS);
 	if (rc == CHECK_OK)
 		rc = check_structure(c);
+	c->ams_rc = CHECK_NOT_RUN;
+	for (i = 0; i <= ARC_MAX_INSTANCES; i++)
+		c->seal_rc[i] = CHECK_NOT_RUN;
 	if (rc == CHECK_OK)
-		rc = check_ams(c);
+		rc = c->ams_rc = check_ams(c);
 	for (i = c->n; rc == CHECK_OK && i >= 1; i--)
-		rc = check_seal(c, i);
+		rc = c->seal_rc[i] = check_seal(c, i);
+	if (rc == CHECK_TEMPERROR)
+		rc = settle_temperror(c, f);
 	for (i = 0; i < c->n_keys; i++)
 		dkimkey_free(&c->keys[i].key);
 	f->arc = rc == CHECK_OK	  ? AG_ARCR_PASS :

@@ -168,14 +168,14 @@ alg_name(DKIM_SIGINFO *sig)
 	return "unknown";
 }
 
-/* A copy of a sender's string of at most FACTS_MAX_STRING bytes, so that
- * the facts read back from a log line. */
+/* A copy of a sender's string as UTF-8 of at most FACTS_MAX_STRING
+ * bytes, so that the facts read back from a log line as they are. */
 static const char *
 capped(struct arena *arena, const char *s)
 {
 	if (s == NULL)
 		return NULL;
-	return arena_strndup(arena, s, strnlen(s, FACTS_MAX_STRING));
+	return utf8_strndup(arena, s, strlen(s), FACTS_MAX_STRING);
 }
 
 /* Feeds the message: its header fields with CRLF line ends inside
@@ -250,8 +250,7 @@ tag_copy(struct arena *arena, const struct tag *t)
 {
 	if (t == NULL)
 		return "";
-	return arena_strndup(arena, t->value,
-	    t->value_len < FACTS_MAX_STRING ? t->value_len : FACTS_MAX_STRING);
+	return utf8_strndup(arena, t->value, t->value_len, FACTS_MAX_STRING);
 }
 
 /* libopendkim leaves out of its list a DKIM-Signature it cannot parse at

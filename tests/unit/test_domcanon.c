@@ -64,7 +64,18 @@ static const struct canon_case cases[] = {
 	{ "ab--c\xc3\xa4.example", DOMCANON_INVALID, "" },
 	{ "a_b.example", DOMCANON_INVALID, "" },
 	{ "b\xc3\xa4nk_.example", DOMCANON_INVALID, "" },
-	{ "bank..example", DOMCANON_INVALID, "" },
+	/* Empty labels: a reader sees one dot between labels. */
+	{ "bank..example", DOMCANON_SEEN, "bank.example" },
+	{ ".bank.example", DOMCANON_SEEN, "bank.example" },
+	{ "bank.example..", DOMCANON_SEEN, "bank.example" },
+	{ "bank\xdb\x94"
+	  "example",
+	    DOMCANON_SEEN, "bank.example" }, /* 06D4 */
+	{ "bank\xe2\x80\xa7"
+	  "example",
+	    DOMCANON_SEEN, "bank.example" }, /* U+2027 */
+	{ "bank\xe2\xa0\x80.example", DOMCANON_SEEN, "bank.example" },
+	{ "bank.example\xe2\xa0\x80", DOMCANON_SEEN, "bank.example" },
 	{ "", DOMCANON_INVALID, "" },
 	{ "\xe2\x80\x8d", DOMCANON_INVALID, "" },
 	{ "\xf0\x9f\x92\xa9.example", DOMCANON_INVALID, "" }, /* emoji */
@@ -149,6 +160,49 @@ test_alabels(void **state)
 	assert_string_equal(out, "");
 }
 
+/* Names IDNA accepts that a reader takes for a dotted name. */
+static void
+test_dotted(void **state)
+{
+	static const char *const dotted[] = {
+		"mail\xc2\xb7"
+		"bank.example", /* U+00B7 */
+		"mail\xdb\xb0"
+		"bank.example", /* U+06F0 */
+		"mail\xe3\x83\xbb"
+		"bank.example", /* U+30FB */
+		"mail\xef\xbd\xa5"
+		"bank.example", /* U+FF65 */
+		"mail\xe2\x80\xa7"
+		"bank.example", /* U+2027 */
+	};
+	char out[DOMAIN_MAX_LEN + 1], view[DOMAIN_MAX_LEN + 1], err[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(dotted) / sizeof(dotted[0]); i++) {
+		enum domcanon_status st = domcanon(dotted[i], strlen(dotted[i]),
+		    out, err, sizeof(err));
+
+		if (st == DOMCANON_SEEN) { /* refused by IDNA: seen already */
+			assert_string_equal(out, "mail.bank.example");
+			continue;
+		}
+		assert_int_equal(st, DOMCANON_OK);
+		if (domcanon_dotted(out, view) != 1)
+			fail_msg("%zu: %s is not seen as dotted", i, out);
+		assert_string_equal(view, "mail.bank.example");
+	}
+	assert_int_equal(domcanon_dotted("bank.example", view), 0);
+	assert_int_equal(domcanon_dotted("xn--bnk-qla.example", view), 0);
+	/* Catalan l·l is dotted to a reader too (col.legi.cat). */
+	assert_int_equal(domcanon("col\xc2\xb7legi.cat", 13, out, err,
+			     sizeof(err)),
+	    DOMCANON_OK);
+	assert_int_equal(domcanon_dotted(out, view), 1);
+	assert_string_equal(view, "col.legi.cat");
+}
+
 int
 main(void)
 {
@@ -156,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_padding),
 		cmocka_unit_test(test_alabels),
+		cmocka_unit_test(test_dotted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -545,6 +545,38 @@ test_sha256(void **state)
 	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* Strings the module decides on are what the log line holds: valid
+ * UTF-8 (U+FFFD for each stray byte), cut between sequences. */
+static void
+test_utf8_strndup(void **state)
+{
+	struct arena a;
+	char *s;
+
+	(void)state;
+	arena_init(&a);
+	s = utf8_strndup(&a, "bank.example", 12, 4096);
+	assert_string_equal(s, "bank.example");
+	s = utf8_strndup(&a, "x1\xff@nokey.example", 17, 4096);
+	assert_string_equal(s, "x1\xef\xbf\xbd@nokey.example");
+	s = utf8_strndup(&a,
+	    "a\xc3\x28"
+	    "b",
+	    4, 4096);
+	assert_string_equal(s,
+	    "a\xef\xbf\xbd"
+	    "(b");
+	/* The cap falls between sequences, never inside one. */
+	s = utf8_strndup(&a, "ab\xc3\xa4", 4, 3);
+	assert_string_equal(s, "ab");
+	s = utf8_strndup(&a, "ab\xff", 3, 4);
+	assert_string_equal(s, "ab");
+	s = utf8_strndup(&a, "\xff\xff", 2, 6);
+	assert_string_equal(s, "\xef\xbf\xbd\xef\xbf\xbd");
+	assert_int_equal(strlen(utf8_strndup(&a, "\xff\xff\xff", 3, 4096)), 9);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -562,6 +594,7 @@ main(void)
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_sbuf_cap),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_utf8_strndup),
 	};
 
 	return cmocka_run_group_tests_name("parsers", tests, NULL, NULL);
