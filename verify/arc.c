@@ -16,6 +16,7 @@
 
 #include "mail/arparse.h"
 #include "mail/canon.h"
+#include "mail/domcanon.h"
 #include "mail/msg.h"
 #include "mail/taglist.h"
 #include "verify/arc.h"
@@ -104,13 +105,27 @@ aar_instance(const char *v, size_t len, unsigned *out, size_t *used)
 /* What the sealer's ARC-Authentication-Results say about DMARC: the
  * first dmarc= result and the header.from it names. Read with the RFC
  * 8601 reader, so a "dmarc=pass" inside a comment or a quoted string is
- * text, not a result. */
+ * text, not a result. Another dmarc= result disagrees when its result or
+ * its author domain (compared in canonical form) differs. */
 struct aar_dmarc {
 	bool seen;
 	bool conflict; /* another dmarc= result says otherwise */
 	enum ag_dmarc result;
 	char from[AR_MAX_VALUE];
 };
+
+/* Whether two header.from values name one domain: the same bytes, or
+ * one canonical form (BANK.example and bank.example). */
+static bool
+aar_same_author(const char *x, const char *y)
+{
+	char cx[DOMAIN_MAX_LEN + 1], cy[DOMAIN_MAX_LEN + 1], err[8];
+
+	return strcmp(x, y) == 0
+	    || (domcanon_strict(x, strlen(x), cx, err, sizeof(err)) == 0
+		&& domcanon_strict(y, strlen(y), cy, err, sizeof(err)) == 0
+		&& strcmp(cx, cy) == 0);
+}
 
 static bool
 aar_each(void *ctx, const struct ar_resinfo *r)
@@ -129,7 +144,7 @@ aar_each(void *ctx, const struct ar_resinfo *r)
 		snprintf(a->from, sizeof(a->from), "%s",
 		    from != NULL ? from : "");
 	} else if (res != a->result
-	    || strcmp(a->from, from != NULL ? from : "") != 0) {
+	    || !aar_same_author(a->from, from != NULL ? from : "")) {
 		a->conflict = true;
 	}
 	return true;
@@ -571,6 +586,7 @@ arcv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 	struct arc_ctx *c;
 	unsigned count = 0, i;
 	enum check rc;
+	char kept[512] = "";
 
 	why[0] = '\0';
 	f->arc = AG_ARCR_NONE;
@@ -597,8 +613,24 @@ arcv_parsed(const struct msg *m, dnsq_lookup_fn lookup, void *lookup_ctx,
 		rc = check_structure(c);
 	if (rc == CHECK_OK)
 		rc = check_ams(c);
-	for (i = c->n; rc == CHECK_OK && i >= 1; i--)
-		rc = check_seal(c, i);
+	/* After a key that could not be fetched, every seal is still
+	 * checked: one that fails makes the chain fail, since no answer to
+	 * that lookup could make it pass. Otherwise a sender whose own key
+	 * times out on the newest ARC-Message-Signature would leave every
+	 * seal unchecked, one forged in a trusted sealer's name included,
+	 * and the chain would be a temperror: a reject made a tempfail. A
+	 * temperror keeps the first reason. */
+	for (i = c->n; rc != CHECK_FAIL && i >= 1; i--) {
+		enum check seal;
+
+		if (rc == CHECK_TEMPERROR && kept[0] == '\0')
+			snprintf(kept, sizeof(kept), "%s", why);
+		seal = check_seal(c, i);
+		if (seal == CHECK_FAIL || rc == CHECK_OK)
+			rc = seal;
+	}
+	if (rc == CHECK_TEMPERROR && kept[0] != '\0')
+		snprintf(why, whysz, "%s", kept);
 	for (i = 0; i < c->n_keys; i++)
 		dkimkey_free(&c->keys[i].key);
 	f->arc = rc == CHECK_OK	  ? AG_ARCR_PASS :
