@@ -109,7 +109,8 @@ aar_instance(const char *v, size_t len, unsigned *out, size_t *used)
 /* What the sealer's ARC-Authentication-Results say about DMARC: the
  * first dmarc= result and the header.from it names. Read with the RFC
  * 8601 reader, so a "dmarc=pass" inside a comment or a quoted string is
- * text, not a result. */
+ * text, not a result. Another dmarc= result disagrees when its result or
+ * its author domain (compared in canonical form) differs. */
 struct aar_dmarc {
 	bool seen;
 	bool conflict; /* another dmarc= result says otherwise */

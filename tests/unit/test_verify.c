@@ -3,7 +3,9 @@
  * syntax check behind the module's reading of Exim's "(invalid)", the
  * resolver's refusal of names it cannot ask for, tag lists, key records,
  * canonicalization (RFC 6376's own example, and every kind of line end),
- * the ARC checks that come before any key is fetched, the rechecks behind
+ * the ARC checks that come before any key is fetched, what a sealer's
+ * ARC-Authentication-Results are read to say, a failing seal outweighing
+ * a key that timed out, the rechecks behind
  * Exim's coarse verdicts against scripted DNS answers, what d= and s= may
  * be, and which DKIM signatures get the verification budget. Signed
  * chains and messages are tests/e2e/arc-agreement.t and
@@ -779,6 +781,200 @@ test_arc_structure(void **state)
 	}
 }
 
+/* Keys under slow.example time out; every other name does not exist. */
+static void
+slow_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	static const char slow[] = "slow.example";
+	size_t n = strlen(name), k = sizeof(slow) - 1;
+
+	(void)ctx;
+	lookups++;
+	memset(a, 0, sizeof(*a));
+	a->status = n >= k && strcmp(name + n - k, slow) == 0 ? DNSQ_TEMPERROR :
+								DNSQ_NXDOMAIN;
+}
+
+/* One ARC set, instance i: the AAR results, the ARC-Message-Signature by
+ * ams_d (over From, with the body hash of "body", or a wrong one) and
+ * the seal by as_d. */
+static void
+arc_set(struct sbuf *m, unsigned i, const char *aar, const char *ams_d,
+    const char *as_d, bool good_bh)
+{
+	sbuf_printf(m, "ARC-Authentication-Results: i=%u; %s\n", i, aar);
+	sbuf_printf(m,
+	    "ARC-Message-Signature: i=%u; a=rsa-sha256; c=relaxed/relaxed; "
+	    "d=%s; s=s; h=from; bh=%s; b=AA==\n",
+	    i, ams_d,
+	    good_bh ? "Ck5SoRNWUpSR4X0COv7R5ub2pUTtl6xz4dTFz++ji4M=" : "AA==");
+	sbuf_printf(m,
+	    "ARC-Seal: i=%u; cv=%s; a=rsa-sha256; d=%s; s=s; b=AA==\n", i,
+	    i == 1 ? "none" : "pass", as_d);
+}
+
+/* Issue 15, item 6: what a sealer's ARC-Authentication-Results say is
+ * read as RFC 8601 says (a dmarc=pass in a comment, a quoted string or a
+ * reason is text; a value that does not parse says nothing; two dmarc
+ * results disagree when their results or their authors do, authors
+ * compared in canonical form), and recorded with the header.from named. */
+static void
+test_arc_aar(void **state)
+{
+	static const struct {
+		const char *aar;
+		enum ag_dmarc want;
+		const char *from; /* NULL: none recorded */
+	} cases[] = {
+		{ "lists.example; dmarc=pass header.from=bank.example",
+		    AG_DMARCR_PASS, "bank.example" },
+		{ "lists.example; dmarc=fail (;dmarc=pass) "
+		  "header.from=bank.example",
+		    AG_DMARCR_FAIL, "bank.example" },
+		{ "lists.example; dmarc=fail ((;dmarc=pass)) "
+		  "header.from=bank.example",
+		    AG_DMARCR_FAIL, "bank.example" },
+		{ "lists.example; spf=pass smtp.mailfrom=x.example "
+		  "(dmarc=pass header.from=bank.example)",
+		    AG_DMARCR_NONE, NULL },
+		{ "lists.example; none (dmarc=pass header.from=bank.example)",
+		    AG_DMARCR_NONE, NULL },
+		{ "lists.example; spf=pass "
+		  "smtp.mailfrom=\"a;dmarc=pass header.from=bank.example\"@x."
+		  "example",
+		    AG_DMARCR_NONE, NULL },
+		{ "lists.example; dmarc=fail reason=\";dmarc=pass\" "
+		  "header.from=bank.example",
+		    AG_DMARCR_FAIL, "bank.example" },
+		{ "lists.example; dmarc=pass header.from=bank.example; "
+		  "dmarc=fail header.from=bank.example",
+		    AG_DMARCR_NONE, "bank.example" },
+		{ "lists.example; dmarc=fail header.from=bank.example; "
+		  "dmarc=pass header.from=bank.example",
+		    AG_DMARCR_NONE, "bank.example" },
+		{ "lists.example; dmarc=pass header.from=other.example; "
+		  "dmarc=pass header.from=bank.example",
+		    AG_DMARCR_NONE, "other.example" },
+		/* One author in two spellings agrees with itself. */
+		{ "lists.example; dmarc=pass header.from=bank.example; "
+		  "dmarc=pass header.from=BANK.Example",
+		    AG_DMARCR_PASS, "bank.example" },
+		{ "lists.example; dmarc=pass header.from=XN--BCHER-KVA.example; "
+		  "dmarc=pass header.from=xn--bcher-kva.example",
+		    AG_DMARCR_PASS, "XN--BCHER-KVA.example" },
+		{ "lists.example; dmarc=pass header.from=bank.example; "
+		  "dmarc=pass header.from=bank.example.attacker.example",
+		    AG_DMARCR_NONE, "bank.example" },
+		{ "lists.example; dmarc=pass header.from=bank.example (",
+		    AG_DMARCR_NONE, NULL },
+		{ "lists.example; dmarc=pass header.from=bank.example; ((",
+		    AG_DMARCR_NONE, "bank.example" },
+		{ "lists.example; dmarc=pass", AG_DMARCR_PASS, "" },
+		{ "lists.example; dmarc=pass header.from=\"bank.example\"",
+		    AG_DMARCR_PASS, "bank.example" },
+	};
+	struct sbuf msg;
+	struct arena arena;
+	struct facts f;
+	char why[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sbuf_init(&msg, 1 << 16);
+		arc_set(&msg, 1, cases[i].aar, "lists.example", "lists.example",
+		    false);
+		sbuf_puts(&msg, "From: x@bank.example\n\nbody\n");
+		arena_init(&arena);
+		facts_init(&f);
+		lookups = 0;
+		arcv_message(sbuf_cstr(&msg), msg.len, count_lookup, NULL, &f,
+		    &arena, why, sizeof(why));
+		assert_int_equal(f.arc, AG_ARCR_FAIL); /* the body hash */
+		assert_int_equal(lookups, 0);
+		assert_int_equal(f.n_arc, 1);
+		if (f.arc_inst[0].dmarc != cases[i].want)
+			fail_msg("%s: dmarc=%s, want %s", cases[i].aar,
+			    ag_dmarc_name(f.arc_inst[0].dmarc),
+			    ag_dmarc_name(cases[i].want));
+		if (cases[i].from == NULL)
+			assert_null(f.arc_inst[0].header_from);
+		else if (f.arc_inst[0].header_from == NULL
+		    || strcmp(f.arc_inst[0].header_from, cases[i].from) != 0)
+			fail_msg("%s: header.from %s, want %s", cases[i].aar,
+			    f.arc_inst[0].header_from != NULL ?
+				f.arc_inst[0].header_from :
+				"(none)",
+			    cases[i].from);
+		arena_free(&arena);
+		sbuf_free(&msg);
+	}
+}
+
+/* Issue 15, item 5: a key that times out leaves the chain a temperror
+ * only when nothing else in it fails. A sender's own slow key on the
+ * newest ARC-Message-Signature does not leave a seal forged in a trusted
+ * sealer's name unchecked (the chain fails: a reject, not a tempfail);
+ * a temperror keeps its first reason. */
+static void
+test_arc_temperror(void **state)
+{
+	static const char aar[]
+	    = "lists.example; dmarc=pass header.from=bank.example";
+	static const struct {
+		const char *name;
+		unsigned n;
+		const char *ams_d[2], *as_d[2]; /* by instance, 1 first */
+		enum ag_arc want;
+		const char *why;
+	} cases[] = {
+		{ "slow AMS, seal forged as the list", 1,
+		    { "slow.example", NULL }, { "lists.example", NULL },
+		    AG_ARCR_FAIL, "ARC-Seal i=1: key" },
+		{ "slow AMS and seal", 1, { "slow.example", NULL },
+		    { "slow.example", NULL }, AG_ARCR_TEMPERROR,
+		    "ARC-Message-Signature i=1" },
+		{ "slow newest over a forged older seal", 2,
+		    { "lists.example", "slow.example" },
+		    { "lists.example", "slow.example" }, AG_ARCR_FAIL,
+		    "ARC-Seal i=1: key" },
+		{ "slow newest, seal forged as the list, over a slow one", 2,
+		    { "slow.example", "slow.example" },
+		    { "slow.example", "lists.example" }, AG_ARCR_FAIL,
+		    "ARC-Seal i=2: key" },
+		{ "slow throughout", 2, { "slow.example", "slow.example" },
+		    { "slow.example", "slow.example" }, AG_ARCR_TEMPERROR,
+		    "ARC-Message-Signature i=2" },
+	};
+	struct sbuf msg;
+	struct arena arena;
+	struct facts f;
+	char why[300];
+	size_t i;
+	unsigned k;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sbuf_init(&msg, 1 << 16);
+		for (k = cases[i].n; k >= 1; k--)
+			arc_set(&msg, k, aar, cases[i].ams_d[k - 1],
+			    cases[i].as_d[k - 1], true);
+		sbuf_puts(&msg, "From: x@bank.example\n\nbody\n");
+		arena_init(&arena);
+		facts_init(&f);
+		lookups = 0;
+		arcv_message(sbuf_cstr(&msg), msg.len, slow_lookup, NULL, &f,
+		    &arena, why, sizeof(why));
+		if (f.arc != cases[i].want || strstr(why, cases[i].why) == NULL)
+			fail_msg("%s: %s (%s), want %s (%s)", cases[i].name,
+			    ag_arc_name(f.arc), why, ag_arc_name(cases[i].want),
+			    cases[i].why);
+		assert_int_equal(f.n_arc, cases[i].n);
+		arena_free(&arena);
+		sbuf_free(&msg);
+	}
+}
+
 /* Names asked, in order, answered NXDOMAIN. */
 struct asked {
 	char names[8][300];
@@ -892,6 +1088,8 @@ main(void)
 		cmocka_unit_test(test_canon_line_ends),
 		cmocka_unit_test(test_key_records),
 		cmocka_unit_test(test_arc_structure),
+		cmocka_unit_test(test_arc_aar),
+		cmocka_unit_test(test_arc_temperror),
 		cmocka_unit_test(test_rechecks),
 	};
 
