@@ -166,19 +166,33 @@ e2e_conf_plain() {
 		e2e_die "$1 changed: the plain-Exim variant needs updating"
 }
 
-# e2e_exim_macros: the -D options that fit the configuration to the
-# sandbox, one per line (read them with mapfile).
-e2e_exim_macros() {
-	printf '%s\n' -DAUTHGATE_MODULE="$AG_BUILD/$AG_MODULE" "${AG_EXIM_DEFS[@]}" \
-		-DAUTHGATE_POLICY="$AG_WORK/policy.ini" \
-		-DAUTHGATE_SPOOL="$AG_WORK/spool" \
-		-DAUTHGATE_LOGDIR="$AG_WORK/log" \
-		-DAUTHGATE_PORT="$AG_PORT" \
-		-DAUTHGATE_LOCAL_DOMAINS="$AG_DOMAIN" \
-		-DAUTHGATE_MAILDIR="$AG_WORK/mail" \
-		-DAUTHGATE_MAILBOXES="$AG_WORK/mailboxes" \
-		${AG_HOSTNAME:+-DAUTHGATE_HOSTNAME="$AG_HOSTNAME"} \
-		-DAUTHGATE_AUTH_FILE="$AG_WORK/auth"
+# e2e_exim_conf: the configuration the sandbox runs, a file that defines
+# the macros fitting AG_EXIM_CONF to it and then includes AG_EXIM_CONF;
+# prints its path. Macros in a file, not -D options: Exim takes at most
+# 10 of those (MAX_CLMACROS), and the Exim a failure report is handed to
+# gets the daemon's and one more.
+e2e_exim_conf() {
+	local f d
+	f="$AG_WORK/run/exim-$(printf '%s|%s' "$AG_EXIM_CONF" "$AG_MODULE" | md5sum | cut -c1-12).conf"
+	{
+		printf 'AUTHGATE_MODULE = %s\n' "$AG_BUILD/$AG_MODULE"
+		for d in "${AG_EXIM_DEFS[@]}"; do
+			d=${d#-D}
+			printf '%s = %s\n' "${d%%=*}" "${d#*=}"
+		done
+		printf 'AUTHGATE_POLICY = %s\n' "$AG_WORK/policy.ini"
+		printf 'AUTHGATE_SPOOL = %s\n' "$AG_WORK/spool"
+		printf 'AUTHGATE_LOGDIR = %s\n' "$AG_WORK/log"
+		printf 'AUTHGATE_PORT = %s\n' "$AG_PORT"
+		printf 'AUTHGATE_LOCAL_DOMAINS = %s\n' "$AG_DOMAIN"
+		printf 'AUTHGATE_MAILDIR = %s\n' "$AG_WORK/mail"
+		printf 'AUTHGATE_MAILBOXES = %s\n' "$AG_WORK/mailboxes"
+		[ -n "$AG_HOSTNAME" ] && printf 'AUTHGATE_HOSTNAME = %s\n' "$AG_HOSTNAME"
+		printf 'AUTHGATE_AUTH_FILE = %s\n' "$AG_WORK/auth"
+		printf '.include %s\n' "$AG_EXIM_CONF"
+	} >"$f"
+	chmod 644 "$f"
+	printf '%s\n' "$f"
 }
 
 # e2e_exim [EXTRA -D options]: starts the private daemon and waits for it.
@@ -195,9 +209,9 @@ e2e_exim() {
 		env=(env "LD_PRELOAD=$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
 			"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$AG_WORK/log/asan")
 	fi
-	local macros
-	mapfile -t macros < <(e2e_exim_macros)
-	e2e_ns "${env[@]}" "${AG_EXIM:-exim4}" -C "$AG_EXIM_CONF" "${macros[@]}" "$@" \
+	local conf
+	conf=$(e2e_exim_conf)
+	e2e_ns "${env[@]}" "${AG_EXIM:-exim4}" -C "$conf" "$@" \
 		-bd -oX "$AG_PORT" -oP "$AG_WORK/run/exim.pid" ||
 		e2e_die "exim did not start"
 	local i
@@ -289,7 +303,5 @@ e2e_logline() {
 # e2e_exim_cmd ARGS...: runs exim4 with the daemon's configuration and macros
 # (a queue run delivers as the daemon would).
 e2e_exim_cmd() {
-	local macros
-	mapfile -t macros < <(e2e_exim_macros)
-	e2e_ns "${AG_EXIM:-exim4}" -C "$AG_EXIM_CONF" "${macros[@]}" "$@"
+	e2e_ns "${AG_EXIM:-exim4}" -C "$(e2e_exim_conf)" "$@"
 }

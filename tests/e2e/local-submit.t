@@ -47,10 +47,10 @@ restart() {
 	AG_EXIM_CONF=$CONF e2e_exim
 }
 policy() { printf "$1" >"$W/policy.tmpl" && e2e_policy "$W/policy.tmpl"; }
-# exim_argv: exim4 -C CONF and the sandbox's macros, one per line.
+# exim_argv: exim4 -C and the sandbox's configuration around CONF, one
+# per line.
 exim_argv() {
-	printf '%s\n' "${AG_EXIM:-exim4}" -C "$CONF"
-	AG_EXIM_CONF=$CONF e2e_exim_macros
+	printf '%s\n' "${AG_EXIM:-exim4}" -C "$(AG_EXIM_CONF=$CONF e2e_exim_conf)"
 }
 n_msg=0
 # local_msg SUBJECT: a message as cron would write it, with a forged
