@@ -33,6 +33,7 @@ enum tok {
 struct capture {
 	bool active;
 	bool in_angle; /* the address's own inside '<...>', not a route's */
+	bool display;  /* before the mailbox's '<', where a nickname may be */
 	bool bad;      /* not a plain dot-atom: quoted, literal, escaped */
 	bool noname;   /* an address literal ([192.0.2.1]) */
 	bool glue;     /* the last thing read was a T_GLUE */
@@ -76,9 +77,13 @@ struct scan {
 	bool had_angle;
 	bool route;	  /* in an obsolete "@a,@b:" route */
 	bool angle_named; /* its '<...>' holds a domain name */
+	bool stray_gt;	  /* a '>' with no '<' */
 	size_t angle_tokens;
 	size_t outside_ats, inside_ats;
 	struct pending pend; /* addresses in its display text */
+	struct pending nick; /* dotless domains after a bare '@' before '<' */
+	size_t nick_ats;
+	const char *nick_why; /* what was wrong with them as domains */
 
 	/* the current group */
 	bool in_group;
@@ -496,12 +501,45 @@ part_len(const char *s, size_t n, size_t *sep)
 	return n;
 }
 
+/* Whether the capture is a nickname: in display position, every domain
+ * its text shows ("Support @ Acme", "Team@Acme") is a name with no dot. */
+static bool
+capture_nickname(const struct capture *c, const char **why)
+{
+	char dom[DOMAIN_MAX_LEN + 1], err[96];
+	size_t i = 0, k, sep, parts = 0;
+	enum domcanon_status st;
+	bool cut;
+
+	*why = c->bad ? "malformed domain" : NULL;
+	if (!c->display)
+		return false;
+	for (; i <= c->len; i = k + sep) {
+		k = i + part_len(c->text + i, c->len - i, &sep);
+		if (k > i) {
+			st = part_domain(c->text + i, k - i, dom, err,
+			    sizeof(err), &cut);
+			if (st == DOMCANON_INVALID || strchr(dom, '.') != NULL)
+				return false;
+			if (st == DOMCANON_SEEN && *why == NULL)
+				*why
+				    = "the domain is one only to a reader's eye";
+			if (++parts > 1 || cut)
+				*why = "malformed domain";
+		}
+		if (sep == 0)
+			break;
+	}
+	return parts > 0;
+}
+
 static void
 capture_end(struct scan *sc)
 {
 	struct capture *c = &sc->cap;
 	char dom[DOMAIN_MAX_LEN + 1], err[96];
 	enum domcanon_status seen;
+	const char *why;
 	size_t i, k, sep, parts = 0;
 	bool cut;
 
@@ -517,6 +555,24 @@ capture_end(struct scan *sc)
 		    c->noname ? "an address literal, not a domain" :
 				"domain too long");
 		note_unnamed(sc);
+		return;
+	}
+	if (capture_nickname(c, &why)) {
+		/* Counted at the mailbox's end unless its '<...>' names a
+		 * domain. */
+		for (i = 0; i <= c->len; i = k + sep) {
+			k = i + part_len(c->text + i, c->len - i, &sep);
+			if (k > i
+			    && part_domain(c->text + i, k - i, dom, err,
+				   sizeof(err), &cut)
+				!= DOMCANON_INVALID)
+				pend_add(&sc->nick, dom);
+			if (sep == 0)
+				break;
+		}
+		sc->nick_ats++;
+		if (sc->nick_why == NULL)
+			sc->nick_why = why;
 		return;
 	}
 	/* Each '@' a reader sees in the text starts another address. */
@@ -560,6 +616,7 @@ capture_start(struct scan *sc)
 	capture_end(sc);
 	c->active = true;
 	c->in_angle = sc->in_angle && !sc->route; /* the address's own */
+	c->display = in_display_position(sc) && !sc->stray_gt && !sc->enc_odd;
 	c->bad = false;
 	c->noname = false;
 	c->glue = false;
@@ -602,10 +659,14 @@ mailbox_reset(struct scan *sc)
 	sc->had_angle = false;
 	sc->route = false;
 	sc->angle_named = false;
+	sc->stray_gt = false;
 	sc->angle_tokens = 0;
 	sc->outside_ats = 0;
 	sc->inside_ats = 0;
 	sc->pend.n = 0;
+	sc->nick.n = 0;
+	sc->nick_ats = 0;
+	sc->nick_why = NULL;
 }
 
 static void
@@ -624,9 +685,18 @@ mailbox_end(struct scan *sc)
 
 	/* Text before '<' is a display name only when the '<...>' after it
 	 * names a domain: "ceo@bank.example" <> shows its reader no other
-	 * author. Without '<' nothing in the mailbox was a display name. */
-	if (display_shown(sc))
+	 * author. Without '<' nothing in the mailbox was a display name, and
+	 * its nicknames ("Team@Acme") are addresses. */
+	if (display_shown(sc)) {
 		note_pending(sc, &sc->pend);
+		if (sc->nick_ats > 0) {
+			note_pending(sc, &sc->nick);
+			if (sc->nick_why != NULL)
+				set_invalid(sc->out, sc->nick_why);
+			if (sc->had_angle)
+				set_invalid(sc->out, "address before <...>");
+		}
+	}
 	if (sc->any) {
 		if (ats == 0)
 			set_invalid(sc->out, "no '@' in address");
@@ -686,7 +756,7 @@ mailbox_special(struct scan *sc, char c)
 		}
 		if (sc->had_angle)
 			set_invalid(sc->out, "two addresses without a comma");
-		else if (sc->outside_ats > 0)
+		else if (sc->outside_ats > sc->nick_ats)
 			set_invalid(sc->out, "address before <...>");
 		sc->in_angle = true;
 		sc->had_angle = true;
@@ -701,6 +771,7 @@ mailbox_special(struct scan *sc, char c)
 			return;
 		}
 		set_invalid(sc->out, "unbalanced '>'");
+		sc->stray_gt = true;
 		return;
 	case '@':
 		sc->any = true;

@@ -8,7 +8,9 @@
  *
  * Which text names an author (the rule SECURITY.md states for From):
  * - the domain after every '@' outside quoted strings, comments and
- *   domain literals, obsolete routes included;
+ *   domain literals, obsolete routes included, except a name with no dot
+ *   before the '<' of a mailbox whose <...> names a domain ("Support @
+ *   Acme <support@acme.example>": a nickname in its display name);
  * - an address in a quoted string, comment, domain literal or RFC 2047
  *   encoded word, unless it is part of a display name (before the '<' of
  *   its mailbox, or of a group's ':', when that names a domain), and

@@ -5,7 +5,9 @@
  * and domain literals (an opener that never closes is an ordinary
  * character, and its kind is off from there on), a run of letters,
  * digits, dots and hyphens that plainly ends (a delimiter, or white space
- * and then a delimiter or a new word); inside a quoted string or comment that
+ * and then a delimiter or a new word), except a name with no dot before
+ * the '<' of its list element (a nickname in a display name: "Support @
+ * Acme <support@acme.example>"); inside a quoted string or comment that
  * holds a backslash, or a comment that nests, every such address whose
  * domain has a dot; and in a list element that is one RFC 2047 encoded
  * word in UTF-8 (Q or B, its text in RFC 2047's plain characters), the
@@ -80,15 +82,25 @@ oracle_add(struct oracle *o, const char *run, size_t len, bool need_dot)
 	oracle_put(o, dom);
 }
 
-/* The list element being read. */
+/* The list element being read: names with no dot after an '@' that may
+ * be nicknames, until it is known whether a '<' follows them. */
 struct element {
+	bool angle; /* a '<' or '>' in it so far */
+	bool lt_after;
+	size_t n;
+	char dom[2][DOMAIN_MAX_LEN + 1];
 	const char *start; /* where it starts, for the encoded-word rule */
 };
 
 static void
 element_end(struct oracle *o, struct element *el, const char *next)
 {
-	(void)o;
+	size_t i;
+
+	if (!el->lt_after)
+		for (i = 0; i < el->n; i++)
+			oracle_put(o, el->dom[i]);
+	memset(el, 0, sizeof(*el));
 	el->start = next;
 }
 
@@ -113,9 +125,17 @@ oracle_at(struct oracle *o, struct element *el, const char *s, size_t n,
 			|| (s[k] >= '0' && s[k] <= '9')))
 			return;
 	}
-	(void)el;
-	if (oracle_domain(s + at + 1, i - at - 1, dom))
+	if (!oracle_domain(s + at + 1, i - at - 1, dom))
+		return;
+	if (strchr(dom, '.') != NULL || el->angle) {
 		oracle_put(o, dom);
+		return;
+	}
+	for (k = 0; k < el->n; k++)
+		if (strcmp(el->dom[k], dom) == 0)
+			return;
+	if (el->n < 2)
+		memcpy(el->dom[el->n++], dom, strlen(dom) + 1);
 }
 
 static int
@@ -288,6 +308,10 @@ oracle_scan(const char *s, size_t n, struct oracle *o)
 		}
 		if (s[i] == '@')
 			oracle_at(o, &el, s, n, i);
+		if (s[i] == '<' || s[i] == '>') {
+			el.lt_after |= s[i] == '<' && el.n > 0;
+			el.angle = true;
+		}
 		if (s[i] == ',' || s[i] == ';') {
 			oracle_encoded(o, el.start, (size_t)(s + i - el.start));
 			element_end(o, &el, s + i + 1);

@@ -3,8 +3,8 @@
  * items 3 and 4): every lexical error is read past and every author
  * domain found, by class (control bytes, nesting, unbalanced brackets and
  * quotes, text after '>', groups, routes, several mailboxes, encoded
- * words in any charset, quoted local parts, backslashes, display names);
- * and the compact
+ * words in any charset, quoted local parts, backslashes, display names
+ * and the nicknames in them); and the compact
  * form the module logs for a header past the facts cap reads back with
  * the same status and domain, and decides the same. Every case and every
  * truncated prefix of it is also checked for the invariants the fuzz
@@ -711,6 +711,64 @@ test_encoded_charsets(void **state)
 	TABLE(none);
 }
 
+/* An '@' in a display name before a <...> that names a domain, followed
+ * by a name with no dot, is a nickname, not an author (red team finding
+ * 7): legitimate mail writes "Support @ Acme". Everything else about an
+ * unquoted address stays: a dotted name there counts, and so does any
+ * name after a stray '>', in a mailbox with no <...> or one that names no
+ * domain, and after an encoded word that holds a special. */
+static void
+test_nicknames(void **state)
+{
+	static const struct fcase c[] = {
+		{ "Support @ Acme <support@acme.example>", OK, "acme.example" },
+		{ "Team@Acme <team@acme.example>", OK, "acme.example" },
+		{ "Acme Support @ Help Desk <help@acme.example>", OK,
+		    "acme.example" },
+		{ "A@B C@D <x@acme.example>", OK, "acme.example" },
+		{ "Team@Acme <x@acme.example>, B <b@acme.example>", OK,
+		    "acme.example" },
+		{ "Team@\xef\xbc\xa1"
+		  "cme <x@acme.example>",
+		    OK, "acme.example" },
+		{ "Team@\"Acme\" <x@acme.example>", OK, "acme.example" },
+		{ "Team\xef\xbc\xa0"
+		  "Acme <x@acme.example>",
+		    OK, "acme.example" },
+		{ "=?utf-8?q?Team=40Acme?= <x@acme.example>", OK,
+		    "acme.example" },
+		{ "\"Team @ Acme\" <x@acme.example>", OK, "acme.example" },
+		{ "(Team @ Acme) <x@acme.example>", OK, "acme.example" },
+		/* A dotted name before '<' is an address, as before. */
+		{ "ceo@bank.example <x@evil.example>", MULTI, NULL },
+		{ "ceo@bank\xe3\x80\x82"
+		  "example <x@evil.example>",
+		    MULTI, NULL },
+		{ "ceo@bank.example. <x@evil.example>", MULTI, NULL },
+		{ "Team@Acme ceo@bank.example <x@evil.example>", MULTI, NULL },
+		{ "Team@[192.0.2.1] <x@acme.example>", MULTI, NULL },
+		{ "Team@Acme@bank.example <x@evil.example>", MULTI, NULL },
+		/* No <...> that names a domain: the name is the author. */
+		{ "Team@Acme", OK, "acme" },
+		{ "Team@Acme, <x@acme.example>", MULTI, NULL },
+		{ "Team@Acme <>", INVAL, "acme" },
+		{ "Team@Acme <x>", INVAL, "acme" },
+		{ "Team@Acme <@acme.example:>", MULTI, NULL },
+		{ "Team@Acme x@acme.example", MULTI, NULL },
+		/* After a '>', or a stray one, or in a group's name. */
+		{ "<x@acme.example> Team@Acme", MULTI, NULL },
+		{ "X > Team@Acme <x@acme.example>", MULTI, NULL },
+		{ "> Team@Acme <x@acme.example>", MULTI, NULL },
+		{ "Team@Acme: a@acme.example;", MULTI, NULL },
+		/* Readers that do not decode it see another structure. */
+		{ "=?utf-8?q?a,b?= Team@Acme <x@acme.example>", MULTI, NULL },
+		{ "Team@Acme =?utf-8?q?,?= <x@acme.example>", MULTI, NULL },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
 /* The forged headers of red team finding 5 get bank.example's p=reject,
  * as they do written plainly, also after the log's round trip. */
 static void decide_from(const struct policy *p, const char *from, size_t len,
@@ -966,6 +1024,7 @@ main(void)
 		cmocka_unit_test(test_encoded_words),
 		cmocka_unit_test(test_encoded_addresses),
 		cmocka_unit_test(test_encoded_charsets),
+		cmocka_unit_test(test_nicknames),
 		cmocka_unit_test(test_encoded_decides),
 		cmocka_unit_test(test_quoted_and_backslashes),
 		cmocka_unit_test(test_error_fragments),
