@@ -13,12 +13,13 @@
 #include <string.h>
 
 #include "mail/domcanon.h"
-#include "mail/encword.h"
 #include "mail/fromhdr.h"
+#include "mail/fromtext.h"
 
 enum tok {
 	T_END,
-	T_ATOM,	   /* atext, dots included */
+	T_ATOM,	   /* atext, dots included, and whole encoded words (a run
+		      of them across white space is one) */
 	T_QUOTED,  /* a closed quoted string, quotes included */
 	T_LITERAL, /* a closed domain literal, brackets included */
 	T_SPECIAL, /* '<', '>', '@', ',', ';' or ':' */
@@ -32,26 +33,18 @@ enum tok {
 struct capture {
 	bool active;
 	bool in_angle; /* the address's own inside '<...>', not a route's */
+	bool display;  /* before the mailbox's '<', where a nickname may be */
 	bool bad;      /* not a plain dot-atom: quoted, literal, escaped */
 	bool noname;   /* an address literal ([192.0.2.1]) */
 	bool glue;     /* the last thing read was a T_GLUE */
-	bool enc_end;  /* the last token ended in an encoded word */
 	bool overflow;
 	size_t tokens;
 	size_t len;
-	char text[DOMAIN_MAX_LEN + 2];
+	char text[DOMAIN_MAX_LEN + 2]; /* as a reader shows it */
 };
 
-/* A run of domain bytes after an '@' in display text. */
-struct embed {
-	bool at;
-	bool overflow;
-	size_t len;
-	char run[DOMAIN_MAX_LEN + 2];
-};
-
-/* Addresses in the current mailbox's quoted strings, comments and encoded
- * words, kept until it is known whether they were its display name. */
+/* Domains kept until it is known whether they were the mailbox's display
+ * name; two different ones already make the header from.multiple. */
 struct pending {
 	size_t n;
 	char dom[2][DOMAIN_MAX_LEN + 1];
@@ -66,6 +59,8 @@ struct scan {
 	bool no_quotes;	  /* after a '"' that never closed */
 	bool no_comments; /* after a '(' that never closed */
 	bool no_literals; /* after a '[' that never closed */
+	bool enc_odd;	  /* after an encoded word that holds a special */
+	bool enc_quoting; /* ... a '"', '(', ')' or '\\' */
 
 	struct fromhdr *out;
 	fromhdr_note_fn note;
@@ -82,9 +77,13 @@ struct scan {
 	bool had_angle;
 	bool route;	  /* in an obsolete "@a,@b:" route */
 	bool angle_named; /* its '<...>' holds a domain name */
+	bool stray_gt;	  /* a '>' with no '<' */
 	size_t angle_tokens;
 	size_t outside_ats, inside_ats;
-	struct pending pend;
+	struct pending pend; /* addresses in its display text */
+	struct pending nick; /* dotless domains after a bare '@' before '<' */
+	size_t nick_ats;
+	const char *nick_why; /* what was wrong with them as domains */
 
 	/* the current group */
 	bool in_group;
@@ -93,54 +92,9 @@ struct scan {
 };
 
 static bool
-is_atext(unsigned char c)
-{
-	if (c >= 0x80)
-		return true; /* RFC 6532 UTF-8 */
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-	    || (c >= '0' && c <= '9'))
-		return true;
-	return c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
-}
-
-static bool
 is_wsp(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* The length of a look-alike of '@' at s (U+FF20 FULLWIDTH COMMERCIAL
- * AT, U+FE6B SMALL COMMERCIAL AT in UTF-8), or 0. */
-static size_t
-lookalike_at(const char *s, size_t n)
-{
-	if (n < 3 || (unsigned char)s[0] != 0xef)
-		return 0;
-	if (((unsigned char)s[1] == 0xbc && (unsigned char)s[2] == 0xa0)
-	    || ((unsigned char)s[1] == 0xb9 && (unsigned char)s[2] == 0xab))
-		return 3;
-	return 0;
-}
-
-/* Whether an atom's n bytes at s may show a reader an address: an RFC
- * 2047 encoded word, or a look-alike of '@'. */
-static bool
-may_hide_address(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i++)
-		if ((s[i] == '=' && s[i + 1] == '?')
-		    || lookalike_at(s + i, n - i) > 0)
-			return true;
-	return false;
-}
-
-static bool
-is_domain_byte(unsigned char c)
-{
-	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-	    || (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
 
 static void
@@ -176,96 +130,56 @@ note_unnamed(struct scan *sc)
 /* ---- addresses in display text ---- */
 
 static void
-pend_add(struct scan *sc, const char *dom)
+pend_add(struct pending *pd, const char *dom)
 {
-	struct pending *pd = &sc->pend;
 	size_t i;
 
 	for (i = 0; i < pd->n; i++)
 		if (strcmp(pd->dom[i], dom) == 0)
 			return;
-	/* Two different ones already make the header from.multiple. */
 	if (pd->n < 2)
 		memcpy(pd->dom[pd->n++], dom, strlen(dom) + 1);
 }
 
-/* An address in display text counts when its domain is a name with a
- * dot: "@handle" is a nickname, not an author. */
+/* How text is read for addresses. */
+struct reading {
+	struct scan *sc;
+	bool pending;  /* part of a display name if the mailbox has one */
+	bool need_dot; /* in a quoted string or comment: "@handle" is a
+			  nickname there, wherever it is */
+};
+
 static void
-embed_flush(struct scan *sc, struct embed *e, bool pending)
+text_found(void *ctx, const char *run, size_t len, bool overflow)
 {
+	struct reading *r = ctx;
 	char dom[DOMAIN_MAX_LEN + 1], err[8];
 
-	if (e->at && e->len > 0 && !e->overflow
-	    && domcanon(e->run, e->len, dom, err, sizeof(err))
-		!= DOMCANON_INVALID
-	    && strchr(dom, '.') != NULL) {
-		if (pending)
-			pend_add(sc, dom);
-		else
-			note_named(sc, dom);
-	}
-	e->at = false;
-	e->overflow = false;
-	e->len = 0;
-}
-
-static void
-embed_byte(struct scan *sc, struct embed *e, unsigned char c, bool pending)
-{
-	if (e->at && is_domain_byte(c)) {
-		if (e->len < sizeof(e->run))
-			e->run[e->len++] = (char)c;
-		else
-			e->overflow = true;
+	if (len == 0 || overflow
+	    || domcanon(run, len, dom, err, sizeof(err)) == DOMCANON_INVALID)
 		return;
-	}
-	embed_flush(sc, e, pending);
-	e->at = c == '@';
+	if (r->need_dot && !r->sc->enc_quoting && strchr(dom, '.') == NULL)
+		return;
+	if (r->pending)
+		pend_add(&r->sc->pend, dom);
+	else
+		note_named(r->sc, dom);
 }
 
-/* Looks for addresses in n bytes of text as a reader shows them: encoded
- * words decoded (white space between two of them is not shown), a
- * look-alike '@' taken for one, and, in quoted text, each backslash
- * dropped. pending: part of a display name if
- * the mailbox turns out to have one. */
+/* Looks for addresses in n bytes of text as readers show it
+ * (fromtext.h, flags FROMTEXT_*); in a quoted string or comment
+ * (FROMTEXT_QUOTED) a domain needs a dot, unless an encoded word before
+ * it may have moved where readers that do not decode it see that string
+ * or comment end. */
 static void
-display_text(struct scan *sc, const char *s, size_t n, bool quoted,
-    bool pending)
+display_text(struct scan *sc, const char *s, size_t n, int flags, bool pending)
 {
-	char buf[ENCWORD_MAX_TEXT];
-	struct embed e;
-	struct encword w;
-	size_t i = 0, k, m, j;
+	struct reading r;
 
-	e.at = false;
-	e.overflow = false;
-	e.len = 0;
-	while (i < n) {
-		if (s[i] == '=' && i + 1 < n && s[i + 1] == '?'
-		    && encword_at(s + i, n - i, &w)) {
-			m = encword_decode(&w, buf, sizeof(buf));
-			for (j = 0; j < m; j++)
-				embed_byte(sc, &e, (unsigned char)buf[j],
-				    pending);
-			i += w.len;
-			for (k = i; k < n && is_wsp(s[k]); k++)
-				;
-			if (k > i && encword_at(s + k, n - k, &w))
-				i = k;
-			continue;
-		}
-		if ((k = lookalike_at(s + i, n - i)) > 0) {
-			embed_byte(sc, &e, '@', pending); /* shown as one */
-			i += k;
-			continue;
-		}
-		if (quoted && s[i] == '\\' && i + 1 < n)
-			i++;
-		embed_byte(sc, &e, (unsigned char)s[i], pending);
-		i++;
-	}
-	embed_flush(sc, &e, pending);
+	r.sc = sc;
+	r.pending = pending;
+	r.need_dot = (flags & FROMTEXT_QUOTED) != 0;
+	fromtext_addresses(s, n, flags, text_found, &r);
 }
 
 /* Text before the '<' of a mailbox (or a group's ':') may be its display
@@ -275,6 +189,16 @@ static bool
 in_display_position(const struct scan *sc)
 {
 	return !sc->in_angle && !sc->had_angle;
+}
+
+/* What the mailbox's display text counts for at its end: nothing when it
+ * is a display name, before a '<...>' that names a domain, and when no
+ * encoded word before may have made readers that do not decode it see
+ * another structure. */
+static bool
+display_shown(const struct scan *sc)
+{
+	return !sc->angle_named || sc->enc_odd;
 }
 
 /* ---- the tokenizer ---- */
@@ -364,8 +288,8 @@ skip_cfws(struct scan *sc)
 			set_invalid(sc->out, "comments nested too deeply");
 		if (nul)
 			set_invalid(sc->out, "NUL byte in a comment");
-		display_text(sc, sc->p + 1, (size_t)(e - sc->p) - 2, true,
-		    !odd && in_display_position(sc));
+		display_text(sc, sc->p + 1, (size_t)(e - sc->p) - 2,
+		    FROMTEXT_QUOTED, !odd && in_display_position(sc));
 		sc->p = e;
 		sc->gap = true;
 	}
@@ -380,9 +304,37 @@ stray(struct scan *sc, const char *why)
 	return T_STRAY;
 }
 
+/* Takes into an atom that ends in an encoded word the atoms after it that
+ * start with one: white space between two encoded words is not shown
+ * (RFC 2047 section 6.2), so they are one text (a run of encoded words
+ * is one token). Notes the encoded words that hold a special. */
+static void
+extend_encwords(struct scan *sc, struct fromtext_atom *a)
+{
+	struct fromtext_atom next;
+	const char *p;
+
+	for (;;) {
+		sc->enc_odd |= a->odd;
+		sc->enc_quoting |= a->quoting;
+		if (!a->enc_last)
+			return;
+		for (p = sc->p; p < sc->end && is_wsp(*p); p++)
+			;
+		if (p == sc->p)
+			return;
+		fromtext_atom(p, (size_t)(sc->end - p), &next);
+		if (!next.enc_first)
+			return;
+		sc->p = p + next.len;
+		*a = next;
+	}
+}
+
 static enum tok
 next_token(struct scan *sc)
 {
+	struct fromtext_atom a;
 	unsigned char c;
 	const char *e;
 	bool nul;
@@ -414,9 +366,10 @@ next_token(struct scan *sc)
 		sc->tl = (size_t)(sc->p - sc->ts);
 		return T_LITERAL;
 	}
-	if (is_atext(c)) {
-		while (sc->p < sc->end && is_atext((unsigned char)*sc->p))
-			sc->p++;
+	fromtext_atom(sc->p, (size_t)(sc->end - sc->p), &a);
+	if (a.len > 0) {
+		sc->p += a.len;
+		extend_encwords(sc, &a);
 		sc->tl = (size_t)(sc->p - sc->ts);
 		return T_ATOM;
 	}
@@ -453,46 +406,37 @@ cap_put(struct capture *c, char b)
 		c->overflow = true;
 }
 
-/* Appends the token's text, as a reader shows it, to the domain; false
- * when the token cannot continue the domain (a word after it). Words join
- * across a dot, as obsolete syntax allows with white space around it,
- * across a backslash or control byte, which a reader does not show, and
- * between two encoded words (RFC 2047 section 6.2). */
+static void
+cap_sink(void *ctx, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cap_put(ctx, s[i]);
+}
+
+/* Appends the token's text, as a reader shows it (encoded words decoded,
+ * quoted pairs unquoted), to the domain; false when the token cannot
+ * continue the domain (a word after it). Words join across a dot, as
+ * obsolete syntax allows with white space around it, and across a
+ * backslash or control byte, which a reader does not show. */
 static bool
 capture_add(struct scan *sc, enum tok t)
 {
 	struct capture *c = &sc->cap;
 	const char *s = sc->ts;
-	size_t n = sc->tl, i, m, j, before = c->len;
-	bool overflow = c->overflow, after_enc = c->enc_end, enc_join = false;
-	bool decoded = false;
-	char buf[ENCWORD_MAX_TEXT];
-	struct encword w;
+	size_t n = sc->tl, i, before = c->len;
+	bool overflow = c->overflow, decoded = false;
 
-	if (t != T_ATOM) {
-		s++;
-		n -= 2;
+	if (t == T_LITERAL) {
+		for (i = 1; i + 1 < n; i++)
+			cap_put(c, s[i]);
+	} else {
+		decoded = fromtext_show(t == T_ATOM ? s : s + 1,
+		    t == T_ATOM ? n : n - 2, t == T_ATOM ? 0 : FROMTEXT_QUOTED,
+		    cap_sink, c);
 	}
-	c->enc_end = false;
-	for (i = 0; i < n; i++) {
-		if (t == T_ATOM && s[i] == '='
-		    && encword_at(s + i, n - i, &w)) {
-			/* Not allowed in a domain, but shown decoded by
-			 * some readers. */
-			enc_join |= i == 0 && after_enc;
-			decoded = true;
-			m = encword_decode(&w, buf, sizeof(buf));
-			for (j = 0; j < m; j++)
-				cap_put(c, buf[j]);
-			i += w.len - 1;
-			c->enc_end = i + 1 == n;
-			continue;
-		}
-		if (t == T_QUOTED && s[i] == '\\' && i + 1 < n)
-			i++;
-		cap_put(c, s[i]);
-	}
-	if (c->tokens > 0 && !(c->glue && !sc->gap) && !enc_join
+	if (c->tokens > 0 && !(c->glue && !sc->gap)
 	    && !(before > 0 && c->text[before - 1] == '.')
 	    && !(c->len > before && c->text[before] == '.')) {
 		c->len = before; /* a word after the domain */
@@ -503,15 +447,90 @@ capture_add(struct scan *sc, enum tok t)
 		c->bad = true;
 	if (t == T_LITERAL) {
 		/* [192.0.2.1] names no domain; [bank.example] shows one. */
-		for (i = 0; i < n; i++)
+		for (i = 1; i + 1 < n; i++)
 			if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
 				break;
-		if (i == n)
+		if (i + 1 >= n)
 			c->noname = true;
 	}
 	c->tokens++;
 	c->glue = false;
 	return true;
+}
+
+static bool
+is_trailing_mark(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && c != '.' && c != '-'
+	    && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+	    && !(c >= '0' && c <= '9');
+}
+
+/* The domain a part of a capture's text shows (the text between two '@'
+ * a reader sees): up to a character that ends a name for a reader, and
+ * without the punctuation after it ("bank.example?=" of a broken encoded
+ * word, "bank.example!"); *cut when there was either. */
+static enum domcanon_status
+part_domain(const char *s, size_t n, char *dom, char *err, size_t errsz,
+    bool *cut)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != '\0' && strchr("<>,;:()[]\"", s[i]) != NULL)
+			break;
+	for (k = i; k > 0 && is_trailing_mark((unsigned char)s[k - 1]); k--)
+		;
+	if (k > 0)
+		i = k;
+	*cut = i < n;
+	return domcanon(s, i, dom, err, errsz);
+}
+
+/* The length of the part of a capture's text at s (n bytes) up to the next
+ * '@' a reader sees; *sep is that '@''s length, 0 at the end. */
+static size_t
+part_len(const char *s, size_t n, size_t *sep)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((*sep = fromtext_at(s + i, n - i)) > 0)
+			return i;
+	*sep = 0;
+	return n;
+}
+
+/* Whether the capture is a nickname: in display position, every domain
+ * its text shows ("Support @ Acme", "Team@Acme") is a name with no dot. */
+static bool
+capture_nickname(const struct capture *c, const char **why)
+{
+	char dom[DOMAIN_MAX_LEN + 1], err[96];
+	size_t i = 0, k, sep, parts = 0;
+	enum domcanon_status st;
+	bool cut;
+
+	*why = c->bad ? "malformed domain" : NULL;
+	if (!c->display)
+		return false;
+	for (; i <= c->len; i = k + sep) {
+		k = i + part_len(c->text + i, c->len - i, &sep);
+		if (k > i) {
+			st = part_domain(c->text + i, k - i, dom, err,
+			    sizeof(err), &cut);
+			if (st == DOMCANON_INVALID || strchr(dom, '.') != NULL)
+				return false;
+			if (st == DOMCANON_SEEN && *why == NULL)
+				*why
+				    = "the domain is one only to a reader's eye";
+			if (++parts > 1 || cut)
+				*why = "malformed domain";
+		}
+		if (sep == 0)
+			break;
+	}
+	return parts > 0;
 }
 
 static void
@@ -520,6 +539,9 @@ capture_end(struct scan *sc)
 	struct capture *c = &sc->cap;
 	char dom[DOMAIN_MAX_LEN + 1], err[96];
 	enum domcanon_status seen;
+	const char *why;
+	size_t i, k, sep, parts = 0;
+	bool cut;
 
 	if (!c->active)
 		return;
@@ -528,27 +550,62 @@ capture_end(struct scan *sc)
 		set_invalid(sc->out, "no domain after '@'");
 		return;
 	}
-	seen = DOMCANON_INVALID;
-	if (c->noname || c->overflow
-	    || (seen = domcanon(c->text, c->len, dom, err, sizeof(err)))
-		== DOMCANON_INVALID) {
+	if (c->noname || c->overflow) {
 		set_invalid(sc->out,
-		    c->noname	    ? "an address literal, not a domain" :
-			c->overflow ? "domain too long" :
-				      err);
+		    c->noname ? "an address literal, not a domain" :
+				"domain too long");
 		note_unnamed(sc);
 		return;
 	}
-	/* A name only a reader takes for a domain (invisible or bidi code
-	 * points, look-alike dots) is judged as the domain it shows. */
-	if (seen == DOMCANON_SEEN)
-		set_invalid(sc->out,
-		    "the domain is one only to a reader's eye");
-	if (c->bad)
-		set_invalid(sc->out, "malformed domain");
-	if (c->in_angle)
-		sc->angle_named = true;
-	note_named(sc, dom);
+	if (capture_nickname(c, &why)) {
+		/* Counted at the mailbox's end unless its '<...>' names a
+		 * domain. */
+		for (i = 0; i <= c->len; i = k + sep) {
+			k = i + part_len(c->text + i, c->len - i, &sep);
+			if (k > i
+			    && part_domain(c->text + i, k - i, dom, err,
+				   sizeof(err), &cut)
+				!= DOMCANON_INVALID)
+				pend_add(&sc->nick, dom);
+			if (sep == 0)
+				break;
+		}
+		sc->nick_ats++;
+		if (sc->nick_why == NULL)
+			sc->nick_why = why;
+		return;
+	}
+	/* Each '@' a reader sees in the text starts another address. */
+	for (i = 0; i <= c->len; i = k + sep) {
+		k = i + part_len(c->text + i, c->len - i, &sep);
+		if (k > i || (parts == 0 && sep == 0)) {
+			parts++;
+			seen = part_domain(c->text + i, k - i, dom, err,
+			    sizeof(err), &cut);
+			if (seen == DOMCANON_INVALID) {
+				set_invalid(sc->out, err);
+				note_unnamed(sc);
+			} else {
+				/* A name only a reader takes for a domain
+				 * (invisible or bidi code points, look-alike
+				 * dots) is judged as the domain it shows. */
+				if (seen == DOMCANON_SEEN)
+					set_invalid(sc->out,
+					    "the domain is one only to a "
+					    "reader's eye");
+				if (c->bad || cut)
+					set_invalid(sc->out,
+					    "malformed domain");
+				if (c->in_angle)
+					sc->angle_named = true;
+				note_named(sc, dom);
+			}
+		}
+		if (sep == 0)
+			break;
+	}
+	if (parts > 1)
+		set_invalid(sc->out, "an '@' in a domain");
 }
 
 static void
@@ -559,10 +616,10 @@ capture_start(struct scan *sc)
 	capture_end(sc);
 	c->active = true;
 	c->in_angle = sc->in_angle && !sc->route; /* the address's own */
+	c->display = in_display_position(sc) && !sc->stray_gt && !sc->enc_odd;
 	c->bad = false;
 	c->noname = false;
 	c->glue = false;
-	c->enc_end = false;
 	c->overflow = false;
 	c->tokens = 0;
 	c->len = 0;
@@ -602,10 +659,14 @@ mailbox_reset(struct scan *sc)
 	sc->had_angle = false;
 	sc->route = false;
 	sc->angle_named = false;
+	sc->stray_gt = false;
 	sc->angle_tokens = 0;
 	sc->outside_ats = 0;
 	sc->inside_ats = 0;
 	sc->pend.n = 0;
+	sc->nick.n = 0;
+	sc->nick_ats = 0;
+	sc->nick_why = NULL;
 }
 
 static void
@@ -624,9 +685,18 @@ mailbox_end(struct scan *sc)
 
 	/* Text before '<' is a display name only when the '<...>' after it
 	 * names a domain: "ceo@bank.example" <> shows its reader no other
-	 * author. Without '<' nothing in the mailbox was a display name. */
-	if (!sc->angle_named)
+	 * author. Without '<' nothing in the mailbox was a display name, and
+	 * its nicknames ("Team@Acme") are addresses. */
+	if (display_shown(sc)) {
 		note_pending(sc, &sc->pend);
+		if (sc->nick_ats > 0) {
+			note_pending(sc, &sc->nick);
+			if (sc->nick_why != NULL)
+				set_invalid(sc->out, sc->nick_why);
+			if (sc->had_angle)
+				set_invalid(sc->out, "address before <...>");
+		}
+	}
 	if (sc->any) {
 		if (ats == 0)
 			set_invalid(sc->out, "no '@' in address");
@@ -636,40 +706,6 @@ mailbox_end(struct scan *sc)
 			sc->out->mailboxes++;
 	}
 	mailbox_reset(sc);
-}
-
-/* An atom that ends in an encoded word reads on across white space into
- * the atoms after it that are whole encoded words (RFC 2047 section 6.2:
- * the space between them is not shown), so its token takes them in: they
- * are words of the same text, and the lexer would have made atoms of
- * them (an '@' ends an atom, so none is taken in). */
-static void
-extend_encwords(struct scan *sc)
-{
-	const char *s = sc->ts, *last = NULL, *p, *q;
-	struct encword w;
-	size_t i, wl = 0;
-
-	for (i = 0; i + 1 < sc->tl; i++)
-		if (s[i] == '=' && s[i + 1] == '?'
-		    && encword_at(s + i, sc->tl - i, &w)) {
-			last = s + i;
-			wl = w.len;
-			i += w.len - 1;
-		}
-	if (last == NULL || last + wl != s + sc->tl)
-		return;
-	for (;;) {
-		for (p = sc->p; p < sc->end && is_wsp(*p); p++)
-			;
-		for (q = p; q < sc->end && is_atext((unsigned char)*q); q++)
-			;
-		if (p == sc->p || q == p || !encword_at(p, (size_t)(q - p), &w)
-		    || w.len != (size_t)(q - p))
-			break;
-		sc->p = q;
-	}
-	sc->tl = (size_t)(sc->p - sc->ts);
 }
 
 /* A word, quoted string or literal: the structure, and addresses in it
@@ -688,12 +724,13 @@ mailbox_text(struct scan *sc, enum tok t, bool in_domain)
 	}
 	if (t == T_QUOTED && sc->odd)
 		pending = false; /* readers may end it elsewhere */
-	if (t != T_ATOM) {
-		display_text(sc, sc->ts + 1, sc->tl - 2, true, pending);
-	} else if (!in_domain && may_hide_address(sc->ts, sc->tl)) {
-		extend_encwords(sc);
-		display_text(sc, sc->ts, sc->tl, false, pending);
-	}
+	if (t != T_ATOM)
+		display_text(sc, sc->ts + 1, sc->tl - 2, FROMTEXT_QUOTED,
+		    pending);
+	else if (!in_domain)
+		display_text(sc, sc->ts, sc->tl, 0, pending);
+	else /* decoded as the domain; as written, for other readers */
+		display_text(sc, sc->ts, sc->tl, FROMTEXT_RAW, false);
 }
 
 /* A group's display name is one only when a mailbox in it names a
@@ -701,7 +738,7 @@ mailbox_text(struct scan *sc, enum tok t, bool in_domain)
 static void
 group_end(struct scan *sc)
 {
-	bool shown = sc->in_group && !sc->group_named;
+	bool shown = sc->in_group && (!sc->group_named || sc->enc_odd);
 
 	sc->in_group = false;
 	if (shown)
@@ -719,7 +756,7 @@ mailbox_special(struct scan *sc, char c)
 		}
 		if (sc->had_angle)
 			set_invalid(sc->out, "two addresses without a comma");
-		else if (sc->outside_ats > 0)
+		else if (sc->outside_ats > sc->nick_ats)
 			set_invalid(sc->out, "address before <...>");
 		sc->in_angle = true;
 		sc->had_angle = true;
@@ -729,10 +766,12 @@ mailbox_special(struct scan *sc, char c)
 		sc->inside_ats = 0;
 		return;
 	case '>':
-		if (sc->in_angle)
+		if (sc->in_angle) {
 			sc->in_angle = false;
-		else
-			set_invalid(sc->out, "unbalanced '>'");
+			return;
+		}
+		set_invalid(sc->out, "unbalanced '>'");
+		sc->stray_gt = true;
 		return;
 	case '@':
 		sc->any = true;

@@ -8,14 +8,23 @@
  *
  * Which text names an author (the rule SECURITY.md states for From):
  * - the domain after every '@' outside quoted strings, comments and
- *   domain literals, obsolete routes included;
+ *   domain literals, obsolete routes included, except a name with no dot
+ *   before the '<' of a mailbox whose <...> names a domain ("Support @
+ *   Acme <support@acme.example>": a nickname in its display name);
  * - an address in a quoted string, comment, domain literal or RFC 2047
  *   encoded word, unless it is part of a display name (before the '<' of
- *   its mailbox, or of a group's ':'), and wherever it is when readers
- *   may disagree where that string or comment ends (a backslash in it, or
- *   a nested comment).
- * An opener that never closes ('"', '(', '[') is read as a stray
- * character, and what follows it as if it were not there.
+ *   its mailbox, or of a group's ':', when that names a domain), and
+ *   wherever it is when readers may disagree where that string or comment
+ *   ends (a backslash in it, or a nested comment). In quoted strings and
+ *   comments "@handle" is a nickname: a domain needs a dot there.
+ * An encoded word is one word whatever it holds (mail/fromtext.h), read
+ * as a reader shows it, decoded in its charset, '@' or a look-alike of
+ * it, and also as written; one that holds a special ('@', ',', '"', ...)
+ * is read otherwise by readers that do not decode it, so from there on
+ * nothing in the header is a display name (nor, after a '"', '(', ')' or
+ * '\\' in one, needs a dot). Each '@' a reader sees in a domain starts
+ * another address. An opener that never closes ('"', '(', '[') is read
+ * as a stray character, and what follows it as if it were not there.
  */
 #ifndef AG_FROMHDR_H
 #define AG_FROMHDR_H

@@ -192,6 +192,37 @@ class_second_author() {
 	forged fullwidth-at dmarc.reject 'ceo\xef\xb9\xabbank.example'
 }
 
+# ---- an address in RFC 2047 encoded words, as a reader decodes it ----
+# One encoded word is one word whatever it holds; its decoded text (any
+# charset a reader converts, '@' or a look-alike, split between words,
+# mixed with plain text) shows an address as plain text would.
+class_encoded() {
+	forged enc-fullwidth-at dmarc.reject '=?utf-8?q?ceo=EF=BC=A0bank.example?='
+	forged enc-literal-at dmarc.reject '=?utf-8?Q?ceo@bank.example?='
+	forged enc-small-at-b dmarc.reject '=?UTF-8?B?Y2Vv77mrYmFuay5leGFtcGxl?='
+	forged enc-split-at dmarc.reject '=?utf-8?q?ceo=EF=BC?= =?utf-8?q?=A0bank.example?='
+	forged enc-folded dmarc.reject '=?utf-8?q?ceo?=\n =?utf-8?q?=40bank.example?='
+	forged enc-mixed dmarc.reject 'ceo=?utf-8?q?=40?=bank.example'
+	forged enc-in-angle dmarc.reject 'CEO <=?utf-8?q?ceo=40bank.example?=>'
+	forged enc-broken dmarc.reject '=?utf-8?q?ceo @bank.example?='
+	forged enc-utf16 dmarc.reject '=?utf-16?b?//5jAGUAbwAg/2IAYQBuAGsALgBlAHgAYQBtAHAAbABlAA==?='
+	forged enc-shift-jis dmarc.reject '=?shift_jis?b?Y2VvgZeCgoKBgo6Ci4FEgoWCmIKBgo2CkIKMgoU=?='
+	forged enc-second from.multiple '=?utf-8?q?ceo=EF=BC=A0bank.example?=, <x@evil.example>'
+	forged enc-special-display from.multiple '=?utf-8?Q?ceo@bank.example?= <x@evil.example>'
+	forged enc-in-domain from.multiple 'ceo@=?utf-8?q?x@bank.example?='
+}
+
+# ---- an '@' in a display name: a nickname only before a domain's <...> ----
+class_nickname() {
+	forged nick-dotted from.multiple 'ceo@bank.example <x@evil.example>'
+	forged nick-no-angle from.multiple 'Team@Bank, <x@evil.example>'
+	forged nick-after-stray-gt from.multiple 'X > Team@Bank <x@evil.example>'
+	legit legit-nick-spaced 'Support @ Signer <support@signer.example>'
+	legit legit-nick-joined 'Team@Signer <team@signer.example>'
+	legit legit-nick-words 'Signer Support @ Help Desk <help@signer.example>'
+	legit legit-nick-encoded '=?utf-8?q?Team=40Signer?= <team@signer.example>'
+}
+
 # ---- legitimate mail with odd but valid From headers: not refused ----
 class_legit() {
 	legit legit-comments '"Smith, Alice (Finance)" (office) <alice@signer.example> (desk)'
@@ -212,6 +243,8 @@ class_unbalanced
 class_after_angle
 class_long
 class_second_author
+class_encoded
+class_nickname
 class_legit
 
 # ---- every log line, and its replay ----

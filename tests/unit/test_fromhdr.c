@@ -3,7 +3,8 @@
  * items 3 and 4): every lexical error is read past and every author
  * domain found, by class (control bytes, nesting, unbalanced brackets and
  * quotes, text after '>', groups, routes, several mailboxes, encoded
- * words, quoted local parts, backslashes, display names); and the compact
+ * words in any charset, quoted local parts, backslashes, display names
+ * and the nicknames in them); and the compact
  * form the module logs for a header past the facts cap reads back with
  * the same status and domain, and decides the same. Every case and every
  * truncated prefix of it is also checked for the invariants the fuzz
@@ -525,6 +526,286 @@ test_encoded_words(void **state)
 	TABLE(c);
 }
 
+/* An address a reader sees once encoded words are decoded counts as one
+ * written plainly (red team finding 5): '@' or a look-alike of it, Q or B,
+ * split between words, mixed with plain text, in address position or
+ * alone in a mailbox. An encoded word is one word whatever it holds: the
+ * lexer does not split it at a special inside it. */
+static void
+test_encoded_addresses(void **state)
+{
+	static const struct fcase c[] = {
+		/* The red team's two. */
+		{ "=?utf-8?q?ceo=EF=BC=A0bank.example?=", INVAL,
+		    "bank.example" },
+		{ "=?utf-8?Q?ceo@bank.example?=", INVAL, "bank.example" },
+		/* Other spellings of the class. */
+		{ "=?utf-8?q?ceo=EF=B9=ABbank.example?=", INVAL,
+		    "bank.example" },
+		{ "=?UTF-8?B?Y2Vv77ygYmFuay5leGFtcGxl?=", INVAL,
+		    "bank.example" },
+		{ "=?utf-8?b?Y2VvQGJhbmsuZXhhbXBsZQ==?=", INVAL,
+		    "bank.example" },
+		{ "=?utf-8*en?q?ceo=40bank.example?=", INVAL, "bank.example" },
+		{ "=?utf-8?q?ceo=EF=BC?= =?utf-8?q?=A0bank.example?=", INVAL,
+		    "bank.example" },
+		{ "=?utf-8?q?ceo=EF?=\r\n =?utf-8?q?=BC=A0bank.example?=",
+		    INVAL, "bank.example" },
+		{ "=?utf-8?q?ceo?= =?utf-8?q?=40bank.example?=", INVAL,
+		    "bank.example" },
+		{ "=?utf-8?q?ceo=40?==?utf-8?q?bank.example?=", INVAL,
+		    "bank.example" },
+		{ "ceo=?utf-8?q?=40?=bank.example", INVAL, "bank.example" },
+		{ "ceo =?utf-8?q?=40bank.example?=", INVAL, "bank.example" },
+		{ "=?utf-8?q?ceo=40bank?=.example", INVAL, "bank.example" },
+		{ "=?utf-8?q?ceo=40bank=E3=80=82example?=", INVAL,
+		    "bank.example" },
+		{ "<=?utf-8?q?ceo=40bank.example?=>", INVAL, "bank.example" },
+		{ "<=?utf-8?Q?ceo@bank.example?=>", INVAL, "bank.example" },
+		{ "=?utf-8?Q?<ceo@bank.example>?=", INVAL, "bank.example" },
+		/* Beside another author: two. */
+		{ "=?utf-8?q?ceo=EF=BC=A0bank.example?=, <x@evil.example>",
+		    MULTI, NULL },
+		{ "<x@evil.example>, =?utf-8?Q?ceo@bank.example?=", MULTI,
+		    NULL },
+		{ "<x@evil.example> =?utf-8?q?ceo=40bank.example?=", MULTI,
+		    NULL },
+		/* In address position a name with no dot counts too, as it
+		 * would written plainly. */
+		{ "<x@evil.example> =?utf-8?q?=40bank?=", MULTI, NULL },
+		/* In the domain: each '@' the decoded text shows starts
+		 * another address; a special ends the name there. */
+		{ "ceo@=?utf-8?q?x@bank.example?=", MULTI, NULL },
+		{ "ceo@=?utf-8?q?bank.example=EF=BC=A0x?=", MULTI, NULL },
+		{ "ceo@bank.=?utf-8?q?example>?=", INVAL, "bank.example" },
+		{ "alice@\"ceo@bank.example\"", MULTI, NULL },
+		{ "alice@\"@bank.example\"", INVAL, "bank.example" },
+		{ "alice@\"=?utf-8?q?bank.example?=\"", INVAL, "bank.example" },
+		{ "ceo@bank\xef\xbc\xa0"
+		  "evil.example",
+		    MULTI, NULL },
+		/* A display name before a <...> that names a domain, like a
+		 * quoted string... */
+		{ "=?utf-8?q?ceo=EF=BC=A0bank.example?= <x@evil.example>", OK,
+		    "evil.example" },
+		{ "=?utf-8?b?Y2VvQGJhbmsuZXhhbXBsZQ==?= <x@evil.example>", OK,
+		    "evil.example" },
+		{ "=?utf-8?q?ceo=40bank.example?=: x@evil.example;", OK,
+		    "evil.example" },
+		/* ...but not when it holds a special a reader that does not
+		 * decode it reads as structure: from there on nothing is a
+		 * display name. */
+		{ "=?utf-8?Q?ceo@bank.example?= <x@evil.example>", MULTI,
+		    NULL },
+		{ "=?utf-8?Q?Smith,_J?= \"ceo@bank.example\" <x@evil.example>",
+		    MULTI, NULL },
+		{ "\"ceo@bank.example\" =?utf-8?q?<?= <x@evil.example>", MULTI,
+		    NULL },
+		{ "=?utf-8?q?\"?= \"Team@Acme,\" <x@evil.example>", MULTI,
+		    NULL },
+		{ "=?utf-8?q?(?= <x@evil.example> (Team@Acme)", MULTI, NULL },
+		{ "=?utf-8?q?a,b?= Team@Acme <x@acme.example>", MULTI, NULL },
+		/* A legitimate mailer's specials stay harmless. */
+		{ "=?utf-8?Q?Smith,_J?= <j@x.example>", OK, "x.example" },
+		{ "=?utf-8?Q?Smith,_J?= <j@x.example> (J@Home)", OK,
+		    "x.example" },
+		/* Not an encoded word: white space in it, no end. */
+		{ "=?utf-8?q?ceo @bank.example?=", INVAL, "bank.example" },
+		{ "=?utf-8?q?ceo=40bank.example", INVAL, "" },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+/* Any charset a reader converts (mail/charset.h): each of these shows
+ * its reader an address at bank.example or bücher.example (written by
+ * Python's codecs: base64 or Q of the text in the comment). */
+static void
+test_encoded_charsets(void **state)
+{
+	static const struct {
+		const char *word, *domain;
+	} c[] = {
+		/* ceo@bücher.example */
+		{ "=?iso-8859-1?b?Y2VvQGL8Y2hlci5leGFtcGxl?=",
+		    "xn--bcher-kva.example" },
+		{ "=?windows-1252?q?ceo=40b=FCcher.example?=",
+		    "xn--bcher-kva.example" },
+		{ "=?us-ascii?q?ceo=40b=FCcher.example?=",
+		    "xn--bcher-kva.example" },
+		{ "=?utf-32be?b?AAAAYwAAAGUAAABvAAAAQAAAAGIAAAD8AAAAYwAAAGgAAAB"
+		  "lAAAAcgAAAC4AAABlAAAAeAAAAGEAAABtAAAAcAAAAGwAAABl?=",
+		    "xn--bcher-kva.example" },
+		/* ceo＠bank.example */
+		{ "=?utf-16?b?//5jAGUAbwAg/2IAYQBuAGsALgBlAHgAYQBtAHAAbABlAA=="
+		  "?=",
+		    "bank.example" },
+		{ "=?utf-7?q?ceo=2B=2FyA-bank.example?=", "bank.example" },
+		/* ceo@bank.example */
+		{ "=?utf-16le?q?c=00e=00o=00=40=00b=00a=00n=00k=00.=00e=00x=00a"
+		  "=00m=00p=00l=00e=00?=",
+		    "bank.example" },
+		{ "=?utf-16?q?=00c=00e=00o=00=40=00b=00a=00n=00k=00.=00e=00x=00a"
+		  "=00m=00p=00l=00e?=",
+		    "bank.example" },
+		{ "=?utf-32?b?//4AAGMAAABlAAAAbwAAAEAAAABiAAAAYQAAAG4AAABrAAAAL"
+		  "gAAAGUAAAB4AAAAYQAAAG0AAABwAAAAbAAAAGUAAAA=?=",
+		    "bank.example" },
+		{ "=?UTF-7?Q?ceo+AEA-bank.example?=", "bank.example" },
+		/* ceo﹫bank.example */
+		{ "=?utf-16be?b?AGMAZQBv/msAYgBhAG4AawAuAGUAeABhAG0AcABsAGU=?=",
+		    "bank.example" },
+		/* ceo＠ｂａｎｋ．ｅｘａｍｐｌｅ */
+		{ "=?shift_jis?b?Y2VvgZeCgoKBgo6Ci4FEgoWCmIKBgo2CkIKMgoU=?=",
+		    "bank.example" },
+		{ "=?euc-jp?b?Y2Vvofej4qPho+6j66Glo+Wj+KPho+2j8KPso+U=?=",
+		    "bank.example" },
+		{ "=?iso-2022-jp?b?Y2VvGyRCIXcjYiNhI24jayElI2UjeCNhI20jcCNsI2Ub"
+		  "KEI=?=",
+		    "bank.example" },
+		{ "=?gb2312?q?ceo=A3=C0=A3=E2=A3=E1=A3=EE=A3=EB=A3=AE=A3=E5=A3"
+		  "=F8=A3=E1=A3=ED=A3=F0=A3=EC=A3=E5?=",
+		    "bank.example" },
+		{ "=?euc-kr?b?Y2Vvo8Cj4qPho+6j66Ouo+Wj+KPho+2j8KPso+U=?=",
+		    "bank.example" },
+		/* ceo＠bank。example, ceo﹫bank．example, ceo﹫ｂａｎｋ．... */
+		{ "=?cp932?q?ceo=81=97bank=81Bexample?=", "bank.example" },
+		{ "=?gb18030?b?Y2VvqYhiYW5ro65leGFtcGxl?=", "bank.example" },
+		{ "=?big5?q?ceo=A2N=A2=EA=A2=E9=A2=F6=A2=F3=A1D=A2=ED=A3A=A2=E9"
+		  "=A2=F5=A2=F8=A2=F4=A2=ED?=",
+		    "bank.example" },
+		/* A character split between two words of one charset. */
+		{ "=?shift_jis?q?ceo=81?= =?shift_jis?q?=97bank.example?=",
+		    "bank.example" },
+		{ "=?utf-16be?q?=00c=00e=00o=FF?= "
+		  "=?utf-16be?q?=20=00b=00a=00n=00k=00.=00e=00x=00a=00m=00p=00l"
+		  "=00e?=",
+		    "bank.example" },
+		{ "=?iso-2022-jp?q?ceo=1B$B!?= =?iso-2022-jp?q?w=1B(Bbank.example?=",
+		    "bank.example" },
+		/* Its raw text, for a reader that does not decode it. */
+		{ "=?utf-16?q?ceo@bank.example?=", "bank.example" },
+		{ "=?utf-16?q?ceo\xef\xbc\xa0"
+		  "bank.example?=",
+		    "bank.example" },
+	};
+	static const struct fcase none[] = {
+		/* Bytes that are '@' only in ASCII: a kanji (ISO-2022-JP
+		 * "0@0!0."), a Shift_JIS trail byte. */
+		{ "=?iso-2022-jp?b?GyRCMEAwITAuGyhC?=", INVAL, "" },
+		{ "=?iso-2022-jp?b?GyRCMEAbKEI=?= <taro@example.jp>", OK,
+		    "example.jp" },
+		{ "=?shift_jis?q?x=81@bank.example?=", INVAL, "bank.example" },
+		/* Words of two charsets are not joined. */
+		{ "=?utf-8?q?ceo=EF=BC?= =?iso-8859-1?q?=A0bank.example?=",
+		    INVAL, "" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		expect(c[i].word, INVAL, c[i].domain);
+		prefixes(c[i].word, strlen(c[i].word));
+	}
+	TABLE(none);
+}
+
+/* An '@' in a display name before a <...> that names a domain, followed
+ * by a name with no dot, is a nickname, not an author (red team finding
+ * 7): legitimate mail writes "Support @ Acme". Everything else about an
+ * unquoted address stays: a dotted name there counts, and so does any
+ * name after a stray '>', in a mailbox with no <...> or one that names no
+ * domain, and after an encoded word that holds a special. */
+static void
+test_nicknames(void **state)
+{
+	static const struct fcase c[] = {
+		{ "Support @ Acme <support@acme.example>", OK, "acme.example" },
+		{ "Team@Acme <team@acme.example>", OK, "acme.example" },
+		{ "Acme Support @ Help Desk <help@acme.example>", OK,
+		    "acme.example" },
+		{ "A@B C@D <x@acme.example>", OK, "acme.example" },
+		{ "Team@Acme <x@acme.example>, B <b@acme.example>", OK,
+		    "acme.example" },
+		{ "Team@\xef\xbc\xa1"
+		  "cme <x@acme.example>",
+		    OK, "acme.example" },
+		{ "Team@\"Acme\" <x@acme.example>", OK, "acme.example" },
+		{ "Team\xef\xbc\xa0"
+		  "Acme <x@acme.example>",
+		    OK, "acme.example" },
+		{ "=?utf-8?q?Team=40Acme?= <x@acme.example>", OK,
+		    "acme.example" },
+		{ "\"Team @ Acme\" <x@acme.example>", OK, "acme.example" },
+		{ "(Team @ Acme) <x@acme.example>", OK, "acme.example" },
+		/* A dotted name before '<' is an address, as before. */
+		{ "ceo@bank.example <x@evil.example>", MULTI, NULL },
+		{ "ceo@bank\xe3\x80\x82"
+		  "example <x@evil.example>",
+		    MULTI, NULL },
+		{ "ceo@bank.example. <x@evil.example>", MULTI, NULL },
+		{ "Team@Acme ceo@bank.example <x@evil.example>", MULTI, NULL },
+		{ "Team@[192.0.2.1] <x@acme.example>", MULTI, NULL },
+		{ "Team@Acme@bank.example <x@evil.example>", MULTI, NULL },
+		/* No <...> that names a domain: the name is the author. */
+		{ "Team@Acme", OK, "acme" },
+		{ "Team@Acme, <x@acme.example>", MULTI, NULL },
+		{ "Team@Acme <>", INVAL, "acme" },
+		{ "Team@Acme <x>", INVAL, "acme" },
+		{ "Team@Acme <@acme.example:>", MULTI, NULL },
+		{ "Team@Acme x@acme.example", MULTI, NULL },
+		/* After a '>', or a stray one, or in a group's name. */
+		{ "<x@acme.example> Team@Acme", MULTI, NULL },
+		{ "X > Team@Acme <x@acme.example>", MULTI, NULL },
+		{ "> Team@Acme <x@acme.example>", MULTI, NULL },
+		{ "Team@Acme: a@acme.example;", MULTI, NULL },
+		/* Readers that do not decode it see another structure. */
+		{ "=?utf-8?q?a,b?= Team@Acme <x@acme.example>", MULTI, NULL },
+		{ "Team@Acme =?utf-8?q?,?= <x@acme.example>", MULTI, NULL },
+	};
+
+	(void)state;
+	TABLE(c);
+}
+
+/* The forged headers of red team finding 5 get bank.example's p=reject,
+ * as they do written plainly, also after the log's round trip. */
+static void decide_from(const struct policy *p, const char *from, size_t len,
+    bool logged, struct decision *d);
+
+static void
+test_encoded_decides(void **state)
+{
+	static const char *const froms[] = {
+		"=?utf-8?q?ceo=EF=BC=A0bank.example?=",
+		"=?utf-8?Q?ceo@bank.example?=",
+		"=?utf-8?q?ceo=EF=BC?= =?utf-8?q?=A0bank.example?=",
+		"=?shift_jis?b?Y2VvgZeCgoKBgo6Ci4FEgoWCmIKBgo2CkIKMgoU=?=",
+		"ceo\xef\xbc\xa0"
+		"bank.example",
+		"ceo@bank.example",
+	};
+	struct policy *p = load_ok("");
+	struct decision d;
+	size_t i;
+	int logged;
+
+	(void)state;
+	for (i = 0; i < sizeof(froms) / sizeof(froms[0]); i++)
+		for (logged = 0; logged < 2; logged++) {
+			decide_from(p, froms[i], strlen(froms[i]), logged, &d);
+			if (d.action != AG_REJECT
+			    || strcmp(verdict_class_name(&d), "dmarc.reject")
+				!= 0
+			    || strcmp(d.from_domain, "bank.example") != 0)
+				fail_msg("%s: %s %s '%s'", froms[i],
+				    ag_action_name(d.action),
+				    verdict_class_name(&d), d.from_domain);
+		}
+	policy_free(p);
+}
+
 static void
 test_quoted_and_backslashes(void **state)
 {
@@ -741,6 +1022,10 @@ main(void)
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_several),
 		cmocka_unit_test(test_encoded_words),
+		cmocka_unit_test(test_encoded_addresses),
+		cmocka_unit_test(test_encoded_charsets),
+		cmocka_unit_test(test_nicknames),
+		cmocka_unit_test(test_encoded_decides),
 		cmocka_unit_test(test_quoted_and_backslashes),
 		cmocka_unit_test(test_error_fragments),
 		cmocka_unit_test(test_compact),
