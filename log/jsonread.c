@@ -185,11 +185,17 @@ jsonread_member(struct jsonread *r, struct jsonread_object *o,
 {
 	const char *const *keys = o->keys;
 	enum jsonpull_token k;
+	char c;
 	int i;
 
 	while ((k = jsonpull_next(&r->json)) == JSONPULL_KEY) {
+		/* A name with no escapes is its own bytes, none NUL: a key
+		 * that starts with another byte is not it (c 0: no clue). */
+		c = r->json.escaped || r->json.raw_len == 0 ? '\0' :
+							      r->json.raw[0];
 		for (i = 0; keys[i] != NULL; i++)
-			if (jsonpull_is(&r->json, keys[i]))
+			if ((c == '\0' || keys[i][0] == c)
+			    && jsonpull_is(&r->json, keys[i]))
 				break;
 		if (keys[i] == NULL || (o->seen & (1u << i)) != 0) {
 			if (other_member(r, o, keys[i]) != 0)
