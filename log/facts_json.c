@@ -3,33 +3,14 @@
  * straight into struct facts, with no tree in between. Reading is strict:
  * unknown or repeated keys, wrong types, unknown result words and
  * over-long strings are errors naming the JSON path, because a silently
- * dropped field would change a decision.
+ * dropped field would change a decision. The getters and the member loop
+ * are jsonread.h's, shared with the log-line reader.
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
+#include <stdint.h>
 
+#include "log/jsonread.h"
 #include "log/reader.h"
-#include "util/jsonpull.h"
-
-#define MAX_WORD 40 /* result words are shorter: longer is unknown */
-
-/* Where a value is; spelled out only for an error: name, name[index],
- * name[index].field, or name."dns_name". */
-struct path {
-	const char *name;
-	const char *field;
-	const char *dns_name;
-	size_t index;
-	bool indexed;
-};
-
-struct reader {
-	struct jsonpull json;
-	struct arena *arena;
-	char *err;
-	size_t errsz;
-};
 
 /* The members of each object, and their bits in a "seen" mask. */
 enum { F_ID, F_CLIENT, F_MAIL_FROM, F_FROM, F_SPF, F_DKIM, F_ARC, F_DNS };
@@ -49,453 +30,276 @@ enum { I_I, I_SEALER, I_DMARC, I_HEADER_FROM };
 static const char *const instance_keys[]
     = { "i", "sealer", "dmarc", "header_from", NULL };
 
-#define MEMBERS_END (-2) /* next_member: the object is complete */
-
-static struct path
-path_of(const char *name)
-{
-	struct path p = { name, NULL, NULL, 0, false };
-
-	return p;
-}
-
-static struct path
-path_item(const char *name, size_t index, const char *field)
-{
-	struct path p = { name, field, NULL, index, true };
-
-	return p;
-}
-
-static int fail(struct reader *r, const struct path *where, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
-
-/* Sets "path: message" as the error; returns -1. */
 static int
-fail(struct reader *r, const struct path *where, const char *fmt, ...)
+read_client(struct jsonread *r, struct facts *f, enum jsonpull_token t,
+    const struct jsonread_path *at)
 {
-	char path[400];
-	va_list ap;
-	int n;
+	struct jsonread_object o;
+	int k, rc;
 
-	if (where->dns_name != NULL)
-		snprintf(path, sizeof(path), "%s.\"%.256s\"", where->name,
-		    where->dns_name);
-	else if (!where->indexed)
-		snprintf(path, sizeof(path), "%s", where->name);
-	else if (where->field == NULL)
-		snprintf(path, sizeof(path), "%s[%zu]", where->name,
-		    where->index);
-	else
-		snprintf(path, sizeof(path), "%s[%zu].%s", where->name,
-		    where->index, where->field);
-	if (r->errsz == 0)
+	if (jsonread_object(r, t, &o, at, "client", client_keys) != 0)
 		return -1;
-	n = snprintf(r->err, r->errsz, "%s: ", path);
-	if (n >= 0 && (size_t)n < r->errsz) {
-		va_start(ap, fmt);
-		vsnprintf(r->err + n, r->errsz - (size_t)n, fmt, ap);
-		va_end(ap);
+	while ((k = jsonread_member(r, &o, &t)) >= 0) {
+		if (k == C_IP)
+			rc = jsonread_string(r, t, &o.w, true, &f->client_ip);
+		else if (k == C_HELO)
+			rc = jsonread_string(r, t, &o.w, true, &f->client_helo);
+		else
+			rc = jsonread_bool(r, t, &o.w, &f->authenticated);
+		if (rc != 0)
+			return -1;
 	}
-	return -1;
-}
-
-/* A value of the wrong type; when the text was not JSON there, the
- * reader has said so already. */
-static int
-expected(struct reader *r, enum jsonpull_token t, const struct path *where,
-    const char *what)
-{
-	if (t == JSONPULL_ERROR)
-		return -1;
-	return fail(r, where, "expected %s", what);
-}
-
-/* A string value copied into the arena (NULL for null when nullable; out
- * NULL: checked, not kept). */
-static int
-get_string(struct reader *r, enum jsonpull_token t, const struct path *where,
-    bool nullable, const char **out)
-{
-	const char *s;
-
-	if (nullable && t == JSONPULL_NULL) {
-		if (out != NULL)
-			*out = NULL;
-		return 0;
-	}
-	if (t != JSONPULL_STRING)
-		return expected(r, t, where, "a string");
-	if (r->json.len > FACTS_MAX_STRING)
-		return fail(r, where, "longer than %d bytes", FACTS_MAX_STRING);
-	if (out == NULL)
-		return 0;
-	if ((s = jsonpull_copy(&r->json, r->arena)) == NULL)
-		return fail(r, where, "out of memory");
-	*out = s;
-	return 0;
-}
-
-/* A string value that names a result, into word (MAX_WORD bytes): a
- * longer one is cut, and then matches no result word. */
-static int
-get_word(struct reader *r, enum jsonpull_token t, const struct path *where,
-    char *word)
-{
-	if (get_string(r, t, where, false, NULL) != 0)
-		return -1;
-	jsonpull_prefix(&r->json, word, MAX_WORD);
-	return 0;
-}
-
-/* A whole number from 0 to max; -0 is 0. */
-static int
-get_uint(struct reader *r, enum jsonpull_token t, const struct path *where,
-    unsigned max, unsigned *out)
-{
-	const char *s = r->json.raw, *end = s + r->json.raw_len;
-	unsigned long long n = 0;
-	bool negative;
-
-	if (t != JSONPULL_NUMBER || !r->json.integer)
-		return expected(r, t, where, "a whole number");
-	negative = *s == '-';
-	for (s += negative; s < end && n <= max; s++)
-		n = n * 10 + (unsigned)(*s - '0');
-	if (n > max || (negative && n != 0))
-		return fail(r, where, "%.*s is outside 0-%u",
-		    (int)(r->json.raw_len < 40 ? r->json.raw_len : 40),
-		    r->json.raw, max);
-	*out = (unsigned)n;
-	return 0;
-}
-
-/* The next member of an object whose names are keys (at most 32): returns
- * the name's index, MEMBERS_END after the object's '}', or -1 after an
- * error (a name not in keys or seen before, or not JSON). */
-static int
-next_member(struct reader *r, const struct path *where, const char *const *keys,
-    unsigned *seen)
-{
-	enum jsonpull_token t = jsonpull_next(&r->json);
-	char name[65];
-	int i;
-
-	if (t == JSONPULL_OBJECT_END)
-		return MEMBERS_END;
-	if (t != JSONPULL_KEY)
-		return -1; /* the reader allows nothing else: an error */
-	for (i = 0; keys[i] != NULL; i++)
-		if (jsonpull_is(&r->json, keys[i]))
-			break;
-	if (keys[i] == NULL || (*seen & (1u << i)) != 0) {
-		jsonpull_prefix(&r->json, name, sizeof(name));
-		return fail(r, where, "%s \"%.64s\"",
-		    keys[i] == NULL ? "unknown field" : "duplicate key", name);
-	}
-	*seen |= 1u << i;
-	return i;
+	return k == JSONREAD_END ? 0 : -1;
 }
 
 static int
-read_client(struct reader *r, struct facts *f, enum jsonpull_token t)
+read_from(struct jsonread *r, struct facts *f, enum jsonpull_token t,
+    const struct jsonread_path *at)
 {
-	struct path where = path_of("client");
-	unsigned seen = 0;
-	int k;
-
-	if (t != JSONPULL_OBJECT)
-		return expected(r, t, &where, "an object");
-	while ((k = next_member(r, &where, client_keys, &seen)) >= 0) {
-		t = jsonpull_next(&r->json);
-		if (k == C_IP) {
-			where = path_of("client.ip");
-			if (get_string(r, t, &where, true, &f->client_ip) != 0)
-				return -1;
-		} else if (k == C_HELO) {
-			where = path_of("client.helo");
-			if (get_string(r, t, &where, true, &f->client_helo)
-			    != 0)
-				return -1;
-		} else {
-			where = path_of("client.authenticated");
-			if (t != JSONPULL_TRUE && t != JSONPULL_FALSE)
-				return expected(r, t, &where, "true or false");
-			f->authenticated = t == JSONPULL_TRUE;
-		}
-		where = path_of("client");
-	}
-	return k == MEMBERS_END ? 0 : -1;
-}
-
-static int
-read_from(struct reader *r, struct facts *f, enum jsonpull_token t)
-{
-	struct path where = path_of("from");
+	struct jsonread_path w = { "from", 0, NULL, NULL };
+	int rc;
 
 	if (t != JSONPULL_ARRAY)
-		return expected(r, t, &where, "an array of header values");
-	while ((t = jsonpull_next(&r->json)) != JSONPULL_ARRAY_END) {
+		return jsonread_expected(r, t, at, "an array of header values");
+	while ((rc = jsonread_element(r, at, f->n_from, SIZE_MAX, NULL, &t))
+	    > 0) {
 		/* Past the ones kept, From headers are checked and counted. */
-		where = path_item("from", f->n_from, NULL);
-		if (get_string(r, t, &where, false,
+		w.index = (long)f->n_from;
+		if (jsonread_string(r, t, &w, false,
 			f->n_from < FACTS_MAX_FROM ? &f->from[f->n_from] : NULL)
 		    != 0)
 			return -1;
 		f->n_from++;
 	}
-	return 0;
+	return rc;
 }
 
 static int
-read_spf(struct reader *r, struct facts *f, enum jsonpull_token t)
+read_spf(struct jsonread *r, struct facts *f, enum jsonpull_token t,
+    const struct jsonread_path *at)
 {
-	struct path where = path_of("spf");
-	char word[MAX_WORD];
-	unsigned seen = 0;
+	struct jsonread_object o;
+	char word[JSONREAD_MAX_WORD];
 	int k;
 
-	if (t != JSONPULL_OBJECT)
-		return expected(r, t, &where, "an object");
-	while ((k = next_member(r, &where, spf_keys, &seen)) >= 0) {
-		t = jsonpull_next(&r->json);
+	if (jsonread_object(r, t, &o, at, "spf", spf_keys) != 0)
+		return -1;
+	while ((k = jsonread_member(r, &o, &t)) >= 0) {
 		if (k == S_RESULT) {
-			where = path_of("spf.result");
-			if (get_word(r, t, &where, word) != 0)
+			if (jsonread_word(r, t, &o.w, word) != 0)
 				return -1;
 			if (ag_spf_parse(word, &f->spf) != 0)
-				return fail(r, &where,
+				return jsonread_fail(r, &o.w,
 				    "unknown SPF result \"%.32s\"", word);
-		} else {
-			where = path_of("spf.domain");
-			if (get_string(r, t, &where, true, &f->spf_domain) != 0)
-				return -1;
+		} else if (jsonread_string(r, t, &o.w, true, &f->spf_domain)
+		    != 0) {
+			return -1;
 		}
-		where = path_of("spf");
 	}
-	return k == MEMBERS_END ? 0 : -1;
+	return k == JSONREAD_END ? 0 : -1;
 }
 
 static int
-read_signature(struct reader *r, struct facts_dkim *d, size_t i,
+read_signature(struct jsonread *r, struct facts_dkim *d, size_t i,
     enum jsonpull_token t)
 {
-	struct path where = path_item("dkim", i, NULL);
-	char word[MAX_WORD];
-	unsigned seen = 0;
-	int k;
+	const struct jsonread_path at = { "dkim", (long)i, NULL, NULL };
+	struct jsonread_object o;
+	char word[JSONREAD_MAX_WORD];
+	int k, rc;
 
-	if (t != JSONPULL_OBJECT)
-		return expected(r, t, &where, "an object");
-	while ((k = next_member(r, &where, dkim_keys, &seen)) >= 0) {
-		t = jsonpull_next(&r->json);
-		where.field = dkim_keys[k];
-		if (k == K_D) {
-			if (get_string(r, t, &where, false, &d->d) != 0)
-				return -1;
-		} else if (k == K_S) {
-			if (get_string(r, t, &where, true, &d->s) != 0)
-				return -1;
-		} else if (k == K_A) {
-			if (get_string(r, t, &where, true, &d->a) != 0)
-				return -1;
-		} else if (k == K_BITS) {
-			if (t != JSONPULL_NULL
-			    && get_uint(r, t, &where, 1u << 20, &d->bits) != 0)
-				return -1;
-		} else {
-			if (get_word(r, t, &where, word) != 0)
-				return -1;
-			if (ag_dkim_parse(word, &d->result) != 0)
-				return fail(r, &where,
-				    "unknown DKIM result \"%.32s\"", word);
-		}
-		where.field = NULL;
-	}
-	if (k != MEMBERS_END)
+	if (jsonread_object(r, t, &o, &at, "dkim", dkim_keys) != 0)
 		return -1;
-	where.field = "d";
-	if ((seen & (1u << K_D)) == 0)
-		return fail(r, &where, "missing");
-	where.field = "result";
-	if ((seen & (1u << K_RESULT)) == 0)
-		return fail(r, &where, "missing");
-	return 0;
+	while ((k = jsonread_member(r, &o, &t)) >= 0) {
+		switch (k) {
+		case K_D:
+			rc = jsonread_string(r, t, &o.w, false, &d->d);
+			break;
+		case K_S:
+			rc = jsonread_string(r, t, &o.w, true, &d->s);
+			break;
+		case K_A:
+			rc = jsonread_string(r, t, &o.w, true, &d->a);
+			break;
+		case K_BITS:
+			rc = t == JSONPULL_NULL ?
+			    0 :
+			    jsonread_uint(r, t, &o.w, 1u << 20, &d->bits);
+			break;
+		default: /* K_RESULT */
+			rc = jsonread_word(r, t, &o.w, word);
+			if (rc == 0 && ag_dkim_parse(word, &d->result) != 0)
+				rc = jsonread_fail(r, &o.w,
+				    "unknown DKIM result \"%.32s\"", word);
+			break;
+		}
+		if (rc != 0)
+			return -1;
+	}
+	if (k != JSONREAD_END || jsonread_require(r, &o, K_D) != 0)
+		return -1;
+	return jsonread_require(r, &o, K_RESULT);
 }
 
 static int
-read_dkim(struct reader *r, struct facts *f, enum jsonpull_token t)
+read_dkim(struct jsonread *r, struct facts *f, enum jsonpull_token t,
+    const struct jsonread_path *at)
 {
-	struct path where = path_of("dkim");
+	int rc;
 
 	if (t != JSONPULL_ARRAY)
-		return expected(r, t, &where, "an array of signatures");
-	while ((t = jsonpull_next(&r->json)) != JSONPULL_ARRAY_END) {
-		if (f->n_dkim == FACTS_MAX_DKIM)
-			return t == JSONPULL_ERROR ?
-			    -1 :
-			    fail(r, &where, "more than %d signatures",
-				FACTS_MAX_DKIM);
+		return jsonread_expected(r, t, at, "an array of signatures");
+	while ((rc = jsonread_element(r, at, f->n_dkim, FACTS_MAX_DKIM,
+		    "signatures", &t))
+	    > 0) {
 		if (read_signature(r, &f->dkim[f->n_dkim], f->n_dkim, t) != 0)
 			return -1;
 		f->n_dkim++;
 	}
-	return 0;
+	return rc;
 }
 
 static int
-read_instance(struct reader *r, struct facts_arc_instance *a, size_t i,
+read_instance(struct jsonread *r, struct facts_arc_instance *a, size_t i,
     enum jsonpull_token t)
 {
-	struct path where = path_item("arc.instances", i, NULL);
-	char word[MAX_WORD];
-	unsigned seen = 0;
-	int k;
+	const struct jsonread_path at
+	    = { "arc.instances", (long)i, NULL, NULL };
+	struct jsonread_object o;
+	char word[JSONREAD_MAX_WORD];
+	int k, rc;
 
-	if (t != JSONPULL_OBJECT)
-		return expected(r, t, &where, "an object");
+	if (jsonread_object(r, t, &o, &at, "arc.instances", instance_keys) != 0)
+		return -1;
 	a->dmarc = AG_DMARCR_NONE;
 	a->header_from = NULL;
-	while ((k = next_member(r, &where, instance_keys, &seen)) >= 0) {
-		t = jsonpull_next(&r->json);
-		where.field = instance_keys[k];
-		if (k == I_I) {
-			if (get_uint(r, t, &where, FACTS_MAX_ARC, &a->i) != 0)
-				return -1;
-		} else if (k == I_SEALER) {
-			if (get_string(r, t, &where, false, &a->sealer) != 0)
-				return -1;
-		} else if (k == I_HEADER_FROM) {
-			if (get_string(r, t, &where, false, &a->header_from)
-			    != 0)
-				return -1;
-		} else {
-			if (get_word(r, t, &where, word) != 0)
-				return -1;
-			if (ag_dmarc_parse(word, &a->dmarc) != 0)
-				return fail(r, &where,
+	while ((k = jsonread_member(r, &o, &t)) >= 0) {
+		switch (k) {
+		case I_I:
+			rc = jsonread_uint(r, t, &o.w, FACTS_MAX_ARC, &a->i);
+			break;
+		case I_SEALER:
+			rc = jsonread_string(r, t, &o.w, false, &a->sealer);
+			break;
+		case I_HEADER_FROM:
+			rc = jsonread_string(r, t, &o.w, false,
+			    &a->header_from);
+			break;
+		default: /* I_DMARC */
+			rc = jsonread_word(r, t, &o.w, word);
+			if (rc == 0 && ag_dmarc_parse(word, &a->dmarc) != 0)
+				rc = jsonread_fail(r, &o.w,
 				    "unknown DMARC result \"%.32s\"", word);
+			break;
 		}
-		where.field = NULL;
+		if (rc != 0)
+			return -1;
 	}
-	if (k != MEMBERS_END)
+	if (k != JSONREAD_END || jsonread_require(r, &o, I_I) != 0)
 		return -1;
-	where.field = "i";
-	if ((seen & (1u << I_I)) == 0)
-		return fail(r, &where, "missing");
-	where.field = "sealer";
-	if ((seen & (1u << I_SEALER)) == 0)
-		return fail(r, &where, "missing");
-	return 0;
+	return jsonread_require(r, &o, I_SEALER);
 }
 
 static int
-read_instances(struct reader *r, struct facts *f, enum jsonpull_token t)
+read_instances(struct jsonread *r, struct facts *f, enum jsonpull_token t,
+    const struct jsonread_path *at)
 {
-	struct path where = path_of("arc.instances");
+	int rc;
 
 	if (t != JSONPULL_ARRAY)
-		return expected(r, t, &where, "an array");
-	while ((t = jsonpull_next(&r->json)) != JSONPULL_ARRAY_END) {
-		if (f->n_arc == FACTS_MAX_ARC)
-			return t == JSONPULL_ERROR ?
-			    -1 :
-			    fail(r, &where, "more than %d instances",
-				FACTS_MAX_ARC);
+		return jsonread_expected(r, t, at, "an array");
+	while ((rc = jsonread_element(r, at, f->n_arc, FACTS_MAX_ARC,
+		    "instances", &t))
+	    > 0) {
 		if (read_instance(r, &f->arc_inst[f->n_arc], f->n_arc, t) != 0)
 			return -1;
 		f->n_arc++;
 	}
-	return 0;
+	return rc;
 }
 
 static int
-read_arc(struct reader *r, struct facts *f, enum jsonpull_token t)
+read_arc(struct jsonread *r, struct facts *f, enum jsonpull_token t,
+    const struct jsonread_path *at)
 {
-	struct path where = path_of("arc");
-	char word[MAX_WORD];
-	unsigned seen = 0;
+	struct jsonread_object o;
+	char word[JSONREAD_MAX_WORD];
 	int k;
 
-	if (t != JSONPULL_OBJECT)
-		return expected(r, t, &where, "an object");
-	while ((k = next_member(r, &where, arc_keys, &seen)) >= 0) {
-		t = jsonpull_next(&r->json);
+	if (jsonread_object(r, t, &o, at, "arc", arc_keys) != 0)
+		return -1;
+	while ((k = jsonread_member(r, &o, &t)) >= 0) {
 		if (k == A_RESULT) {
-			where = path_of("arc.result");
-			if (get_word(r, t, &where, word) != 0)
+			if (jsonread_word(r, t, &o.w, word) != 0)
 				return -1;
 			if (ag_arc_parse(word, &f->arc) != 0)
-				return fail(r, &where,
+				return jsonread_fail(r, &o.w,
 				    "unknown ARC result \"%.32s\"", word);
-		} else if (read_instances(r, f, t) != 0) {
+		} else if (read_instances(r, f, t, &o.w) != 0) {
 			return -1;
 		}
-		where = path_of("arc");
 	}
-	return k == MEMBERS_END ? 0 : -1;
+	return k == JSONREAD_END ? 0 : -1;
 }
 
 /* One name's record: "temperror", a TXT string, or an array of them. */
 static int
-read_dns_value(struct reader *r, struct facts_dns *d, enum jsonpull_token t)
+read_dns_value(struct jsonread *r, struct facts_dns *d, enum jsonpull_token t)
 {
-	struct path where = path_of("dns");
+	const struct jsonread_path w = { "dns", -1, NULL, d->name };
+	int rc;
 
-	where.dns_name = d->name;
 	if (t == JSONPULL_STRING && jsonpull_is(&r->json, "temperror")) {
 		d->temperror = true;
 		return 0;
 	}
 	if (t == JSONPULL_STRING) {
 		d->n_txt = 1;
-		return get_string(r, t, &where, false, &d->txt[0]);
+		return jsonread_string(r, t, &w, false, &d->txt[0]);
 	}
 	if (t != JSONPULL_ARRAY)
-		return expected(r, t, &where,
+		return jsonread_expected(r, t, &w,
 		    "a TXT string, an array of them, or \"temperror\"");
-	while ((t = jsonpull_next(&r->json)) != JSONPULL_ARRAY_END) {
-		if (d->n_txt == FACTS_MAX_TXT)
-			return t == JSONPULL_ERROR ?
-			    -1 :
-			    fail(r, &where, "more than %d records",
-				FACTS_MAX_TXT);
-		if (get_string(r, t, &where, false, &d->txt[d->n_txt]) != 0)
+	while ((rc = jsonread_element(r, &w, d->n_txt, FACTS_MAX_TXT, "records",
+		    &t))
+	    > 0) {
+		if (jsonread_string(r, t, &w, false, &d->txt[d->n_txt]) != 0)
 			return -1;
 		d->n_txt++;
 	}
-	return 0;
+	return rc;
 }
 
 /* The DMARC names looked up: any names, none twice. */
 static int
-read_dns(struct reader *r, struct facts *f, enum jsonpull_token t)
+read_dns(struct jsonread *r, struct facts *f, enum jsonpull_token t,
+    const struct jsonread_path *at)
 {
-	struct path where = path_of("dns");
+	struct jsonread_path named = { "dns", -1, NULL, NULL };
 	char name[FACTS_MAX_DNS_NAME + 1];
 	struct facts_dns *d;
 	size_t i;
 
 	if (t != JSONPULL_OBJECT)
-		return expected(r, t, &where, "an object of name: record");
+		return jsonread_expected(r, t, at, "an object of name: record");
 	while ((t = jsonpull_next(&r->json)) == JSONPULL_KEY) {
 		for (i = 0; i < f->n_dns; i++)
 			if (jsonpull_is(&r->json, f->dns[i].name))
-				return fail(r, &where,
+				return jsonread_fail(r, at,
 				    "duplicate key \"%.64s\"", f->dns[i].name);
 		if (r->json.len > FACTS_MAX_DNS_NAME) {
 			jsonpull_prefix(&r->json, name, sizeof(name));
-			where.dns_name = name;
-			return fail(r, &where, "name too long");
+			named.quoted = name;
+			return jsonread_fail(r, &named, "name too long");
 		}
 		if (f->n_dns == FACTS_MAX_DNS)
-			return fail(r, &where, "more than %d names",
+			return jsonread_fail(r, at, "more than %d names",
 			    FACTS_MAX_DNS);
 		d = &f->dns[f->n_dns];
 		if ((d->name = jsonpull_copy(&r->json, r->arena)) == NULL) {
 			jsonpull_prefix(&r->json, name, sizeof(name));
-			where.dns_name = name;
-			return fail(r, &where, "out of memory");
+			named.quoted = name;
+			return jsonread_fail(r, &named, "out of memory");
 		}
 		if (read_dns_value(r, d, jsonpull_next(&r->json)) != 0)
 			return -1;
@@ -504,34 +308,32 @@ read_dns(struct reader *r, struct facts *f, enum jsonpull_token t)
 	return t == JSONPULL_OBJECT_END ? 0 : -1;
 }
 
+/* A member of the facts object, at path w. */
 static int
-read_member(struct reader *r, struct facts *f, int k, enum jsonpull_token t)
+read_member(struct jsonread *r, struct facts *f, int k, enum jsonpull_token t,
+    const struct jsonread_path *w)
 {
-	struct path where;
-
 	switch (k) {
 	case F_ID:
-		where = path_of("id");
-		return get_string(r, t, &where, true, &f->id);
+		return jsonread_string(r, t, w, true, &f->id);
 	case F_CLIENT:
-		return read_client(r, f, t);
+		return read_client(r, f, t, w);
 	case F_MAIL_FROM:
-		where = path_of("mail_from");
-		if (get_string(r, t, &where, true, &f->mail_from) != 0)
+		if (jsonread_string(r, t, w, true, &f->mail_from) != 0)
 			return -1;
 		if (f->mail_from == NULL)
 			f->mail_from = "";
 		return 0;
 	case F_FROM:
-		return read_from(r, f, t);
+		return read_from(r, f, t, w);
 	case F_SPF:
-		return read_spf(r, f, t);
+		return read_spf(r, f, t, w);
 	case F_DKIM:
-		return read_dkim(r, f, t);
+		return read_dkim(r, f, t, w);
 	case F_ARC:
-		return read_arc(r, f, t);
+		return read_arc(r, f, t, w);
 	default: /* F_DNS */
-		return read_dns(r, f, t);
+		return read_dns(r, f, t, w);
 	}
 }
 
@@ -539,26 +341,25 @@ int
 facts_from_json(struct facts *f, struct arena *arena, const char *json,
     size_t len, char *err, size_t errsz)
 {
-	struct reader r;
-	struct path where = path_of("facts");
+	const struct jsonread_path at = { "facts", -1, NULL, NULL };
+	struct jsonread r;
+	struct jsonread_object o;
 	enum jsonpull_token t;
-	unsigned seen = 0;
 	int k;
 
 	facts_init(f);
 	jsonpull_init(&r.json, json, len, err, errsz);
-	r.arena = arena;
-	r.err = err;
-	r.errsz = errsz;
-	t = jsonpull_next(&r.json);
-	if (t != JSONPULL_OBJECT)
-		return expected(&r, t, &where, "an object");
-	while ((k = next_member(&r, &where, facts_keys, &seen)) >= 0)
-		if (read_member(&r, f, k, jsonpull_next(&r.json)) != 0)
+	jsonread_init(&r, JSONREAD_FACTS, arena, err, errsz);
+	if (jsonread_object(&r, jsonpull_next(&r.json), &o, &at, NULL,
+		facts_keys)
+	    != 0)
+		return -1;
+	while ((k = jsonread_member(&r, &o, &t)) >= 0)
+		if (read_member(&r, f, k, t, &o.w) != 0)
 			return -1;
-	if (k != MEMBERS_END || jsonpull_next(&r.json) != JSONPULL_END)
+	if (k != JSONREAD_END || jsonpull_next(&r.json) != JSONPULL_END)
 		return -1;
 	if (arena_failed(arena))
-		return fail(&r, &where, "out of memory");
+		return jsonread_fail(&r, &at, "out of memory");
 	return 0;
 }
