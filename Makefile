@@ -118,7 +118,7 @@ e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)
 	AG_BUILD=$(abspath $(BUILD)) AG_SELF=1 AG_MODULE=authgate-verify.so \
 	    prove -v tests/e2e/module.t tests/e2e/caps.t tests/e2e/hostile.t \
 	    tests/e2e/dnsfaults.t tests/e2e/verifyfaults.t tests/e2e/forgery.t \
-	    tests/e2e/idn.t tests/e2e/arcreplay.t
+	    tests/e2e/idn.t tests/e2e/redteam.t tests/e2e/arcreplay.t
 
 # The long tests: 20,000 messages from 16 clients through Exim with the
 # module (LOAD_COUNT to change it), long SMTP sessions with both module
