@@ -195,21 +195,26 @@ e2e_exim_conf() {
 	printf '%s\n' "$f"
 }
 
+# e2e_exim_env: the words to put before an Exim command, one per line
+# (none unless AG_SANITIZE): a module built with sanitizers (make check)
+# needs their runtimes loaded before anything else in Exim. The daemon
+# forks (no exec) for each connection, and a local submission (-t, -bm,
+# -bS, -bs) runs the module in the process started, so preloading into
+# that process suffices. No word holds a space (swaks --pipe splits).
+e2e_exim_env() {
+	[ -n "${AG_SANITIZE:-}" ] || return 0
+	printf '%s\n' env "LD_PRELOAD=$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)" \
+		"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$AG_WORK/log/asan"
+}
+
 # e2e_exim [EXTRA -D options]: starts the private daemon and waits for it.
 e2e_exim() {
 	touch "$AG_WORK/authgate.log"
 	chown Debian-exim: "$AG_WORK/authgate.log"
 	printf 'alice: s3cret\n' >"$AG_WORK/auth"
 	chmod 644 "$AG_WORK/auth"
-	# A module built with sanitizers (make check) needs their runtimes
-	# loaded before anything else in Exim; the daemon forks (no exec)
-	# for each connection, so preloading it into the daemon suffices.
-	local env=()
-	if [ -n "${AG_SANITIZE:-}" ]; then
-		env=(env "LD_PRELOAD=$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
-			"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$AG_WORK/log/asan")
-	fi
-	local conf
+	local env conf
+	mapfile -t env < <(e2e_exim_env)
 	conf=$(e2e_exim_conf)
 	e2e_ns "${env[@]}" "${AG_EXIM:-exim4}" -C "$conf" "$@" \
 		-bd -oX "$AG_PORT" -oP "$AG_WORK/run/exim.pid" ||

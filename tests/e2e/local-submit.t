@@ -66,28 +66,29 @@ local_msg() {
 # on -bs, no client address), bs-oMa (-bs with -oMa: an SMTP client).
 # Sets RC (exit status) and, for bs and bs-oMa, SMTP_CODE.
 submit() {
-	local how=$1 subj=$2 argv
+	local how=$1 subj=$2 argv env
 	local_msg "$subj"
 	mapfile -t argv < <(exim_argv)
+	mapfile -t env < <(e2e_exim_env)
 	SMTP_CODE=
 	case $how in
-	t) e2e_ns "${argv[@]}" -t -oi <"$MSG" >"$W/out/$n_msg.out" 2>&1 ;;
+	t) e2e_ns "${env[@]}" "${argv[@]}" -t -oi <"$MSG" >"$W/out/$n_msg.out" 2>&1 ;;
 	sendmail)
 		# sendmail is Exim's own binary under that name.
 		argv[0]=${AG_EXIM:-/usr/sbin/sendmail}
-		e2e_ns "${argv[@]}" -t -oi <"$MSG" >"$W/out/$n_msg.out" 2>&1
+		e2e_ns "${env[@]}" "${argv[@]}" -t -oi <"$MSG" >"$W/out/$n_msg.out" 2>&1
 		;;
-	bm) e2e_ns "${argv[@]}" -bm -oi user@gw.test <"$MSG" >"$W/out/$n_msg.out" 2>&1 ;;
+	bm) e2e_ns "${env[@]}" "${argv[@]}" -bm -oi user@gw.test <"$MSG" >"$W/out/$n_msg.out" 2>&1 ;;
 	bS)
 		{
 			printf 'MAIL FROM:<root@gw.test>\nRCPT TO:<user@gw.test>\nDATA\n'
 			sed 's/^\./../' "$MSG"
 			printf '.\nQUIT\n'
-		} | e2e_ns "${argv[@]}" -bS >"$W/out/$n_msg.out" 2>&1
+		} | e2e_ns "${env[@]}" "${argv[@]}" -bS >"$W/out/$n_msg.out" 2>&1
 		;;
 	bs | bs-oMa)
 		[ "$how" = bs-oMa ] && argv+=(-oMa 203.0.113.7 -oMi 127.0.0.1)
-		e2e_ns swaks --pipe "${argv[*]} -bs" --from root@gw.test --to user@gw.test \
+		e2e_ns swaks --pipe "${env[*]} ${argv[*]} -bs" --from root@gw.test --to user@gw.test \
 			--data "$MSG" >"$W/out/$n_msg.out" 2>&1
 		SMTP_CODE=$(sed -n '/^ *-> \.$/,$p' "$W/out/$n_msg.out" | grep -m1 -E '^ *<(-|\*\*) +[0-9]{3}' |
 			sed -E 's/^ *<(-|\*\*) +([0-9]{3}).*/\2/')
