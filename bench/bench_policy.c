@@ -154,7 +154,7 @@ main(void)
 			struct sbuf sb;
 			struct decision d;
 			struct logline_meta meta
-			    = { "2026-11-23T00:00:00Z", "mx.test", NULL };
+			    = { "2026-11-23T00:00:00Z", "mx.test", NULL, NULL };
 			size_t n = 0;
 			double t1 = now(), t;
 

@@ -59,6 +59,7 @@ decide_one(const struct policy *p, const char *where, const char *text,
 		meta.ts = ts;
 		meta.host = host;
 		meta.failure_report = NULL;
+		meta.message = NULL;
 		logline_render(&sb, p, &facts, &d, &meta);
 	} else {
 		decision_to_json(p, &d, &sb);

@@ -1,7 +1,9 @@
 /*
  * logline.c: the log line is the decision JSON and the facts JSON under
  * fixed keys; both renderers escape every string, so no input byte can
- * break the line or forge another one.
+ * break the line or forge another one. What support finds a message
+ * by (its Message-ID, size and recipient count) sits beside the decision,
+ * outside the facts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +24,44 @@ render_head(struct sbuf *sb, const struct facts *facts,
 	sbuf_json_str(sb, facts->id);
 }
 
+/* The message's Message-ID, size and recipient count, when known. */
+static void
+render_message(struct sbuf *sb, const struct logline_meta *meta)
+{
+	const struct logline_message *m = meta->message;
+
+	if (m == NULL)
+		return;
+	sbuf_puts(sb, ",\"message_id\":");
+	sbuf_json_str(sb, m->message_id);
+	if (m->size >= 0 && (unsigned long)m->size <= LOGLINE_MAX_COUNT)
+		sbuf_printf(sb, ",\"size\":%ld", m->size);
+	else
+		sbuf_puts(sb, ",\"size\":null");
+	sbuf_printf(sb, ",\"rcpt_count\":%u",
+	    m->rcpt_count <= LOGLINE_MAX_COUNT ? m->rcpt_count :
+						 LOGLINE_MAX_COUNT);
+}
+
+const char *
+logline_message_id(struct arena *arena, const char *v, size_t len)
+{
+	char *flat;
+	size_t i, n = 0;
+
+	/* Unfolded and trimmed first, so that the cap counts what stays. */
+	if ((flat = arena_alloc(arena, len + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i++)
+		if (v[i] != '\r' && v[i] != '\n' && v[i] != '\0')
+			flat[n++] = v[i];
+	while (n > 0 && (flat[n - 1] == ' ' || flat[n - 1] == '\t'))
+		n--;
+	for (i = 0; i < n && (flat[i] == ' ' || flat[i] == '\t'); i++)
+		;
+	return utf8_strndup(arena, flat + i, n - i, LOGLINE_MAX_MESSAGE_ID);
+}
+
 void
 logline_render(struct sbuf *sb, const struct policy *policy,
     const struct facts *facts, const struct decision *d,
@@ -35,6 +75,7 @@ logline_render(struct sbuf *sb, const struct policy *policy,
 		sbuf_puts(sb, ",\"failure_report\":");
 		ruf_outcome_to_json(meta->failure_report, sb);
 	}
+	render_message(sb, meta);
 	sbuf_puts(sb, ",\"facts\":");
 	facts_to_json(facts, sb);
 	sbuf_putc(sb, '}');
@@ -56,7 +97,9 @@ logline_render_summary(struct sbuf *sb, const struct facts *facts,
 	sbuf_json_str(sb, rule);
 	sbuf_puts(sb, ",\"reason\":");
 	sbuf_json_str(sb, d->reason);
-	sbuf_puts(sb, "}}");
+	sbuf_putc(sb, '}');
+	render_message(sb, meta);
+	sbuf_putc(sb, '}');
 }
 
 /* A policy.ini line as "FILE:LINE", or null for a built-in default. */

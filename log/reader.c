@@ -303,12 +303,49 @@ enum {
 	L_HOST,
 	L_ID,
 	L_TRUNCATED,
+	L_ERROR,
 	L_DECISION,
 	L_FAILURE_REPORT,
+	L_MESSAGE_ID,
+	L_SIZE,
+	L_RCPT_COUNT,
 	L_FACTS
 };
 static const char *const line_keys[] = { "v", "ts", "host", "id", "truncated",
-	"decision", "failure_report", "facts", NULL };
+	"error", "decision", "failure_report", "message_id", "size",
+	"rcpt_count", "facts", NULL };
+
+/* The message's fields, which the writer puts in a line together or not
+ * at all: message_id (a string of at most LOGLINE_MAX_MESSAGE_ID bytes,
+ * or null), size (a count or null), rcpt_count (a count). */
+static int
+read_message_field(struct jsonread *jr, int k, enum jsonpull_token t,
+    const struct jsonread_path *w, struct logrec *rec)
+{
+	unsigned n;
+
+	rec->has_message = true;
+	if (k == L_MESSAGE_ID) {
+		if (jsonread_string(jr, t, w, true, &rec->message_id) != 0)
+			return -1;
+		if (rec->message_id != NULL
+		    && strlen(rec->message_id) > LOGLINE_MAX_MESSAGE_ID)
+			return jsonread_fail(jr, w, "longer than %d bytes",
+			    LOGLINE_MAX_MESSAGE_ID);
+		return 0;
+	}
+	if (k == L_SIZE && t == JSONPULL_NULL) {
+		rec->size = -1;
+		return 0;
+	}
+	if (jsonread_uint(jr, t, w, LOGLINE_MAX_COUNT, &n) != 0)
+		return -1;
+	if (k == L_SIZE)
+		rec->size = (long)n;
+	else
+		rec->rcpt_count = n;
+	return 0;
+}
 
 /* The whole line, in one pass: a JSON problem anywhere in it is found
  * before anything is used. The facts are only located here. */
@@ -351,6 +388,14 @@ read_line(struct rd *r)
 		case L_TRUNCATED:
 			rc = jsonread_bool(jr, t, &o.w, &rec->truncated);
 			break;
+		case L_ERROR:
+			rc = jsonread_string(jr, t, &o.w, false, &rec->error);
+			break;
+		case L_MESSAGE_ID:
+		case L_SIZE:
+		case L_RCPT_COUNT:
+			rc = read_message_field(jr, k, t, &o.w, rec);
+			break;
 		case L_DECISION:
 			rc = read_decision(r, t, &o.w);
 			break;
@@ -376,6 +421,11 @@ read_line(struct rd *r)
 			return -1;
 	}
 	if (k != JSONREAD_END)
+		return -1;
+	if (rec->has_message
+	    && (jsonread_require(jr, &o, L_MESSAGE_ID) != 0
+		|| jsonread_require(jr, &o, L_SIZE) != 0
+		|| jsonread_require(jr, &o, L_RCPT_COUNT) != 0))
 		return -1;
 	return jsonpull_next(&jr->json) == JSONPULL_END ? 0 : -1;
 }

@@ -66,7 +66,14 @@ struct logrec {
 	const char *ts; /* as logged: 2026-11-23T14:50:30.123Z */
 	const char *host;
 	const char *id;
-	bool truncated; /* the short form: no facts, no findings */
+	bool truncated;	   /* the short form: no facts, no findings */
+	const char *error; /* why the message got no decision, or NULL */
+	/* The message as support finds it (lines before these fields were
+	 * logged, and those of authgate decide, have has_message false). */
+	bool has_message;
+	const char *message_id; /* NULL: the message had none */
+	long size;		/* bytes, or -1: not known */
+	unsigned rcpt_count;
 	enum ag_action action;
 	const char *cls;
 	const char *rule;

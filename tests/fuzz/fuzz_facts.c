@@ -68,7 +68,8 @@ replay_same(const char *line, size_t len, const struct sbuf *want,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct logline_meta meta = { "2026-01-01T00:00:00Z", "fuzz", NULL };
+	struct logline_meta meta
+	    = { "2026-01-01T00:00:00Z", "fuzz", NULL, NULL };
 	const char *text = (const char *)data;
 	struct arena arena;
 	struct facts f;

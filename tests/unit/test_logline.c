@@ -42,7 +42,8 @@ static void
 render(const char *facts_json, struct sbuf *sb)
 {
 	struct policy *p = load_ok(policy_text);
-	struct logline_meta meta = { "2026-11-23T14:50:30Z", "mx1.test", NULL };
+	struct logline_meta meta
+	    = { "2026-11-23T14:50:30Z", "mx1.test", NULL, NULL };
 	struct arena arena;
 	struct facts f;
 	struct decision d;
@@ -165,7 +166,8 @@ test_summary_and_replay_line(void **state)
 {
 	char *facts = slurp("tests/data/golden/logline-facts.json");
 	struct policy *p = load_ok(policy_text);
-	struct logline_meta meta = { "2026-11-23T12:00:00Z", "mx.test", NULL };
+	struct logline_meta meta
+	    = { "2026-11-23T12:00:00Z", "mx.test", NULL, NULL };
 	struct replay_entry *e = malloc(sizeof(*e));
 	struct sbuf line, summary;
 	struct arena arena;
@@ -270,6 +272,19 @@ same_as_jansson(const struct logrec *rec, const char *line,
 	same_string("id", rec->id, json_object_get(root, "id"));
 	assert_int_equal(rec->truncated,
 	    json_is_true(json_object_get(root, "truncated")));
+	same_string("error", rec->error, json_object_get(root, "error"));
+	assert_int_equal(rec->has_message,
+	    json_object_get(root, "message_id") != NULL);
+	if (rec->has_message) {
+		json_t *size = json_object_get(root, "size");
+
+		same_string("message_id", rec->message_id,
+		    json_object_get(root, "message_id"));
+		assert_int_equal(rec->size,
+		    json_is_null(size) ? -1 : json_integer_value(size));
+		assert_int_equal(rec->rcpt_count,
+		    json_integer_value(json_object_get(root, "rcpt_count")));
+	}
 	assert_string_equal(ag_action_name(rec->action),
 	    json_string_value(json_object_get(dec, "action")));
 	same_string("class", rec->cls, json_object_get(dec, "class"));
@@ -380,7 +395,11 @@ render_all(const char *facts_j, bool ruf, struct sbuf *line,
 {
 	struct policy *p = load_ok(reader_policy);
 	struct ruf_outcome o;
-	struct logline_meta meta = { "2026-11-23T14:50:30.123Z", NULL, NULL };
+	struct logline_meta meta
+	    = { "2026-11-23T14:50:30.123Z", NULL, NULL, NULL };
+	/* A Message-ID with escapes and a line end a sender put there
+	 * (the module drops line ends; the writer must cope anyway). */
+	struct logline_message msg = { "<a\"b\\c\n@x.example>", 2946, 3 };
 	struct arena arena;
 	struct facts f;
 	struct decision d;
@@ -393,6 +412,7 @@ render_all(const char *facts_j, bool ruf, struct sbuf *line,
 	if (ruf) {
 		meta.failure_report = &o;
 		meta.host = "mx\\1";
+		meta.message = &msg;
 	}
 	arena_init(&arena);
 	facts_ok(&f, &arena, J(facts_j));
@@ -485,7 +505,8 @@ static const char strict_base[]
       "'aligned':{'spf':false,'dkim':false},'arc_sealer':'s','why':'w'},"
       "'findings':[{'class':'spf.fail','action':'reject','rule':'R2',"
       "'line':'t.ini:3','waived':null,'held':true,'signature':0}]},"
-      "'failure_report':{'status':'sent'},'facts':{'id':'i','spf':{"
+      "'failure_report':{'status':'sent'},'message_id':'<m@x.example>',"
+      "'size':10,'rcpt_count':2,'facts':{'id':'i','spf':{"
       "'result':'softfail','domain':'f.example'}}}";
 
 static const struct {
@@ -571,6 +592,26 @@ static const struct {
 	    "decision.findings[0].signature: 64 is outside 0-63" },
 	{ "'failure_report':{'status':'sent'}", "'failure_report':'sent'",
 	    "failure_report: expected an object" },
+	/* The message's fields: together or not at all (older lines). */
+	{ "'message_id':'<m@x.example>','size':10,'rcpt_count':2,", "", NULL },
+	{ "'size':10", "'size':null", NULL },
+	{ "'message_id':'<m@x.example>'", "'message_id':null", NULL },
+	{ "'size':10", "'size':2147483647", NULL },
+	{ "'v':1,", "'v':1,'error':'e',", NULL },
+	{ "'message_id':'<m@x.example>'", "'message_id':7",
+	    "message_id: expected a string or null" },
+	{ "'size':10", "'size':-1", "size: -1 is outside 0-2147483647" },
+	{ "'size':10", "'size':2147483648",
+	    "size: 2147483648 is outside 0-2147483647" },
+	{ "'size':10", "'size':1.5", "size: expected a whole number" },
+	{ "'size':10", "'size':'10'", "size: expected a whole number" },
+	{ "'rcpt_count':2", "'rcpt_count':null",
+	    "rcpt_count: expected a whole number" },
+	{ "'size':10,", "", "size: missing" },
+	{ "'message_id':'<m@x.example>',", "", "message_id: missing" },
+	{ ",'rcpt_count':2", "", "rcpt_count: missing" },
+	{ "'size':10", "'size':10,'size':10", "duplicate key \"size\"" },
+	{ "'v':1,", "'v':1,'error':null,", "error: expected a string" },
 	{ "'facts':{'id'", "'facts':[{'id'", "facts: expected an object" },
 	{ "'facts':{'id':'i',", "'facts':{'id':'i','bimi':1,",
 	    "facts: unknown field \"bimi\"" },
@@ -780,6 +821,149 @@ test_reader_out_of_memory(void **state)
 	free(rec);
 }
 
+/* What the module keeps of a Message-ID field's value: unfolded,
+ * trimmed, UTF-8, cut between sequences. */
+static void
+test_message_id_value(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len; /* 0: strlen */
+		const char *want;
+	} cases[] = {
+		{ " <a@x.example>\n", 0, "<a@x.example>" },
+		{ "\n\t<long.id@x.example>\r\n", 0, "<long.id@x.example>" },
+		{ "  <a@x\r\n .example> (c)  \t", 0, "<a@x .example> (c)" },
+		{ "<a\0b@x>", 8, "<ab@x>" },
+		{ "<\xff\xfe@x>", 0, "<\xef\xbf\xbd\xef\xbf\xbd@x>" },
+		{ "<\x01@x>", 0, "<\x01@x>" },
+		{ " \r\n\t ", 0, "" },
+		{ "", 0, "" },
+	};
+	char in[LOGLINE_MAX_MESSAGE_ID + 8];
+	struct arena arena;
+	const char *got;
+	size_t i;
+
+	(void)state;
+	arena_init(&arena);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = logline_message_id(&arena, cases[i].in,
+		    cases[i].len != 0 ? cases[i].len : strlen(cases[i].in));
+		assert_non_null(got);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, got,
+			    cases[i].want);
+	}
+	/* Cut at the cap, and never inside a sequence: a three-byte one
+	 * that would end past it is left out whole. */
+	memset(in, 'a', sizeof(in));
+	got = logline_message_id(&arena, in, sizeof(in));
+	assert_int_equal(strlen(got), LOGLINE_MAX_MESSAGE_ID);
+	memcpy(in + LOGLINE_MAX_MESSAGE_ID - 1, "\xe2\x82\xac", 3);
+	got = logline_message_id(&arena, in, sizeof(in));
+	assert_int_equal(strlen(got), LOGLINE_MAX_MESSAGE_ID - 1);
+	arena_free(&arena);
+}
+
+/* The message's fields in the full line and in the short form: read
+ * back as written, kept out of the facts, no change to what replays;
+ * a Message-ID over the cap refused. */
+static void
+test_message_fields(void **state)
+{
+	char *facts = slurp("tests/data/golden/logline-facts.json");
+	struct policy *p = load_ok(policy_text);
+	struct logline_message msg = { "<m1@partner.example>", 1234, 2 };
+	struct logline_meta meta
+	    = { "2026-11-23T14:50:30Z", "mx1.test", NULL, NULL };
+	struct logrec *rec = malloc(sizeof(*rec));
+	struct replay_entry *e = malloc(sizeof(*e));
+	struct sbuf plain, with, summary;
+	char long_id[LOGLINE_MAX_MESSAGE_ID + 2], err[256], *line;
+	struct arena arena;
+	struct facts f;
+	struct decision d;
+	size_t n;
+
+	(void)state;
+	assert_true(rec != NULL && e != NULL);
+	arena_init(&arena);
+	facts_ok(&f, &arena, facts);
+	decide(p, &f, &d);
+	sbuf_init(&plain, LOGLINE_MAX);
+	sbuf_init(&with, LOGLINE_MAX);
+	sbuf_init(&summary, 8192);
+	logline_render(&plain, p, &f, &d, &meta);
+	meta.message = &msg;
+	logline_render(&with, p, &f, &d, &meta);
+	logline_render_summary(&summary, &f, &d, &meta);
+	assert_non_null(strstr(sbuf_cstr(&with),
+	    ",\"message_id\":\"<m1@partner.example>\",\"size\":1234,"
+	    "\"rcpt_count\":2,\"facts\":{"));
+	assert_null(strstr(sbuf_cstr(&plain), "message_id"));
+	assert_int_equal(logrec_read(rec, sbuf_cstr(&with), with.len,
+			     LOGREC_ALL, &arena, err, sizeof(err)),
+	    0);
+	assert_true(rec->has_message);
+	assert_string_equal(rec->message_id, "<m1@partner.example>");
+	assert_int_equal(rec->size, 1234);
+	assert_int_equal(rec->rcpt_count, 2);
+	assert_int_equal(logrec_read(rec, sbuf_cstr(&summary), summary.len,
+			     LOGREC_ALL, &arena, err, sizeof(err)),
+	    0);
+	assert_true(rec->truncated && rec->has_message);
+	assert_string_equal(rec->message_id, "<m1@partner.example>");
+	assert_int_equal(logrec_read(rec, sbuf_cstr(&plain), plain.len,
+			     LOGREC_ALL, &arena, err, sizeof(err)),
+	    0);
+	assert_false(rec->has_message);
+	assert_null(rec->message_id);
+	/* Replay reads the same facts from both lines. */
+	assert_int_equal(replay_line(p, sbuf_cstr(&with), with.len, &arena, e,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(e->now.action, d.action);
+	assert_true(e->line.has_facts);
+	/* No size: null; no Message-ID field: null. */
+	msg.size = -1;
+	msg.message_id = NULL;
+	sbuf_reset(&with);
+	logline_render(&with, p, &f, &d, &meta);
+	assert_non_null(strstr(sbuf_cstr(&with),
+	    ",\"message_id\":null,\"size\":null,\"rcpt_count\":2,"));
+	assert_int_equal(logrec_read(rec, sbuf_cstr(&with), with.len,
+			     LOGREC_ALL, &arena, err, sizeof(err)),
+	    0);
+	assert_true(rec->has_message);
+	assert_null(rec->message_id);
+	assert_int_equal(rec->size, -1);
+	/* At the cap a Message-ID reads; one byte more is refused. */
+	for (n = LOGLINE_MAX_MESSAGE_ID; n <= LOGLINE_MAX_MESSAGE_ID + 1; n++) {
+		memset(long_id, 'x', n);
+		long_id[n] = '\0';
+		msg.message_id = long_id;
+		sbuf_reset(&with);
+		logline_render(&with, p, &f, &d, &meta);
+		line = strdup(sbuf_cstr(&with));
+		assert_int_equal(logrec_read(rec, line, strlen(line),
+				     LOGREC_ALL, &arena, err, sizeof(err)),
+		    n <= LOGLINE_MAX_MESSAGE_ID ? 0 : -1);
+		if (n > LOGLINE_MAX_MESSAGE_ID)
+			assert_string_equal(err,
+			    "message_id: longer than 256 bytes");
+		free(line);
+	}
+	sbuf_free(&plain);
+	sbuf_free(&with);
+	sbuf_free(&summary);
+	arena_free(&arena);
+	policy_free(p);
+	free(facts);
+	free(rec);
+	free(e);
+}
+
 int
 main(void)
 {
@@ -792,6 +976,8 @@ main(void)
 		cmocka_unit_test(test_reader_strict),
 		cmocka_unit_test(test_reader_prefixes),
 		cmocka_unit_test(test_reader_out_of_memory),
+		cmocka_unit_test(test_message_id_value),
+		cmocka_unit_test(test_message_fields),
 	};
 
 	return cmocka_run_group_tests_name("logline", tests, NULL, NULL);
