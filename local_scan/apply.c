@@ -121,10 +121,47 @@ tag_subject(const char *tag)
 	}
 }
 
+/* Tells whether id can be quoted back to us as it is: an Exim message
+ * id, base-62 digits and dashes (16 bytes, 23 since Exim 4.97). */
+static bool
+quotable_id(const char *id)
+{
+	size_t n;
+
+	for (n = 0; id[n] != '\0'; n++)
+		if (!((id[n] >= '0' && id[n] <= '9')
+			|| (id[n] >= 'a' && id[n] <= 'z')
+			|| (id[n] >= 'A' && id[n] <= 'Z') || id[n] == '-'))
+			return false;
+	return n >= 16 && n <= 32;
+}
+
+/*
+ * The text of a 550 or 451 reply: "CODE TEXT (id=ID)", ID the queue id
+ * the log line has, so a sender whose mail bounced can quote it. Exim
+ * answers "550 " and this text; a newline in it would start another
+ * reply line and a CR end one early, so the text is printable ASCII
+ * only (verdict_reply makes it so; any other byte becomes '?' here as
+ * well), and it is cut, not the id, when the reply would be too long.
+ */
 static void
 reply_text(char *reply, size_t size, const char *code, const char *text)
 {
-	snprintf(reply, size, "%s %s", code, text);
+	char tail[48];
+	size_t o, room;
+	int n;
+
+	tail[0] = '\0';
+	if (message_id != NULL && quotable_id((const char *)message_id))
+		snprintf(tail, sizeof(tail), " (id=%s)", message_id);
+	n = snprintf(reply, size, "%s ", code);
+	if (n < 0 || (size_t)n + strlen(tail) >= size)
+		return;
+	o = (size_t)n;
+	room = size - o - strlen(tail) - 1;
+	for (; *text != '\0' && room > 0; text++, room--)
+		reply[o++] = *text >= 0x20 && *text < 0x7f ? *text : '?';
+	memcpy(reply + o, tail, strlen(tail) + 1);
 }
 
 int

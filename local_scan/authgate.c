@@ -338,6 +338,7 @@ local_scan(int fd, uschar **return_text)
 	const char *path, *authserv_id;
 	const struct policy *p;
 	struct logline_meta meta;
+	struct logline_message msg;
 	struct ruf_outcome ruf;
 	struct ls_budget budget;
 	struct decision d;
@@ -389,6 +390,8 @@ local_scan(int fd, uschar **return_text)
 	meta.ts = ts;
 	meta.host = (const char *)expand_string(US "$primary_hostname");
 	meta.failure_report = &ruf;
+	ls_collect_message(&arena, &msg);
+	meta.message = &msg;
 	sbuf_init(&sb, LOGLINE_MAX);
 	logline_render(&sb, p, &facts, &d, &meta);
 	if (sbuf_failed(&sb)) {

@@ -552,6 +552,41 @@ collect_spf_self(struct ls_ctx *ctx, struct facts *f)
 }
 #endif
 
+void
+ls_collect_message(struct arena *arena, struct logline_message *m)
+{
+	const header_line *h;
+	const char *size, *v;
+	char *end;
+	long n;
+
+	m->message_id = NULL;
+	for (h = header_list; h != NULL; h = h->next) {
+		if (h->type == '*'
+		    || !header_testname((header_line *)h, US "Message-ID", 10,
+			TRUE))
+			continue;
+		v = memchr(h->text, ':', (size_t)h->slen);
+		if (v != NULL) {
+			v++;
+			m->message_id = logline_message_id(arena, v,
+			    (size_t)h->slen
+				- (size_t)(v - (const char *)h->text));
+		}
+		break; /* the first, as Exim's own id= */
+	}
+	/* Exim exports no message_size to local_scan; the variable is set
+	 * once the data is in. */
+	size = (const char *)expand_string(US "$message_size");
+	m->size = -1;
+	if (size != NULL && size[0] >= '0' && size[0] <= '9') {
+		n = strtol(size, &end, 10);
+		if (*end == '\0' && n >= 0)
+			m->size = n;
+	}
+	m->rcpt_count = recipients_count > 0 ? (unsigned)recipients_count : 0;
+}
+
 int
 ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
     struct ls_budget *budget, char *err, size_t errsz)

@@ -65,6 +65,11 @@ void ls_budget_lookup(void *budget, const char *name, struct dnsq_answer *a);
 int ls_collect_facts(const struct policy *policy, int fd, struct facts *facts,
     struct ls_budget *budget, char *err, size_t errsz);
 
+/* Fills m with what support finds the message by: the first Message-ID
+ * field (logline_message_id(), in arena), Exim's $message_size and
+ * recipients_count. */
+void ls_collect_message(struct arena *arena, struct logline_message *m);
+
 /* Adds Authentication-Results and X-AuthGate, removes forged ones, tags
  * the Subject for "tag", and returns the local_scan() code with the SMTP
  * text in reply. */
