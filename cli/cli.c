@@ -2,7 +2,7 @@
  * cli.c: the pieces the authgate command's files share: reading an input
  * file whole or a log line by line (plain, gzip-compressed or standard
  * input, any line length up to LOGLINE_MAX), printing policy
- * diagnostics, the time.
+ * diagnostics and untrusted text, the time.
  */
 #define _XOPEN_SOURCE 700 /* strptime */
 #include <errno.h>
@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "log/logline.h"
+#include "util/sbuf.h"
 
 char *
 cli_read_file(const char *path, size_t max, size_t *len)
@@ -133,4 +134,44 @@ cli_log_time(const char *ts)
 	if (ts == NULL || strptime(ts, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
 		return -1;
 	return timegm(&tm);
+}
+
+/* Control bytes, C1 controls, bidirectional marks and overrides, and
+ * bytes that are not UTF-8 are the ways text can move a terminal's
+ * cursor or reorder what it shows. */
+void
+cli_put_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	size_t n;
+
+	if (s == NULL) {
+		fputs("(none)", stdout);
+		return;
+	}
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			putchar(*p >= 0x20 && *p != 0x7f ? *p : '?');
+			p++;
+			continue;
+		}
+		n = utf8_seq_len(p, strlen((const char *)p));
+		if (n == 0) {
+			putchar('?');
+			p++;
+			continue;
+		}
+		cp = n == 2 ? (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu) :
+		    n == 3  ? (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6
+			| (p[2] & 0x3fu) :
+			     0x10000;
+		if (cp < 0xa0 || (cp >= 0x200e && cp <= 0x200f)
+		    || (cp >= 0x202a && cp <= 0x202e)
+		    || (cp >= 0x2066 && cp <= 0x2069))
+			putchar('?');
+		else
+			fwrite(p, 1, n, stdout);
+		p += n;
+	}
 }

@@ -34,6 +34,10 @@ typedef void (*cli_log_fn)(void *ctx, const char *line, size_t len,
  * gzip-compressed file (zlib reads both), or standard input for "-".
  * Returns 0, or -1 after naming the problem on standard error. */
 int cli_read_log(const char *path, cli_log_fn fn, void *ctx);
+/* Prints text a sender may have written (NULL: "(none)") to standard
+ * output, each byte that could move the cursor or reorder the display
+ * shown as '?'. */
+void cli_put_text(const char *s);
 /* Returns the seconds of a log line's "ts" (2026-11-23T14:50:30.123Z),
  * or -1. */
 time_t cli_log_time(const char *ts);
@@ -52,5 +56,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 /* `authgate stats`. */
 int cmd_stats(int argc, char **argv);
+/* `authgate show`. */
+int cmd_show(int argc, char **argv);
 
 #endif

@@ -34,6 +34,7 @@ static const struct command {
 	    "summarize the log: actions, classes, domains, rates" },
 	{ "report", cmd_report,
 	    "write (and send) DMARC aggregate reports from the log" },
+	{ "show", cmd_show, "one logged decision in words, by queue id" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
