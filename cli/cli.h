@@ -58,5 +58,7 @@ int cmd_report(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 /* `authgate show`. */
 int cmd_show(int argc, char **argv);
+/* `authgate quarantine`. */
+int cmd_quarantine(int argc, char **argv);
 
 #endif

@@ -35,6 +35,8 @@ static const struct command {
 	{ "report", cmd_report,
 	    "write (and send) DMARC aggregate reports from the log" },
 	{ "show", cmd_show, "one logged decision in words, by queue id" },
+	{ "quarantine", cmd_quarantine,
+	    "list, show, release or delete quarantined messages" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,0 +1,143 @@
+/*
+ * eximcmd.c: running Exim's administrative commands for `authgate
+ * quarantine`: one Exim process per command, started with an argument
+ * vector (no shell), its standard output collected; Exim's message id
+ * syntax, checked before an id is put on Exim's command line; and the
+ * line and token readers its outputs are parsed with.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/eximcmd.h"
+
+/* Runs Exim with args (after -C when one is given), its standard output
+ * into out; its standard error is ours. Returns its exit status, or -1
+ * after naming the problem. */
+int
+exim_run(const char *exim, const char *config, const char *const *args,
+    struct sbuf *out)
+{
+	const char *argv[EXIM_MAX_ARGS + 4], *what = args[0];
+	char buf[65536];
+	int fds[2], status;
+	size_t n = 0;
+	ssize_t got;
+	pid_t pid;
+
+	argv[n++] = exim;
+	if (config != NULL) {
+		argv[n++] = "-C";
+		argv[n++] = config;
+	}
+	for (; *args != NULL && n < EXIM_MAX_ARGS + 3; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	fflush(stdout);
+	if (pipe(fds) != 0) {
+		fprintf(stderr, "authgate: cannot run %s: %s\n", exim,
+		    strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "authgate: cannot run %s: %s\n", exim,
+		    strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "authgate: cannot run %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((got = read(fds[0], buf, sizeof(buf))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		sbuf_putn(out, buf, (size_t)got);
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (sbuf_failed(out)) {
+		fprintf(stderr, "authgate: %s %s: output too long\n", exim,
+		    what);
+		return -1;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return -1; /* the child said why */
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The next line of text at *p (NUL-terminated, without its newline), or
+ * NULL at the end. */
+char *
+exim_next_line(char **p)
+{
+	char *line = *p, *nl;
+
+	if (*line == '\0')
+		return NULL;
+	if ((nl = strchr(line, '\n')) != NULL) {
+		*nl = '\0';
+		*p = nl + 1;
+	} else {
+		*p = line + strlen(line);
+	}
+	return line;
+}
+
+/* The blank-separated token at *p, moved past; NULL when none. */
+char *
+exim_token(char **p)
+{
+	char *t = *p + strspn(*p, " "), *e;
+
+	if (*t == '\0')
+		return NULL;
+	e = t + strcspn(t, " ");
+	if (*e != '\0')
+		*e++ = '\0';
+	*p = e;
+	return t;
+}
+
+/* Whether id has the syntax of an Exim message id: base-62 groups of
+ * 6-6-2 characters (Exim up to 4.96) or 6-11-4 (4.97 on). Only such ids
+ * reach Exim's command line. */
+bool
+exim_valid_id(const char *id)
+{
+	static const size_t groups[2][3] = { { 6, 6, 2 }, { 6, 11, 4 } };
+	static const char base62[] = "0123456789"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "abcdefghijklmnopqrstuvwxyz";
+	const char *p;
+	size_t f, g;
+
+	for (f = 0; f < 2; f++) {
+		p = id;
+		for (g = 0; g < 3; g++) {
+			if (strspn(p, base62) != groups[f][g])
+				break;
+			p += groups[f][g];
+			if (g < 2 && *p++ != '-')
+				break;
+		}
+		if (g == 3 && *p == '\0')
+			return true;
+	}
+	return false;
+}
