@@ -197,6 +197,13 @@ case "$SMTP_TEXT" in
 *"5.7.1 DMARC policy of bank.example rejects this message"*) ok "forged: reply names the policy" ;;
 *) nok "forged: reply names the policy" "$SMTP_TEXT" ;;
 esac
+# The reply quotes the queue id; the line under it names the message.
+case "$SMTP_TEXT" in
+*" (id=$QUEUE_ID)") [ -n "$QUEUE_ID" ] && ok "forged: 550 ends in (id=$QUEUE_ID)" || nok "forged: no queue id in the 550" "$SMTP_TEXT" ;;
+*) nok "forged: 550 ends in (id=QUEUE-ID)" "$SMTP_TEXT" ;;
+esac
+FORGED_ID=$QUEUE_ID
+expect_log forged ".message_id == \"<forged.eml.$$@test>\" and .size > 100 and .rcpt_count == 1"
 
 # Seed 002: a forwarder's footer breaks the body hash; p=none: tag.
 e2e_msg "$M/footer.in" "news@shop.example" "newsletter"
@@ -216,6 +223,11 @@ case "$SMTP_TEXT" in
 *"4.7.0 DMARC check of flaky.example failed on a DNS error"*) ok "flaky: reply says DNS" ;;
 *) nok "flaky: reply says DNS" "$SMTP_TEXT" ;;
 esac
+case "$SMTP_TEXT" in
+*" (id=$QUEUE_ID)") [ -n "$QUEUE_ID" ] && ok "flaky: 451 ends in (id=$QUEUE_ID)" || nok "flaky: no queue id in the 451" "$SMTP_TEXT" ;;
+*) nok "flaky: 451 ends in (id=QUEUE-ID)" "$SMTP_TEXT" ;;
+esac
+expect_log flaky '.decision.action == "tempfail" and (.message_id | startswith("<flaky.eml.")) and .rcpt_count == 1'
 [ $(($(date +%s) - start)) -lt 15 ] && ok "flaky: within the DNS budget" || nok "flaky: took $(($(date +%s) - start)) s"
 
 # DNS that answers late: in time, the answer counts (a forged sender is
@@ -563,6 +575,21 @@ fi
 short=$(grep -c '"truncated":true' "$W/authgate.log")
 jq -e --argjson s "$short" '.skipped == $s' "$W/out/replay.json" >/dev/null &&
 	ok "log: every line but the $short short forms replays" || nok "log: lines that do not replay" "$(head -5 "$W/out/replay.err")"
+# The tools read lines that name the message: stats counts each, show
+# finds the 550 by the id its reply quoted, report reads them all.
+lines=$(wc -l <"$W/authgate.log")
+"$AG_BUILD/authgate" stats --json "$W/authgate.log" >"$W/out/stats.json" 2>"$W/out/stats.err" &&
+	[ -z "$(grep -v '^$' "$W/out/stats.err")" ] &&
+	ok "log: stats reads all $lines lines" || nok "log: stats" "$(head -5 "$W/out/stats.err")"
+"$AG_BUILD/authgate" show --policy "$W/policy.ini" "$FORGED_ID" "$W/authgate.log" >"$W/out/show.txt" 2>&1 &&
+	grep -q "Message-ID: *<forged.eml.$$@test>" "$W/out/show.txt" &&
+	grep -q "Decision: reject" "$W/out/show.txt" &&
+	ok "log: show $FORGED_ID finds the 550 in words" || nok "log: show $FORGED_ID" "$(head -20 "$W/out/show.txt")"
+mkdir -p "$W/out/reports"
+"$AG_BUILD/authgate" report --org-name gw.test --org-email postmaster@gw.test --period "$(date -u +%F)" \
+	--out "$W/out/reports" "$W/authgate.log" >"$W/out/report.txt" 2>"$W/out/report.err" &&
+	! grep -q "authgate.log:[0-9]" "$W/out/report.err" &&
+	ok "log: report reads every line" || nok "log: report" "$(head -5 "$W/out/report.err")"
 grep -q 'authgate: action=' "$W/log/mainlog" && ok "main log has summary lines" || nok "main log has summary lines"
 sum=$(sha256sum <"$W/policy.ini" | cut -d' ' -f1)
 grep -q "authgate [0-9.]*: policy $W/policy.ini loaded, sha256 $sum" "$W/log/mainlog" &&
