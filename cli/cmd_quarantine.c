@@ -401,7 +401,7 @@ parse_age(const char *s, long *out)
 			unit = 86400;
 			break;
 		case 'w':
-			unit = 7 * 86400;
+			unit = 7L * 86400;
 			break;
 		default:
 			return -1;
