@@ -118,6 +118,15 @@ grep -q "^1 of 1" "$tmp/out" && ok "shop.example is within example" || nok "--do
 expect_exit 0 "list --domain hop.example" --domain hop.example list
 grep -q "^0 of 1" "$tmp/out" && ok "shop.example is not within hop.example" || nok "--domain hop.example" "$(cat "$tmp/out")"
 
+expect_exit 0 "show" show 1tEabc-000123-Qx
+if grep -q "^Message 1tEabc-000123-Qx: quarantined by authgate" "$tmp/out" &&
+	grep -q "from 203.0.113.7" "$tmp/out" && grep -q "Author: *shop.example" "$tmp/out" &&
+	grep -q "Subject: *hello" "$tmp/out" &&
+	grep -q "Reason: *DMARC policy of shop.example quarantines this message" "$tmp/out"; then
+	ok "show: client, author, Subject and the reason from the spool header"
+else
+	nok "show" "$(cat "$tmp/out")"
+fi
 rm -f "$tmp/calls"
 expect_exit 1 "release a message frozen by someone else" release 1tEabd-000124-Qx
 expect_exit 1 "release an unfrozen message" release 1tEabe-000125-Qx
