@@ -96,9 +96,14 @@ struct policy {
 	bool arc_self;		    /* arc = self: own ARC validation */
 	char sha256[65];	    /* of the file's bytes, in hex */
 	unsigned dmarc_pass_waives; /* family bits */
-	const char *log_file;	    /* "" when unset */
-	int syslog_facility;	    /* RFC 5424 code, or -1: no syslog */
-	const char *syslog_socket;  /* the local syslog socket */
+	unsigned dmarc_pass_waives_line;
+	/* Family bits an aligned, passing DKIM signature waives, DMARC
+	 * record or not; only those dmarc_pass_waives names count. */
+	unsigned aligned_dkim_waives;
+	unsigned aligned_dkim_waives_line;
+	const char *log_file;	   /* "" when unset */
+	int syslog_facility;	   /* RFC 5424 code, or -1: no syslog */
+	const char *syslog_socket; /* the local syslog socket */
 	const char *psl_file;
 	void *psl; /* psl_ctx_t, owned */
 	const char *reject_message;

@@ -97,6 +97,14 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 		    "min_key_bits = %u accepts DKIM keys shorter than RFC "
 		    "8301's 1024 bits",
 		    p->min_key_bits);
+	if (p->aligned_dkim_waives_line != 0
+	    && (p->aligned_dkim_waives & ~p->dmarc_pass_waives) != 0)
+		policy_diag_add(diag, POLICY_WARNING,
+		    p->aligned_dkim_waives_line,
+		    "aligned_dkim_waives = spf does nothing while "
+		    "dmarc_pass_waives leaves spf out (line %u): an aligned "
+		    "DKIM pass never waives more than a DMARC pass",
+		    p->dmarc_pass_waives_line);
 	lint_action(p, diag, "", p->actions, NULL);
 	for (i = 0; i < p->n_domains; i++) {
 		const struct policy_domain *d = &p->domain_list[i];

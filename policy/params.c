@@ -78,6 +78,12 @@ static const struct param_word arc_words[] = {
 	{ NULL, 0 },
 };
 
+static const struct param_word aligned_dkim_words[] = {
+	{ "spf", 1u << AG_FAM_SPF },
+	{ "none", 0 },
+	{ NULL, 0 },
+};
+
 static const struct param_word off_on_words[] = {
 	{ "off", false },
 	{ "on", true },
@@ -153,6 +159,12 @@ const struct param policy_params[P_COUNT] = {
 	    PS_UNSIGNED, FIELD(dmarc_pass_waives), NO_LINE,
 	    .def_value = (1u << AG_FAM_SPF) | (1u << AG_FAM_DKIM),
 	    .list = true, .item = add_waive },
+	[P_ALIGNED_DKIM_WAIVES] = { SEC_GENERAL, "aligned_dkim_waives",
+	    param_word,
+	    PS_UNSIGNED, FIELD(aligned_dkim_waives),
+	    FIELD(aligned_dkim_waives_line),
+	    .def_value = 1u << AG_FAM_SPF,
+	    .words = aligned_dkim_words },
 	[P_SKIP_HOSTS] = { SEC_GENERAL, "skip_hosts", param_list,
 	    PS_NONE, 0, NO_LINE, /* none: an empty list */
 	    .list = true, .item = add_skip_host },
@@ -563,8 +575,10 @@ param_waives(struct loader *ld, const struct param *pa, void *obj,
 {
 	struct policy *p = obj;
 
-	if (!ld->continuation)
+	if (!ld->continuation) {
 		p->dmarc_pass_waives = 0;
+		p->dmarc_pass_waives_line = ld->lineno;
+	}
 	param_list(ld, pa, obj, value);
 }
 

@@ -20,6 +20,7 @@ test_defaults(void **state)
 	assert_false(p->spf_self);
 	assert_int_equal(p->dmarc_pass_waives,
 	    (1u << AG_FAM_SPF) | (1u << AG_FAM_DKIM));
+	assert_int_equal(p->aligned_dkim_waives, 1u << AG_FAM_SPF);
 	assert_string_equal(p->psl_file,
 	    "/usr/share/publicsuffix/public_suffix_list.dat");
 	assert_string_equal(p->authserv_id, "");
@@ -161,6 +162,27 @@ test_dmarc_pass_waives_none(void **state)
 	assert_int_equal(p->dmarc_pass_waives,
 	    (1u << AG_FAM_SPF) | (1u << AG_FAM_DKIM) | (1u << AG_FAM_ARC));
 	policy_free(p);
+}
+
+static void
+test_aligned_dkim_waives(void **state)
+{
+	struct policy *p = load_ok("[general]\naligned_dkim_waives = none\n");
+
+	(void)state;
+	assert_int_equal(p->aligned_dkim_waives, 0);
+	assert_int_equal(p->aligned_dkim_waives_line, 2);
+	policy_free(p);
+	p = load_ok("[general]\naligned_dkim_waives = spf\n");
+	assert_int_equal(p->aligned_dkim_waives, 1u << AG_FAM_SPF);
+	policy_free(p);
+	expect_error("[general]\naligned_dkim_waives = dkim\n", 2,
+	    "aligned_dkim_waives must be 'spf' or 'none'");
+	expect_error("[general]\naligned_dkim_waives = spf, dkim\n", 2,
+	    "aligned_dkim_waives must be");
+	expect_error("[general]\naligned_dkim_waives = spf\n"
+		     "aligned_dkim_waives = none\n",
+	    3, "already set at line 2");
 }
 
 /* Section names and listed domains are kept in the one canonical form
@@ -510,9 +532,19 @@ test_lint(void **state)
 	lint_has("[trusted]\narc_sealers = com\n", 2, "public suffix");
 	lint_has("[trusted]\nrelays = 10.0.0.0/8\n", 2, "very wide");
 	lint_has("[general]\nskip_hosts = ::/0\n", 2, "very wide");
+	lint_has("[general]\ndmarc_pass_waives = dkim\n"
+		 "aligned_dkim_waives = spf\n",
+	    3, "does nothing while dmarc_pass_waives leaves spf out (line 2)");
 	/* A plain, safe policy has nothing to warn about. */
 	p = load_ok("[general]\nauthserv_id = mx.test\n"
 		    "[trusted]\ndomains = trusted.example\n");
+	memset(&diag, 0, sizeof(diag));
+	policy_lint(p, &diag);
+	assert_int_equal(diag.n, 0);
+	policy_free(p);
+	/* Nor has one that says the defaults of the two waiver keys. */
+	p = load_ok("[general]\ndmarc_pass_waives = spf\n"
+		    "aligned_dkim_waives = spf\n");
 	memset(&diag, 0, sizeof(diag));
 	policy_lint(p, &diag);
 	assert_int_equal(diag.n, 0);
@@ -619,6 +651,7 @@ main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_syslog_and_arc_keys),
 		cmocka_unit_test(test_dmarc_pass_waives_none),
+		cmocka_unit_test(test_aligned_dkim_waives),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_canonical_names),
 		cmocka_unit_test(test_error_in_nul_file),
