@@ -1,7 +1,10 @@
 /*
- * lint.c: warnings about a valid policy's risky choices (on_error =
- * accept, monitor mode, short keys, accepted DMARC rejects, trusted
- * public suffixes, very wide networks), for authgate check-config.
+ * lint.c: warnings about a policy's risky choices (on_error = accept,
+ * monitor mode, short keys, accepted DMARC rejects, trusted public
+ * suffixes, very wide networks, ARC sealers without ARC validation), for
+ * authgate check-config. What it takes to know them is in the policy;
+ * what the host has to say (Exim's module, the Exim user's rights) is
+ * cli/cmd_check_config.c's.
  */
 #include <libpsl.h>
 #include <stdbool.h>
@@ -122,6 +125,11 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 			    "domain's name is judged on SPF and DKIM alone",
 			    d->name);
 	}
+	if (p->n_sealers > 0 && !p->arc_self)
+		policy_diag_add(diag, POLICY_WARNING, p->sealer_list[0].line,
+		    "arc_sealers vouch for nothing while arc = off: no ARC "
+		    "chain is validated, so none passes (set arc = self, "
+		    "with the module authgate-verify.so)");
 	lint_spelling(diag, "trusted domain", p->trusted_list, p->n_trusted);
 	lint_spelling(diag, "ARC sealer", p->sealer_list, p->n_sealers);
 	for (i = 0; i < p->n_trusted; i++) {
