@@ -48,7 +48,12 @@ ls_load_is_news(const char *mark, const char *path, const struct stat *st,
 	len = format_mark(want, sizeof(want), path, st, sha256);
 	if (len < 0 || mark == NULL || mark[0] != '/')
 		return true;
-	fd = open(mark, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+	/* Created by the Exim user only: a root-owned mark (a local
+	 * submission by root that kept its privilege) would be one the
+	 * receiving processes cannot write, and every load would log. */
+	fd = open(mark,
+	    O_RDWR | O_NOFOLLOW | O_CLOEXEC | (geteuid() != 0 ? O_CREAT : 0),
+	    0640);
 	if (fd < 0)
 		return true;
 	if (flock(fd, LOCK_EX) != 0) {
