@@ -118,6 +118,21 @@ wait_settled(const char *path, struct stat *st, char *err, size_t errsz)
 	}
 }
 
+/* The path of the load mark (LS_LOADMARK in Exim's spool directory), or
+ * NULL when it cannot be said. */
+static const char *
+load_mark(void)
+{
+	static char mark[POLICY_MAX_PATH + 64];
+	const char *spool = (const char *)expand_string(US "$spool_directory");
+	int n;
+
+	if (spool == NULL || spool[0] != '/')
+		return NULL;
+	n = snprintf(mark, sizeof(mark), "%s/%s", spool, LS_LOADMARK);
+	return n > 0 && (size_t)n < sizeof(mark) ? mark : NULL;
+}
+
 /* Returns the policy at path, reloading it when the file changed. A file
  * that cannot be read or parsed gives NULL (and on_error), never a stale
  * or half-read policy, so that every Exim process agrees. A file still
@@ -173,10 +188,12 @@ current_policy(const char *path, char *err, size_t errsz)
 	cur.policy = p;
 	cur.st = st;
 	snprintf(cur.path, sizeof(cur.path), "%s", path);
-	/* Once per process (Exim's connection processes load it afresh)
-	 * and again whenever the file changes. */
-	log_write(0, LOG_MAIN, "authgate %s: policy %s loaded, sha256 %s",
-	    AUTHGATE_VERSION, path, p->sha256);
+	/* Exim's connection processes each load it afresh: only a load
+	 * of a file changed since the last load logged is said. */
+	if (ls_load_is_news(load_mark(), path, &st, p->sha256))
+		log_write(0, LOG_MAIN,
+		    "authgate %s: policy %s loaded, sha256 %s",
+		    AUTHGATE_VERSION, path, p->sha256);
 	return p;
 }
 

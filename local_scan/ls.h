@@ -7,6 +7,8 @@
 #ifndef AG_LS_H
 #define AG_LS_H
 
+#include <sys/stat.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -130,5 +132,15 @@ int ls_inject(const char *msg, size_t len, char *err, size_t errsz);
 void ls_syslog_line(const struct policy *p, const struct sbuf *line,
     const struct facts *facts, const struct decision *d,
     const struct logline_meta *meta);
+
+/* The file, in Exim's spool directory, that records the last policy
+ * load logged (loadmark.c). */
+#define LS_LOADMARK "authgate-policy.loaded"
+
+/* Tells whether a load of the policy at path (stamp st, hash sha256) is
+ * news: true, and recorded in the file mark, unless mark already records
+ * this very path, stamp and hash; true too when mark cannot be used. */
+bool ls_load_is_news(const char *mark, const char *path, const struct stat *st,
+    const char *sha256);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * config.h: policy.ini, parsed once into an immutable struct policy.
  * Any unknown section, key, class, action, network or domain is an error
- * that names FILE:LINE; a policy with errors is never returned, so a typo
- * can never silently weaken what is enforced.
+ * that names FILE:LINE; a policy with errors is never returned for use
+ * (only check-config sees one, to list its warnings too), so a typo can
+ * never silently weaken what is enforced.
  */
 #ifndef AG_CONFIG_H
 #define AG_CONFIG_H
@@ -90,15 +91,22 @@ struct policy {
 	const char *subject_tag;
 	unsigned min_key_bits;
 	unsigned min_key_bits_line;
-	unsigned dns_timeout;	    /* seconds per DNS query */
-	bool dkim_self;		    /* dkim = self: own verification */
-	bool spf_self;		    /* spf = self */
-	bool arc_self;		    /* arc = self: own ARC validation */
+	unsigned dns_timeout; /* seconds per DNS query */
+	bool dkim_self;	      /* dkim = self: own verification */
+	bool spf_self;	      /* spf = self */
+	bool arc_self;	      /* arc = self: own ARC validation */
+	unsigned dkim_line, spf_line, arc_line; /* 0 when unset */
 	char sha256[65];	    /* of the file's bytes, in hex */
 	unsigned dmarc_pass_waives; /* family bits */
-	const char *log_file;	    /* "" when unset */
-	int syslog_facility;	    /* RFC 5424 code, or -1: no syslog */
-	const char *syslog_socket;  /* the local syslog socket */
+	unsigned dmarc_pass_waives_line;
+	/* Family bits an aligned, passing DKIM signature waives, DMARC
+	 * record or not; only those dmarc_pass_waives names count. */
+	unsigned aligned_dkim_waives;
+	unsigned aligned_dkim_waives_line;
+	const char *log_file; /* "" when unset */
+	unsigned log_file_line;
+	int syslog_facility;	   /* RFC 5424 code, or -1: no syslog */
+	const char *syslog_socket; /* the local syslog socket */
 	const char *psl_file;
 	void *psl; /* psl_ctx_t, owned */
 	const char *reject_message;
@@ -111,6 +119,7 @@ struct policy {
 					     about one organization */
 	unsigned failure_report_limit;	  /* reports per interval, in all */
 	const char *failure_report_state; /* the rate limit's state file */
+	unsigned failure_report_state_line;
 	struct policy_action actions[AG_CLASS_COUNT];
 	struct cidr *skip_hosts;
 	size_t n_skip_hosts;
@@ -153,6 +162,13 @@ struct policy *policy_load(const char *path, struct policy_diag *diag);
 /* Same as policy_load for text already in memory; name labels messages. */
 struct policy *policy_load_buffer(const char *name, const char *text,
     size_t len, struct policy_diag *diag);
+/* Loads path for check-config: as policy_load, but a policy with errors
+ * (in diag) is returned too, each key in error left at its default, so
+ * that its warnings can be shown with its errors. Such a policy must
+ * never decide. NULL only when the file cannot be read or memory runs
+ * out. */
+struct policy *policy_load_for_check(const char *path,
+    struct policy_diag *diag);
 /* Frees a policy and everything it owns; NULL is allowed. */
 void policy_free(struct policy *policy);
 /* Tells whether a name as written differs from its canonical form
@@ -162,6 +178,10 @@ bool policy_spelled_otherwise(const char *written, size_t len,
 /* Adds warnings about risky but valid choices to diag, and notes each
  * domain written in another form than the one it is compared in. */
 void policy_lint(const struct policy *policy, struct policy_diag *diag);
+/* Adds one diagnostic (check-config adds what the host says); diag may
+ * be NULL. */
+void policy_diag_add(struct policy_diag *diag, enum policy_severity sev,
+    unsigned line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Formats item as "FILE:LINE: error: msg" (or warning) into buf. */
 void policy_diag_format(const char *file, const struct policy_diag_item *item,
     char *buf, size_t size);

@@ -467,6 +467,43 @@ trusted_identity(const struct ctx *c)
 	return NULL;
 }
 
+/* Tells whether a DKIM signature that passed with a long enough key
+ * aligns (relaxed: within the From domain's organizational domain) with
+ * the From domain. It authenticates the author's domain as a DMARC pass
+ * does, also when that domain publishes no DMARC record. */
+static bool
+dkim_aligned_pass(const struct ctx *c)
+{
+	const struct facts *f = c->facts;
+	size_t i;
+
+	for (i = 0; i < f->n_dkim; i++)
+		if (sig_passed(c->policy, &f->dkim[i])
+		    && aligned(c, f->dkim[i].d, false))
+			return true;
+	return false;
+}
+
+/* The families an aligned DKIM pass waives here: aligned_dkim_waives,
+ * never more than a DMARC pass would waive (dmarc_pass_waives), and
+ * nothing for a domain whose section ignores DKIM or DMARC (it is judged
+ * on each check alone: a replayed signature must not waive SPF there). */
+static unsigned
+dkim_aligned_waives(const struct ctx *c)
+{
+	const struct policy *p = c->policy;
+	const struct policy_domain *dom = c->d->domain;
+	unsigned fams = p->aligned_dkim_waives & p->dmarc_pass_waives;
+
+	if (fams == 0
+	    || (dom != NULL
+		&& (dom->ignore
+		    & (FAM_BIT(AG_FAM_DKIM) | FAM_BIT(AG_FAM_DMARC))))
+	    || !dkim_aligned_pass(c))
+		return 0;
+	return fams;
+}
+
 static void
 apply_waivers(struct ctx *c)
 {
@@ -482,6 +519,7 @@ apply_waivers(struct ctx *c)
 	bool dmarc_ignored
 	    = dom != NULL && (dom->ignore & FAM_BIT(AG_FAM_DMARC));
 	bool dmarc_pass = d->dmarc.result == AG_DMARCR_PASS && !dmarc_ignored;
+	unsigned dkim_waives = dkim_aligned_waives(c);
 	size_t i;
 
 	if (dmarc_ignored)
@@ -510,6 +548,8 @@ apply_waivers(struct ctx *c)
 			|| fi->cls == AG_DMARC_QUARANTINE
 			|| fi->cls == AG_DMARC_FAIL))
 			waive(fi, WAIVE_TRUSTED_DOMAIN, trusted);
+		if (dkim_waives & FAM_BIT(fam))
+			waive(fi, WAIVE_DKIM_ALIGNED, NULL);
 		/* DNS trouble is never a permanent reject: a DMARC pass
 		 * that could not be established would have waived this. */
 		if (d->dmarc.pass_unknown && !dmarc_ignored

@@ -31,6 +31,7 @@ enum waiver {
 	WAIVE_DMARC_PASS,
 	WAIVE_ARC_SEALER,
 	WAIVE_TRUSTED_DOMAIN,
+	WAIVE_DKIM_ALIGNED, /* aligned_dkim_waives */
 };
 
 /* Where a finding's action was configured. */

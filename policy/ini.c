@@ -8,6 +8,7 @@
  * the classes table for [actions] and the class keys of [domain:].
  */
 #include <ini.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mail/domcanon.h"
@@ -50,27 +51,119 @@ check_repeat(struct loader *ld, const char *key, unsigned *first_line,
 	return true;
 }
 
+static const char *const section_names[] = {
+	[SEC_NONE] = "",
+	[SEC_GENERAL] = "[general]",
+	[SEC_ACTIONS] = "[actions]",
+	[SEC_TRUSTED] = "[trusted]",
+	[SEC_DOMAIN] = "[domain:NAME]",
+};
+
+/* The section whose parameter is named name (the first, for mode), or
+ * SEC_NONE. */
+static enum section_kind
+param_section(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < P_COUNT; i++)
+		if (strcmp(policy_params[i].name, name) == 0)
+			return policy_params[i].section;
+	return SEC_NONE;
+}
+
+/* The class name nearest to name, or NULL. */
+static const char *
+nearest_class(const char *name)
+{
+	struct suggest sg;
+	size_t i;
+
+	suggest_init(&sg, name);
+	for (i = 0; i < AG_CLASS_COUNT; i++)
+		suggest_offer(&sg, ag_class_name((enum ag_class)i));
+	return suggest_result(&sg);
+}
+
+/* The parameter of section sec nearest to name, or NULL. */
+static const char *
+nearest_param(const struct loader *ld, enum section_kind sec, const char *name)
+{
+	struct suggest sg;
+	size_t i;
+
+	suggest_init(&sg, name);
+	for (i = ld->rows[sec].first; i < ld->rows[sec].end; i++)
+		if (policy_params[i].section == sec)
+			suggest_offer(&sg, policy_params[i].name);
+	return suggest_result(&sg);
+}
+
+static void
+unknown_class(struct loader *ld, const char *name)
+{
+	enum section_kind home = param_section(name);
+	const char *near;
+
+	if (home != SEC_NONE && home != ld->sec)
+		loader_error(ld, "unknown class '%s' (%s is a key of %s)", name,
+		    name, section_names[home]);
+	else if ((near = nearest_class(name)) != NULL)
+		loader_error(ld, "unknown class '%s' (did you mean %s?)", name,
+		    near);
+	else
+		loader_error(ld,
+		    "unknown class '%s' (see the class table in "
+		    "policy.ini(5))",
+		    name);
+}
+
+/* Action words are taken in any case: REJECT, Tag. */
+static int
+parse_action(const char *value, enum ag_action *action)
+{
+	char word[16];
+	size_t i;
+
+	for (i = 0; value[i] != '\0'; i++) {
+		if (i + 1 >= sizeof(word))
+			return -1;
+		word[i] = value[i] >= 'A' && value[i] <= 'Z' ?
+		    (char)(value[i] - 'A' + 'a') :
+		    value[i];
+	}
+	word[i] = '\0';
+	return ag_action_parse(word, action);
+}
+
 static void
 handle_class_key(struct loader *ld, const char *name, const char *value,
     struct policy_action *actions, bool *set, unsigned *lines)
 {
 	enum ag_class cls;
 	enum ag_action action;
+	struct suggest sg;
+	size_t i;
 
 	if (ag_class_parse(name, &cls) != 0) {
-		loader_error(ld,
-		    "unknown class '%s' (see the class table in "
-		    "policy.ini(5))",
-		    name);
+		unknown_class(ld, name);
 		return;
 	}
 	if (!check_repeat(ld, name, &lines[cls], false))
 		return;
-	if (ag_action_parse(value, &action) != 0) {
-		loader_error(ld,
-		    "unknown action '%s' for %s (accept, tag, quarantine, "
-		    "tempfail or reject)",
-		    value, name);
+	if (parse_action(value, &action) != 0) {
+		suggest_init(&sg, value);
+		for (i = 0; i < AG_ACTION_COUNT; i++)
+			suggest_offer(&sg, ag_action_name((enum ag_action)i));
+		if (suggest_result(&sg) != NULL)
+			loader_error(ld,
+			    "unknown action '%s' for %s (did you mean %s?)",
+			    value, name, suggest_result(&sg));
+		else
+			loader_error(ld,
+			    "unknown action '%s' for %s (accept, tag, "
+			    "quarantine, tempfail or reject)",
+			    value, name);
 		return;
 	}
 	actions[cls].action = action;
@@ -98,6 +191,51 @@ handle_param(struct loader *ld, const char *name, const char *value, void *obj)
 		return true;
 	}
 	return false;
+}
+
+/* A key the open section does not have: said to belong elsewhere when
+ * it does, else the nearest key of the section, else the section's
+ * keys. */
+static void
+unknown_key(struct loader *ld, const char *name, const struct policy_domain *d)
+{
+	enum section_kind home = param_section(name);
+	enum ag_class cls;
+	char where[DOMAIN_MAX_LEN + 16];
+	const char *near;
+
+	if (ld->sec == SEC_DOMAIN)
+		snprintf(where, sizeof(where), "[domain:%s]", d->name);
+	else
+		snprintf(where, sizeof(where), "%s", section_names[ld->sec]);
+	if (home != SEC_NONE && home != ld->sec) {
+		loader_error(ld, "unknown key '%s' in %s (%s is a key of %s)",
+		    name, where, name, section_names[home]);
+		return;
+	}
+	if (ag_class_parse(name, &cls) == 0) {
+		loader_error(ld,
+		    "unknown key '%s' in %s (a class: its action goes in "
+		    "[actions] or [domain:NAME])",
+		    name, where);
+		return;
+	}
+	if ((near = nearest_param(ld, ld->sec, name)) != NULL) {
+		loader_error(ld, "unknown key '%s' in %s (did you mean %s?)",
+		    name, where, near);
+		return;
+	}
+	if (ld->sec == SEC_GENERAL)
+		loader_error(ld, "unknown key '%s' in [general]", name);
+	else if (ld->sec == SEC_TRUSTED)
+		loader_error(ld,
+		    "unknown key '%s' in [trusted] (domains, relays, "
+		    "arc_sealers)",
+		    name);
+	else
+		loader_error(ld,
+		    "unknown key '%s' in [domain:%s] (a class, ignore or mode)",
+		    name, d->name);
 }
 
 static int
@@ -134,17 +272,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	}
 	if (handle_param(ld, name, value, obj))
 		return 1;
-	if (ld->sec == SEC_GENERAL)
-		loader_error(ld, "unknown key '%s' in [general]", name);
-	else if (ld->sec == SEC_TRUSTED)
-		loader_error(ld,
-		    "unknown key '%s' in [trusted] (domains, relays, "
-		    "arc_sealers)",
-		    name);
-	else
-		loader_error(ld,
-		    "unknown key '%s' in [domain:%s] (a class, ignore or mode)",
-		    name, d->name);
+	unknown_key(ld, name, d);
 	return 1;
 }
 
@@ -174,6 +302,41 @@ open_domain(struct loader *ld, const char *name, size_t nlen)
 			ld->param_line[i] = 0;
 	memset(ld->dom_class_line, 0, sizeof(ld->dom_class_line));
 	ld->sec = SEC_DOMAIN;
+}
+
+/* A section name that is none of ours; [domian:x] is most likely
+ * [domain:x]. */
+static void
+unknown_section(struct loader *ld, const char *name, size_t nlen)
+{
+	static const char *const known[]
+	    = { "general", "actions", "trusted", "domain" };
+	const char *colon = memchr(name, ':', nlen);
+	size_t wlen = colon != NULL ? (size_t)(colon - name) : nlen, i;
+	char word[16];
+	struct suggest sg;
+	const char *near = NULL;
+	int shown = (int)(nlen > 64 ? 64 : nlen);
+
+	if (wlen < sizeof(word)) {
+		memcpy(word, name, wlen);
+		word[wlen] = '\0';
+		suggest_init(&sg, word);
+		for (i = 0; i < 4; i++)
+			if ((colon != NULL) == (i == 3))
+				suggest_offer(&sg, known[i]);
+		near = suggest_result(&sg);
+	}
+	if (near != NULL)
+		loader_error(ld,
+		    "unknown section [%.*s] (did you mean [%s%.*s]?)", shown,
+		    name, near, colon != NULL ? (int)(shown - (int)wlen) : 0,
+		    colon != NULL ? colon : "");
+	else
+		loader_error(ld,
+		    "unknown section [%.*s] (general, actions, trusted or "
+		    "domain:NAME)",
+		    shown, name);
 }
 
 /* Handles a "[name]" line: sets ld->sec, reports bad or repeated
@@ -215,10 +378,7 @@ open_section(struct loader *ld, const char *line, size_t len)
 	else if (nlen == 7 && memcmp(name, "trusted", 7) == 0)
 		kind = SEC_TRUSTED;
 	else {
-		loader_error(ld,
-		    "unknown section [%.*s] (general, actions, trusted or "
-		    "domain:NAME)",
-		    (int)(nlen > 64 ? 64 : nlen), name);
+		unknown_section(ld, name, nlen);
 		return;
 	}
 	if (ld->sec_line[kind] != 0) {

@@ -1,7 +1,10 @@
 /*
- * lint.c: warnings about a valid policy's risky choices (on_error =
- * accept, monitor mode, short keys, accepted DMARC rejects, trusted
- * public suffixes, very wide networks), for authgate check-config.
+ * lint.c: warnings about a policy's risky choices (on_error = accept,
+ * monitor mode, short keys, accepted DMARC rejects, trusted public
+ * suffixes, very wide networks, ARC sealers without ARC validation), for
+ * authgate check-config. What it takes to know them is in the policy;
+ * what the host has to say (Exim's module, the Exim user's rights) is
+ * cli/cmd_check_config.c's.
  */
 #include <libpsl.h>
 #include <stdbool.h>
@@ -97,6 +100,14 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 		    "min_key_bits = %u accepts DKIM keys shorter than RFC "
 		    "8301's 1024 bits",
 		    p->min_key_bits);
+	if (p->aligned_dkim_waives_line != 0
+	    && (p->aligned_dkim_waives & ~p->dmarc_pass_waives) != 0)
+		policy_diag_add(diag, POLICY_WARNING,
+		    p->aligned_dkim_waives_line,
+		    "aligned_dkim_waives = spf does nothing while "
+		    "dmarc_pass_waives leaves spf out (line %u): an aligned "
+		    "DKIM pass never waives more than a DMARC pass",
+		    p->dmarc_pass_waives_line);
 	lint_action(p, diag, "", p->actions, NULL);
 	for (i = 0; i < p->n_domains; i++) {
 		const struct policy_domain *d = &p->domain_list[i];
@@ -114,6 +125,11 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 			    "domain's name is judged on SPF and DKIM alone",
 			    d->name);
 	}
+	if (p->n_sealers > 0 && !p->arc_self)
+		policy_diag_add(diag, POLICY_WARNING, p->sealer_list[0].line,
+		    "arc_sealers vouch for nothing while arc = off: no ARC "
+		    "chain is validated, so none passes (set arc = self, "
+		    "with the module authgate-verify.so)");
 	lint_spelling(diag, "trusted domain", p->trusted_list, p->n_trusted);
 	lint_spelling(diag, "ARC sealer", p->sealer_list, p->n_sealers);
 	for (i = 0; i < p->n_trusted; i++) {

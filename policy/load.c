@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libpsl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,9 +63,11 @@ load_psl(struct loader *ld)
 				"");
 }
 
-struct policy *
-policy_load_buffer(const char *name, const char *text, size_t len,
-    struct policy_diag *diag)
+/* A load of text; keep: a policy with errors is returned too (for
+ * check-config's warnings), never used to decide. */
+static struct policy *
+load_text(const char *name, const char *text, size_t len,
+    struct policy_diag *diag, bool keep)
 {
 	struct policy_diag local;
 	struct loader ld;
@@ -100,11 +103,13 @@ policy_load_buffer(const char *name, const char *text, size_t len,
 	loader_settle(&ld);
 	if (!ld.oom)
 		loader_build_sets(&ld);
-	if (!ld.oom && diag->n_errors == 0)
+	if (!ld.oom && (diag->n_errors == 0 || keep))
 		load_psl(&ld);
-	if (ld.oom || arena_failed(&p->arena))
+	if (ld.oom || arena_failed(&p->arena)) {
 		policy_diag_add(diag, POLICY_ERROR, 0, "out of memory");
-	if (diag->n_errors > 0) {
+		keep = false;
+	}
+	if (diag->n_errors > 0 && !keep) {
 		policy_free(p);
 		return NULL;
 	}
@@ -112,7 +117,15 @@ policy_load_buffer(const char *name, const char *text, size_t len,
 }
 
 struct policy *
-policy_load(const char *path, struct policy_diag *diag)
+policy_load_buffer(const char *name, const char *text, size_t len,
+    struct policy_diag *diag)
+{
+	return load_text(name, text, len, diag, false);
+}
+
+/* Reads path and loads it (see load_text). */
+static struct policy *
+load_file(const char *path, struct policy_diag *diag, bool keep)
 {
 	struct policy_diag local;
 	struct policy *p = NULL;
@@ -157,9 +170,21 @@ policy_load(const char *path, struct policy_diag *diag)
 		}
 		got += (size_t)n;
 	}
-	p = policy_load_buffer(path, text, got, diag);
+	p = load_text(path, text, got, diag, keep);
 out:
 	free(text);
 	close(fd);
 	return p;
+}
+
+struct policy *
+policy_load(const char *path, struct policy_diag *diag)
+{
+	return load_file(path, diag, false);
+}
+
+struct policy *
+policy_load_for_check(const char *path, struct policy_diag *diag)
+{
+	return load_file(path, diag, true);
 }

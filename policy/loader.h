@@ -35,6 +35,7 @@ enum param_id {
 	P_SPF,
 	P_ARC,
 	P_DMARC_PASS_WAIVES,
+	P_ALIGNED_DKIM_WAIVES,
 	P_SKIP_HOSTS,
 	P_LOG_FILE,
 	P_LOG_SYSLOG,
@@ -160,11 +161,25 @@ void params_check(struct loader *ld);
  * itself failed (out of memory), errors going to ld->diag. */
 int loader_read_ini(struct loader *ld);
 
+/* suggest.c */
+
+/* The nearest of the names offered to a word, collected one by one. */
+struct suggest {
+	const char *word;
+	const char *best;
+	unsigned dist;
+};
+
+/* Starts looking for the name nearest to word. */
+void suggest_init(struct suggest *s, const char *word);
+/* Offers one known name; it is kept if it is the nearest so far and
+ * close enough for its length. */
+void suggest_offer(struct suggest *s, const char *name);
+/* Returns the nearest name offered, or NULL when none was close. */
+const char *suggest_result(const struct suggest *s);
+
 /* config.c */
 
-/* Adds one diagnostic; diag may be NULL. */
-void policy_diag_add(struct policy_diag *diag, enum policy_severity sev,
-    unsigned line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Adds an error at the line being read. */
 void loader_error(struct loader *ld, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

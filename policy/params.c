@@ -27,6 +27,8 @@ _Static_assert(offsetof(struct policy_domain, name) == 0, "line 0 is free");
 
 static void param_number(struct loader *, const struct param *, void *,
     const char *);
+static void param_time(struct loader *, const struct param *, void *,
+    const char *);
 static void param_word(struct loader *, const struct param *, void *,
     const char *);
 static void param_text(struct loader *, const struct param *, void *,
@@ -75,6 +77,12 @@ static const struct param_word source_words[] = {
 static const struct param_word arc_words[] = {
 	{ "off", false },
 	{ "self", true },
+	{ NULL, 0 },
+};
+
+static const struct param_word aligned_dkim_words[] = {
+	{ "spf", 1u << AG_FAM_SPF },
+	{ "none", 0 },
 	{ NULL, 0 },
 };
 
@@ -131,21 +139,20 @@ const struct param policy_params[P_COUNT] = {
 	    PS_UNSIGNED, FIELD(min_key_bits), FIELD(min_key_bits_line),
 	    .def_value = POLICY_DEFAULT_BITS,
 	    .min = 0, .max = POLICY_MAX_KEY_BITS },
-	[P_DNS_TIMEOUT] = { SEC_GENERAL, "dns_timeout", param_number,
+	[P_DNS_TIMEOUT] = { SEC_GENERAL, "dns_timeout", param_time,
 	    PS_UNSIGNED, FIELD(dns_timeout), NO_LINE,
 	    .def_value = POLICY_DEFAULT_DNS_TIMEOUT,
-	    .min = 1, .max = POLICY_MAX_DNS_TIMEOUT,
-	    .takes = "a number of seconds" },
+	    .min = 1, .max = POLICY_MAX_DNS_TIMEOUT },
 	[P_DKIM] = { SEC_GENERAL, "dkim", param_word,
-	    PS_BOOL, FIELD(dkim_self), NO_LINE,
+	    PS_BOOL, FIELD(dkim_self), FIELD(dkim_line),
 	    .def_value = false,
 	    .words = source_words },
 	[P_SPF] = { SEC_GENERAL, "spf", param_word,
-	    PS_BOOL, FIELD(spf_self), NO_LINE,
+	    PS_BOOL, FIELD(spf_self), FIELD(spf_line),
 	    .def_value = false,
 	    .words = source_words },
 	[P_ARC] = { SEC_GENERAL, "arc", param_word,
-	    PS_BOOL, FIELD(arc_self), NO_LINE,
+	    PS_BOOL, FIELD(arc_self), FIELD(arc_line),
 	    .def_value = false,
 	    .words = arc_words },
 	[P_DMARC_PASS_WAIVES] = { SEC_GENERAL, "dmarc_pass_waives",
@@ -153,11 +160,17 @@ const struct param policy_params[P_COUNT] = {
 	    PS_UNSIGNED, FIELD(dmarc_pass_waives), NO_LINE,
 	    .def_value = (1u << AG_FAM_SPF) | (1u << AG_FAM_DKIM),
 	    .list = true, .item = add_waive },
+	[P_ALIGNED_DKIM_WAIVES] = { SEC_GENERAL, "aligned_dkim_waives",
+	    param_word,
+	    PS_UNSIGNED, FIELD(aligned_dkim_waives),
+	    FIELD(aligned_dkim_waives_line),
+	    .def_value = 1u << AG_FAM_SPF,
+	    .words = aligned_dkim_words },
 	[P_SKIP_HOSTS] = { SEC_GENERAL, "skip_hosts", param_list,
 	    PS_NONE, 0, NO_LINE, /* none: an empty list */
 	    .list = true, .item = add_skip_host },
 	[P_LOG_FILE] = { SEC_GENERAL, "log_file", param_path,
-	    PS_STRING, FIELD(log_file), NO_LINE,
+	    PS_STRING, FIELD(log_file), FIELD(log_file_line),
 	    .def = "", /* no log file */
 	    .max = POLICY_MAX_PATH },
 	[P_LOG_SYSLOG] = { SEC_GENERAL, "log_syslog", param_word,
@@ -196,11 +209,10 @@ const struct param policy_params[P_COUNT] = {
 	    .def = "", /* the authserv-id is used */
 	    .min = 1, .max = POLICY_MAX_RUF_ORG },
 	[P_FAILURE_REPORT_INTERVAL] = { SEC_GENERAL, "failure_report_interval",
-	    param_number,
+	    param_time,
 	    PS_UNSIGNED, FIELD(failure_report_interval), NO_LINE,
 	    .def_value = POLICY_DEFAULT_RUF_INTERVAL,
-	    .min = POLICY_MIN_RUF_INTERVAL, .max = POLICY_MAX_RUF_INTERVAL,
-	    .takes = "a number of seconds" },
+	    .min = POLICY_MIN_RUF_INTERVAL, .max = POLICY_MAX_RUF_INTERVAL },
 	[P_FAILURE_REPORT_LIMIT] = { SEC_GENERAL, "failure_report_limit",
 	    param_number,
 	    PS_UNSIGNED, FIELD(failure_report_limit), NO_LINE,
@@ -208,7 +220,8 @@ const struct param policy_params[P_COUNT] = {
 	    .min = 1, .max = POLICY_MAX_RUF_LIMIT },
 	[P_FAILURE_REPORT_STATE] = { SEC_GENERAL, "failure_report_state",
 	    param_path,
-	    PS_STRING, FIELD(failure_report_state), NO_LINE,
+	    PS_STRING, FIELD(failure_report_state),
+	    FIELD(failure_report_state_line),
 	    .def = POLICY_DEFAULT_RUF_STATE,
 	    .max = POLICY_MAX_PATH },
 
@@ -340,6 +353,119 @@ param_number(struct loader *ld, const struct param *pa, void *obj,
 	store_line(ld, pa, obj);
 }
 
+/* Tells whether value is word, ASCII case ignored. */
+static bool
+same_word(const char *value, const char *word)
+{
+	for (; *value != '\0' && *word != '\0'; value++, word++) {
+		char c = *value;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != *word)
+			return false;
+	}
+	return *value == *word;
+}
+
+/* Exim's time units, largest first. */
+static const struct {
+	char unit;
+	unsigned long seconds;
+} time_units[] = {
+	{ 'w', 7 * 24 * 3600 },
+	{ 'd', 24 * 3600 },
+	{ 'h', 3600 },
+	{ 'm', 60 },
+	{ 's', 1 },
+};
+
+/* Reads a time as Exim writes one: numbers each followed by a unit (w,
+ * d, h, m, s, in any case), the last unit s if left out: "30", "5s",
+ * "2m", "1h30m". 0 with the seconds in out, or -1. */
+static int
+parse_time(const char *s, unsigned long *out)
+{
+	unsigned long total = 0, n;
+	size_t i;
+	char u;
+
+	if (*s == '\0')
+		return -1;
+	while (*s != '\0') {
+		if (*s < '0' || *s > '9')
+			return -1;
+		for (n = 0; *s >= '0' && *s <= '9'; s++) {
+			if (n > 100000000ul)
+				return -1;
+			n = n * 10 + (unsigned long)(*s - '0');
+		}
+		u = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
+		if (u == '\0') {
+			i = sizeof(time_units) / sizeof(time_units[0]) - 1;
+		} else {
+			for (i = 0;
+			     i < sizeof(time_units) / sizeof(time_units[0]);
+			     i++)
+				if (time_units[i].unit == u)
+					break;
+			if (i == sizeof(time_units) / sizeof(time_units[0]))
+				return -1;
+			s++;
+		}
+		if (n > 100000000ul / time_units[i].seconds)
+			return -1;
+		total += n * time_units[i].seconds;
+		if (total > 100000000ul)
+			return -1;
+	}
+	*out = total;
+	return 0;
+}
+
+/* Writes seconds in Exim's form: 30s, 1m, 1h30m, 1w. */
+static void
+format_time(unsigned long secs, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	if (secs == 0) {
+		snprintf(buf, size, "0s");
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(time_units) / sizeof(time_units[0]); i++) {
+		if (secs < time_units[i].seconds || o >= size)
+			continue;
+		o += (size_t)snprintf(buf + o, size - o, "%lu%c",
+		    secs / time_units[i].seconds, time_units[i].unit);
+		secs %= time_units[i].seconds;
+	}
+}
+
+/* A time from the row's min to its max seconds, in seconds or in Exim's
+ * form. */
+static void
+param_time(struct loader *ld, const struct param *pa, void *obj,
+    const char *value)
+{
+	char lo[32], hi[32];
+	unsigned long n;
+
+	if (parse_time(value, &n) != 0 || n < pa->min || n > pa->max) {
+		format_time(pa->min, lo, sizeof(lo));
+		format_time(pa->max, hi, sizeof(hi));
+		loader_error(ld,
+		    "%s must be a number of seconds from %lu to %lu, or a "
+		    "time as Exim writes one (5s, 2m, 1h) from %s to %s, "
+		    "not '%s'",
+		    pa->name, pa->min, pa->max, lo, hi, value);
+		return;
+	}
+	store_value(pa, obj, (long)n);
+	store_line(ld, pa, obj);
+}
+
 /* One of the row's words; false after an error naming them. */
 static bool
 set_word(struct loader *ld, const struct param *pa, void *obj,
@@ -350,12 +476,18 @@ set_word(struct loader *ld, const struct param *pa, void *obj,
 	const char *sep;
 	size_t o = 0;
 
+	struct suggest sg;
+
+	/* Words are taken in any case (Monitor, TEMPFAIL). */
 	for (w = pa->words; w->word != NULL; w++)
-		if (w->word[0] == value[0] && strcmp(value, w->word) == 0) {
+		if (same_word(value, w->word)) {
 			store_value(pa, obj, w->value);
 			store_line(ld, pa, obj);
 			return true;
 		}
+	suggest_init(&sg, value);
+	for (w = pa->words; w->word != NULL; w++)
+		suggest_offer(&sg, w->word);
 	/* Unless the row says it: 'a', 'b' or 'c'. */
 	takes[0] = '\0';
 	for (w = pa->words; w->word != NULL && o < sizeof(takes); w++) {
@@ -368,8 +500,11 @@ set_word(struct loader *ld, const struct param *pa, void *obj,
 		o += (size_t)snprintf(takes + o, sizeof(takes) - o, "%s'%s'",
 		    sep, w->word);
 	}
-	loader_error(ld, "%s must be %s, not '%s'", pa->name,
-	    pa->takes != NULL ? pa->takes : takes, value);
+	loader_error(ld, "%s must be %s, not '%s'%s%s%s", pa->name,
+	    pa->takes != NULL ? pa->takes : takes, value,
+	    suggest_result(&sg) != NULL ? " (did you mean " : "",
+	    suggest_result(&sg) != NULL ? suggest_result(&sg) : "",
+	    suggest_result(&sg) != NULL ? "?)" : "");
 	return false;
 }
 
@@ -469,6 +604,7 @@ param_path(struct loader *ld, const struct param *pa, void *obj,
 		return;
 	}
 	store_string(ld, pa, obj, value);
+	store_line(ld, pa, obj);
 }
 
 static void
@@ -563,8 +699,10 @@ param_waives(struct loader *ld, const struct param *pa, void *obj,
 {
 	struct policy *p = obj;
 
-	if (!ld->continuation)
+	if (!ld->continuation) {
 		p->dmarc_pass_waives = 0;
+		p->dmarc_pass_waives_line = ld->lineno;
+	}
 	param_list(ld, pa, obj, value);
 }
 

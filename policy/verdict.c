@@ -94,6 +94,9 @@ verdict_waiver(const struct decision *d, const struct finding *f, char *buf,
 	case WAIVE_TRUSTED_DOMAIN:
 		snprintf(buf, size, "trusted.domain:%s", f->waived_by);
 		break;
+	case WAIVE_DKIM_ALIGNED:
+		snprintf(buf, size, "dkim.aligned");
+		break;
 	}
 }
 

@@ -51,7 +51,7 @@ SYSTEM = {
     'log': set(),
     'verify': OS | {'idn2.h', 'CRYPTO_AUTH'},
     'local_scan': OS | {'exim4/local_scan.h'},
-    'cli': OS | {'zlib.h'},
+    'cli': OS | {'zlib.h', 'pwd.h', 'grp.h'},
 }
 MAX_LINES = 900
 MAX_SHARE = 0.25

@@ -595,6 +595,16 @@ sum=$(sha256sum <"$W/policy.ini" | cut -d' ' -f1)
 grep -q "authgate [0-9.]*: policy $W/policy.ini loaded, sha256 $sum" "$W/log/mainlog" &&
 	ok "main log names the version and the policy's sha256" ||
 	nok "main log: version and sha256" "$(grep 'policy.*loaded' "$W/log/mainlog" | tail -2)"
+# One "loaded" line for the many SMTP connections so far (one file),
+# and one more once the file changes, be it only touched (issue 17).
+loaded() { grep -c "authgate [0-9.]*: policy $W/policy.ini loaded" "$W/log/mainlog"; }
+[ "$(loaded)" = 1 ] && ok "main log: one policy-loaded line for all connections" ||
+	nok "main log: $(loaded) policy-loaded lines, want 1"
+touch "$W/policy.ini"
+e2e_send "$M/clean.eml" --from bounce@signer.example
+expect loaded-after-touch 250
+[ "$(loaded)" = 2 ] && ok "main log: one more loaded line after a touch" ||
+	nok "main log: $(loaded) policy-loaded lines after a touch, want 2"
 
 # A broken policy: on_error (tempfail) and a panic-log line with FILE:LINE.
 printf '[general]\nmode = enforced\n' >"$W/policy.ini.new" && mv "$W/policy.ini.new" "$W/policy.ini"

@@ -20,6 +20,7 @@ test_defaults(void **state)
 	assert_false(p->spf_self);
 	assert_int_equal(p->dmarc_pass_waives,
 	    (1u << AG_FAM_SPF) | (1u << AG_FAM_DKIM));
+	assert_int_equal(p->aligned_dkim_waives, 1u << AG_FAM_SPF);
 	assert_string_equal(p->psl_file,
 	    "/usr/share/publicsuffix/public_suffix_list.dat");
 	assert_string_equal(p->authserv_id, "");
@@ -163,6 +164,242 @@ test_dmarc_pass_waives_none(void **state)
 	policy_free(p);
 }
 
+static void
+test_aligned_dkim_waives(void **state)
+{
+	struct policy *p = load_ok("[general]\naligned_dkim_waives = none\n");
+
+	(void)state;
+	assert_int_equal(p->aligned_dkim_waives, 0);
+	assert_int_equal(p->aligned_dkim_waives_line, 2);
+	policy_free(p);
+	p = load_ok("[general]\naligned_dkim_waives = spf\n");
+	assert_int_equal(p->aligned_dkim_waives, 1u << AG_FAM_SPF);
+	policy_free(p);
+	expect_error("[general]\naligned_dkim_waives = dkim\n", 2,
+	    "aligned_dkim_waives must be 'spf' or 'none'");
+	expect_error("[general]\naligned_dkim_waives = spf, dkim\n", 2,
+	    "aligned_dkim_waives must be");
+	expect_error("[general]\naligned_dkim_waives = spf\n"
+		     "aligned_dkim_waives = none\n",
+	    3, "already set at line 2");
+}
+
+/* Times as Exim writes them (issue 17): 5s, 2m, 1h, 1h30m, or seconds;
+ * the bounds are said in that form. */
+static void
+test_times(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned secs;
+	} ok[] = {
+		{ "5", 5 },
+		{ "5s", 5 },
+		{ "5S", 5 },
+		{ "30s", 30 },
+		{ "2m", 120 },
+		{ "1h", 3600 },
+		{ "1h30m", 5400 },
+		{ "1m30", 90 },
+		{ "1d", 86400 },
+		{ "1w", 604800 },
+		{ "0w2m", 120 },
+	};
+	static const char *const bad[] = { "", "s", "m5", "5x", "5 s", "-5s",
+		"1h-1m", "5ss", "99999999999", "999999999w", "1.5m" };
+	struct policy *p;
+	char text[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "[general]\nfailure_report_interval = %s\n", ok[i].text);
+		if (ok[i].secs < 60)
+			snprintf(text, sizeof(text),
+			    "[general]\ndns_timeout = %s\n", ok[i].text);
+		p = load_ok(text);
+		if (ok[i].secs < 60)
+			assert_int_equal(p->dns_timeout, ok[i].secs);
+		else
+			assert_int_equal(p->failure_report_interval,
+			    ok[i].secs);
+		policy_free(p);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "[general]\nfailure_report_interval = %s\n", bad[i]);
+		expect_error(text, 2,
+		    "failure_report_interval must be a number of seconds");
+	}
+	/* Bounds, said as times. */
+	expect_error("[general]\ndns_timeout = 31s\n", 2,
+	    "dns_timeout must be a number of seconds from 1 to 30, or a time "
+	    "as Exim writes one (5s, 2m, 1h) from 1s to 30s, not '31s'");
+	expect_error("[general]\ndns_timeout = 1m\n", 2, "not '1m'");
+	expect_error("[general]\ndns_timeout = 0s\n", 2, "dns_timeout");
+	expect_error("[general]\nfailure_report_interval = 59s\n", 2,
+	    "from 1m to 1w");
+	expect_error("[general]\nfailure_report_interval = 1w1s\n", 2,
+	    "from 1m to 1w");
+	/* Other numbers are not times. */
+	expect_error("[general]\nmin_key_bits = 1024s\n", 2, "min_key_bits");
+	expect_error("[general]\nfailure_report_limit = 5m\n", 2,
+	    "failure_report_limit");
+}
+
+/* Words are taken in any case: actions, on_error, modes, on/off. */
+static void
+test_any_case(void **state)
+{
+	struct policy *p = load_ok("[general]\n"
+				   "on_error = Accept\n"
+				   "mode = MONITOR\n"
+				   "dkim = Self\n"
+				   "log_syslog = Local3\n"
+				   "aligned_dkim_waives = None\n"
+				   "[actions]\n"
+				   "spf.fail = REJECT\n"
+				   "spf.softfail = Tag\n"
+				   "dkim.key_missing = QuaRantine\n"
+				   "[domain:x.example]\n"
+				   "dmarc.reject = TempFail\n"
+				   "mode = Enforce\n");
+
+	(void)state;
+	assert_int_equal(p->on_error, AG_ACCEPT);
+	assert_int_equal(p->mode, AG_MODE_MONITOR);
+	assert_true(p->dkim_self);
+	assert_int_equal(p->syslog_facility, 19);
+	assert_int_equal(p->aligned_dkim_waives, 0);
+	assert_int_equal(p->actions[AG_SPF_FAIL].action, AG_REJECT);
+	assert_int_equal(p->actions[AG_SPF_SOFTFAIL].action, AG_TAG);
+	assert_int_equal(p->actions[AG_DKIM_KEY_MISSING].action, AG_QUARANTINE);
+	assert_int_equal(p->domain_list[0].actions[AG_DMARC_REJECT].action,
+	    AG_TEMPFAIL);
+	assert_int_equal(p->domain_list[0].mode, AG_MODE_ENFORCE);
+	policy_free(p);
+	/* Still only the words: no prefix, no other word. */
+	expect_error("[actions]\nspf.fail = REJECTED\n", 2, "unknown action");
+	expect_error("[actions]\nspf.fail = rej\n", 2, "unknown action");
+	expect_error("[general]\non_error = REJECT\n", 2, "on_error must be");
+	/* Keys and classes keep their one spelling (and are suggested). */
+	expect_error("[actions]\nSPF.fail = reject\n", 2,
+	    "(did you mean spf.fail?)");
+	expect_error("[general]\nMode = monitor\n", 2, "(did you mean mode?)");
+}
+
+/* A misspelt name gets the nearest valid one, and only a near one. */
+static void
+test_suggestions(void **state)
+{
+	(void)state;
+	expect_error("[actions]\ndkim.key_mising = accept\n", 2,
+	    "unknown class 'dkim.key_mising' (did you mean dkim.key_missing?)");
+	expect_error("[actions]\nspf.fial = reject\n", 2,
+	    "(did you mean spf.fail?)");
+	expect_error("[actions]\ndmarc.rejcet = reject\n", 2,
+	    "(did you mean dmarc.reject?)");
+	expect_error("[domain:x.example]\ndkim.bodymodified = accept\n", 2,
+	    "(did you mean dkim.body_modified?)");
+	expect_error("[actions]\nspf.fail = rejekt\n", 2,
+	    "unknown action 'rejekt' for spf.fail (did you mean reject?)");
+	expect_error("[actions]\nspf.fail = qurantine\n", 2,
+	    "(did you mean quarantine?)");
+	expect_error("[general]\ndns_timout = 5\n", 2,
+	    "unknown key 'dns_timout' in [general] (did you mean "
+	    "dns_timeout?)");
+	expect_error("[general]\nlogfile = /var/log/x\n", 2,
+	    "(did you mean log_file?)");
+	expect_error("[general]\nmin_keybits = 2048\n", 2,
+	    "(did you mean min_key_bits?)");
+	expect_error("[trusted]\ndomain = a.example\n", 2,
+	    "unknown key 'domain' in [trusted] (did you mean domains?)");
+	expect_error("[trusted]\narc_sealer = a.example\n", 2,
+	    "(did you mean arc_sealers?)");
+	expect_error("[domain:x.example]\nignroe = dkim\n", 2,
+	    "unknown key 'ignroe' in [domain:x.example] (did you mean "
+	    "ignore?)");
+	expect_error("[general]\nmode = enforced\n", 2,
+	    "not 'enforced' (did you mean enforce?)");
+	expect_error("[general]\nmode = monitr\n", 2,
+	    "(did you mean monitor?)");
+	expect_error("[general]\ndkim = slef\n", 2, "(did you mean self?)");
+	expect_error("[general]\nlog_syslog = locl3\n", 2,
+	    "(did you mean local3?)");
+	expect_error("[domian:partner.example]\n", 1,
+	    "unknown section [domian:partner.example] (did you mean "
+	    "[domain:partner.example]?)");
+	expect_error("[genral]\n", 1, "(did you mean [general]?)");
+	expect_error("[Trusted]\n", 1, "(did you mean [trusted]?)");
+	expect_error("[action]\n", 1, "(did you mean [actions]?)");
+	/* A key in the wrong section is said to be one of another. */
+	expect_error("[general]\ndomains = a.example\n", 2,
+	    "unknown key 'domains' in [general] (domains is a key of "
+	    "[trusted])");
+	expect_error("[trusted]\nmode = monitor\n", 2,
+	    "(mode is a key of [general])");
+	expect_error("[general]\nignore = dkim\n", 2,
+	    "(ignore is a key of [domain:NAME])");
+	expect_error("[actions]\nmin_key_bits = 512\n", 2,
+	    "unknown class 'min_key_bits' (min_key_bits is a key of "
+	    "[general])");
+	expect_error("[general]\nspf.fail = reject\n", 2,
+	    "(a class: its action goes in [actions] or [domain:NAME])");
+	/* Nothing near: no guess, the list of what there is. */
+	expect_error("[actions]\nspf.fail = bounce\n", 2,
+	    "(accept, tag, quarantine, tempfail or reject)");
+	expect_error("[actions]\nbogus.class = reject\n", 2,
+	    "(see the class table in policy.ini(5))");
+	expect_error("[general]\nfrobnicate = 1\n", 2,
+	    "unknown key 'frobnicate' in [general]");
+	expect_error("[trusted]\nservers = x\n", 2,
+	    "(domains, relays, arc_sealers)");
+	expect_error("[globals]\n", 1,
+	    "(general, actions, trusted or domain:NAME)");
+	expect_error("[general]\nmode = off\n", 2,
+	    "mode must be 'enforce' or 'monitor', not 'off'");
+	expect_error("[general]\ndkim = x\n", 2, "not 'x'");
+}
+
+/* check-config's load: warnings with errors. The policy with errors
+ * keeps its defaults where a value was wrong. */
+static void
+test_load_for_check(void **state)
+{
+	static const char text[] = "[general]\n"
+				   "on_error = accept\n"
+				   "mode = enforced\n"
+				   "[trusted]\n"
+				   "arc_sealers = lists.example\n";
+	char path[] = "/tmp/authgate-test-XXXXXX";
+	struct policy_diag diag;
+	struct policy *p;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1),
+	    (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	assert_null(policy_load(path, &diag));
+	p = policy_load_for_check(path, &diag);
+	assert_non_null(p);
+	assert_int_equal(diag.n_errors, 1);
+	assert_int_equal(diag.items[0].line, 3);
+	assert_int_equal(p->mode, AG_MODE_ENFORCE); /* the default */
+	assert_int_equal(p->on_error, AG_ACCEPT);
+	policy_lint(p, &diag);
+	assert_int_equal(diag.n_errors, 1);
+	assert_int_equal(diag.n_warnings, 2); /* on_error, arc_sealers */
+	policy_free(p);
+	unlink(path);
+	assert_null(policy_load_for_check("/nonexistent/p.ini", &diag));
+	assert_int_equal(diag.n_errors, 1);
+}
+
 /* Section names and listed domains are kept in the one canonical form
  * the engine compares (mail/domcanon.h); other spellings are noted, and
  * a name that is only a domain to a reader's eye is an error. */
@@ -222,7 +459,7 @@ test_errors(void **state)
 	expect_error("[general]\ndkim = opendkim\n", 2, "'exim' or 'self'");
 	expect_error("[general]\nspf = libspf2\n", 2, "'exim' or 'self'");
 	expect_error("[general]\ndns_timeout = 31\n", 2, "dns_timeout");
-	expect_error("[general]\ndns_timeout = 2s\n", 2, "dns_timeout");
+	expect_error("[general]\ndns_timeout = 2q\n", 2, "dns_timeout");
 	expect_error("[general]\nsubject_tag = \n", 2, "subject_tag");
 	expect_error("[general]\nsubject_tag = \xc3\xa9t\xc3\xa9\n", 2,
 	    "subject_tag");
@@ -510,9 +747,28 @@ test_lint(void **state)
 	lint_has("[trusted]\narc_sealers = com\n", 2, "public suffix");
 	lint_has("[trusted]\nrelays = 10.0.0.0/8\n", 2, "very wide");
 	lint_has("[general]\nskip_hosts = ::/0\n", 2, "very wide");
+	lint_has("[trusted]\narc_sealers = lists.example\n", 2,
+	    "arc_sealers vouch for nothing while arc = off");
+	lint_has("[general]\ndmarc_pass_waives = dkim\n"
+		 "aligned_dkim_waives = spf\n",
+	    3, "does nothing while dmarc_pass_waives leaves spf out (line 2)");
 	/* A plain, safe policy has nothing to warn about. */
 	p = load_ok("[general]\nauthserv_id = mx.test\n"
 		    "[trusted]\ndomains = trusted.example\n");
+	memset(&diag, 0, sizeof(diag));
+	policy_lint(p, &diag);
+	assert_int_equal(diag.n, 0);
+	policy_free(p);
+	/* Nor has one whose sealers are validated. */
+	p = load_ok("[general]\narc = self\n"
+		    "[trusted]\narc_sealers = lists.example\n");
+	memset(&diag, 0, sizeof(diag));
+	policy_lint(p, &diag);
+	assert_int_equal(diag.n, 0);
+	policy_free(p);
+	/* Nor has one that says the defaults of the two waiver keys. */
+	p = load_ok("[general]\ndmarc_pass_waives = spf\n"
+		    "aligned_dkim_waives = spf\n");
 	memset(&diag, 0, sizeof(diag));
 	policy_lint(p, &diag);
 	assert_int_equal(diag.n, 0);
@@ -619,6 +875,11 @@ main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_syslog_and_arc_keys),
 		cmocka_unit_test(test_dmarc_pass_waives_none),
+		cmocka_unit_test(test_aligned_dkim_waives),
+		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_any_case),
+		cmocka_unit_test(test_suggestions),
+		cmocka_unit_test(test_load_for_check),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_canonical_names),
 		cmocka_unit_test(test_error_in_nul_file),

@@ -177,6 +177,10 @@ oracle(size_t si, size_t ki, size_t mi)
 	}
 	if (pass)
 		has[1] = has[2] = false; /* dmarc_pass_waives = spf, dkim */
+	/* aligned_dkim_waives = spf: an aligned DKIM pass waives SPF
+	 * findings whatever the DMARC record says, or when there is none. */
+	if (dkim_aligned)
+		has[2] = false;
 	for (i = 0; i < 3; i++) {
 		if (!has[i])
 			continue;
@@ -532,8 +536,9 @@ test_dmarc_pass_waives(void **state)
 		SIG("sender.example", "pass", 2048), NOARC,
 		REJ("sender.example")),
 	    AG_ACCEPT, "none");
-	/* Negative: no DMARC record, no DMARC pass. */
-	check(P1,
+	/* No DMARC record, no DMARC pass: the SPF failure stands but for
+	 * the aligned DKIM pass (test_aligned_dkim_waives). */
+	check("[general]\naligned_dkim_waives = none\n",
 	    BASE("203.0.113.7", "false", "b@sender.example",
 		"'b@sender.example'", "fail", "sender.example",
 		SIG("sender.example", "pass", 2048), NOARC, ""),
@@ -551,6 +556,190 @@ test_dmarc_pass_waives(void **state)
 		SIG("sender.example", "pass", 2048), NOARC,
 		REJ("sender.example")),
 	    AG_TAG, "spf.softfail");
+}
+
+/* The facts of a forwarded message: SPF of sender.example (From
+ * FROMDOM) fails at the forwarder's address, one DKIM signature. */
+#define FWD(from, spf, sig, dns)                                              \
+	BASE("203.0.113.7", "false", "b@sender.example", "'a@" from "'", spf, \
+	    "sender.example", sig, NOARC, dns)
+#define NOREC ""
+
+static void
+test_aligned_dkim_waives(void **state)
+{
+	static const char *const off
+	    = "[general]\naligned_dkim_waives = none\n";
+	static const char *const ign
+	    = "[domain:sender.example]\nignore = dmarc\n";
+	static const char *const ign_dkim
+	    = "[domain:sender.example]\nignore = dkim\n";
+
+	(void)state;
+	/* Forwarded, no DMARC record: the aligned DKIM pass waives the SPF
+	 * failure (it used to be rejected as spf.fail). */
+	check(P1,
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		NOREC),
+	    AG_ACCEPT, "none");
+	check_waiver(P1,
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		NOREC),
+	    AG_SPF_FAIL, "dkim.aligned");
+	/* Relaxed alignment, by organizational domain, both ways. */
+	check_waiver(P1,
+	    FWD("sender.example", "fail",
+		SIG("mail.sender.example", "pass", 2048), NOREC),
+	    AG_SPF_FAIL, "dkim.aligned");
+	check_waiver(P1,
+	    FWD("news.sender.example", "fail",
+		SIG("sender.example", "pass", 2048), NOREC),
+	    AG_SPF_FAIL, "dkim.aligned");
+	check_waiver(P1,
+	    FWD("sender.example", "fail", SIG("SENDER.Example.", "pass", 2048),
+		NOREC),
+	    AG_SPF_FAIL, "dkim.aligned");
+	/* Every SPF finding, not only fail. */
+	check_waiver(P1,
+	    FWD("sender.example", "softfail",
+		SIG("sender.example", "pass", 2048), NOREC),
+	    AG_SPF_SOFTFAIL, "dkim.aligned");
+	check(P1,
+	    FWD("sender.example", "temperror",
+		SIG("sender.example", "pass", 2048), NOREC),
+	    AG_ACCEPT, "none");
+	check(P1,
+	    FWD("sender.example", "permerror",
+		SIG("sender.example", "pass", 2048), NOREC),
+	    AG_ACCEPT, "none");
+	/* With a DMARC record the DMARC pass names the waiver, as before. */
+	check_waiver(P1,
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		REJ("sender.example")),
+	    AG_SPF_FAIL, "dmarc.pass");
+	/* A record asking for strict DKIM alignment: DMARC fails and acts,
+	 * the SPF failure is still waived (relaxed alignment). */
+	check(P1,
+	    FWD("sender.example", "fail",
+		SIG("mail.sender.example", "pass", 2048),
+		"'_dmarc.sender.example':'v=DMARC1; p=reject; adkim=s'"),
+	    AG_REJECT, "dmarc.reject");
+	check_waiver(P1,
+	    FWD("sender.example", "fail",
+		SIG("mail.sender.example", "pass", 2048),
+		"'_dmarc.sender.example':'v=DMARC1; p=reject; adkim=s'"),
+	    AG_SPF_FAIL, "dkim.aligned");
+	/* DMARC record unreadable: the SPF failure is waived, not held. */
+	check_waiver(P1,
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		"'_dmarc.sender.example':'temperror'"),
+	    AG_SPF_FAIL, "dkim.aligned");
+	/* DKIM findings of other signatures stand: it waives SPF only. */
+	check(P1,
+	    FWD("sender.example", "fail",
+		SIG("sender.example", "pass", 2048) "," SIG("other.example",
+		    "body_modified", 2048),
+		NOREC),
+	    AG_TAG, "dkim.body_modified");
+
+	/* Negative: the key turns it off. */
+	check(off,
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		NOREC),
+	    AG_REJECT, "spf.fail");
+	check_waiver(off,
+	    FWD("sender.example", "softfail",
+		SIG("sender.example", "pass", 2048), NOREC),
+	    AG_SPF_SOFTFAIL, NULL);
+	/* Negative: never more than a DMARC pass would waive. */
+	check("[general]\ndmarc_pass_waives = dkim\n",
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		NOREC),
+	    AG_REJECT, "spf.fail");
+	check("[general]\ndmarc_pass_waives = none\n",
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		NOREC),
+	    AG_REJECT, "spf.fail");
+	/* Negative: a key too short is no pass. */
+	check(P1,
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 512),
+		NOREC),
+	    AG_REJECT, "spf.fail");
+	check_waiver("[general]\nmin_key_bits = 2048\n",
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2047),
+		NOREC),
+	    AG_SPF_FAIL, NULL);
+	/* Negative: a passing signature of another domain does not align,
+	 * nor does a look-alike, a parent beyond the organizational domain,
+	 * or a public suffix. */
+	check(P1,
+	    FWD("sender.example", "fail", SIG("other.example", "pass", 2048),
+		NOREC),
+	    AG_REJECT, "spf.fail");
+	check(P1,
+	    FWD("sender.example", "fail",
+		SIG("sender-example.example", "pass", 2048), NOREC),
+	    AG_REJECT, "spf.fail");
+	check(P1,
+	    FWD("sender.example", "fail",
+		SIG("sender.example.evil.example", "pass", 2048), NOREC),
+	    AG_REJECT, "spf.fail");
+	check(P1,
+	    BASE("203.0.113.7", "false", "b@bank.co.uk", "'a@bank.co.uk'",
+		"fail", "bank.co.uk", SIG("co.uk", "pass", 2048), NOARC, ""),
+	    AG_REJECT, "spf.fail");
+	check(P1,
+	    BASE("203.0.113.7", "false", "b@bank.com", "'a@bank.com'", "fail",
+		"bank.com", SIG("com", "pass", 2048), NOARC, ""),
+	    AG_REJECT, "spf.fail");
+	/* Negative: an aligned signature that failed, or whose key could
+	 * not be fetched, waives nothing. */
+	check(P1,
+	    FWD("sender.example", "fail",
+		SIG("sender.example", "body_modified", 2048), NOREC),
+	    AG_REJECT, "spf.fail");
+	check_waiver(P1,
+	    FWD("sender.example", "fail",
+		SIG("sender.example", "temperror", 2048), NOREC),
+	    AG_SPF_FAIL, NULL);
+	check_waiver(P1,
+	    FWD("sender.example", "fail",
+		SIG("sender.example", "key_revoked", 2048), NOREC),
+	    AG_SPF_FAIL, NULL);
+	/* Negative: the From header decides alignment, not MAIL FROM: a
+	 * signature of the envelope domain for another author. */
+	check(P1,
+	    FWD("bank.example", "fail", SIG("sender.example", "pass", 2048),
+		NOREC),
+	    AG_REJECT, "spf.fail");
+	/* Negative: no single author, nothing to align with. */
+	check_waiver(P1,
+	    BASE("203.0.113.7", "false", "b@sender.example",
+		"'a@sender.example','b@sender.example'", "fail",
+		"sender.example", SIG("sender.example", "pass", 2048), NOARC,
+		""),
+	    AG_SPF_FAIL, NULL);
+	check_waiver(P1,
+	    BASE("203.0.113.7", "false", "b@sender.example", "", "fail",
+		"sender.example", SIG("sender.example", "pass", 2048), NOARC,
+		""),
+	    AG_SPF_FAIL, NULL);
+	/* Negative: a domain judged on each check alone (ignore = dmarc or
+	 * dkim) keeps its SPF findings: a replayed signature would waive
+	 * them. */
+	check(ign,
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		NOREC),
+	    AG_REJECT, "spf.fail");
+	check(ign_dkim,
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		NOREC),
+	    AG_REJECT, "spf.fail");
+	/* Its section applies to subdomains too. */
+	check(ign,
+	    FWD("news.sender.example", "fail",
+		SIG("sender.example", "pass", 2048), NOREC),
+	    AG_REJECT, "spf.fail");
 }
 
 static void
@@ -1020,6 +1209,7 @@ main(void)
 		cmocka_unit_test(test_trusted_relay),
 		cmocka_unit_test(test_arc_sealer),
 		cmocka_unit_test(test_dmarc_pass_waives),
+		cmocka_unit_test(test_aligned_dkim_waives),
 		cmocka_unit_test(test_key_too_short),
 		cmocka_unit_test(test_domain_sections),
 		cmocka_unit_test(test_skip),

@@ -1,0 +1,73 @@
+/*
+ * loadmark.c: whether a policy load is worth a main-log line. Exim's
+ * daemon forks a process per SMTP connection and each loads the policy
+ * afresh; logging every load is one line per connection. One small file
+ * (LS_LOADMARK in Exim's spool directory, which the Exim user writes)
+ * records the path, stamp and SHA-256 of the last load logged; a load is
+ * logged only when it differs, that is when the file changed (a touch
+ * counts) or another file is named. The file is read and rewritten under
+ * an exclusive flock(), so concurrent processes log a change once. When
+ * the mark cannot be read or written the load is logged: a repeated line
+ * is better than none.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "local_scan/ls.h"
+
+/* The record: path, device, inode, size, mtime, ctime, SHA-256. */
+static int
+format_mark(char *buf, size_t size, const char *path, const struct stat *st,
+    const char *sha256)
+{
+	int n = snprintf(buf, size, "%s %ju %ju %jd %jd.%09ld %jd.%09ld %s\n",
+	    path, (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
+	    (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
+	    (long)st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec,
+	    (long)st->st_ctim.tv_nsec, sha256);
+
+	return n > 0 && (size_t)n < size ? n : -1;
+}
+
+bool
+ls_load_is_news(const char *mark, const char *path, const struct stat *st,
+    const char *sha256)
+{
+	char want[POLICY_MAX_PATH + 256], have[sizeof(want)];
+	ssize_t got;
+	int fd, len;
+	bool news = true;
+
+	len = format_mark(want, sizeof(want), path, st, sha256);
+	if (len < 0 || mark == NULL || mark[0] != '/')
+		return true;
+	/* Created by the Exim user only: a root-owned mark (a local
+	 * submission by root that kept its privilege) would be one the
+	 * receiving processes cannot write, and every load would log. */
+	fd = open(mark,
+	    O_RDWR | O_NOFOLLOW | O_CLOEXEC | (geteuid() != 0 ? O_CREAT : 0),
+	    0640);
+	if (fd < 0)
+		return true;
+	if (flock(fd, LOCK_EX) != 0) {
+		close(fd);
+		return true;
+	}
+	do
+		got = pread(fd, have, sizeof(have), 0);
+	while (got < 0 && errno == EINTR);
+	if (got == len && memcmp(have, want, (size_t)len) == 0)
+		news = false;
+	else if (ftruncate(fd, 0) != 0
+	    || pwrite(fd, want, (size_t)len, 0) != len)
+		news = true; /* a half record never matches: logged again */
+	close(fd);	     /* and the lock with it */
+	return news;
+}
