@@ -58,7 +58,10 @@ EOF
 [ -n "${AG_SELF:-}" ] &&
 	sed -i 's/^dns_timeout = 2$/&\ndkim = self\nspf = self\narc = self/' "$W/policy.ini.in"
 e2e_policy "$W/policy.ini.in"
-"$AG_BUILD/authgate" check-config "$W/policy.ini" >"$W/out/check.out" 2>"$W/out/check.err" &&
+# Against the sandbox's Exim, not the host's: the module it loads is the
+# one this run tests.
+"$AG_BUILD/authgate" check-config --exim "${AG_EXIM:-exim4}" --exim-config "$(e2e_exim_conf)" \
+	"$W/policy.ini" >"$W/out/check.out" 2>"$W/out/check.err" &&
 	grep -q 'is bank.example in the form authgate compares' "$W/out/check.err" &&
 	grep -q 'is xn--bcher-kva.example in the form' "$W/out/check.err" &&
 	grep -q 'trusted domain .* is partner.example in the form' "$W/out/check.err" &&
