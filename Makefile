@@ -60,7 +60,7 @@ help:
 	@echo "make depcheck   check the module boundaries (policy/ is pure)"
 	@echo "make install    install under DESTDIR/PREFIX (default /usr/local)"
 	@echo "make deb        build/authgate_VERSION_ARCH.deb, checked with lintian"
-	@echo "make test-deb   install the .deb on a fresh Debian 12 and filter mail"
+	@echo "make test-deb   the .deb on a fresh Debian 12: install, remove, purge, filtering mail"
 	@echo "make clean      remove build/"
 
 $(BUILD)/%.o: %.c
@@ -305,20 +305,27 @@ $(BUILD)/authgate-crash.so: $(BUILD)/crash/local_scan/authgate.o $(filter-out $(
 -include $(ENGINE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LS_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) $(LSV_OBJ:.o=.d) $(TENGINE_OBJ:.o=.d) $(UNIT_BIN:=.d)
 
 # make install [PREFIX=/usr/local] [SYSCONFDIR=PREFIX/etc, /etc for /usr]
-# [DESTDIR=]: the command, both module builds, man pages, the Exim
-# snippets for Debian's split configuration (with this PREFIX's paths), a
-# policy.ini if there is none, a logrotate file, and the documentation.
+# [LOCALSTATEDIR=PREFIX/var, /var for /usr] [DESTDIR=]: the command, both
+# module builds, man pages, the Exim snippets for Debian's split
+# configuration and the files its monolithic one includes (with this
+# PREFIX's paths), the switch that makes them active
+# (LOCALSTATEDIR/lib/authgate/exim4.conf; the package's postinst writes it
+# instead), a policy.ini if there is none (monitor mode, JSON log on:
+# packaging/policy.sh), a logrotate file, and the documentation.
 PREFIX     ?= /usr/local
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+LOCALSTATEDIR ?= $(if $(filter /usr,$(PREFIX)),/var,$(PREFIX)/var)
 MODDIR      = $(PREFIX)/lib/exim4/local_scan
 DOCDIR      = $(PREFIX)/share/doc/authgate
+SHAREDIR    = $(PREFIX)/share/authgate
 CONFD       = $(SYSCONFDIR)/exim4/conf.d
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MODDIR) \
 	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(CONFD)/main $(DESTDIR)$(CONFD)/acl \
-	    $(DESTDIR)$(SYSCONFDIR)/exim4/authgate $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	    $(DESTDIR)$(SYSCONFDIR)/exim4/authgate $(DESTDIR)$(SYSCONFDIR)/logrotate.d \
+	    $(DESTDIR)$(SHAREDIR)/exim4 $(DESTDIR)$(LOCALSTATEDIR)/lib/authgate
 	install -m 755 $(BUILD)/authgate $(DESTDIR)$(PREFIX)/bin/authgate
 	install -m 644 $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(DESTDIR)$(MODDIR)/
 	gzip -9n <man/authgate.8 >$(DESTDIR)$(PREFIX)/share/man/man8/authgate.8.gz
@@ -328,13 +335,16 @@ install: all
 	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
 	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/
 	install -m 644 policy.ini.example exim-conf/exim4.conf.example $(DESTDIR)$(DOCDIR)/examples/
-	sed -e 's#/usr/lib/exim4/local_scan#$(MODDIR)#' -e 's#/etc/exim4/authgate#$(SYSCONFDIR)/exim4/authgate#' \
-	    exim-conf/conf.d/main/00_authgate_macros >$(DESTDIR)$(CONFD)/main/00_authgate_macros
-	install -m 644 exim-conf/conf.d/main/95_authgate_options $(DESTDIR)$(CONFD)/main/
-	install -m 644 exim-conf/conf.d/acl/25_authgate $(DESTDIR)$(CONFD)/acl/
-	chmod 644 $(DESTDIR)$(CONFD)/main/00_authgate_macros
-	test -e $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini || \
-	    install -m 644 policy.ini.example $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini
+	for f in main/00_authgate_macros main/95_authgate_options acl/25_authgate; do \
+	    sed -e 's#/usr/lib/exim4/local_scan#$(MODDIR)#' -e 's#/etc/exim4/authgate#$(SYSCONFDIR)/exim4/authgate#' \
+	        -e 's#/var/lib/authgate#$(LOCALSTATEDIR)/lib/authgate#' \
+	        exim-conf/conf.d/$$f >$(DESTDIR)$(CONFD)/$$f && chmod 644 $(DESTDIR)$(CONFD)/$$f || exit 1; \
+	done
+	packaging/eximfiles.sh $(DESTDIR)$(SHAREDIR)/exim4 $(MODDIR) $(SYSCONFDIR) $(LOCALSTATEDIR) $(SHAREDIR)
+	install -m 644 $(DESTDIR)$(SHAREDIR)/exim4/active.conf $(DESTDIR)$(LOCALSTATEDIR)/lib/authgate/exim4.conf
+	test -e $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini || { \
+	    packaging/policy.sh policy.ini.example $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini && \
+	    chmod 644 $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini; }
 	install -m 644 exim-conf/logrotate/authgate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/authgate
 
 # make deb: a binary package built with dpkg-deb from make install's
@@ -346,9 +356,13 @@ DEB         = $(BUILD)/authgate_$(DEB_VERSION)_$(DEB_ARCH).deb
 deb: all
 	scripts/mkdeb.sh $(BUILD) $(DEB_VERSION) $(DEB_ARCH)
 
-# The package installed on a fresh Debian 12 (mmdebstrap) and its Exim
-# filtering mail (root; downloads from the machine's Debian mirror).
+# What make install gives this machine's Exim, split and monolithic, with
+# authgate and after it (seconds); then the package on a fresh Debian 12
+# (mmdebstrap): installed, removed and purged in both configurations, and
+# with the light daemon, its Exim filtering mail throughout (root;
+# downloads from the machine's Debian mirror; about N minutes).
 test-deb: deb
+	AG_BUILD=$(abspath $(BUILD)) prove -v tests/deb/conf.t
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/deb/install.t :: $(DEB)
 
 clean:
