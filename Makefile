@@ -44,7 +44,7 @@ all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so \
 help:
 	@echo "make            build build/libauthgate.a, build/authgate, build/authgate.so"
 	@echo "make demo       a sandboxed Exim with the module and real signed mail"
-	@echo "make deps       install missing Debian packages (scripts/deps.sh)"
+	@echo "make deps       install every missing Debian package (scripts/deps.sh; CI)"
 	@echo "make test       unit, scenario, CLI and end-to-end (Exim) tests"
 	@echo "make e2e        the end-to-end tests alone (root)"
 	@echo "make conformance  the public suites of ../shared/conformance, where it exists (root)"
@@ -107,7 +107,8 @@ scenarios: $(BUILD)/authgate
 cli-tests: $(BUILD)/authgate $(BUILD)/tests/canon_dump
 	prove tests/cli/*.t :: $(BUILD)/authgate
 
-demo: deps
+demo:
+	@scripts/deps.sh demo
 	$(MAKE) all
 	AG_BUILD=$(abspath $(BUILD)) scripts/demo.sh
 
@@ -126,10 +127,13 @@ e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)
 test-long: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/long/*.t
 
+# Each target installs the packages it needs (scripts/deps.sh GROUP);
+# make deps installs every group (CI, make check, make fuzz).
 deps:
 	@scripts/deps.sh
 
-test: deps
+test:
+	@scripts/deps.sh test
 	$(MAKE) all depcheck unit scenarios cli-tests e2e conformance
 
 # The public conformance suites in ../shared/conformance, where that
@@ -146,7 +150,8 @@ $(BUILD)/bench_dkim: bench/bench_dkim.c $(BUILD)/libverify.a $(BUILD)/libauthgat
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libverify.a $(BUILD)/libauthgate.a \
 	    $(LIBS) $(CLI_LIBS)
 
-bench: deps
+bench:
+	@scripts/deps.sh bench
 	$(MAKE) all $(BUILD)/bench_policy $(BUILD)/bench_dkim
 	@bench/run.sh $(BUILD)
 
@@ -353,7 +358,9 @@ DEB_VERSION = $(shell sed -n 's/^#define AUTHGATE_VERSION "\(.*\)"/\1/p' util/ve
 DEB_ARCH    = $(shell dpkg --print-architecture)
 DEB         = $(BUILD)/authgate_$(DEB_VERSION)_$(DEB_ARCH).deb
 
-deb: all
+deb:
+	@scripts/deps.sh deb
+	$(MAKE) all
 	scripts/mkdeb.sh $(BUILD) $(DEB_VERSION) $(DEB_ARCH)
 
 # What make install gives this machine's Exim, split and monolithic, with
