@@ -114,7 +114,8 @@ exim_stop() {
 	sleep 0.3
 	rm -f "$W/run/exim-chroot.pid"
 }
-# headers SUBJECT: the header of the delivered message with SUBJECT.
+# headers SUBJECT: the header of the delivered message with SUBJECT, one
+# line per field (folded fields unfolded).
 headers() {
 	local i
 	for i in $(seq 50); do
@@ -124,6 +125,7 @@ headers() {
 	awk -v s="$1" '
 		/^From / { n = 0; delete h; inhdr = 1; next }
 		inhdr && /^$/ { inhdr = 0; if (want) { for (i = 1; i <= n; i++) print h[i]; exit } }
+		inhdr && /^[ \t]/ && n { h[n] = h[n] " " $0; next }
 		inhdr { h[++n] = $0; if ($0 ~ "^Subject: .*" s "$") want = 1 }
 	' "$R/var/mail/user" 2>/dev/null
 }
@@ -199,11 +201,11 @@ installed() { # LABEL: what apt-get install must leave
 		[ -e "$R$p" ] || miss="$miss $p"
 	done
 	[ -z "$miss" ] && ok "$1: files in place" || nok "$1: missing:$miss"
-	[ "$(stat -c %U "$R/var/log/exim4/authgate.log" 2>/dev/null)" = Debian-exim ] &&
+	[ "$(chroot "$R" stat -c %U /var/log/exim4/authgate.log 2>/dev/null)" = Debian-exim ] &&
 		grep -q '^mode = monitor$' "$R/etc/exim4/authgate/policy.ini" &&
 		grep -q '^log_file = /var/log/exim4/authgate.log$' "$R/etc/exim4/authgate/policy.ini" &&
 		ok "$1: policy in monitor mode with the JSON log on; the log file owned by Debian-exim" ||
-		nok "$1: monitor-first defaults" "$(ls -l "$R/var/log/exim4/"; grep '^[a-z]' "$R/etc/exim4/authgate/policy.ini")"
+		nok "$1: monitor-first defaults" "$(chroot "$R" ls -l /var/log/exim4/; grep '^[a-z]' "$R/etc/exim4/authgate/policy.ini")"
 	[ "$(lsp)" = "local_scan_path = /usr/lib/exim4/local_scan/authgate.so" ] &&
 		ok "$1: Exim's local_scan_path is the module" || nok "$1: local_scan_path" "$(lsp)"
 	chroot "$R" authgate --version | grep -q "^policy /etc/exim4/authgate/policy.ini sha256 " &&
