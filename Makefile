@@ -124,11 +124,13 @@ e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)
 # The long tests: 20,000 messages from 16 clients through Exim with the
 # module (LOAD_COUNT to change it), long SMTP sessions with both module
 # builds, and the Rspamd comparison of `make bench` in brief. CI runs them.
-test-long: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate
+test-long:
+	@scripts/deps.sh test bench
+	$(MAKE) $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/long/*.t
 
 # Each target installs the packages it needs (scripts/deps.sh GROUP);
-# make deps installs every group (CI, make check, make fuzz).
+# make deps installs every group (CI).
 deps:
 	@scripts/deps.sh
 
@@ -168,9 +170,11 @@ engine-src:
 	@echo $(ENGINE_SRC)
 
 exim-static:
+	@scripts/deps.sh static
 	EXIM_SRC=$(EXIM_SRC) WORK=$(abspath $(BUILD))/exim-static scripts/exim-static.sh
 
 test-static: exim-static
+	@scripts/deps.sh test
 	$(MAKE) all
 	AG_EXIM=$(abspath $(BUILD))/exim-static/bin/exim4 AG_BUILD=$(abspath $(BUILD)) \
 	    prove -v tests/e2e/module.t
@@ -204,7 +208,8 @@ $(BUILD)/fuzz/fuzz_arc: tests/fuzz/fuzz_arc.c $(ENGINE_SRC) $(FUZZ_ARC_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(FUZZ_ARC_SRC) \
 	    $(LIBS) -lcrypto
 
-fuzz: deps
+fuzz:
+	@scripts/deps.sh check
 	$(MAKE) $(FUZZ_BIN)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    work=tests/fuzz/corpus-work/$$t; mkdir -p $$work; \
@@ -252,6 +257,7 @@ depcheck:
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 check:
+	@scripts/deps.sh check
 	$(MAKE) BUILD=$(BUILD)/san CFLAGS="$(SAN_FLAGS)" AG_SANITIZE=1 \
 	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test
 	$(MAKE) fuzz-regress
@@ -260,6 +266,7 @@ check:
 # The command as shipped (no sanitizers) over every input of its tests,
 # each run under valgrind: no memory error, no leak (tests/valgrind/).
 valgrind: $(BUILD)/authgate
+	@scripts/deps.sh check
 	prove tests/valgrind/cli.sh :: $(BUILD)/authgate
 
 # The module: Exim's symbols resolve from the exim binary at dlopen time,
@@ -363,12 +370,14 @@ deb:
 	$(MAKE) all
 	scripts/mkdeb.sh $(BUILD) $(DEB_VERSION) $(DEB_ARCH)
 
-# What make install gives this machine's Exim, split and monolithic, with
+# What deps.sh, the README and the licence files promise (a second); what
+# make install gives this machine's Exim, split and monolithic, with
 # authgate and after it (seconds); then the package on a fresh Debian 12
 # (mmdebstrap): installed, removed and purged in both configurations, and
 # with the light daemon, its Exim filtering mail throughout (root;
-# downloads from the machine's Debian mirror; about N minutes).
+# downloads from the machine's Debian mirror; 1 to 2.5 minutes in all).
 test-deb: deb
+	prove -v tests/deb/meta.t
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/deb/conf.t
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/deb/install.t :: $(DEB)
 

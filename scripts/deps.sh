@@ -10,25 +10,32 @@
 #   build   make all: compiler, headers, libraries
 #   demo    make demo: build, Exim, and the sandbox it runs in (dnsmasq's
 #           program without its daemon, swaks, dkimpy's signer)
-#   test    make test: demo, and what the tests check against (cmocka,
+#   test    make test, make test-static: demo, and what the tests check against (cmocka,
 #           jansson, Perl's Mail::DKIM and Mail::DMARC, Python's dkim,
 #           authres and spf)
-#   check   make check, make fuzz: test, with clang's sanitizers and
+#   check   make check, make fuzz, make valgrind: test, with clang's sanitizers and
 #           libFuzzer, and valgrind
 #   deb     make deb, make test-deb: demo, dpkg-dev, lintian, mmdebstrap
 #   static  make exim-static: build, and what building Exim needs
-#   bench   make bench: demo, jansson, time, and Rspamd to compare with
+#   bench   make bench (make test-long: test and bench): demo, jansson,
+#           time, and Rspamd to compare with
 #   all     every group (CI)
 set -euo pipefail
 
 build=(gcc libc6-dev make exim4-dev libinih-dev libpsl-dev libidn2-dev publicsuffix
 	libopendkim-dev libspf2-dev libssl-dev zlib1g-dev)
+# netbase: /etc/protocols, without which Perl (swaks) cannot open a TCP
+# socket; Debian installs it (priority important), a minimal image may not.
 demo=("${build[@]}" exim4-daemon-heavy dnsmasq-base swaks iproute2 python3 python3-dkim
-	openssl jq)
+	openssl jq netbase)
+# libnet-libidn2-perl: Net::DNS's IDN names (Mail::DKIM, Mail::DMARC), a
+# Recommends of libnet-dns-perl.
 test=("${demo[@]}" libcmocka-dev libjansson-dev perl procps libmail-dkim-perl
-	libmail-dmarc-perl opendkim-tools python3-authres python3-dnspython python3-nacl
-	python3-spf)
-check=("${test[@]}" clang libclang-rt-14-dev valgrind)
+	libmail-dmarc-perl libnet-libidn2-perl opendkim-tools python3-authres
+	python3-dnspython python3-nacl python3-spf)
+# llvm-14: llvm-symbolizer, for sanitizer reports with function names (a
+# Recommends of clang).
+check=("${test[@]}" clang libclang-rt-14-dev llvm-14 valgrind)
 deb=("${demo[@]}" dpkg-dev lintian mmdebstrap)
 static=("${build[@]}" build-essential dpkg-dev libcrypt-dev libdb5.3-dev libpcre2-dev
 	libgnutls28-dev)
