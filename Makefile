@@ -44,7 +44,7 @@ all: $(BUILD)/libauthgate.a $(BUILD)/authgate $(BUILD)/authgate.so \
 help:
 	@echo "make            build build/libauthgate.a, build/authgate, build/authgate.so"
 	@echo "make demo       a sandboxed Exim with the module and real signed mail"
-	@echo "make deps       install missing Debian packages (scripts/deps.sh)"
+	@echo "make deps       install every missing Debian package (scripts/deps.sh; CI)"
 	@echo "make test       unit, scenario, CLI and end-to-end (Exim) tests"
 	@echo "make e2e        the end-to-end tests alone (root)"
 	@echo "make conformance  the public suites of ../shared/conformance, where it exists (root)"
@@ -60,7 +60,7 @@ help:
 	@echo "make depcheck   check the module boundaries (policy/ is pure)"
 	@echo "make install    install under DESTDIR/PREFIX (default /usr/local)"
 	@echo "make deb        build/authgate_VERSION_ARCH.deb, checked with lintian"
-	@echo "make test-deb   install the .deb on a fresh Debian 12 and filter mail"
+	@echo "make test-deb   the .deb on a fresh Debian 12: install, remove, purge, filtering mail"
 	@echo "make clean      remove build/"
 
 $(BUILD)/%.o: %.c
@@ -107,7 +107,8 @@ scenarios: $(BUILD)/authgate
 cli-tests: $(BUILD)/authgate $(BUILD)/tests/canon_dump
 	prove tests/cli/*.t :: $(BUILD)/authgate
 
-demo: deps
+demo:
+	@scripts/deps.sh demo
 	$(MAKE) all
 	AG_BUILD=$(abspath $(BUILD)) scripts/demo.sh
 
@@ -123,13 +124,18 @@ e2e: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate $(BUILD)
 # The long tests: 20,000 messages from 16 clients through Exim with the
 # module (LOAD_COUNT to change it), long SMTP sessions with both module
 # builds, and the Rspamd comparison of `make bench` in brief. CI runs them.
-test-long: $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate
+test-long:
+	@scripts/deps.sh test bench
+	$(MAKE) $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(BUILD)/authgate
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/long/*.t
 
+# Each target installs the packages it needs (scripts/deps.sh GROUP);
+# make deps installs every group (CI).
 deps:
 	@scripts/deps.sh
 
-test: deps
+test:
+	@scripts/deps.sh test
 	$(MAKE) all depcheck unit scenarios cli-tests e2e conformance
 
 # The public conformance suites in ../shared/conformance, where that
@@ -146,7 +152,8 @@ $(BUILD)/bench_dkim: bench/bench_dkim.c $(BUILD)/libverify.a $(BUILD)/libauthgat
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libverify.a $(BUILD)/libauthgate.a \
 	    $(LIBS) $(CLI_LIBS)
 
-bench: deps
+bench:
+	@scripts/deps.sh bench
 	$(MAKE) all $(BUILD)/bench_policy $(BUILD)/bench_dkim
 	@bench/run.sh $(BUILD)
 
@@ -163,9 +170,11 @@ engine-src:
 	@echo $(ENGINE_SRC)
 
 exim-static:
+	@scripts/deps.sh static
 	EXIM_SRC=$(EXIM_SRC) WORK=$(abspath $(BUILD))/exim-static scripts/exim-static.sh
 
 test-static: exim-static
+	@scripts/deps.sh test
 	$(MAKE) all
 	AG_EXIM=$(abspath $(BUILD))/exim-static/bin/exim4 AG_BUILD=$(abspath $(BUILD)) \
 	    prove -v tests/e2e/module.t
@@ -199,7 +208,8 @@ $(BUILD)/fuzz/fuzz_arc: tests/fuzz/fuzz_arc.c $(ENGINE_SRC) $(FUZZ_ARC_SRC)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(FUZZ_ARC_SRC) \
 	    $(LIBS) -lcrypto
 
-fuzz: deps
+fuzz:
+	@scripts/deps.sh check
 	$(MAKE) $(FUZZ_BIN)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    work=tests/fuzz/corpus-work/$$t; mkdir -p $$work; \
@@ -247,6 +257,7 @@ depcheck:
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 check:
+	@scripts/deps.sh check
 	$(MAKE) BUILD=$(BUILD)/san CFLAGS="$(SAN_FLAGS)" AG_SANITIZE=1 \
 	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 test
 	$(MAKE) fuzz-regress
@@ -255,6 +266,7 @@ check:
 # The command as shipped (no sanitizers) over every input of its tests,
 # each run under valgrind: no memory error, no leak (tests/valgrind/).
 valgrind: $(BUILD)/authgate
+	@scripts/deps.sh check
 	prove tests/valgrind/cli.sh :: $(BUILD)/authgate
 
 # The module: Exim's symbols resolve from the exim binary at dlopen time,
@@ -305,20 +317,27 @@ $(BUILD)/authgate-crash.so: $(BUILD)/crash/local_scan/authgate.o $(filter-out $(
 -include $(ENGINE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(LS_OBJ:.o=.d) $(VERIFY_OBJ:.o=.d) $(LSV_OBJ:.o=.d) $(TENGINE_OBJ:.o=.d) $(UNIT_BIN:=.d)
 
 # make install [PREFIX=/usr/local] [SYSCONFDIR=PREFIX/etc, /etc for /usr]
-# [DESTDIR=]: the command, both module builds, man pages, the Exim
-# snippets for Debian's split configuration (with this PREFIX's paths), a
-# policy.ini if there is none, a logrotate file, and the documentation.
+# [LOCALSTATEDIR=PREFIX/var, /var for /usr] [DESTDIR=]: the command, both
+# module builds, man pages, the Exim snippets for Debian's split
+# configuration and the files its monolithic one includes (with this
+# PREFIX's paths), the switch that makes them active
+# (LOCALSTATEDIR/lib/authgate/exim4.conf; the package's postinst writes it
+# instead), a policy.ini if there is none (monitor mode, JSON log on:
+# packaging/policy.sh), a logrotate file, and the documentation.
 PREFIX     ?= /usr/local
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+LOCALSTATEDIR ?= $(if $(filter /usr,$(PREFIX)),/var,$(PREFIX)/var)
 MODDIR      = $(PREFIX)/lib/exim4/local_scan
 DOCDIR      = $(PREFIX)/share/doc/authgate
+SHAREDIR    = $(PREFIX)/share/authgate
 CONFD       = $(SYSCONFDIR)/exim4/conf.d
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MODDIR) \
 	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(CONFD)/main $(DESTDIR)$(CONFD)/acl \
-	    $(DESTDIR)$(SYSCONFDIR)/exim4/authgate $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	    $(DESTDIR)$(SYSCONFDIR)/exim4/authgate $(DESTDIR)$(SYSCONFDIR)/logrotate.d \
+	    $(DESTDIR)$(SHAREDIR)/exim4 $(DESTDIR)$(LOCALSTATEDIR)/lib/authgate
 	install -m 755 $(BUILD)/authgate $(DESTDIR)$(PREFIX)/bin/authgate
 	install -m 644 $(BUILD)/authgate.so $(BUILD)/authgate-verify.so $(DESTDIR)$(MODDIR)/
 	gzip -9n <man/authgate.8 >$(DESTDIR)$(PREFIX)/share/man/man8/authgate.8.gz
@@ -328,13 +347,16 @@ install: all
 	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
 	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/
 	install -m 644 policy.ini.example exim-conf/exim4.conf.example $(DESTDIR)$(DOCDIR)/examples/
-	sed -e 's#/usr/lib/exim4/local_scan#$(MODDIR)#' -e 's#/etc/exim4/authgate#$(SYSCONFDIR)/exim4/authgate#' \
-	    exim-conf/conf.d/main/00_authgate_macros >$(DESTDIR)$(CONFD)/main/00_authgate_macros
-	install -m 644 exim-conf/conf.d/main/95_authgate_options $(DESTDIR)$(CONFD)/main/
-	install -m 644 exim-conf/conf.d/acl/25_authgate $(DESTDIR)$(CONFD)/acl/
-	chmod 644 $(DESTDIR)$(CONFD)/main/00_authgate_macros
-	test -e $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini || \
-	    install -m 644 policy.ini.example $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini
+	for f in main/00_authgate_macros main/95_authgate_options acl/25_authgate; do \
+	    sed -e 's#/usr/lib/exim4/local_scan#$(MODDIR)#' -e 's#/etc/exim4/authgate#$(SYSCONFDIR)/exim4/authgate#' \
+	        -e 's#/var/lib/authgate#$(LOCALSTATEDIR)/lib/authgate#' \
+	        exim-conf/conf.d/$$f >$(DESTDIR)$(CONFD)/$$f && chmod 644 $(DESTDIR)$(CONFD)/$$f || exit 1; \
+	done
+	packaging/eximfiles.sh $(DESTDIR)$(SHAREDIR)/exim4 $(MODDIR) $(SYSCONFDIR) $(LOCALSTATEDIR) $(SHAREDIR)
+	install -m 644 $(DESTDIR)$(SHAREDIR)/exim4/active.conf $(DESTDIR)$(LOCALSTATEDIR)/lib/authgate/exim4.conf
+	test -e $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini || { \
+	    packaging/policy.sh policy.ini.example $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini && \
+	    chmod 644 $(DESTDIR)$(SYSCONFDIR)/exim4/authgate/policy.ini; }
 	install -m 644 exim-conf/logrotate/authgate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/authgate
 
 # make deb: a binary package built with dpkg-deb from make install's
@@ -343,12 +365,20 @@ DEB_VERSION = $(shell sed -n 's/^#define AUTHGATE_VERSION "\(.*\)"/\1/p' util/ve
 DEB_ARCH    = $(shell dpkg --print-architecture)
 DEB         = $(BUILD)/authgate_$(DEB_VERSION)_$(DEB_ARCH).deb
 
-deb: all
+deb:
+	@scripts/deps.sh deb
+	$(MAKE) all
 	scripts/mkdeb.sh $(BUILD) $(DEB_VERSION) $(DEB_ARCH)
 
-# The package installed on a fresh Debian 12 (mmdebstrap) and its Exim
-# filtering mail (root; downloads from the machine's Debian mirror).
+# What deps.sh, the README and the licence files promise (a second); what
+# make install gives this machine's Exim, split and monolithic, with
+# authgate and after it (seconds); then the package on a fresh Debian 12
+# (mmdebstrap): installed, removed and purged in both configurations, and
+# with the light daemon, its Exim filtering mail throughout (root;
+# downloads from the machine's Debian mirror; 1 to 2.5 minutes in all).
 test-deb: deb
+	prove -v tests/deb/meta.t
+	AG_BUILD=$(abspath $(BUILD)) prove -v tests/deb/conf.t
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/deb/install.t :: $(DEB)
 
 clean:

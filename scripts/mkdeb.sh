@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mkdeb.sh BUILD VERSION ARCH: the authgate binary package, with dpkg-deb
-# from `make install PREFIX=/usr DESTDIR=...`, its dependencies found by
-# dpkg-shlibdeps, then checked by lintian (an error fails the build).
+# from `make install PREFIX=/usr DESTDIR=...`, its library dependencies
+# found by dpkg-shlibdeps (the Exim ones are in packaging/deb/control.in),
+# then checked by lintian (an error fails the build).
 set -euo pipefail
 build=$1 version=$2 arch=$3
 root=$build/deb/root
@@ -9,6 +10,10 @@ deb=$build/authgate_${version}_${arch}.deb
 rm -rf "$build/deb"
 mkdir -p "$root/DEBIAN"
 make -s install PREFIX=/usr SYSCONFDIR=/etc DESTDIR="$root" BUILD="$build"
+# The switch that turns authgate's Exim snippets on is the postinst's to
+# write and the prerm's to delete, not a file of the package.
+rm -r "$root/var/lib/authgate"
+rmdir "$root/var/lib" "$root/var"
 # What Debian policy asks of a package tree.
 strip --strip-unneeded --remove-section=.comment --remove-section=.note \
 	"$root/usr/bin/authgate" "$root"/usr/lib/exim4/local_scan/*.so
@@ -29,7 +34,7 @@ depends=$(cd "$src" && dpkg-shlibdeps -O "$(cd "$OLDPWD" && pwd)/$root/usr/bin/a
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" \
 	-e "s/@DEPENDS@/$depends, publicsuffix/" packaging/deb/control.in >"$root/DEBIAN/control"
-install -m 755 packaging/deb/postinst packaging/deb/postrm "$root/DEBIAN/"
+install -m 755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm "$root/DEBIAN/"
 (cd "$root" && find etc -type f | sed 's#^#/#' | sort) >"$root/DEBIAN/conffiles"
 (cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
 chmod 644 "$root/DEBIAN/control" "$root/DEBIAN/conffiles" "$root/DEBIAN/md5sums"

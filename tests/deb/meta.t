@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# What the repository promises about packages and licence, checked
+# without installing anything (seconds, no root): make demo and make test
+# install only their own group of scripts/deps.sh, without Recommends; the
+# demo's group has no Rspamd, Redis, dnsmasq daemon or developer tools,
+# and the README lists it, names and count; the licence is
+# GPL-2.0-or-later in LICENSE, the package's copyright file and the
+# README; the package's control fields carry no placeholder.
+# TAP.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/tap.sh"
+cd "$root"
+
+demo=$(scripts/deps.sh --list demo 2>&1)
+test_=$(scripts/deps.sh --list test 2>&1)
+# has LIST PKG: whether the list (one a line) names PKG.
+has() { grep -qx -- "$2" <<<"$1"; }
+bad=
+for p in rspamd redis-server dnsmasq clang valgrind lintian mmdebstrap; do
+	has "$demo" "$p" && bad="$bad $p"
+done
+[ -z "$bad" ] && has "$demo" dnsmasq-base && has "$demo" exim4-daemon-heavy && has "$demo" swaks &&
+	ok "deps.sh demo: dnsmasq-base, Exim, swaks; no Rspamd, Redis, dnsmasq daemon or developer tools" ||
+	nok "deps.sh demo" "$demo; unwanted:$bad"
+bad=
+for p in rspamd redis-server clang lintian mmdebstrap; do
+	has "$test_" "$p" && bad="$bad $p"
+done
+[ -z "$bad" ] && has "$test_" libcmocka-dev && has "$test_" libmail-dmarc-perl &&
+	ok "deps.sh test: the tests' checkers, no Rspamd, clang, lintian or mmdebstrap" ||
+	nok "deps.sh test" "$test_; unwanted:$bad"
+grep -q 'apt-get install .*--no-install-recommends' scripts/deps.sh &&
+	ok "deps.sh installs without Recommends" || nok "deps.sh: apt-get without --no-install-recommends"
+# The first deps.sh line each make target runs.
+group() { make -n "$1" 2>/dev/null | sed -n 's#^scripts/deps.sh ##p' | head -1; }
+for tg in demo:demo test:test check:check fuzz:check deb:deb bench:bench test-long:"test bench"; do
+	[ "$(group "${tg%%:*}")" = "${tg#*:}" ] && ok "make ${tg%%:*} installs scripts/deps.sh ${tg#*:}" ||
+		nok "make ${tg%%:*}" "runs deps.sh '$(group "${tg%%:*}")'"
+done
+# The README's list: "`make demo` names these N: a, b, ... and z;".
+readme=$(tr '\n' ' ' <README.md | sed -n 's/.*`make demo` names these \([0-9]*\): \([^;]*\);.*/\1:\2/p' |
+	sed -e 's/ ([^)]*)//g' -e 's/,\? and /, /' -e 's/, /\n/g' -e 's/:/\n/')
+count=$(head -1 <<<"$readme")
+names=$(tail -n +2 <<<"$readme" | sed 's/ *$//' | sort)
+[ -n "$count" ] && [ "$count" = "$(wc -l <<<"$demo")" ] && [ "$names" = "$(sort <<<"$demo")" ] &&
+	ok "README lists the demo's $count packages, as deps.sh has them" ||
+	nok "README's demo list" "$(diff <(echo "$names") <(sort <<<"$demo"))"
+
+grep -q 'GNU GENERAL PUBLIC LICENSE' LICENSE && grep -q 'Version 2, June 1991' LICENSE &&
+	ok "LICENSE: the GPL, version 2" || nok "LICENSE"
+grep -q '^License: GPL-2+$' packaging/deb/copyright && grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' packaging/deb/copyright &&
+	ok "copyright: machine-readable, GPL-2+" || nok "copyright" "$(head -12 packaging/deb/copyright)"
+grep -q 'GPL-2.0-or-later' README.md && ok "README names GPL-2.0-or-later" || nok "README licence"
+! grep -qi 'example\.\(net\|com\|org\)\|placeholder\|TODO' packaging/deb/control.in packaging/deb/changelog.in packaging/deb/copyright &&
+	grep -q '^Maintainer: authgate maintainers <' packaging/deb/control.in &&
+	ok "control, changelog, copyright: the project's maintainer, no placeholder" ||
+	nok "placeholder fields" "$(grep -i 'example\.\|placeholder\|TODO\|^Maintainer' packaging/deb/control.in packaging/deb/changelog.in packaging/deb/copyright)"
+tap_done
