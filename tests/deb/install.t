@@ -252,7 +252,8 @@ in_tree mono-purge.log apt-get purge -y authgate && ok "monolithic: apt-get purg
 gone "monolithic, purged: conffiles, localmacros (it held only authgate's block), log, state gone" \
 	/etc/exim4/conf.d/main/00_authgate_macros /etc/exim4/conf.d/main/95_authgate_options \
 	/etc/exim4/conf.d/acl/25_authgate /etc/exim4/authgate /etc/logrotate.d/authgate \
-	/etc/exim4/exim4.conf.localmacros /var/log/exim4/authgate.log /var/lib/authgate
+	/etc/exim4/exim4.conf.localmacros /var/log/exim4/authgate.log /var/lib/authgate \
+	/var/spool/exim4/authgate-policy.loaded
 chroot "$R" exim4 -bV >/dev/null 2>&1 && [ "$(lsp)" = "local_scan_path = " ] &&
 	ok "monolithic, purged: Exim's configuration valid" || nok "monolithic, purged: exim -bV"
 exim_reload
@@ -304,7 +305,7 @@ in_tree split-purge.log apt-get purge -y authgate && ok "split: apt-get purge au
 	nok "split: apt-get purge" "$(tail -15 "$W/out/split-purge.log")"
 gone "split, purged: conffiles, log, state gone" /etc/exim4/conf.d/main/00_authgate_macros \
 	/etc/exim4/conf.d/acl/25_authgate /etc/exim4/authgate /var/log/exim4/authgate.log /var/lib/authgate \
-	/etc/exim4/exim4.conf.localmacros
+	/etc/exim4/exim4.conf.localmacros /var/spool/exim4/authgate-policy.loaded
 chroot "$R" exim4 -bV >/dev/null 2>&1 && ok "split, purged: Exim's configuration valid" || nok "split, purged: exim -bV"
 exim_reload
 flows_without "split, purged"
