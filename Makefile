@@ -377,7 +377,7 @@ deb:
 # with the light daemon, its Exim filtering mail throughout (root;
 # downloads from the machine's Debian mirror; 1 to 2.5 minutes in all).
 test-deb: deb
-	prove -v tests/deb/meta.t
+	prove -v tests/deb/meta.t :: $(DEB)
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/deb/conf.t
 	AG_BUILD=$(abspath $(BUILD)) prove -v tests/deb/install.t :: $(DEB)
 

@@ -6,7 +6,9 @@
 # demo's group has no Rspamd, Redis, dnsmasq daemon or developer tools,
 # and the README lists it, names and count; the licence is
 # GPL-2.0-or-later in LICENSE, the package's copyright file and the
-# README; the package's control fields carry no placeholder.
+# README; the package's control fields carry no placeholder; the README
+# links only to files in the repository; given the package (DEB), the
+# man page's FILES names every file it installs.
 # TAP.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,4 +59,29 @@ grep -q 'GPL-2.0-or-later' README.md && ok "README names GPL-2.0-or-later" || no
 	grep -q '^Maintainer: authgate maintainers <' packaging/deb/control.in &&
 	ok "control, changelog, copyright: the project's maintainer, no placeholder" ||
 	nok "placeholder fields" "$(grep -i 'example\.\|placeholder\|TODO\|^Maintainer' packaging/deb/control.in packaging/deb/changelog.in packaging/deb/copyright)"
+# The README links only to files in the repository.
+missing=
+while IFS= read -r target; do
+	target=${target%%#*}
+	[ -z "$target" ] || [ -e "$target" ] || missing="$missing $target"
+done < <(grep -o '](\([^)]*\))' README.md | sed 's/^](\(.*\))$/\1/' | grep -v '^[a-z]*:')
+[ -z "$missing" ] && ok "README: every link names a file in the repository" ||
+	nok "README links to files not in the repository:$missing"
+
+# With the package (make test-deb gives it): authgate(8)'s FILES names
+# every file the package installs (the documentation directory and the
+# monolithic configuration's part each as one).
+if [ -n "${1:-}" ]; then
+	section=$(sed -n '/^\.SH FILES/,/^\.SH /p' man/authgate.8 | sed 's/\\-/-/g')
+	missing=
+	while IFS= read -r f; do
+		case $f in
+		/usr/share/doc/authgate/*) f=/usr/share/doc/authgate/ ;;
+		/usr/share/authgate/exim4/*) f=/usr/share/authgate/exim4/ ;;
+		esac
+		grep -qF -- "$f" <<<"$section" || missing="$missing $f"
+	done < <(dpkg-deb -c "$1" | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' | sort -u)
+	[ -z "$missing" ] && ok "authgate(8) FILES names every file the package installs" ||
+		nok "authgate(8) FILES lacks:$missing"
+fi
 tap_done
