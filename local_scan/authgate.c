@@ -190,7 +190,7 @@ current_policy(const char *path, char *err, size_t errsz)
 	snprintf(cur.path, sizeof(cur.path), "%s", path);
 	/* Exim's connection processes each load it afresh: only a load
 	 * of a file changed since the last load logged is said. */
-	if (ls_load_is_news(load_mark(), path, &st, p->sha256))
+	if (ls_load_is_news(load_mark(), path, &st, p->sha256, p->log_file))
 		log_write(0, LOG_MAIN,
 		    "authgate %s: policy %s loaded, sha256 %s",
 		    AUTHGATE_VERSION, path, p->sha256);
@@ -229,13 +229,14 @@ our_authserv_id(const struct policy *p)
 
 /* The JSON line of a message that got no decision: the short form's
  * fields, "error" (the cause), the rule's policy.ini line (line_ref, or
- * NULL) and no facts. It goes to log_file and syslog, or to Exim's main
- * log when no policy names them. */
+ * NULL) and no facts. It goes to log_file and syslog; with no policy
+ * loaded, to the log_file of the last load logged (the load mark), or
+ * to Exim's main log when there is none, so that stats see an outage. */
 static void
 error_line(const struct policy *p, const char *cause, enum ag_action action,
     const char *rule, const char *line_ref, const char *reason)
 {
-	char ts[40], cut[LS_ERROR_TEXT_MAX + 1];
+	char ts[40], cut[LS_ERROR_TEXT_MAX + 1], last_log[POLICY_MAX_PATH + 1];
 	struct logline_meta meta;
 	struct decision d;
 	struct facts facts;
@@ -266,7 +267,10 @@ error_line(const struct policy *p, const char *cause, enum ag_action action,
 		    "authgate: message %s: out of memory for its log line",
 		    message_id);
 	} else if (p == NULL) {
-		log_write(0, LOG_MAIN, "authgate: %s", sbuf_cstr(&sb));
+		if (ls_mark_log_file(load_mark(), last_log, sizeof(last_log)))
+			ls_log_line(last_log, sbuf_cstr(&sb), sb.len);
+		else
+			log_write(0, LOG_MAIN, "authgate: %s", sbuf_cstr(&sb));
 	} else {
 		ls_log_line(p->log_file, sbuf_cstr(&sb), sb.len);
 		/* Only a line that fits one datagram: the short form syslog

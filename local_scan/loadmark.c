@@ -5,10 +5,12 @@
  * (LS_LOADMARK in Exim's spool directory, which the Exim user writes)
  * records the path, stamp and SHA-256 of the last load logged; a load is
  * logged only when it differs, that is when the file changed (a touch
- * counts) or another file is named. The file is read and rewritten under
- * an exclusive flock(), so concurrent processes log a change once. When
- * the mark cannot be read or written the load is logged: a repeated line
- * is better than none.
+ * counts) or another file is named. Its second line names that policy's
+ * log_file: where a process that cannot load the policy at all writes
+ * the JSON lines of the messages it cannot decide. The file is read and
+ * rewritten under an exclusive flock(), so concurrent processes log a change
+ * once. When the mark cannot be read or written the load is logged: a repeated
+ * line is better than none.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -22,30 +24,38 @@
 
 #include "local_scan/ls.h"
 
-/* The record: path, device, inode, size, mtime, ctime, SHA-256. */
+/* The line before the log_file's path. */
+#define MARK_LOG_FILE "log_file "
+
+/* The record: path, device, inode, size, mtime, ctime, SHA-256; then
+ * the log_file line (a path with no line end in it, or empty). */
 static int
 format_mark(char *buf, size_t size, const char *path, const struct stat *st,
-    const char *sha256)
+    const char *sha256, const char *log_file)
 {
-	int n = snprintf(buf, size, "%s %ju %ju %jd %jd.%09ld %jd.%09ld %s\n",
+	int n;
+
+	if (log_file == NULL || strpbrk(log_file, "\r\n") != NULL)
+		log_file = "";
+	n = snprintf(buf, size, "%s %ju %ju %jd %jd.%09ld %jd.%09ld %s\n%s%s\n",
 	    path, (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
 	    (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
 	    (long)st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec,
-	    (long)st->st_ctim.tv_nsec, sha256);
+	    (long)st->st_ctim.tv_nsec, sha256, MARK_LOG_FILE, log_file);
 
 	return n > 0 && (size_t)n < size ? n : -1;
 }
 
 bool
 ls_load_is_news(const char *mark, const char *path, const struct stat *st,
-    const char *sha256)
+    const char *sha256, const char *log_file)
 {
-	char want[POLICY_MAX_PATH + 256], have[sizeof(want)];
+	char want[2 * POLICY_MAX_PATH + 256], have[sizeof(want)];
 	ssize_t got;
 	int fd, len;
 	bool news = true;
 
-	len = format_mark(want, sizeof(want), path, st, sha256);
+	len = format_mark(want, sizeof(want), path, st, sha256, log_file);
 	if (len < 0 || mark == NULL || mark[0] != '/')
 		return true;
 	/* Created by the Exim user only: a root-owned mark (a local
@@ -70,4 +80,41 @@ ls_load_is_news(const char *mark, const char *path, const struct stat *st,
 		news = true; /* a half record never matches: logged again */
 	close(fd);	     /* and the lock with it */
 	return news;
+}
+
+bool
+ls_mark_log_file(const char *mark, char *out, size_t outsz)
+{
+	char buf[2 * POLICY_MAX_PATH + 256], *line, *end;
+	ssize_t got;
+	size_t len;
+	int fd;
+
+	if (mark == NULL || mark[0] != '/')
+		return false;
+	fd = open(mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	do
+		got = pread(fd, buf, sizeof(buf) - 1, 0);
+	while (got < 0 && errno == EINTR);
+	close(fd);
+	if (got <= 0)
+		return false;
+	buf[got] = '\0';
+	/* The second line, whole (a record cut short names nothing). */
+	if ((line = strchr(buf, '\n')) == NULL)
+		return false;
+	line++;
+	if (strncmp(line, MARK_LOG_FILE, strlen(MARK_LOG_FILE)) != 0)
+		return false;
+	line += strlen(MARK_LOG_FILE);
+	if ((end = strchr(line, '\n')) == NULL)
+		return false;
+	len = (size_t)(end - line);
+	if (len == 0 || line[0] != '/' || len >= outsz)
+		return false;
+	memcpy(out, line, len);
+	out[len] = '\0';
+	return true;
 }

@@ -137,10 +137,15 @@ void ls_syslog_line(const struct policy *p, const struct sbuf *line,
  * load logged (loadmark.c). */
 #define LS_LOADMARK "authgate-policy.loaded"
 
-/* Tells whether a load of the policy at path (stamp st, hash sha256) is
- * news: true, and recorded in the file mark, unless mark already records
- * this very path, stamp and hash; true too when mark cannot be used. */
+/* Tells whether a load of the policy at path (stamp st, hash sha256,
+ * its log_file or NULL) is news: true, and recorded in the file mark,
+ * unless mark already records this very load; true too when mark cannot
+ * be used. */
 bool ls_load_is_news(const char *mark, const char *path, const struct stat *st,
-    const char *sha256);
+    const char *sha256, const char *log_file);
+
+/* Copies into out the log_file of the last load mark records: true when
+ * it names one (an absolute path that fits), false otherwise. */
+bool ls_mark_log_file(const char *mark, char *out, size_t outsz);
 
 #endif

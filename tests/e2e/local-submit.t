@@ -8,8 +8,10 @@
 # it is delivered unchecked with rule error.local in X-AuthGate and in
 # its JSON line, and the panic log names the cause. SMTP mail in the same
 # state (from the daemon, or -bs with a client address given by -oMa)
-# still gets 451, or the policy's on_error. Runs with both module
-# builds. TAP; needs root.
+# still gets 451, or the policy's on_error. Every such message has its
+# JSON line: in the policy's log_file, or with no policy loaded in the
+# log_file of the last policy loaded (the load mark), or with no mark in
+# Exim's main log. Runs with both module builds. TAP; needs root.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -111,7 +113,8 @@ delivered() {
 	return 1
 }
 # json_line ID FILE: the JSON line for message ID in FILE (authgate.log,
-# or Exim's main log, where the module writes it when no policy loaded).
+# or Exim's main log, where the module writes it when no policy loaded
+# and no load mark names the last policy's log_file).
 json_line() {
 	local i
 	for i in $(seq 50); do
@@ -154,9 +157,9 @@ expect_local() {
 	grep -qF "message $id was submitted locally: accepted unchecked (rule error.local)" "$W/log/paniclog" 2>/dev/null &&
 		ok "$name: panic log names the cause and the message" || nok "$name: panic log" "$(tail -2 "$W/log/paniclog" 2>/dev/null)"
 }
-# expect_smtp NAME CODE [JQ]: sends by SMTP from 203.0.113.7; the reply
-# to DATA must be CODE and, with JQ, the newest JSON line (mainlog when
-# no policy loaded, else authgate.log) must pass it.
+# expect_smtp NAME CODE [JQ [WHERE]]: sends by SMTP from 203.0.113.7;
+# the reply to DATA must be CODE and, with JQ, the newest JSON line in
+# WHERE (mainlog, the default, or logfile) must pass it.
 expect_smtp() {
 	local name="$1 [$AG_MODULE]" code=$2 filter=${3:-} where=${4:-mainlog} log line
 	n_msg=$((n_msg + 1))
@@ -185,13 +188,17 @@ for module in "${modules[@]}"; do
 	[ -n "$file" ] && sed '/^$/q' "$file" | grep -q '^X-AuthGate: action=accept; class=none; rule=skip.authenticated;' &&
 		ok "working policy [$module]: exim -t delivered, rule skip.authenticated" ||
 		nok "working policy [$module]" "$([ -n "$file" ] && sed '/^$/q' "$file")"
+	# By SMTP: a process of the Exim user records the load and its
+	# log_file in the load mark, where the JSON lines of messages no
+	# policy decides go while the policy cannot be loaded.
+	expect_smtp "working policy" 250 '.decision.rule != "on_error"' logfile
 
 	# A syntax error.
 	printf '[general]\nmode = enforced\n' >"$W/policy.ini"
 	for how in t sendmail bm bS bs; do
-		expect_local "syntax error" "$how" mainlog "policy.ini:2: error: mode must be"
+		expect_local "syntax error" "$how" logfile "policy.ini:2: error: mode must be"
 	done
-	expect_smtp "syntax error" 451 '.decision.action == "tempfail" and .decision.rule == "on_error" and (.error | contains("policy.ini:2"))'
+	expect_smtp "syntax error" 451 '.decision.action == "tempfail" and .decision.rule == "on_error" and (.error | contains("policy.ini:2"))' logfile
 	submit bs-oMa "syntax error -oMa $module"
 	[ "$SMTP_CODE" = 451 ] && ok "syntax error [$module]: -bs with -oMa (an SMTP client): 451" ||
 		nok "syntax error [$module]: -bs -oMa: SMTP $SMTP_CODE, want 451" "$(tail -5 "$W/out/$n_msg.out")"
@@ -200,16 +207,20 @@ for module in "${modules[@]}"; do
 	policy "$GOOD"
 	chmod 000 "$W/policy.ini"
 	for how in t sendmail bs; do
-		expect_local "unreadable policy" "$how" mainlog "Permission denied"
+		expect_local "unreadable policy" "$how" logfile "Permission denied"
 	done
-	expect_smtp "unreadable policy" 451 '.decision.rule == "on_error" and (.error | contains("Permission denied"))'
+	expect_smtp "unreadable policy" 451 '.decision.rule == "on_error" and (.error | contains("Permission denied"))' logfile
 
 	# Missing.
 	rm -f "$W/policy.ini"
 	for how in t bm bS; do
-		expect_local "missing policy" "$how" mainlog "cannot stat"
+		expect_local "missing policy" "$how" logfile "cannot stat"
 	done
-	expect_smtp "missing policy" 451 '.decision.rule == "on_error" and (.error | contains("cannot stat"))'
+	expect_smtp "missing policy" 451 '.decision.rule == "on_error" and (.error | contains("cannot stat"))' logfile
+	# No load mark (no policy ever loaded here): Exim's main log.
+	rm -f "$W/spool/authgate-policy.loaded"
+	expect_local "missing policy, no load mark" t mainlog "cannot stat"
+	expect_smtp "missing policy, no load mark" 451 '.decision.rule == "on_error" and (.error | contains("cannot stat"))'
 
 	# A policy that loads, facts that cannot be collected: the JSON line
 	# goes to the policy's log_file.
@@ -243,7 +254,7 @@ for module in "${modules[@]}"; do
 	# on with the default policy path, delivered whatever is there.
 	policy "$GOOD"
 	restart "$module" "$W/noacl.conf"
-	expect_smtp "ACLs missing" 451 '.decision.rule == "on_error" and (.error | contains("ACLs (exim-conf/) did not run"))'
+	expect_smtp "ACLs missing" 451 '.decision.rule == "on_error" and (.error | contains("ACLs (exim-conf/) did not run"))' logfile
 	submit t "ACLs missing $module"
 	file=$(delivered "ACLs missing $module")
 	[ "$RC" = 0 ] && [ -n "$file" ] && ok "ACLs missing [$module]: local mail delivered ($(sed -n 's/^X-AuthGate: .*\(rule=[^;]*\).*/\1/p' "$file"))" ||
