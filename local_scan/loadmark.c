@@ -86,6 +86,7 @@ bool
 ls_mark_log_file(const char *mark, char *out, size_t outsz)
 {
 	char buf[2 * POLICY_MAX_PATH + 256], *line, *end;
+	struct stat st;
 	ssize_t got;
 	size_t len;
 	int fd;
@@ -95,6 +96,14 @@ ls_mark_log_file(const char *mark, char *out, size_t outsz)
 	fd = open(mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return false;
+	/* Only a mark this very user wrote and no other can: a process of
+	 * another user (root, for a local submission) would otherwise
+	 * append to a file the Exim user chose. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)
+	    || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		return false;
+	}
 	do
 		got = pread(fd, buf, sizeof(buf) - 1, 0);
 	while (got < 0 && errno == EINTR);

@@ -145,7 +145,8 @@ bool ls_load_is_news(const char *mark, const char *path, const struct stat *st,
     const char *sha256, const char *log_file);
 
 /* Copies into out the log_file of the last load mark records: true when
- * it names one (an absolute path that fits), false otherwise. */
+ * it names one (an absolute path that fits) and the mark is a plain file
+ * of this process's user that no one else may write; false otherwise. */
 bool ls_mark_log_file(const char *mark, char *out, size_t outsz);
 
 #endif
