@@ -67,7 +67,7 @@ case "$got" in
 "pass 512" | "key_too_short 512") ok "512-bit key: $got, and the engine makes it key_too_short" ;;
 *) nok "512-bit key: $got" ;;
 esac
-cls=$(e2e_ns "$AG" explain --json "$M/weak.eml" | jq -r '[.decision.findings[].class] | index("dkim.key_too_short") != null')
+cls=$(e2e_ns "$AG" explain --defaults --json "$M/weak.eml" | jq -r '[.decision.findings[].class] | index("dkim.key_too_short") != null')
 [ "$cls" = true ] && ok "512-bit key: dkim.key_too_short finding" || nok "512-bit key: no key_too_short finding"
 
 # A key lookup that times out is temperror, never key_missing.
@@ -96,7 +96,7 @@ spf include a@incl.example 203.0.113.7 pass
 spf temperror a@late.example 192.0.2.15 temperror
 
 # The decision and the advice for the invalid-key case (seed 003).
-out=$(e2e_ns "$AG" explain --ip 203.0.113.7 --mail-from a@nokey.example "$M/missing.eml")
+out=$(e2e_ns "$AG" explain --defaults --ip 203.0.113.7 --mail-from a@nokey.example "$M/missing.eml")
 case "$out" in
 *"Publish the DKIM public key at nokey._domainkey.signer.example"*) ok "advice names the key to publish" ;;
 *) nok "advice names the key to publish" "$out" ;;
@@ -107,7 +107,7 @@ case "$out" in
 esac
 # Without --ip: the SPF result of a trusted authserv-id is used.
 { printf 'Authentication-Results: mx.gw.test; spf=pass smtp.mailfrom=alice@signer.example\n'; cat "$M/missing.eml"; } >"$M/ar.eml"
-got=$(e2e_ns "$AG" explain --json --authserv-id mx.gw.test "$M/ar.eml" | jq -r '"\(.facts.spf.result) \(.decision.action) \(.spf_source)"')
+got=$(e2e_ns "$AG" explain --defaults --json --authserv-id mx.gw.test "$M/ar.eml" | jq -r '"\(.facts.spf.result) \(.decision.action) \(.spf_source)"')
 case "$got" in
 "pass accept from the Authentication-Results of \"mx.gw.test\"") ok "trusted Authentication-Results: SPF pass, accept" ;;
 *) nok "trusted Authentication-Results" "$got" ;;
@@ -116,7 +116,7 @@ got=$(e2e_ns "$AG" explain --json --authserv-id other.test "$M/ar.eml" | jq -r '
 [ "$got" = none ] && ok "untrusted Authentication-Results ignored" || nok "untrusted Authentication-Results used: $got"
 # Comments, case and folding as other gateways write them (RFC 8601).
 { printf 'Authentication-Results: (gateway) "mx.gw.test" (v) 1;\n\tdkim=none (no signature);\n\tSPF=Pass (sender SPF authorized; see below)\n\t  smtp.mailfrom="alice"@signer.example (ok)\n'; cat "$M/missing.eml"; } >"$M/ar2.eml"
-got=$(e2e_ns "$AG" explain --json --authserv-id mx.gw.test "$M/ar2.eml" | jq -r '"\(.facts.spf.result) \(.facts.spf.domain) \(.decision.action)"')
+got=$(e2e_ns "$AG" explain --defaults --json --authserv-id mx.gw.test "$M/ar2.eml" | jq -r '"\(.facts.spf.result) \(.facts.spf.domain) \(.decision.action)"')
 [ "$got" = "pass signer.example accept" ] && ok "Authentication-Results with comments and quoting: SPF pass" || nok "Authentication-Results with comments" "$got"
 # A trusted header that does not parse is not half-read.
 { printf 'Authentication-Results: mx.gw.test; spf=pass (unclosed smtp.mailfrom=alice@signer.example\n'; cat "$M/missing.eml"; } >"$M/ar3.eml"

@@ -7,8 +7,10 @@
 # by bank.example, or from.multiple where the header shows a second
 # author. Legitimate, DKIM-signed mail with odd but valid From headers
 # still passes. At the end every log line is one JSON object and replays
-# to the decision the module made. Runs with Exim's verdicts and
-# (AG_SELF=1, authgate-verify.so) with authgate's own. TAP; root.
+# to the decision the module made, and `authgate explain` under the same
+# policy and DNS decides each message as the module did. Runs with
+# Exim's verdicts and (AG_SELF=1, authgate-verify.so) with authgate's
+# own. TAP; root.
 #
 # Organized by class: one helper per class (class_NAME), each sending its
 # spellings through forged(); add a class as a new helper and call it at
@@ -44,7 +46,8 @@ e2e_policy "$W/policy.ini.in"
 e2e_exim
 
 # send NAME FILE [rawsmtp options]: sets R, CODE, STAGE and LINE (the
-# module's log line for it, "" when Exim answered first).
+# module's log line for it, "" when Exim answered first); a message the
+# module decided is listed in $W/out/decided with its line in NAME.line.
 send() {
 	local name=$1 file=$2 before
 	shift 2
@@ -61,6 +64,10 @@ send() {
 			[ -n "$LINE" ] && break
 			sleep 0.1
 		done
+	fi
+	if [ -n "$LINE" ]; then
+		printf '%s\n' "$LINE" >"$W/out/$name.line"
+		printf '%s %s\n' "$name" "$file" >>"$W/out/decided"
 	fi
 }
 # verdict NAME CODE JQ: the module answered CODE at the end of DATA, and
@@ -260,5 +267,26 @@ if jq -e --argjson n "$lines" '.total == $n and .skipped == 0 and .changed == 0'
 else
 	nok "replay" "$(cat "$W/out/replay.json" | cut -c1-300; head -5 "$W/out/replay.err")"
 fi
+
+# ---- explain, on every message the module decided ----
+# Under the same policy and DNS, given the client and envelope sender of
+# the module's log line, `authgate explain` decides the same action and
+# class (issue 17).
+decided=0 agree=0 diffs=""
+while read -r name file; do
+	# the client, envelope sender, HELO and decision, \x1f apart (any
+	# may be empty)
+	IFS=$'\x1f' read -r ip mf helo want < <(jq -r '[.facts.client.ip, .facts.mail_from, .facts.client.helo // "",
+		"\(.decision.action) \(.decision.class)"] | join("\u001f")' "$W/out/$name.line")
+	args=(--json --policy "$W/policy.ini" --ip "$ip" --mail-from "$mf")
+	[ -n "$helo" ] && args+=(--helo "$helo")
+	got=$(e2e_ns "$AG_BUILD/authgate" explain "${args[@]}" "$file" 2>"$W/out/$name.explain.err" |
+		jq -r '"\(.decision.action) \(.decision.class)"' 2>/dev/null)
+	decided=$((decided + 1))
+	if [ "$got" = "$want" ]; then agree=$((agree + 1)); else diffs+="$name: module $want, explain ${got:-nothing}; "; fi
+done <"$W/out/decided"
+[ "$decided" -gt 0 ] && [ "$agree" = "$decided" ] && ok "explain decides as the module did on all $decided messages" ||
+	nok "explain agrees on $agree of $decided messages" "$(printf '%s' "$diffs" | cut -c1-800)"
+[ "$(wc -l <"$W/authgate.log")" = "$lines" ] && ok "explain wrote nothing to the log" || nok "explain wrote to the log"
 [ ! -s "$W/log/paniclog" ] && ok "panic log: empty" || nok "panic log" "$(head -5 "$W/log/paniclog")"
 tap_done

@@ -134,8 +134,10 @@ vg "report --send" report --org-name "GW Test" --org-email postmaster@gw.test --
 vg "report, no mail that day" report --org-name X --org-email a@gw.test --period 2026-11-20 --out "$tmp/reports" "$tmp/authgate.log"
 
 # ---- explain: the ARC corpus, and messages signed and sealed here ----
+# (ARC is validated only under arc = self, as in the module)
+printf '[general]\narc = self\n' >"$tmp/arc.ini"
 for f in "$root"/tests/fuzz/corpus/arc/*; do
-	vgnet "explain arc corpus $(basename "$f")" explain "$f"
+	vgnet "explain arc corpus $(basename "$f")" explain --policy "$tmp/arc.ini" "$f"
 done
 openssl genrsa -out "$tmp/k.key" 2048 2>/dev/null
 printf 'From: Alice <alice@signer.example>\nTo: bob@gw.test\nSubject: hi\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nMessage-ID: <v@x>\n\nHello.\n' >"$tmp/m.eml"
@@ -145,7 +147,7 @@ dkimsign --signalg rsa-sha1 s2 other.example "$tmp/k.key" <"$tmp/signed.eml" >"$
 	sed 's/$/\r/' | "$PY" /usr/bin/arcsign arc list.example "$tmp/k.key" mx.list.example 2>/dev/null | sed 's/\r$//' >"$tmp/sealed.eml"
 for m in signed signed2 sealed; do
 	[ -s "$tmp/$m.eml" ] || { nok "make $m.eml"; continue; }
-	vgnet "explain $m" explain "$tmp/$m.eml"
+	vgnet "explain $m" explain --policy "$tmp/arc.ini" "$tmp/$m.eml"
 	vgnet "explain --json $m, SPF for a client" explain --json --ip 203.0.113.7 --mail-from a@signer.example --helo mx.example "$tmp/$m.eml"
 	vgnet "explain $m under a policy" explain --policy "$root/policy.ini.example" "$tmp/$m.eml"
 done
