@@ -4,8 +4,10 @@
 Each source folder may include its own headers, the folders its row of
 LAYERS names (all of them below it), and the system headers its row of
 SYSTEM names. Also checked: no include circle between files, no file
-name used twice, no source file over MAX_LINES lines, and no folder with
-more than a quarter of the C lines. Exit 0 when all hold, 1 otherwise,
+name used twice, no source file over MAX_LINES lines, and no library
+folder with more than a quarter of the C lines (cli/ is one file per
+subcommand, each a job of its own, and grows with the commands; the
+share rule is there to catch a library folder taking on several roles). Exit 0 when all hold, 1 otherwise,
 with one line per problem.
 """
 import os
@@ -55,6 +57,7 @@ SYSTEM = {
 }
 MAX_LINES = 900
 MAX_SHARE = 0.25
+SHARE_EXEMPT = {'cli'}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"]', re.M)
 
@@ -111,6 +114,8 @@ def main():
     problems += circles(graph)
     total = sum(v for k, v in lines_by_dir.items() if '(' not in k)
     for d in LAYERS:
+        if d in SHARE_EXEMPT:
+            continue
         share = lines_by_dir[d] / total if total else 0
         if share > MAX_SHARE:
             problems.append(f'{d}/: {share:.0%} of the C lines '
