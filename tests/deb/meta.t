@@ -59,6 +59,13 @@ grep -q 'GPL-2.0-or-later' README.md && ok "README names GPL-2.0-or-later" || no
 	grep -q '^Maintainer: authgate maintainers <' packaging/deb/control.in &&
 	ok "control, changelog, copyright: the project's maintainer, no placeholder" ||
 	nok "placeholder fields" "$(grep -i 'example\.\|placeholder\|TODO\|^Maintainer' packaging/deb/control.in packaging/deb/changelog.in packaging/deb/copyright)"
+# The README follows a postmaster's path first (install, monitor and
+# enforce, incidents), the developer's material after.
+order=$(grep -n '^##* ' README.md | sed -n 's/^\([0-9]*\):##* \(Installing into Exim\|First week.*\|When things go wrong\|For developers\|Set-up\|Tests and tools\|Layout\)$/\2/p' | tr '\n' '|')
+[ "$order" = "Installing into Exim|First week: monitor, read, enforce|When things go wrong|For developers|Set-up|Tests and tools|Layout|" ] &&
+	ok "README: install, first week and incidents before the developer's sections" ||
+	nok "README's order" "$order"
+
 # The README links only to files in the repository.
 missing=
 while IFS= read -r target; do
