@@ -136,42 +136,71 @@ cli_log_time(const char *ts)
 	return timegm(&tm);
 }
 
-/* Control bytes, C1 controls, bidirectional marks and overrides, and
- * bytes that are not UTF-8 are the ways text can move a terminal's
- * cursor or reorder what it shows. */
+/* How many bytes at p (left of them, left > 0) make one character a
+ * terminal may show as it is; 0 when it must be shown as '?', with
+ * *skip the bytes that '?' stands for. Control bytes, C1 controls,
+ * bidirectional marks and overrides, and bytes that are not UTF-8 are
+ * the ways text can move a terminal's cursor or reorder what it shows. */
+static size_t
+showable(const unsigned char *p, size_t left, size_t *skip)
+{
+	unsigned long cp;
+	size_t n;
+
+	*skip = 1;
+	if (*p < 0x80)
+		return *p >= 0x20 && *p != 0x7f ? 1 : 0;
+	if ((n = utf8_seq_len(p, left)) == 0)
+		return 0;
+	*skip = n;
+	cp = n == 2 ? (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu) :
+	    n == 3  ? (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6
+		| (p[2] & 0x3fu) :
+		     0x10000;
+	if (cp < 0xa0 || (cp >= 0x200e && cp <= 0x200f)
+	    || (cp >= 0x2028 && cp <= 0x202e) || cp == 0x061c
+	    || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return n;
+}
+
 void
 cli_put_text(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned long cp;
-	size_t n;
+	size_t left, n, skip;
 
 	if (s == NULL) {
 		fputs("(none)", stdout);
 		return;
 	}
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			putchar(*p >= 0x20 && *p != 0x7f ? *p : '?');
-			p++;
-			continue;
-		}
-		n = utf8_seq_len(p, strlen((const char *)p));
-		if (n == 0) {
-			putchar('?');
-			p++;
-			continue;
-		}
-		cp = n == 2 ? (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu) :
-		    n == 3  ? (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6
-			| (p[2] & 0x3fu) :
-			     0x10000;
-		if (cp < 0xa0 || (cp >= 0x200e && cp <= 0x200f)
-		    || (cp >= 0x202a && cp <= 0x202e)
-		    || (cp >= 0x2066 && cp <= 0x2069))
+	for (left = strlen(s); left > 0; p += skip, left -= skip) {
+		if ((n = showable(p, left, &skip)) == 0)
 			putchar('?');
 		else
 			fwrite(p, 1, n, stdout);
-		p += n;
 	}
+}
+
+const char *
+cli_safe_text(char *out, size_t outsz, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, n, skip;
+
+	if (outsz == 0)
+		return "";
+	for (; len > 0; p += skip, len -= skip) {
+		n = showable(p, len, &skip);
+		if (o + (n == 0 ? 1 : n) >= outsz)
+			break;
+		if (n == 0) {
+			out[o++] = '?';
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }

@@ -38,6 +38,9 @@ int cli_read_log(const char *path, cli_log_fn fn, void *ctx);
  * output, each byte that could move the cursor or reorder the display
  * shown as '?'. */
 void cli_put_text(const char *s);
+/* Copies len bytes of s into out (outsz bytes, NUL-terminated, cut at a
+ * character's end) as cli_put_text would show them; returns out. */
+const char *cli_safe_text(char *out, size_t outsz, const char *s, size_t len);
 /* Returns the seconds of a log line's "ts" (2026-11-23T14:50:30.123Z),
  * or -1. */
 time_t cli_log_time(const char *ts);

@@ -29,6 +29,7 @@
 #include "policy/decide.h"
 #include "policy/facts.h"
 #include "util/arena.h"
+#include "util/duration.h"
 #include "util/sbuf.h"
 
 #define Q_EXIM	     "/usr/sbin/exim4"
@@ -373,48 +374,6 @@ read_spool(const struct qopts *o, struct qmsg *m, struct arena *arena)
 	return 0;
 }
 
-/* "2d", "1h30m", "90s", "1w" or whole seconds: 0, or -1. */
-static int
-parse_age(const char *s, long *out)
-{
-	long total = 0, n, unit;
-	char *e;
-
-	if (*s == '\0')
-		return -1;
-	while (*s != '\0') {
-		if (*s < '0' || *s > '9')
-			return -1;
-		n = strtol(s, &e, 10);
-		switch (*e) {
-		case 's':
-		case '\0':
-			unit = 1;
-			break;
-		case 'm':
-			unit = 60;
-			break;
-		case 'h':
-			unit = 3600;
-			break;
-		case 'd':
-			unit = 86400;
-			break;
-		case 'w':
-			unit = 7L * 86400;
-			break;
-		default:
-			return -1;
-		}
-		if (n > 100L * 365 * 86400 / unit)
-			return -1;
-		total += n * unit;
-		s = *e != '\0' ? e + 1 : e;
-	}
-	*out = total;
-	return 0;
-}
-
 /* Whether class (as X-AuthGate has it) is the filter's class or in its
  * family. */
 static bool
@@ -723,6 +682,7 @@ parse_opts(int argc, char **argv, struct qopts *o)
 	};
 	enum ag_family fam;
 	enum ag_class cls;
+	unsigned long age;
 	char err[200];
 	int c;
 
@@ -753,13 +713,14 @@ parse_opts(int argc, char **argv, struct qopts *o)
 			}
 			break;
 		case 'o':
-			if (parse_age(optarg, &o->older_than) != 0) {
+			if (duration_parse(optarg, &age) != 0) {
 				fprintf(stderr,
 				    "authgate: --older-than %s: not an age "
 				    "(30m, 12h, 2d, 1w)\n",
 				    optarg);
 				return -1;
 			}
+			o->older_than = (long)age;
 			break;
 		case 'a':
 			o->all = true;

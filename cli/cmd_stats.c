@@ -28,6 +28,7 @@
 #include "mail/domcanon.h"
 #include "policy/classes.h"
 #include "util/domain.h"
+#include "util/duration.h"
 #include "util/sbuf.h"
 #include "util/tally.h"
 
@@ -36,7 +37,8 @@
 #define FOLLOW_POLL_MS	   500
 #define FOLLOW_REFRESH_SEC 2
 #define MAX_FILES	   64
-#define MAX_FILTERS	   16 /* --domain or --class options */
+#define MAX_FILTERS	   16  /* --domain or --class options */
+#define STATS_CELL	   201 /* bytes of a table key shown, and its NUL */
 
 static const char usage_stats[]
     = "usage: authgate stats [--since TIME] [--until TIME] [--domain D]...\n"
@@ -142,15 +144,13 @@ on_signal(int sig)
 }
 
 /* An RFC 3339 UTC time ("2026-11-23T14:00Z", seconds optional) or an age
- * ("30m") as seconds since the epoch; -1 when neither. */
+ * as Exim writes times ("30m", "1h30m") as seconds since the epoch; -1
+ * when neither. */
 static time_t
 parse_since(const char *s)
 {
-	static const char units[] = "smhd";
-	static const unsigned long secs[] = { 1, 60, 3600, 86400 };
 	struct tm tm;
 	char *end;
-	const char *unit;
 	unsigned long n;
 
 	memset(&tm, 0, sizeof(tm));
@@ -165,11 +165,9 @@ parse_since(const char *s)
 			return -1;
 		return timegm(&tm);
 	}
-	n = strtoul(s, &end, 10);
-	if (end == s || end[0] == '\0' || end[1] != '\0'
-	    || (unit = strchr(units, *end)) == NULL)
+	if (duration_parse(s, &n) != 0)
 		return -1;
-	return time(NULL) - (time_t)(n * secs[unit - units]);
+	return time(NULL) - (time_t)n;
 }
 
 /* Tells whether a class name matches a --class value: the class itself,
@@ -466,6 +464,7 @@ static void
 print_pairs_human(const struct stats *st, enum table k, bool all_rows)
 {
 	struct pair *rows;
+	char cell[STATS_CELL];
 	size_t i, n;
 
 	if ((rows = pairs_sorted(st, k, &n)) == NULL)
@@ -474,9 +473,11 @@ print_pairs_human(const struct stats *st, enum table k, bool all_rows)
 	if (n == 0)
 		printf("  (none)\n");
 	for (i = 0; i < n && (all_rows || i < SHOW_ROWS); i++)
-		printf("  %-50.200s %9lu %5.1f%% %9lu %5.1f%%\n",
-		    rows[i].row->key, rows[i].done, percent(st, rows[i].done),
-		    rows[i].would, percent(st, rows[i].would));
+		printf("  %-50s %9lu %5.1f%% %9lu %5.1f%%\n",
+		    cli_safe_text(cell, sizeof(cell), rows[i].row->key,
+			rows[i].row->klen),
+		    rows[i].done, percent(st, rows[i].done), rows[i].would,
+		    percent(st, rows[i].would));
 	if (!all_rows && n > SHOW_ROWS)
 		printf("  ... %zu more (--by %s lists them all)\n",
 		    n - SHOW_ROWS, table_names[k]);
@@ -487,6 +488,7 @@ static void
 print_table_human(const struct stats *st, enum table k, bool all_rows)
 {
 	struct tally_row **rows;
+	char cell[STATS_CELL];
 	size_t i, n, start = 0;
 	bool by_time = k == T_MINUTE || k == T_HOUR;
 
@@ -509,9 +511,10 @@ print_table_human(const struct stats *st, enum table k, bool all_rows)
 			start = n - SHOW_MINUTES;
 	}
 	for (i = start; i < n && (all_rows || by_time || i < SHOW_ROWS); i++)
-		printf("  %-50.*s %9lu %5.1f%%\n",
-		    (int)(rows[i]->klen < 200 ? rows[i]->klen : 200),
-		    rows[i]->key, rows[i]->count, percent(st, rows[i]->count));
+		printf("  %-50s %9lu %5.1f%%\n",
+		    cli_safe_text(cell, sizeof(cell), rows[i]->key,
+			rows[i]->klen),
+		    rows[i]->count, percent(st, rows[i]->count));
 	if (!all_rows && !by_time && n > SHOW_ROWS)
 		printf("  ... %zu more (--by %s lists them all)\n",
 		    n - SHOW_ROWS, table_names[k]);
@@ -521,12 +524,15 @@ print_table_human(const struct stats *st, enum table k, bool all_rows)
 static void
 print_human(const struct stats *st, unsigned tables)
 {
+	char a[sizeof(st->first)], b[sizeof(st->last)];
 	int k;
 
 	printf("authgate stats: %lu message%s", st->total,
 	    st->total == 1 ? "" : "s");
 	if (st->total > 0)
-		printf(", %s .. %s", st->first, st->last);
+		printf(", %s .. %s",
+		    cli_safe_text(a, sizeof(a), st->first, strlen(st->first)),
+		    cli_safe_text(b, sizeof(b), st->last, strlen(st->last)));
 	if (st->monitor > 0)
 		printf(", %lu in monitor mode", st->monitor);
 	if (st->skipped > 0)

@@ -8,9 +8,9 @@
  * counts) or another file is named. Its second line names that policy's
  * log_file: where a process that cannot load the policy at all writes
  * the JSON lines of the messages it cannot decide. The file is read and
- * rewritten under an exclusive flock(), so concurrent processes log a change
- * once. When the mark cannot be read or written the load is logged: a repeated
- * line is better than none.
+ * rewritten under an exclusive flock(), so concurrent processes log a
+ * change once; a process that does not get the lock at once, or finds
+ * the mark unusable, logs the load: a repeated line is better than none.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -51,6 +51,7 @@ ls_load_is_news(const char *mark, const char *path, const struct stat *st,
     const char *sha256, const char *log_file)
 {
 	char want[2 * POLICY_MAX_PATH + 256], have[sizeof(want)];
+	struct stat mst;
 	ssize_t got;
 	int fd, len;
 	bool news = true;
@@ -58,15 +59,19 @@ ls_load_is_news(const char *mark, const char *path, const struct stat *st,
 	len = format_mark(want, sizeof(want), path, st, sha256, log_file);
 	if (len < 0 || mark == NULL || mark[0] != '/')
 		return true;
-	/* Created by the Exim user only: a root-owned mark (a local
-	 * submission by root that kept its privilege) would be one the
-	 * receiving processes cannot write, and every load would log. */
-	fd = open(mark,
-	    O_RDWR | O_NOFOLLOW | O_CLOEXEC | (geteuid() != 0 ? O_CREAT : 0),
-	    0640);
+	/* Kept by the Exim user only. A root process (a local submission
+	 * by root that kept its privilege) neither creates the mark (one
+	 * the receiving processes could not write) nor rewrites one (the
+	 * Exim user could have made it a link to a file of root's). */
+	if (geteuid() == 0)
+		return true;
+	fd = open(mark, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_CREAT, 0640);
 	if (fd < 0)
 		return true;
-	if (flock(fd, LOCK_EX) != 0) {
+	/* Never waits: a lock held by another process (or one that never
+	 * lets go) costs one more main-log line, never the message. */
+	if (fstat(fd, &mst) != 0 || !S_ISREG(mst.st_mode) || mst.st_nlink != 1
+	    || mst.st_uid != geteuid() || flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		close(fd);
 		return true;
 	}

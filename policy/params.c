@@ -15,6 +15,7 @@
 #include "policy/loader.h"
 #include "util/cidr.h"
 #include "util/domain.h"
+#include "util/duration.h"
 
 #define FIELD(f)	offsetof(struct policy, f)
 #define DOMAIN_FIELD(f) offsetof(struct policy_domain, f)
@@ -368,81 +369,6 @@ same_word(const char *value, const char *word)
 	return *value == *word;
 }
 
-/* Exim's time units, largest first. */
-static const struct {
-	char unit;
-	unsigned long seconds;
-} time_units[] = {
-	{ 'w', 7 * 24 * 3600 },
-	{ 'd', 24 * 3600 },
-	{ 'h', 3600 },
-	{ 'm', 60 },
-	{ 's', 1 },
-};
-
-/* Reads a time as Exim writes one: numbers each followed by a unit (w,
- * d, h, m, s, in any case), the last unit s if left out: "30", "5s",
- * "2m", "1h30m". 0 with the seconds in out, or -1. */
-static int
-parse_time(const char *s, unsigned long *out)
-{
-	unsigned long total = 0, n;
-	size_t i;
-	char u;
-
-	if (*s == '\0')
-		return -1;
-	while (*s != '\0') {
-		if (*s < '0' || *s > '9')
-			return -1;
-		for (n = 0; *s >= '0' && *s <= '9'; s++) {
-			if (n > 100000000ul)
-				return -1;
-			n = n * 10 + (unsigned long)(*s - '0');
-		}
-		u = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
-		if (u == '\0') {
-			i = sizeof(time_units) / sizeof(time_units[0]) - 1;
-		} else {
-			for (i = 0;
-			     i < sizeof(time_units) / sizeof(time_units[0]);
-			     i++)
-				if (time_units[i].unit == u)
-					break;
-			if (i == sizeof(time_units) / sizeof(time_units[0]))
-				return -1;
-			s++;
-		}
-		if (n > 100000000ul / time_units[i].seconds)
-			return -1;
-		total += n * time_units[i].seconds;
-		if (total > 100000000ul)
-			return -1;
-	}
-	*out = total;
-	return 0;
-}
-
-/* Writes seconds in Exim's form: 30s, 1m, 1h30m, 1w. */
-static void
-format_time(unsigned long secs, char *buf, size_t size)
-{
-	size_t i, o = 0;
-
-	if (secs == 0) {
-		snprintf(buf, size, "0s");
-		return;
-	}
-	buf[0] = '\0';
-	for (i = 0; i < sizeof(time_units) / sizeof(time_units[0]); i++) {
-		if (secs < time_units[i].seconds || o >= size)
-			continue;
-		o += (size_t)snprintf(buf + o, size - o, "%lu%c",
-		    secs / time_units[i].seconds, time_units[i].unit);
-		secs %= time_units[i].seconds;
-	}
-}
-
 /* A time from the row's min to its max seconds, in seconds or in Exim's
  * form. */
 static void
@@ -452,9 +378,9 @@ param_time(struct loader *ld, const struct param *pa, void *obj,
 	char lo[32], hi[32];
 	unsigned long n;
 
-	if (parse_time(value, &n) != 0 || n < pa->min || n > pa->max) {
-		format_time(pa->min, lo, sizeof(lo));
-		format_time(pa->max, hi, sizeof(hi));
+	if (duration_parse(value, &n) != 0 || n < pa->min || n > pa->max) {
+		duration_format(pa->min, lo, sizeof(lo));
+		duration_format(pa->max, hi, sizeof(hi));
 		loader_error(ld,
 		    "%s must be a number of seconds from %lu to %lu, or a "
 		    "time as Exim writes one (5s, 2m, 1h) from %s to %s, "

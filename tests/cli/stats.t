@@ -157,4 +157,19 @@ jq -s -e '[.[] | [{total: .total}] + [(.by_action[] | {("action " + .key): .coun
 	"$tmp/follow.out" >/dev/null 2>&1 && [ "$(wc -l <"$tmp/follow.out")" -ge 3 ] &&
 	ok "--follow --json: counters never go down" || nok "--follow counters" "$(jq -c '{total}' "$tmp/follow.out" | tr '\n' ' ')"
 
+# Text a sender wrote (d=, s=, the From domain) is shown with every byte
+# that could drive the terminal as '?'.
+jq -c 'select(.facts.dkim | length > 0 and .[0].result != "pass") | .facts.dkim[0].d = "ex\u001b]0;pwned\u0007.com"
+	| .facts.dkim[0].s = "s\u001b[31m\u009b2J"
+	| .decision.action = "reject" | .decision.dmarc.domain = "bad\u001b[2J\u202ex.example"' \
+	"$tmp/authgate.log" | head -3 >"$tmp/hostile.log"
+out=$("$ag" stats --by selector --by domain "$tmp/hostile.log")
+[ -s "$tmp/hostile.log" ] && ! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]\|\xc2\x9b\|\xe2\x80\xae' <<<"$out" &&
+	grep -q 'ex?\]0;pwned?\.com / s?\[31m?2J' <<<"$out" &&
+	ok "stats shows a sender's control bytes and bidi marks as '?'" || nok "stats prints raw control bytes" "$(cat -v <<<"$out")"
+"$ag" stats --since -5m "$tmp/authgate.log" >/dev/null 2>&1 && nok "--since -5m taken" || ok "--since -5m: an error"
+"$ag" stats --since 99999999999999999999d "$tmp/authgate.log" >/dev/null 2>&1 && nok "--since overflow taken" ||
+	ok "--since 99999999999999999999d: an error"
+"$ag" stats --json --since 1h30m "$tmp/authgate.log" | jq -e '.total == 0' >/dev/null &&
+	ok "--since 1h30m: an age as Exim writes one" || nok "--since 1h30m"
 tap_done
