@@ -127,11 +127,15 @@ read_queue(const struct qopts *o, struct queue *q)
 	sbuf_init(&rcpts, Q_MAX_QUEUE);
 	p = out.buf != NULL ? out.buf : (char *)"";
 	while ((line = exim_next_line(&p)) != NULL) {
-		if (strncmp(line, "        ", 8) == 0) {
-			/* A recipient of m, after eight blanks: "D addr"
-			 * once delivered, "  addr" before. */
+		if (strncmp(line, "   ", 3) == 0) {
+			/* Not a message line: a message's AGE is right-
+			 * aligned in three columns at most. A recipient of
+			 * m comes after eight blanks ("D addr" once
+			 * delivered, "  addr" before); a generated address
+			 * delivered ("       +D addr") after seven. */
 			t = line + 8;
-			if (m == NULL || t[0] == 'D')
+			if (m == NULL || strncmp(line, "        ", 8) != 0
+			    || t[0] == 'D')
 				continue;
 			if (rcpts.len > 0)
 				sbuf_puts(&rcpts, ", ");
@@ -144,7 +148,7 @@ read_queue(const struct qopts *o, struct queue *q)
 		}
 		m = NULL;
 		t = line;
-		if ((age = exim_token(&t)) == NULL
+		if ((age = exim_token(&t)) == NULL || !exim_valid_age(age)
 		    || (size = exim_token(&t)) == NULL
 		    || (id = exim_token(&t)) == NULL || !exim_valid_id(id))
 			continue;
@@ -309,7 +313,7 @@ read_spool(const struct qopts *o, struct qmsg *m, struct arena *arena)
 	char *p, *line, *v, *end;
 	unsigned long n = 0, len;
 	int rc, i;
-	bool local_scan = false;
+	bool local_scan = false, thawed = false;
 
 	m->read = true;
 	sbuf_init(&out, Q_MAX_SPOOL);
@@ -325,6 +329,9 @@ read_spool(const struct qopts *o, struct qmsg *m, struct arena *arena)
 			m->received = (time_t)strtol(line, NULL, 10);
 	while (*p == '-' && (line = exim_next_line(&p)) != NULL) {
 		v = line + (line[1] == '-' ? 2 : 1);
+		/* A taint mark may name its quoter: "--(pgsql)aclm ...". */
+		if (*v == '(' && strchr(v, ')') != NULL)
+			v = strchr(v, ')') + 1;
 		if (strncmp(v, "acl", 3) == 0 && (v[3] == 'c' || v[3] == 'm')
 		    && v[4] == ' ') {
 			/* "-aclm NAME LEN", then LEN bytes of value (any
@@ -348,6 +355,9 @@ read_spool(const struct qopts *o, struct qmsg *m, struct arena *arena)
 			    strcspn(v + 14, "]"));
 		} else if (strncmp(v, "helo_name ", 10) == 0) {
 			m->helo = arena_strdup(arena, v + 10);
+		} else if (strcmp(v, "manual_thaw") == 0) {
+			thawed = true; /* released once: frozen since by
+					* someone else, not by authgate */
 		}
 	}
 	/* The tree of recipients done: "XX" when empty, else lines of two
@@ -363,7 +373,7 @@ read_spool(const struct qopts *o, struct qmsg *m, struct arena *arena)
 	if ((line = exim_next_line(&p)) != NULL && line[0] == '\0')
 		read_fields(m, p, end, arena);
 	author_domain(m);
-	m->ours = m->frozen && local_scan && m->xag != NULL;
+	m->ours = m->frozen && local_scan && !thawed && m->xag != NULL;
 	if (m->ours) {
 		char action[32];
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/eximcmd.h"
 #include "log/logline.h"
 #include "log/reader.h"
 #include "policy/config.h"
@@ -305,7 +306,9 @@ matches(const struct show *s, const struct logrec *r, struct arena *arena)
 
 	if (r->id != NULL && strcmp(r->id, s->id) == 0)
 		return true;
-	if (r->message_id == NULL
+	/* A queue id is never looked for among Message-IDs: a sender
+	 * could give its message the queue id of another. */
+	if (exim_valid_id(s->id) || r->message_id == NULL
 	    || (mid = arena_strdup(arena, r->message_id)) == NULL)
 		return false;
 	return strcmp(bare_id(mid), s->id) == 0;

@@ -141,3 +141,14 @@ exim_valid_id(const char *id)
 	}
 	return false;
 }
+
+/* Whether age is an age as exim -bp shows one: digits and one unit
+ * (m, h, d; s and w taken too). */
+bool
+exim_valid_age(const char *age)
+{
+	size_t n = strspn(age, "0123456789");
+
+	return n > 0 && age[n] != '\0' && strchr("smhdw", age[n]) != NULL
+	    && age[n + 1] == '\0';
+}

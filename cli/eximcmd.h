@@ -30,4 +30,7 @@ char *exim_next_line(char **p);
  * it; NULL when none is left. */
 char *exim_token(char **p);
 
+/* Whether age has the form of the age exim -bp lists: "5m", "12h". */
+bool exim_valid_age(const char *age);
+
 #endif

@@ -150,4 +150,32 @@ if grep -q -- "-Mrm 1tEabc-000123-Qx" "$tmp/calls" && ! grep -q -- "-Mrm 1tEabd"
 else
 	nok "delete --all" "$(cat "$tmp/calls")"
 fi
+
+# Spool shapes that must not pass for authgate's quarantine: released
+# once (-manual_thaw) and frozen since by someone else; a taint mark that
+# names its quoter before an ACL variable whose value reads like the
+# module's line. And a generated address delivered ("       +D ...")
+# that holds a queued message's id in -bpr's list hides nothing.
+spool 1tEabf-000126-Qx "authgate: quarantined: x" "action=quarantine; class=dmarc.quarantine" "f@shop.example" 300
+sed -i 's/^-frozen .*/&\n-manual_thaw/' "$tmp/1tEabf-000126-Qx.H"
+spool 1tEabg-000127-Qx "" "action=quarantine; class=dmarc.quarantine" "g@shop.example" 300
+sed -i 's/^-aclm 0 36$/--(pgsql)aclm 0 36/' "$tmp/1tEabg-000127-Qx.H"
+cat >>"$tmp/bpr" <<'BPR'
+
+ 5m    700 1tEabf-000126-Qx <f@shop.example> *** frozen ***
+          user@gw.test
+
+ 5m    700 1tEabg-000127-Qx <g@shop.example> *** frozen ***
+          user@gw.test
+       +D "x 1tEabc-000123-Qx y"@gw.test
+BPR
+expect_exit 0 "list, with shapes that are not authgate's" list
+if grep -q '^1tEabc-000123-Qx ' "$tmp/out" && ! grep -q '1tEabf\|1tEabg' "$tmp/out" &&
+	grep -q "1 of 1 quarantined message shown; 3 other frozen messages left alone" "$tmp/out"; then
+	ok "a thawed-then-frozen message and a quoter-marked ACL value are not authgate's"
+else
+	nok "list with hostile shapes" "$(cat "$tmp/out")"
+fi
+rm -f "$tmp/calls"
+expect_exit 0 "release by id, a +D line naming that id in the list" release 1tEabc-000123-Qx
 tap_done

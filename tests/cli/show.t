@@ -123,6 +123,17 @@ show --policy "$pol" '<big@x.example>' "$tmp/authgate.log"
 [ "$rc" = 0 ] && has 'Size:       900000 bytes, 3 recipients' && has 'short form of a line too long' &&
 	ok "the short form, found by its Message-ID" || nok "short form" "$(cat "$tmp/out" "$tmp/err")"
 
+# A sender who gives its message the queue id of another as Message-ID
+# does not show up under that queue id.
+{
+	cat "$tmp/authgate.log"
+	logline "$(printf '%s' "$hostile" | jq -c '.id = "1tEatk-000010-Gg"')" '. + {message_id: "<1tEabc-000123-Qx>", size: 1, rcpt_count: 1}'
+} >"$tmp/spoof.log"
+show --policy "$pol" 1tEabc-000123-Qx "$tmp/spoof.log"
+[ "$rc" = 0 ] && has 'Message 1tEabc-000123-Qx, decided ' && ! has '1tEatk-000010-Gg' &&
+	ok "a queue id matches the queue id only, never a Message-ID made to look like one" ||
+	nok "queue id spoofed by a Message-ID" "$(cat "$tmp/out")"
+
 # Not found, and usage.
 show --policy "$pol" 1tEnone-000000-Zz "$tmp/authgate.log"
 [ "$rc" = 1 ] && grep -q 'no decision logged for 1tEnone-000000-Zz' "$tmp/err" &&
