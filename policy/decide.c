@@ -485,7 +485,8 @@ dkim_aligned_pass(const struct ctx *c)
 }
 
 /* The families an aligned DKIM pass waives here: aligned_dkim_waives,
- * never more than a DMARC pass would waive (dmarc_pass_waives), and
+ * never more than a DMARC pass would waive (dmarc_pass_waives), aligned
+ * as the From domain's DMARC record asks when it has one (adkim), and
  * nothing for a domain whose section ignores DKIM or DMARC (it is judged
  * on each check alone: a replayed signature must not waive SPF there). */
 static unsigned
@@ -500,6 +501,10 @@ dkim_aligned_waives(const struct ctx *c)
 		&& (dom->ignore
 		    & (FAM_BIT(AG_FAM_DKIM) | FAM_BIT(AG_FAM_DMARC))))
 	    || !dkim_aligned_pass(c))
+		return 0;
+	/* A record's adkim=s stands: only a signature of the From domain
+	 * itself aligns then. */
+	if (c->d->dmarc.has_record && !c->d->dmarc.dkim_aligned)
 		return 0;
 	return fams;
 }

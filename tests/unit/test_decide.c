@@ -618,7 +618,8 @@ test_aligned_dkim_waives(void **state)
 		REJ("sender.example")),
 	    AG_SPF_FAIL, "dmarc.pass");
 	/* A record asking for strict DKIM alignment: DMARC fails and acts,
-	 * the SPF failure is still waived (relaxed alignment). */
+	 * and a signature of a sibling domain waives nothing (adkim=s
+	 * stands), under p=none too, where SPF then decides. */
 	check(P1,
 	    FWD("sender.example", "fail",
 		SIG("mail.sender.example", "pass", 2048),
@@ -628,7 +629,16 @@ test_aligned_dkim_waives(void **state)
 	    FWD("sender.example", "fail",
 		SIG("mail.sender.example", "pass", 2048),
 		"'_dmarc.sender.example':'v=DMARC1; p=reject; adkim=s'"),
-	    AG_SPF_FAIL, "dkim.aligned");
+	    AG_SPF_FAIL, NULL);
+	check(P1,
+	    FWD("sender.example", "fail",
+		SIG("mail.sender.example", "pass", 2048),
+		"'_dmarc.sender.example':'v=DMARC1; p=none; adkim=s'"),
+	    AG_REJECT, "spf.fail");
+	check_waiver(P1,
+	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
+		"'_dmarc.sender.example':'v=DMARC1; p=none; adkim=s'"),
+	    AG_SPF_FAIL, "dmarc.pass");
 	/* DMARC record unreadable: the SPF failure is waived, not held. */
 	check_waiver(P1,
 	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
