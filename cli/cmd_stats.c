@@ -53,7 +53,7 @@ static const char usage_stats[]
       "would have done (\"would\").\n"
       "\n"
       "  -s, --since TIME  only lines from TIME on: 2026-11-23T14:00Z, or\n"
-      "                    an age such as 90s, 30m, 6h, 2d\n"
+      "                    an age such as 90s, 30m, 6h, 2d, 1h30m\n"
       "  -u, --until TIME  only lines before TIME (same forms)\n"
       "  -d, --domain D    only messages whose From domain is D or under "
       "it\n"
