@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # authgate: an email-authentication policy module for Exim.
 # `make help` lists the targets.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bench_dkim.c: authgate's own DKIM verification (verify/dkim.c over
  * libopendkim) of a signed 5 KB and 100 KB message, keys served from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bench_policy.c: decisions per second on one core for typical facts,
  * under a small policy and under one with 10,000 [domain:] sections and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Own DKIM verification against the OpenSSL floor, in one run: for a 5 KB
 # and a 100 KB message signed with a 2048-bit RSA key, verifications per
 # second through verify/dkim.c, and the floor: one RSA-2048 verify plus

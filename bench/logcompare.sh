@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The log readers of two builds compared on one varied log
 # (bench/varylog.py, 100,000 lines by default): both write it (the logs
 # must be the same bytes), then replay, stats and report of each read it,

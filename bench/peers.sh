@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # authgate in Exim against Exim asking Rspamd, measured in one run on the
 # same Exim, the same DNS server and the same corpus of signed messages:
 #   (a)  Exim + authgate (authgate.so, Exim's SPF and DKIM verdicts)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """peers_agree.py: authgate's verdicts against Rspamd's, message by message.
 
 usage: peers_agree.py AUTHGATE_EXIM AUTHGATE_SELF RSPAMD

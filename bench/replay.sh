@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Replay and stats throughput: a 100,000-line log (tests/data/replay, written by
 # `authgate decide --lines --log` under a.ini) replayed under b.ini, plain
 # and gzip-compressed, on one core; the median of 3 runs. Prints Markdown.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make bench`: runs every benchmark and writes bench/report.md (Markdown:
 # the machine, the versions, each figure as median [min-max]).
 set -euo pipefail

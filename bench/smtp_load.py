@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """smtp_load.py: send N copies of a message over C concurrent SMTP
 sessions (one message per session, as an inbound MX sees them) and print
 messages per second. The client closes right after sending QUIT, so

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """varylog.py AUTHGATE N OUT: an N-line authgate log that varies in what
 the log readers (replay, stats, report) look at: every action and many
 classes, DMARC pass/fail/none/temperror/permerror with rua=, ruf=, pct=,

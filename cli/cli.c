@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cli.c: the pieces the authgate command's files share: reading an input
  * file whole or a log line by line (plain, gzip-compressed or standard

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cli.h: what the authgate command's files share: the subcommands' entry
  * points (main.c's table calls them), exit codes, reading an input file

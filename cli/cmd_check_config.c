@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_check_config.c: `authgate check-config [options] FILE`: a
  * policy.ini loaded as the module loads it, its problems printed as

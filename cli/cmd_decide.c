@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_decide.c: `authgate decide --policy FILE --facts FILE [--log]
  * [--lines]`: facts (JSON) decided under a policy, printed as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_dns_check.c: `authgate dns-check DOMAIN [--selector S]... [--json]`:
  * what a domain publishes for mail authentication, checked the way a

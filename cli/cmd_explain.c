@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_explain.c: `authgate explain MESSAGE`: the module's decision on a
  * saved message, made offline from the same policy (the installed one

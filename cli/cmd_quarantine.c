@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_quarantine.c: `authgate quarantine list|show|release|delete`: the
  * messages authgate froze (the quarantine action) in Exim's queue,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_replay.c: `authgate replay LOG... --policy NEW.ini [--json]`: every
  * logged message decided again under another policy, and what would

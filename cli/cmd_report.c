@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_report.c: `authgate report LOG... --org-name N --org-email E [--period
  * DAY] [--out DIR] [--send]`: DMARC aggregate reports (RFC 7489 section

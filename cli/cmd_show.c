@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_show.c: `authgate show [--policy FILE] ID LOG...`: one logged
  * decision in words, for a support case: the message as the line has it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_stats.c: `authgate stats LOG... [--since T] [--until T] [--domain D]
  * [--class C] [--by K] [--follow] [--json]`: the incident and rollout
@@ -144,8 +145,7 @@ on_signal(int sig)
 }
 
 /* An RFC 3339 UTC time ("2026-11-23T14:00Z", seconds optional) or an age
- * as Exim writes times ("30m", "1h30m") as seconds since the epoch; -1
- * when neither. */
+ * ("30m", "1h30m") as seconds since the epoch; -1 when neither. */
 static time_t
 parse_since(const char *s)
 {

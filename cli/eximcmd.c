@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * eximcmd.c: running Exim's administrative commands for `authgate
  * quarantine`: one Exim process per command, started with an argument

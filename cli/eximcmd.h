@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * eximcmd.h: Exim's administrative commands run without a shell, and
  * Exim's message id syntax (cli/eximcmd.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * main.c: the authgate command, the engine offline: a table of
  * subcommands, one cmd_*.c each, which main() dispatches to and the usage

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * apply.c: a decision made visible. Every message gets one
  * Authentication-Results header at the top (Exim's ARC signing reads the

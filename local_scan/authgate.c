@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * authgate.c: the local_scan() entry point. Per message: make sure the
  * policy is current (one stat), collect facts, decide, apply, log. The

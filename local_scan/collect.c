@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * collect.c: facts from Exim. SPF and DKIM verdicts come only
  * from $acl_m_ variables the shipped ACLs set from Exim's own checks;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * failreport.c: failure reports, the module's half. After the
  * decision and before the message's headers are changed: read the header

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * inject.c: a message of our own making handed to Exim, as Exim's
  * child_open_exim2() does: a new Exim process reading it on its standard

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * loadmark.c: whether a policy load is worth a main-log line. Exim's
  * daemon forks a process per SMTP connection and each loads the policy

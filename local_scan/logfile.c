@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * logfile.c: the JSON log. One write() of line + newline on an O_APPEND
  * descriptor keeps lines from concurrent Exim processes whole. The file

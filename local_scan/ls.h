@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ls.h: the Exim adapter's internal interface. collect.c turns what Exim
  * computed into struct facts, apply.c turns a decision into headers and

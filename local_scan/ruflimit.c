@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ruflimit.c: the failure reports' rate limit, shared by every Exim
  * process through one small state file (failure_report_state): a window

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * syslog.c: the JSON line as one syslog datagram ([general] log_syslog),
  * written to the local socket ourselves rather than with openlog(3),

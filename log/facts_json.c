@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * facts_json.c: facts from JSON, pulled token by token (jsonpull.h)
  * straight into struct facts, with no tree in between. Reading is strict:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jsonread.c: typed values and objects' members, pulled from jsonpull.h
  * for the facts reader and the log-line reader, each with its own

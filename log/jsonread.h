@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jsonread.h: the typed getters and the member loop that log/'s two
  * readers share (log-internal): facts_json.c reads the facts with them,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * logline.c: the log line is the decision JSON and the facts JSON under
  * fixed keys; both renderers escape every string, so no input byte can

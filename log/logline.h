@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * logline.h: the one JSON line logged per message (docs/log-format.md),
  * written: the writer half of log/ (log/reader.h reads it back). It

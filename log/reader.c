@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * reader.c: a log line into a struct logrec, pulled token by token
  * (jsonpull.h) with no tree in between. The line is read in one pass

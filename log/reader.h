@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * reader.h: a log line read back, the reader half of log/ (logline.h
  * writes it): one line (docs/log-format.md) into a struct logrec for

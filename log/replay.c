@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * replay.c: a log line back into facts and its logged verdict
  * (reader.h), and the decision again. The logged action is the one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * replay.h: one logged message decided again. A log line carries the
  * facts its decision was made from (docs/log-format.md), so deciding them

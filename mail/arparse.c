@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arparse.c: a reader for RFC 8601's grammar that is strict about
  * structure (every result is "method=result", comments must close) and

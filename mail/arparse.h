@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arparse.h: reading an Authentication-Results value (RFC 8601 section
  * 2.2): the authserv-id, then each method's result with its reason and

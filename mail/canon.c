@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * canon.c: canonicalization. The body is streamed line by line: runs of
  * empty lines are held back and only written once a non-empty line

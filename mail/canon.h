@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * canon.h: DKIM's header and body canonicalization (RFC 6376 section
  * 3.4), "simple" and "relaxed", written once for everything in verify/

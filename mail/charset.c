@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * charset.c: MIME charsets to UTF-8 for the text of encoded words
  * (charset.h): byte by byte, so that a character split between two words

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * charset.h: the characters a mail reader shows for the bytes of an RFC
  * 2047 encoded word in its MIME charset, as UTF-8, so that what is read

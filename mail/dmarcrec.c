@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dmarcrec.c: DMARC tag-list parsing. Unknown tags are ignored as the RFC
  * requires, and so are bad values of the optional adkim, aspf and pct

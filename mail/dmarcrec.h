@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dmarcrec.h: DMARC policy records (RFC 7489 section 6.3). Parsing is
  * pure and allocation-free; string fields point into the record text.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * domcanon.c: domains in their one canonical form (domcanon.h). ASCII
  * names without A-labels, nearly every name in practice, take

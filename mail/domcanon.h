@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * domcanon.h: the one form of a domain that authgate compares, keys its
  * policy sections and lists on, and looks up: lower-case A-labels, as

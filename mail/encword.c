@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * encword.c: RFC 2047 encoded words, found strictly (a charset of printable
  * ASCII, Q or B, text without white space or '?') so that ordinary text

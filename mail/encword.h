@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * encword.h: RFC 2047 encoded words ("=?charset?Q?text?=") in header
  * text: finding them and decoding their bytes. Charsets are not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fromcut.c: the domains of a From header too long to keep, written as a
  * From value that reads back the same (fromcut.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fromcut.h: what the module keeps of a From header too long for a facts
  * string (4096 bytes): the author domains fromhdr finds in the WHOLE

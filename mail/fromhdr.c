@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fromhdr.c: a tokenizer over RFC 5322 lexical tokens that reads on past
  * every error, a capture of the domain after each '@' in address

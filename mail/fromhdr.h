@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fromhdr.h: the author domains of an RFC 5322 From header value, the one
  * input DMARC is keyed on, read as a mail reader might show it. Every

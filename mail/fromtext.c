@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fromtext.c: From header text as a reader shows it (fromtext.h). The
  * shown text is streamed, so nothing is copied whole; a look-alike '@'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fromtext.h: the text of a From header as a mail reader shows it, for
  * mail/fromhdr.c: RFC 2047 encoded words read as one word whatever they

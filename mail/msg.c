@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * msg.c: header/body split. A field runs until a line that does not
  * start with a blank (RFC 5322 folding); the header block ends at the

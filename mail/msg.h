@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * msg.h: a raw RFC 5322 message split into header fields and body, for
  * the offline tools and the verifiers. Nothing is copied: fields point

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * reporturi.c: report address lists. The safe character set leaves out
  * everything a header (CR, LF, ',', ';', '<', '>', quotes) or a shell or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * reporturi.h: the report address lists of a DMARC record (rua=, ruf=;
  * RFC 7489 6.3 and 6.4): comma-separated URIs, each optionally followed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spfrec.c: SPF record syntax, term by term: version, mechanisms with
  * their qualifier and arguments, modifiers. Macro strings are accepted

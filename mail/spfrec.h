@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spfrec.h: a syntax check of one SPF record (RFC 7208 section 12), used
  * to tell what went wrong when Exim reports only "(invalid)": a broken

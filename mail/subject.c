@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * subject.c: tagging a Subject. The check for an existing tag reads the
  * value as a mail reader displays it, so that a sender's encoded

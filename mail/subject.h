@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * subject.h: the "[SPAM]" Subject tag. The tag goes in front of the
  * value as the sender wrote it: encoded words, folding and every other

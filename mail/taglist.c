@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * taglist.c: tag-list parsing. Whitespace inside values (folded b= and
  * h=) is kept; callers that need it gone (base64) skip it.

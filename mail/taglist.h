@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * taglist.h: the tag=value lists of DKIM and ARC header fields and key
  * records (RFC 6376 section 3.2), parsed without copying, and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # eximfiles.sh OUT MODDIR SYSCONFDIR LOCALSTATEDIR SHAREDIR: the files
 # authgate's Exim configuration reads from SHAREDIR/exim4 (make install
 # writes them to OUT, that folder under DESTDIR), made from the split

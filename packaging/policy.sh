@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policy.sh EXAMPLE OUT: the policy.ini that make install and the package
 # put in /etc/exim4/authgate: policy.ini.example (every key in place with
 # its built-in default and its comment) with two lines changed so that a

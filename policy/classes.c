@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * classes.c: string tables for authgate's closed sets. Each table is
  * indexed by its enum with designated initializers, so a reordered enum

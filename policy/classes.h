@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * classes.h: the closed sets of authgate (actions, finding classes, check
  * results) and the one table per set that maps each value to its string.

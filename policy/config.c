@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * config.c: what a loaded policy is made of. The loader's storage (lists
  * that grow while the file is read, then move into the policy's arena),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * config.h: policy.ini, parsed once into an immutable struct policy.
  * Any unknown section, key, class, action, network or domain is an error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decide.c: findings, DMARC evaluation from the facts' DNS snapshot,
  * exceptions, and the strongest action. Findings are created in a fixed

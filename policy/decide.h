@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decide.h: the decision engine. decide() turns facts into findings,
  * waives what the exceptions allow (DESIGN "Exceptions") and takes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * facts.c: the facts struct. Its JSON form, both ways, is the log's
  * (log/logline.c writes it, log/facts_json.c reads it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * facts.h: everything a decision is made from (DESIGN "Facts"), read
  * from JSON and written back in the same shape. The module builds the

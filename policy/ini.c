@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ini.c: policy.ini's text through Debian's inih. inih is fed by our own
  * line reader, which counts lines (inih's handler gets none), refuses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lint.c: warnings about a policy's risky choices (on_error = accept,
  * monitor mode, short keys, accepted DMARC rejects, trusted public

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * load.c: the steps of a load (defaults, the INI text, the lists and name
  * sets, the public suffix list) and the only file I/O of policy/: it

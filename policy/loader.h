@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * loader.h: the insides of loading policy.ini, shared by the files of the
  * config module and by nothing else (config.h is the module's API):

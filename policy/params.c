@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * params.c: the keys of [general], [trusted] and [domain:] in one table,
  * Postfix's way: each row names the key, its parser, its default and its

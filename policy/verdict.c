@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * verdict.c: a decision in words. The names (class, rule, waiver) come
  * from the classes table and the policy; the sentences name what the

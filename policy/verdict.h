@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * verdict.h: a decision put into words, in this one place: the class and
  * rule names that logs and headers carry, the reason, the SMTP reply, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * aggregate.c: the aggregate reports of a period, one per domain asking
  * for them, built from logged messages and rendered as RFC 7489's XML.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * aggregate.h: DMARC aggregate reports (RFC 7489 section 7.2 and Appendix
  * C, rua=), the pure half: logged messages of one period gathered per

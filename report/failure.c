@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * failure.c: when a failure report is made, and what it says. Reports are
  * made only for DMARC failures this host acts on as such: not in monitor

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * failure.h: DMARC failure reports (RFC 7489 7.3, ruf=) in RFC 6591's format,
  * the pure half: whether a decided message calls for one (the From

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * redact.c: header redaction for failure reports. A local part is found
  * by walking back from its '@' (or =40, %40) over the characters a local

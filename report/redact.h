@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * redact.h: RFC 6590 redaction of message headers for failure reports.
  * The local part of every address is replaced by REDACT_TOKEN wherever it

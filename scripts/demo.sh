@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make demo: a sandboxed Exim with authgate, a DNS server and real signed
 # mail. Sends one message per tier, prints what happened to each and the
 # JSON log lines, then removes everything it created. Needs root.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """depcheck.py: the module boundaries of README "Layout", checked.
 
 Each source folder may include its own headers, the folders its row of

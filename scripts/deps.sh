@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian 12 packages authgate needs, by what needs them. Each make
 # target installs its own group when something is missing (apt-get
 # --no-install-recommends, as root); with no group, everything (CI:

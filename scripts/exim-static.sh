@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # exim-static.sh: build Exim 4.96 from Debian's source package (exim4,
 # bookworm) with authgate linked in through LOCAL_SCAN_SOURCE: no dlopen,
 # no local_scan_path. `make exim-static EXIM_SRC=DIR` runs it.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mkdeb.sh BUILD VERSION ARCH: the authgate binary package, with dpkg-deb
 # from `make install PREFIX=/usr DESTDIR=...`, its library dependencies
 # found by dpkg-shlibdeps (the Exim ones are in packaging/deb/control.in),

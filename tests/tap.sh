@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tap.sh: sourced by the shell tests (tests/cli/*.t, tests/e2e/lib.sh):
 # TAP counters and helpers.
 n=0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arena.c: chunked bump allocation. Chunks grow geometrically so a policy
  * with ten thousand domains needs only a handful of malloc calls.

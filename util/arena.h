@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arena.h: a bump allocator for data that lives and dies together (the
  * facts and decision of one message, or one loaded policy). Allocation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * base64.h: the value of one base64 digit (RFC 4648 section 4), shared by
  * the DKIM tag decoder and the redaction of RFC 2047 B-encoded words.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cidr.c: network parsing and matching with inet_pton, no allocation.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cidr.h: IPv4 and IPv6 networks for trusted relays and skip_hosts.
  * IPv4 is held as v4-mapped IPv6 (::ffff:a.b.c.d), so a client address

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * domain.c: domain normalization and the hashed domain set. The set is
  * built once per policy load and only read afterwards, so lookups need

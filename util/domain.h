@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * domain.h: domain names as authgate compares them (lower-case ASCII,
  * no trailing dot, RFC 1035 lengths) and an immutable hashed set of them

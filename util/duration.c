@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * duration.c: times as Exim writes them (30s, 2m, 1h30m, 1w), read and
  * written: for policy.ini and for the ages the commands take.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * duration.h: times as Exim writes them (30s, 2m, 1h30m, 1w).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jsonpull.c: the pull reader. Strings are scanned once, validating and
  * measuring them; an unescaped string (what authgate writes, nearly

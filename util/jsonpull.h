@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jsonpull.h: a strict streaming (pull) reader of one JSON text (RFC
  * 8259). The caller asks for one token at a time and decides what each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sbuf.c: string builder. The buffer is always NUL-terminated after a
  * successful append so sbuf_cstr() needs no copy.

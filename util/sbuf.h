@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sbuf.h: a growable string builder with a sticky error flag and a hard
  * size cap, plus JSON string escaping. Writers append freely and check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sha256.c: FIPS 180-4 SHA-256, one shot. policy/ may not include
  * OpenSSL (STYLE: libc, inih, jansson, libpsl), and the module's default

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sha256.h: SHA-256 (FIPS 180-4) of a buffer, for the policy file's
  * fingerprint that the module logs and `authgate --version` prints, so a

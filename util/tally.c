@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tally.c: the counting table. FNV-1a hashing, linear probing, doubled
  * at half full.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tally.h: counts by key for the report commands (replay, stats): an
  * open-addressing table of byte-string keys, each with a count and up to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arc.c: ARC validation. The chain is checked in RFC 8617 section 5.2's
  * order: structure (one ARC-Seal, ARC-Message-Signature and

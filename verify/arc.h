@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arc.h: ARC chain validation (RFC 8617) on OpenSSL, since Debian ships
  * no ARC library: every ARC-Seal, the newest ARC-Message-Signature, the

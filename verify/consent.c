@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * consent.c: the report consent record. Any TXT string at the name that
  * starts with the tag v=DMARC1 counts; the rest of it (a receiver may

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * consent.h: RFC 7489 7.1's check that a domain outside the reported one
  * agreed to take its reports: a TXT record starting "v=DMARC1" at

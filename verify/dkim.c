@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dkim.c: libopendkim driven from a message in memory. The message is
  * split into header fields (folded lines kept, each line end made CRLF,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dkim.h: DKIM verification of a whole message with libopendkim, for
  * `authgate explain` and (with [general] dkim = self) the module. Key

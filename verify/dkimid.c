@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dkimid.c: signature identities. The d= check is the one every reader
  * of d= uses (libopendkim's results, Exim's verdicts, ARC), so that a d=

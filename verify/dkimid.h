@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dkimid.h: the identity a DKIM signature (or an ARC signature) claims,
  * d= and s=, as both verification paths read it: whether it names a key

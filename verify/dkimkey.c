@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dkimkey.c: key records. An RSA p= is a SubjectPublicKeyInfo (some
  * publishers use a bare PKCS#1 RSAPublicKey, which is accepted too, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dkimkey.h: DKIM public key records (RFC 6376 section 3.6.1, RFC 8463
  * for ed25519): fetched through verify/dns.c, parsed, decoded with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dmarcq.c: DMARC record lookups for the facts: the From domain's name,
  * then, only when it holds no DMARC record, the organizational domain's,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dmarcq.h: the DMARC lookups behind facts.dns, shared by the module and
  * the offline tools; the caller supplies the lookup (the module's keeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dns.c: TXT lookups over libresolv's res_nquery with a private resolver
  * state per call (thread- and re-entry safe, and nothing of Exim's own

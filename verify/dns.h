@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dns.h: the resolver layer of the verifiers. TXT lookups through the
  * system resolver (res_nquery, the resolv.conf of the network namespace

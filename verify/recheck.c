@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * recheck.c: the module's own lookups behind Exim's coarse verdicts
  * (recheck.h). Each asks one name and reads the answer code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * recheck.h: second looks at what Exim reported too coarsely. Exim says
  * "(invalid)" for a broken SPF record and for DNS trouble alike, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spf.c: libspf2 with authgate's own DNS layer over libspf2's resolver
  * (the process's resolv.conf, so tests point it at the namespace DNS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spf.h: SPF (RFC 7208) with libspf2 for the MAIL FROM identity, or for
  * HELO when MAIL FROM is the null sender, as DESIGN's facts need it.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mail/canon.c against python3-dkim: every message of a set built to
 # stress canonicalization (blank runs, tabs, trailing blanks, folded
 # fields, blank lines at the end, empty bodies, no final line end, LF and

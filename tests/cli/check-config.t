@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # check-config against the host (issue 17): the module Exim loads when a
 # policy asks for dkim/spf/arc = self (a stand-in exim binary, and the
 # real one with -C when it is installed), what the Exim user can write,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The authgate command's contract: help, version, exit codes, and the
 # diagnostics of check-config compared with golden files. TAP output.
 # usage: cli.t [path/to/authgate]

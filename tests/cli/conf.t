@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The shipped Exim configuration: the conf.d snippets carry exactly the
 # blocks of exim4.conf.example, Debian's update-exim4.conf builds a valid
 # configuration with them, and the example itself passes exim -bV, keeps

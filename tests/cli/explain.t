@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # authgate explain without DNS: the parts that decide like the module
 # whatever DNS says. The policy in force (the installed one by default,
 # --policy, --defaults), arc = off not validating ARC, the client read

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `authgate quarantine` without root or a real Exim: a stand-in exim
 # script that records its arguments and answers from canned files, for
 # usage errors, id checks before Exim runs, a missing or failing Exim,

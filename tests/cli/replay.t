@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # authgate replay: a 100,000-line log written by `decide --lines --log`
 # under one policy, part of it gzip-rotated, replayed under another; the
 # transition counts must equal those that deciding the same facts under

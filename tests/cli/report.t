@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # authgate report: DMARC aggregate reports from a log of 4,000 messages
 # over two days. Every report validates against RFC 7489's XML schema (as
 # Mail::DMARC ships it), parses with Mail::DMARC's own report reader, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # authgate show ID LOG...: one logged decision in words, found by queue id
 # or Message-ID in plain and gzip logs, with lines of every kind around
 # it (older lines without the message fields, a line without a decision,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # authgate stats: counts checked against jq over the same log, --since,
 # --until, --by (hour too), --domain, --class, gzip input, monitor-mode
 # lines counted as done and as would-be, and --follow through a

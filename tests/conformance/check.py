@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """check.py: the external conformance suites (../shared/conformance, where
 it exists beside the checkout) held against the project's table of
 accepted disagreements, tests/conformance/accepted.tsv.

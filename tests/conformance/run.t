@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The public conformance suites (../shared/conformance, where it exists
 # beside the checkout) against the authgate binary given as argument,
 # held against tests/conformance/accepted.tsv. TAP; needs root.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What make install (and so the package) gives Exim, checked with this
 # machine's Debian Exim in seconds, before tests/deb/install.t takes it
 # to a fresh Debian: `make install` into a scratch prefix, Debian's

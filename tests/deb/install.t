@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package on a clean Debian 12, as a postmaster meets it:
 # mmdebstrap builds one fresh bookworm tree (from the machine's own Debian
 # sources) with exim4-daemon-heavy, Debian's defaults otherwise; each case

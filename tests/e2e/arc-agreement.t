@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ARC agreement: chains made with python3-dkim's arcsign over one, two
 # and three hops, intact and tampered, with keys missing, broken, slow or
 # named by a d= or s= DNS cannot be asked for, in CRLF, LF and mixed line

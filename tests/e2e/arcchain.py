@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """arcchain.py: an ARC chain of many hops, sealed by python3-dkim (tests/e2e/caps.t).
 
 usage: arcchain.py IN OUT KEY SELECTOR SEALERS HOPS [--extra]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """arcreplay.py: ARC hops and replayed ARC sets, made with python3-dkim
 (tests/e2e/arcreplay.t).
 

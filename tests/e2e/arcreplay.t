@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: ARC replay and the reading of ARC-Authentication-Results
 # (issue 15, items 5 and 6), through the real Exim with the module. With
 # `arc = self` and `[trusted] arc_sealers = lists.example`, a trusted

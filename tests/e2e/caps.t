@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Resource caps end to end: for each limit the module enforces per
 # message, a message that exceeds it, sent through the real Exim, and
 # the outcome SECURITY.md documents. DNS queries are counted in

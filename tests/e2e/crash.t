@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A module that crashes (make's authgate-crash.so: raise(SIGSEGV) in
 # local_scan on every message) loaded into the real Exim: Exim's own crash
 # handling answers with a temporary failure (Exim 4.96: 421 "local

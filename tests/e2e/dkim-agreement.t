@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # DKIM agreement: a corpus of over 200 messages signed with python3-dkim
 # and Mail::DKIM (RSA 512/1024/2048 and ed25519, simple and relaxed
 # canonicalization) and mutated (footer, header edit, rewrapped and

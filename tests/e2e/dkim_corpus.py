@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """dkim_corpus.py KEYDIR OUTDIR: writes a corpus of signed and mutated
 messages for the DKIM agreement test, and OUTDIR/expected.tsv with one
 line per message: file, the expected result of its first signature.

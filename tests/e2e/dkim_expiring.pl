@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dkim_expiring.pl SELECTOR DOMAIN KEYFILE CANON SECONDS < message
 # Signs with Mail::DKIM, setting t= to now - 7200 and x= to now + SECONDS
 # (negative: a signature that has expired), which neither dkimproxy-sign

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `authgate dns-check` against zones served by the namespace DNS server:
 # a domain that publishes everything right, and one fault per check (SPF
 # missing, doubled, broken, over ten lookups, +all; DKIM keys missing,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The DNS server failing while Exim runs: stopped (SIGSTOP: every query
 # times out) and gone (killed: every query is refused at once). Every
 # message, forged or not, is then answered 451 well within Exim's

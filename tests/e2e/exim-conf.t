@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: what exim-conf/exim4.conf.example itself does, run unchanged
 # by a real Exim daemon. Each recipient's copy goes to its own maildir and
 # nowhere else; a local part with no mailbox (or one no mailbox may have)

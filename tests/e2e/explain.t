@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `authgate explain` on saved messages, with the namespace DNS server:
 # authgate's own DKIM verification (libopendkim, keys through its own
 # resolver) is checked against the expected class of each mutation and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: DMARC failure reports (RFC 7489 ruf=, RFC 6591 format) made
 # by the module inside a real Exim, injected into that Exim with the null
 # sender and delivered to a maildir in the sandbox. Each report is parsed

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Forged From headers end to end (issue 15): for each class of forgery
 # that once got past its domain's DMARC policy, several spellings, sent
 # raw (rawsmtp.py) through the real Exim with the shipped configuration

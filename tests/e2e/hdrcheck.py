@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """hdrcheck.py FILE AUTHSERV_ID [--tagged]: the header of a delivered
 message is well-formed (tests/e2e/hostile.t).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile input end to end: CR, LF, NUL, quotes, backslashes and invalid
 # UTF-8 in every field that reaches a header or a log line (HELO, MAIL
 # FROM, the From display name and domain, DKIM d= and s=, a Subject being

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: one domain form everywhere (issue 15, items 1 and 2). A
 # From domain a reader sees as bank.example (p=reject) meets
 # bank.example's policy however it is spelled: invisible or bidi code

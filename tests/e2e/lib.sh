@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh: the end-to-end harness, sourced by tests/e2e/*.t and the demo.
 # It builds a sandbox: a network namespace with its own loopback, a real
 # DNS server (dnsmasq) serving the test zones on 127.0.0.1 inside it, a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: locally submitted mail while the policy cannot be used.
 # Mail that Exim receives with no client address (exim -t, sendmail -t,
 # -bm, batched SMTP on -bS, a local process speaking SMTP on -bs) has no

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The JSON log failing while Exim runs: its directory unwritable, the file
 # unwritable, the disk full, the disk filling up in the middle of a line.
 # Mail keeps flowing (every message answered as if the log were fine),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: the module inside a real Exim daemon, a real DNS server in a
 # network namespace, messages signed by python3-dkim's dkimsign and sent
 # by swaks. Each case asserts the SMTP reply, the delivered message's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: a policy.ini rewritten in place is never used half-written.
 # The good policy keeps a global monitor mode and enforces bank.example
 # (p=reject) in its own section; written in place in two halves, the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: `authgate quarantine` over the sandbox's own Exim queue.
 # Two messages the module froze (DMARC p=quarantine) and one frozen by
 # hand: list (filters, --json), show, release (thawed and delivered),

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """rawsmtp.py: an SMTP client for what swaks cannot send (tests/e2e/hostile.t).
 
 Sends one message with HELO, MAIL FROM and RCPT TO given as bytes

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end: the attacks a red team found after the first round of issue
 # 15's fixes (look-alike dots IDNA accepts or refuses, ASCII names with
 # empty labels, addresses in encoded words, an ARC seal never verified on

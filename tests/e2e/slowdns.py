@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """slowdns.py ADDR PIDFILE NAME=DELAY=TXT...
 
 A DNS server for the tests that answers late: each NAME gets its TXT

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # SPF agreement: a table of SPF records (include, redirect, a, mx, ptr,
 # exists, macros, ip6, void lookups, too many lookups, syntax errors, DNS
 # timeouts, MAIL FROM domains that cannot be asked) served by the

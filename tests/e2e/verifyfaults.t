@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Faults of the verifiers, end to end through the real Exim (issue 15,
 # items 8, 10 and 11), with Exim's verdicts and (AG_SELF=1,
 # authgate-verify.so) with authgate's own DKIM, SPF and ARC:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_arc.c: any bytes are a message whose ARC chain is validated
  * (header split, tag lists, instance bookkeeping, AAR parsing, body and
  * header canonicalization up to the key lookup, which answers NXDOMAIN or

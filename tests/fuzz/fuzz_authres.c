@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_authres.c: any bytes are an Authentication-Results value: the
  * parse succeeds or fails cleanly, its authserv-id is the one the module
  * matches forged headers by, and what it read renders back (everything

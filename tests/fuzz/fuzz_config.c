@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_config.c: policy.ini text must load or fail cleanly, and a loaded
  * policy must lint without trouble. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_dmarcrec.c: any TXT text is a DMARC record, not one, or invalid;
  * a record's fields stay inside their ranges. */
 #include <stdint.h>

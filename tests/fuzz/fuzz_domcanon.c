@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_domcanon.c: one canonical form per domain. Whatever the bytes, a
  * domain that comes out is lower-case LDH labels that map to themselves;
  * an ASCII domain keeps its form with invisible code points put in it,

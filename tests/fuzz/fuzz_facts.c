@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_facts.c: any input must read as facts or fail cleanly. jansson, a
  * strict parser independent of ours, is the oracle for the JSON itself:
  * text we accept must be JSON to it, and text we call not JSON ("line L

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_fromhdr.c: any From header value parses to one of three states
  * whose fields agree with it, and misses no author domain. An oracle
  * written apart from the parser, as plainly as the rule reads, lists the

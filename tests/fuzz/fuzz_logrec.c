@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_logrec.c: any input must read as a log line or fail cleanly, with
  * a reason. jansson, a parser independent of ours, is the oracle for the
  * JSON: a line we read must be JSON to it, and one we call not JSON must

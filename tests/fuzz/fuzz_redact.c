@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_redact.c: any header section, as failure reports see it: each
  * field comes out of redaction as printable ASCII whose newlines only
  * fold (no field can be smuggled in), and any text read as a ruf= list

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_subject.c: any Subject value (and a tag chosen by the input) is
  * either seen as tagged already, too long, or tagged into one well-formed
  * field: "Subject: TAG", one final newline, every other newline followed

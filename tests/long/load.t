@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Load: 20,000 messages (LOAD_COUNT) from 16 concurrent SMTP clients
 # through Exim with the module: signed mail (delivered), a forged p=reject
 # sender (rejected) and mail whose key is missing (delivered, tagged).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """longsession.py: send COUNT messages in one SMTP session and follow the
 memory of the Exim process that receives them.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The benchmark against Rspamd, in brief (one round of 32 messages per
 # configuration), so that CI sees `make bench`'s peer comparison still
 # works: Rspamd starts in the namespace, each Exim configuration answers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs every scenario case (facts + policy + expected action and class)
 # through `authgate decide` and prints TAP. Cases come from this folder
 # and, when it exists beside the checkout, from ../shared/scenarios.

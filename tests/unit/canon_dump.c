@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * canon_dump.c: prints a message's header fields and body as
  * verify/canon.c canonicalizes them, for tests/cli/canon.t to compare

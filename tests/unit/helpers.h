@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * helpers.h: shared pieces of the unit tests: load a policy from text (or
  * expect it to fail at a line), decide on facts given as JSON (written with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_aggregate.c: DMARC aggregate reports (report/aggregate.h) from
  * messages given directly: which messages count, rows and their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_attacks.c: attacks a red team found after the first round of
  * issue 15's fixes, each written as the attacker would send it, with the

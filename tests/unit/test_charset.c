@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_charset.c: MIME charsets to UTF-8 (mail/charset.h), as readers
  * convert the text of encoded words: every decoder on what can spell an

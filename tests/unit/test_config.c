@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_config.c: policy.ini loading: defaults, every key, every error
  * path with its line number, inih's traps (long lines, long section

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_decide.c: the decision engine. The SPF x DKIM x DMARC truth table
  * is enumerated against an oracle written independently here; every rule

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_domcanon.c: one canonical form per domain. Every spelling of a
  * domain a reader takes for it (capitals, full-width letters, decomposed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_fromhdr.c: the From header reader against an attacker (issue 15,
  * items 3 and 4): every lexical error is read past and every author

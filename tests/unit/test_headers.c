@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_headers.c: the header readers and writers that meet what a sender
  * wrote: Authentication-Results parsing (RFC 8601), RFC 2047 encoded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_jsonpull.c: the pull JSON reader (policy/jsonpull.c) and the facts
  * reader built on it: RFC 8259 texts accepted and refused, escapes and

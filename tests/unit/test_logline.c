@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_logline.c: the JSON log line: a golden line for a known message,
  * hostile bytes in every field (the line stays one valid JSON object),

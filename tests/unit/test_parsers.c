@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_parsers.c: the untrusted-input parsers: From header values, DMARC
  * records, facts JSON, JSON string escaping. Each is also fed every

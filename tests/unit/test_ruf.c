@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_ruf.c: failure reports, the pure parts: report address lists
  * (reporturi), fo= and when a report is due (ruf_consider), RFC 6590

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_ruflimit.c: the failure reports' rate limit (local_scan/ruflimit.c,
  * which uses no Exim function and is compiled in here): one report per

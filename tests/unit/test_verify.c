@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_verify.c: verify/ pieces that need no network: the SPF record
  * syntax check behind the module's reading of Exim's "(invalid)", the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cli.sh BUILD/authgate: the authgate command over every input its tests
 # use, each run under valgrind; TAP, one test per run, exit 1 on any
 # memory error or leak.

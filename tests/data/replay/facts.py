@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """facts.py N: N facts objects, one per line, varied over SPF, DKIM and
 DMARC results and From domains (seeded: the same N lines every run)."""
 import json
