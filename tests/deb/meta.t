@@ -59,6 +59,10 @@ grep -q 'GPL-2.0-or-later' README.md && ok "README names GPL-2.0-or-later" || no
 	grep -q '^Maintainer: authgate maintainers <' packaging/deb/control.in &&
 	ok "control, changelog, copyright: the project's maintainer, no placeholder" ||
 	nok "placeholder fields" "$(grep -i 'example\.\|placeholder\|TODO\|^Maintainer' packaging/deb/control.in packaging/deb/changelog.in packaging/deb/copyright)"
+missing=$(bash scripts/spdx.sh --check 2>&1)
+[ -z "$missing" ] && ok "every source file carries the SPDX licence line" ||
+	nok "source files without the SPDX line" "$missing"
+
 # The README follows a postmaster's path first (install, monitor and
 # enforce, incidents), the developer's material after.
 order=$(grep -n '^##* ' README.md | sed -n 's/^\([0-9]*\):##* \(Installing into Exim\|First week.*\|When things go wrong\|For developers\|Set-up\|Tests and tools\|Layout\)$/\2/p' | tr '\n' '|')
