@@ -47,7 +47,8 @@ static const char usage_check[]
       "and failure_report_state.\n"
       "\n"
       "  -q, --quiet          print errors only, no warnings or summary\n"
-      "      --exim PATH      the exim binary to ask for local_scan_path\n"
+      "      --exim PATH      the exim binary to ask for local_scan_path (a\n"
+      "                       path, or a name looked up in PATH)\n"
       "                       (default /usr/sbin/exim4, else /usr/sbin/exim)\n"
       "      --exim-config F  ask it about configuration file F (exim -C F)\n"
       "      --exim-user NAME the user Exim runs as (default " CC_EXIM_USER
@@ -128,7 +129,7 @@ run_capture(char *const argv[], char *out, size_t size)
 		dup2(fds[1], 2);
 		close(fds[0]);
 		close(fds[1]);
-		execv(argv[0], argv);
+		execvp(argv[0], argv);
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}

@@ -40,7 +40,7 @@ fake_exim() {
 	chmod 755 "$tmp/$1"
 }
 
-echo "1..47"
+echo "1..49"
 
 # ---- dkim/spf/arc = self and the module Exim loads ----
 printf '[general]\nauthserv_id = mx.test\nspf = self\ndkim = self\n' >"$tmp/self.ini"
@@ -65,6 +65,10 @@ has out "no exim: not checked" "not checked: that Exim loads authgate-verify.so"
 cc 1 "--exim-config is handed to exim as -C" --exim "$tmp/exim-plain" --exim-config /etc/some/exim.conf "$tmp/self.ini"
 [ "$(cat "$tmp/exim.args" 2>/dev/null)" = "-C /etc/some/exim.conf -bP local_scan_path" ] && ok "exim -C FILE -bP local_scan_path" ||
 	nok "exim's arguments with --exim-config" "$(cat "$tmp/exim.args" 2>/dev/null)"
+rm -f "$tmp/exim.args"
+# --exim NAME: looked up in PATH, as a shell would.
+PATH="$tmp:$PATH" cc 1 "--exim by name, found in PATH" --exim exim-plain "$tmp/self.ini"
+has err "--exim by name: Exim's answer read" "but Exim loads /usr/lib/exim4/local_scan/authgate.so"
 rm -f "$tmp/exim.args"
 printf '[general]\narc = self\n' >"$tmp/arc.ini"
 cc 1 "arc = self alone counts too" --exim "$tmp/exim-plain" "$tmp/arc.ini"
