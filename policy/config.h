@@ -97,6 +97,8 @@ struct policy {
 	bool spf_self;	      /* spf = self */
 	bool arc_self;	      /* arc = self: own ARC validation */
 	unsigned dkim_line, spf_line, arc_line; /* 0 when unset */
+	bool dmarc_rfc7489; /* dmarc_method = rfc7489: PSL org domains, pct */
+	unsigned dmarc_method_line;
 	char sha256[65];	    /* of the file's bytes, in hex */
 	unsigned dmarc_pass_waives; /* family bits */
 	unsigned dmarc_pass_waives_line;

@@ -64,13 +64,43 @@ enum decision_basis {
 	BASIS_MONITOR_DOMAIN, /* [domain:] mode = monitor */
 };
 
+/* How the DMARC policy was found (RFC 9989 4.10.1). */
+enum dmarc_source {
+	DMARC_SRC_NONE,
+	DMARC_SRC_AUTHOR, /* a record at the author domain */
+	DMARC_SRC_ORG,	  /* at its organizational domain */
+	DMARC_SRC_PSD,	  /* at a public suffix domain (psd=y) above it */
+};
+
+/* Which tag of the record gave the policy. */
+enum dmarc_tag {
+	DMARC_TAG_P,
+	DMARC_TAG_SP,
+	DMARC_TAG_NP,
+};
+
 struct dmarc_eval {
 	enum ag_dmarc result;
+	bool rfc7489; /* decided by RFC 7489 (PSL, pct), not RFC 9989 */
+	bool method_forced; /* rfc7489 although the policy says rfc9989:
+			       the facts hold no tree walk (an old log) */
+	char policy_domain[DOMAIN_MAX_LEN + 1]; /* where the record is */
+	char org_domain[DOMAIN_MAX_LEN + 1];	/* of the author domain */
+	enum dmarc_source source;
+	enum dmarc_tag tag;
+	enum dmarc_psd psd;	  /* the policy record's psd= */
+	bool testing;		  /* t=y lowered the policy one step */
+	bool pct0_testing;	  /* ... because pct=0 reads as t=y (D2) */
+	bool author_missing;	  /* NXDOMAIN: np= applied */
+	bool spf_failed_aligned;  /* RFC 9991 Identity-Alignment: SPF of
+				     an aligned domain did not pass */
+	bool dkim_failed_aligned; /* a signature of an aligned domain
+				     did not pass */
 	bool evaluated;			/* false without a single From domain */
 	char record[DECIDE_DMARC_NAME]; /* name the record came from */
 	bool has_record;
-	enum dmarc_policy published; /* p= or sp= as it applies */
-	enum dmarc_policy applied;   /* after pct sampling */
+	enum dmarc_policy published; /* p=, sp= or np= as it applies */
+	enum dmarc_policy applied;   /* after t= (or pct sampling) */
 	unsigned pct;
 	bool sampled_out;
 	bool spf_aligned;

@@ -17,7 +17,7 @@
 #define FACTS_MAX_FROM	   16	/* From headers kept (more still count) */
 #define FACTS_MAX_DKIM	   64	/* signatures (the module caps earlier) */
 #define FACTS_MAX_ARC	   50	/* RFC 8617's instance limit */
-#define FACTS_MAX_DNS	   8	/* DMARC names looked up */
+#define FACTS_MAX_DNS	   32	/* DMARC names with an answer kept */
 #define FACTS_MAX_TXT	   8	/* TXT strings kept per name */
 #define FACTS_MAX_STRING   4096 /* bytes in any one string */
 #define FACTS_MAX_DNS_NAME 300	/* bytes in a name of "dns" */
@@ -48,6 +48,21 @@ struct facts_dns {
 	const char *txt[FACTS_MAX_TXT];
 };
 
+/* Whether an author domain exists (RFC 9989 np=, 3.2.13): asked only
+ * when a record's np= could change the policy. */
+enum facts_exists {
+	FACTS_EXISTS_YES,	/* any answer but NXDOMAIN */
+	FACTS_EXISTS_NO,	/* NXDOMAIN */
+	FACTS_EXISTS_TEMPERROR, /* the query did not complete */
+};
+
+struct facts_existence {
+	const char *domain;
+	enum facts_exists answer;
+};
+
+#define FACTS_MAX_EXISTS 2 /* the author domain, and the one a reader sees */
+
 struct facts {
 	const char *id; /* the MTA's message id, or NULL */
 	const char *client_ip;
@@ -65,6 +80,13 @@ struct facts {
 	struct facts_arc_instance arc_inst[FACTS_MAX_ARC];
 	size_t n_dns;
 	struct facts_dns dns[FACTS_MAX_DNS];
+	/* The DMARC names were asked by RFC 9989 tree walks (every name
+	 * a walk needs, for the author domain and each identifier), so
+	 * a name not in dns had no record. False in facts logged before:
+	 * those hold only the names of RFC 7489 (author, PSL org). */
+	bool dmarc_treewalk;
+	size_t n_exists;
+	struct facts_existence exists[FACTS_MAX_EXISTS];
 };
 
 /* Empties facts: no From, SPF none, no signatures, ARC none, no DNS. */

@@ -82,6 +82,12 @@ static const struct param_word arc_words[] = {
 	{ NULL, 0 },
 };
 
+static const struct param_word dmarc_method_words[] = {
+	{ "rfc9989", false },
+	{ "rfc7489", true },
+	{ NULL, 0 },
+};
+
 static const struct param_word aligned_dkim_words[] = {
 	{ "spf", 1u << AG_FAM_SPF },
 	{ "none", 0 },
@@ -157,6 +163,10 @@ const struct param policy_params[P_COUNT] = {
 	    PS_BOOL, FIELD(arc_self), FIELD(arc_line),
 	    .def_value = false,
 	    .words = arc_words },
+	[P_DMARC_METHOD] = { SEC_GENERAL, "dmarc_method", param_word,
+	    PS_BOOL, FIELD(dmarc_rfc7489), FIELD(dmarc_method_line),
+	    .def_value = false,
+	    .words = dmarc_method_words },
 	[P_DMARC_PASS_WAIVES] = { SEC_GENERAL, "dmarc_pass_waives",
 	    param_waives,
 	    PS_UNSIGNED, FIELD(dmarc_pass_waives), NO_LINE,

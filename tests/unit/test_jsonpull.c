@@ -526,7 +526,8 @@ test_facts_limits_exact(void **state)
 	arena_free(&arena);
 	sprintf(json + o, "x\"}");
 	expect_facts_refused(json, "id: longer than 4096 bytes");
-	/* 8 names of 8 records each; a 9th of either is refused. */
+	/* FACTS_MAX_DNS names of 8 records each; one more of either is
+	 * refused. */
 	o = (size_t)sprintf(json, "{\"dns\":{");
 	for (i = 0; i < FACTS_MAX_DNS; i++)
 		o += (size_t)sprintf(json + o,
@@ -539,8 +540,8 @@ test_facts_limits_exact(void **state)
 	assert_int_equal(f.n_dns, FACTS_MAX_DNS);
 	assert_int_equal(f.dns[7].n_txt, FACTS_MAX_TXT);
 	arena_free(&arena);
-	sprintf(json + o, ",\"n8\":\"x\"}}");
-	expect_facts_refused(json, "dns: more than 8 names");
+	sprintf(json + o, ",\"n%d\":\"x\"}}", FACTS_MAX_DNS);
+	expect_facts_refused(json, "dns: more than 32 names");
 	expect_facts_refused("{\"dns\":{\"x\":[\"1\",\"2\",\"3\",\"4\",\"5\","
 			     "\"6\",\"7\",\"8\",\"9\"]}}",
 	    "dns.\"x\": more than 8 records");
