@@ -212,12 +212,59 @@ test_dmarcrec(void **state)
 	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; aspf=", &r),
 	    DMARCREC_OK);
 	assert_int_equal(r.p, DMARC_P_REJECT);
+	/* A syntax error is ignored (RFC 9989 4.8), never fatal. */
 	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; junk", &r),
-	    DMARCREC_INVALID);
+	    DMARCREC_OK);
+	assert_int_equal(r.p, DMARC_P_REJECT);
+	assert_int_equal(dmarcrec_parse("V=DMARC1; junk; p=reject", &r),
+	    DMARCREC_OK);
 	/* Without a valid p=, a report address makes it p=none. */
 	assert_int_equal(dmarcrec_parse("v=DMARC1; rua=mailto:r@x.example", &r),
 	    DMARCREC_OK);
 	assert_int_equal(r.p, DMARC_P_NONE);
+	assert_false(r.has_p);
+	/* D4: a missing p= with psd=y is p=none; with neither, unusable. */
+	assert_int_equal(dmarcrec_parse("v=DMARC1; psd=y", &r), DMARCREC_OK);
+	assert_int_equal(r.p, DMARC_P_NONE);
+	assert_int_equal(r.psd, DMARC_PSD_Y);
+	assert_int_equal(dmarcrec_parse("v=DMARC1; sp=reject", &r),
+	    DMARCREC_INVALID);
+	/* P6: a bad sp= or np= with a rua= reads p=none and drops both. */
+	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; sp=invalid; "
+					"rua=mailto:rua@example.com",
+			     &r),
+	    DMARCREC_OK);
+	assert_int_equal(r.p, DMARC_P_NONE);
+	assert_int_equal(r.sp, DMARC_P_NONE);
+	assert_true(r.policy_dropped);
+	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; np=bogus", &r),
+	    DMARCREC_INVALID);
+	assert_int_equal(r.psd, DMARC_PSD_U);
+	/* An unusable record still says psd=, for the tree walk. */
+	assert_int_equal(dmarcrec_parse("v=DMARC1; p=bad; psd=n", &r),
+	    DMARCREC_INVALID);
+	assert_int_equal(r.psd, DMARC_PSD_N);
+	/* np defaults to sp, sp to p; t and psd; a bad t is t=n. */
+	assert_int_equal(dmarcrec_parse("v=DMARC1; p=none; sp=quarantine", &r),
+	    DMARCREC_OK);
+	assert_int_equal(r.np, DMARC_P_QUARANTINE);
+	assert_false(r.has_np);
+	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; np=none; t=y; "
+					"psd=N; pct=0; rf=afrf; ri=3600",
+			     &r),
+	    DMARCREC_OK);
+	assert_int_equal(r.np, DMARC_P_NONE);
+	assert_true(r.has_np);
+	assert_true(r.testing && r.has_t);
+	assert_int_equal(r.psd, DMARC_PSD_N);
+	assert_true(r.has_pct);
+	assert_int_equal(r.pct, 0);
+	assert_true(r.has_rf && r.has_ri);
+	assert_int_equal(dmarcrec_parse("v=DMARC1; p=reject; t=maybe; psd=x",
+			     &r),
+	    DMARCREC_OK);
+	assert_false(r.testing || r.has_t);
+	assert_int_equal(r.psd, DMARC_PSD_U);
 	assert_string_equal(dmarcrec_policy_name(DMARC_P_QUARANTINE),
 	    "quarantine");
 }
