@@ -9,14 +9,28 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "log/jsonread.h"
 #include "log/reader.h"
 
 /* The members of each object, and their bits in a "seen" mask. */
-enum { F_ID, F_CLIENT, F_MAIL_FROM, F_FROM, F_SPF, F_DKIM, F_ARC, F_DNS };
-static const char *const facts_keys[] = { "id", "client", "mail_from", "from",
-	"spf", "dkim", "arc", "dns", NULL };
+enum {
+	F_ID,
+	F_CLIENT,
+	F_MAIL_FROM,
+	F_FROM,
+	F_SPF,
+	F_DKIM,
+	F_ARC,
+	F_DNS,
+	F_DMARC_DNS,
+	F_DMARC_INCOMPLETE,
+	F_EXISTS
+};
+static const char *const facts_keys[]
+    = { "id", "client", "mail_from", "from", "spf", "dkim", "arc", "dns",
+	      "dmarc_dns", "dmarc_incomplete", "exists", NULL };
 enum { C_IP, C_HELO, C_AUTHENTICATED };
 static const char *const client_keys[]
     = { "ip", "helo", "authenticated", NULL };
@@ -309,6 +323,61 @@ read_dns(struct jsonread *r, struct facts *f, enum jsonpull_token t,
 	return t == JSONPULL_OBJECT_END ? 0 : -1;
 }
 
+/* "exists": {DOMAIN: "yes" | "no" | "temperror"}, for np=. */
+static int
+read_exists(struct jsonread *r, struct facts *f, enum jsonpull_token t,
+    const struct jsonread_path *at)
+{
+	struct jsonread_path named = { "exists", -1, NULL, NULL };
+	char word[JSONREAD_MAX_WORD];
+	struct facts_existence *x;
+
+	if (t != JSONPULL_OBJECT)
+		return jsonread_expected(r, t, at,
+		    "an object of domain: answer");
+	while ((t = jsonpull_next(&r->json)) == JSONPULL_KEY) {
+		if (f->n_exists == FACTS_MAX_EXISTS)
+			return jsonread_fail(r, at, "more than %d domains",
+			    FACTS_MAX_EXISTS);
+		x = &f->exists[f->n_exists];
+		if ((x->domain = jsonpull_copy(&r->json, r->arena)) == NULL)
+			return jsonread_fail(r, at, "out of memory");
+		named.quoted = x->domain;
+		if (jsonread_word(r, jsonpull_next(&r->json), &named, word)
+		    != 0)
+			return -1;
+		if (strcmp(word, "yes") == 0)
+			x->answer = FACTS_EXISTS_YES;
+		else if (strcmp(word, "no") == 0)
+			x->answer = FACTS_EXISTS_NO;
+		else if (strcmp(word, "temperror") == 0)
+			x->answer = FACTS_EXISTS_TEMPERROR;
+		else
+			return jsonread_fail(r, &named,
+			    "not yes, no or temperror");
+		f->n_exists++;
+	}
+	return t == JSONPULL_OBJECT_END ? 0 : -1;
+}
+
+/* "dmarc_dns": how the DMARC names were gathered. */
+static int
+read_dmarc_dns(struct jsonread *r, struct facts *f, enum jsonpull_token t,
+    const struct jsonread_path *w)
+{
+	char word[JSONREAD_MAX_WORD];
+
+	if (jsonread_word(r, t, w, word) != 0)
+		return -1;
+	if (strcmp(word, "treewalk") == 0)
+		f->dmarc_treewalk = true;
+	else if (strcmp(word, "psl") == 0)
+		f->dmarc_treewalk = false;
+	else
+		return jsonread_fail(r, w, "not treewalk or psl");
+	return 0;
+}
+
 /* A member of the facts object, at path w. */
 static int
 read_member(struct jsonread *r, struct facts *f, int k, enum jsonpull_token t,
@@ -333,8 +402,14 @@ read_member(struct jsonread *r, struct facts *f, int k, enum jsonpull_token t,
 		return read_dkim(r, f, t, w);
 	case F_ARC:
 		return read_arc(r, f, t, w);
-	default: /* F_DNS */
+	case F_DNS:
 		return read_dns(r, f, t, w);
+	case F_DMARC_DNS:
+		return read_dmarc_dns(r, f, t, w);
+	case F_DMARC_INCOMPLETE:
+		return jsonread_bool(r, t, w, &f->dmarc_incomplete);
+	default: /* F_EXISTS */
+		return read_exists(r, f, t, w);
 	}
 }
 

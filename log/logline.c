@@ -172,7 +172,46 @@ decision_to_json(const struct policy *policy, const struct decision *d,
 	sbuf_puts(sb, ",\"policy\":");
 	sbuf_json_str(sb,
 	    e->has_record ? dmarcrec_policy_name(e->applied) : NULL);
-	if (e->has_record && e->result != AG_DMARCR_PASS)
+	sbuf_puts(sb, ",\"method\":");
+	sbuf_json_str(sb, e->rfc7489 ? "rfc7489" : "rfc9989");
+	if (e->method_forced)
+		sbuf_puts(sb, ",\"method_forced\":true");
+	sbuf_puts(sb, ",\"policy_domain\":");
+	sbuf_json_str(sb,
+	    e->policy_domain[0] != '\0' ? e->policy_domain : NULL);
+	sbuf_puts(sb, ",\"org_domain\":");
+	sbuf_json_str(sb, e->org_domain[0] != '\0' ? e->org_domain : NULL);
+	if (e->has_record) {
+		static const char *const sources[] = {
+			[DMARC_SRC_NONE] = "none",
+			[DMARC_SRC_AUTHOR] = "author",
+			[DMARC_SRC_ORG] = "org",
+			[DMARC_SRC_PSD] = "psd",
+		};
+		static const char *const tags[] = {
+			[DMARC_TAG_P] = "p",
+			[DMARC_TAG_SP] = "sp",
+			[DMARC_TAG_NP] = "np",
+		};
+		static const char *const psd[] = {
+			[DMARC_PSD_U] = "u",
+			[DMARC_PSD_Y] = "y",
+			[DMARC_PSD_N] = "n",
+		};
+
+		sbuf_puts(sb, ",\"source\":");
+		sbuf_json_str(sb, sources[e->source]);
+		sbuf_puts(sb, ",\"tag\":");
+		sbuf_json_str(sb, tags[e->tag]);
+		sbuf_puts(sb, ",\"published\":");
+		sbuf_json_str(sb, dmarcrec_policy_name(e->published));
+		sbuf_puts(sb, ",\"psd\":");
+		sbuf_json_str(sb, psd[e->psd]);
+		sbuf_printf(sb, ",\"testing\":%s,\"pct0_testing\":%s",
+		    e->testing ? "true" : "false",
+		    e->pct0_testing ? "true" : "false");
+	}
+	if (e->has_record && e->result != AG_DMARCR_PASS && e->rfc7489)
 		sbuf_printf(sb, ",\"pct\":%u,\"sampled_out\":%s", e->pct,
 		    e->sampled_out ? "true" : "false");
 	sbuf_printf(sb, ",\"aligned\":{\"spf\":%s,\"dkim\":%s}",
@@ -297,5 +336,27 @@ facts_to_json(const struct facts *f, struct sbuf *sb)
 			sbuf_putc(sb, ']');
 		}
 	}
-	sbuf_puts(sb, "}}");
+	sbuf_putc(sb, '}');
+	if (!f->dmarc_treewalk)
+		sbuf_puts(sb, ",\"dmarc_dns\":\"psl\"");
+	if (f->dmarc_incomplete)
+		sbuf_puts(sb, ",\"dmarc_incomplete\":true");
+	if (f->n_exists > 0) {
+		static const char *const words[] = {
+			[FACTS_EXISTS_YES] = "yes",
+			[FACTS_EXISTS_NO] = "no",
+			[FACTS_EXISTS_TEMPERROR] = "temperror",
+		};
+
+		sbuf_puts(sb, ",\"exists\":{");
+		for (i = 0; i < f->n_exists; i++) {
+			if (i > 0)
+				sbuf_putc(sb, ',');
+			sbuf_json_str(sb, f->exists[i].domain);
+			sbuf_putc(sb, ':');
+			sbuf_json_str(sb, words[f->exists[i].answer]);
+		}
+		sbuf_putc(sb, '}');
+	}
+	sbuf_putc(sb, '}');
 }

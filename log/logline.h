@@ -16,7 +16,7 @@
 #include "util/arena.h"
 #include "util/sbuf.h"
 
-#define LOGLINE_VERSION 1
+#define LOGLINE_VERSION 2
 #define LOGLINE_MAX                                              \
 	((size_t)256 * 1024) /* bytes; a longer line is an error \
 			      */

@@ -373,9 +373,11 @@ read_line(struct rd *r)
 		switch (k) {
 		case L_V:
 			rc = jsonread_uint(jr, t, &o.w, 65535, &v);
-			if (rc == 0 && v != LOGLINE_VERSION)
+			if (rc == 0 && (v < 1 || v > LOGLINE_VERSION))
 				rc = jsonread_fail(jr, &o.w,
-				    "version %u, not %d", v, LOGLINE_VERSION);
+				    "version %u, not 1 to %d", v,
+				    LOGLINE_VERSION);
+			rec->version = v;
 			break;
 		case L_TS:
 			rc = jsonread_string(jr, t, &o.w, false, &rec->ts);
@@ -487,6 +489,15 @@ find_last(const char *s, size_t len, const char *pat)
 	return NULL;
 }
 
+/* Facts logged by version 1 hold the DMARC names of RFC 7489 only (the
+ * From domain's, its PSL organizational domain's): no tree walk. */
+static void
+facts_of_version(struct facts *f, unsigned version)
+{
+	if (version < 2)
+		f->dmarc_treewalk = false;
+}
+
 /* A line as logline_render writes it, read by its layout: the head, then
  * the decision's action and class (its first two keys), and the facts,
  * the line's last key. An unescaped ,"facts":{ cannot occur inside a
@@ -502,7 +513,9 @@ read_by_layout(struct logrec *rec, const char *line, size_t len,
 	char word[JSONREAD_MAX_WORD], err[8];
 	size_t alen, clen;
 
-	if (len < 16 || memcmp(line, "{\"v\":1,", 7) != 0 || end[-1] != '}')
+	if (len < 16 || memcmp(line, "{\"v\":", 5) != 0 || line[5] < '1'
+	    || line[5] > '0' + LOGLINE_VERSION || line[6] != ','
+	    || end[-1] != '}')
 		return -1;
 	if ((rec->ts = plain_string(p, end, "\"ts\":\"", &alen)) == NULL)
 		return -1;
@@ -532,6 +545,8 @@ read_by_layout(struct logrec *rec, const char *line, size_t len,
 	    != 0)
 		return -1; /* not laid out as expected: read it whole */
 	rec->has_facts = true;
+	rec->version = line[5] - '0';
+	facts_of_version(&rec->facts, rec->version);
 	return 0;
 }
 
@@ -577,6 +592,7 @@ logrec_read(struct logrec *rec, const char *line, size_t len,
 		    != 0)
 			return -1;
 		rec->has_facts = true;
+		facts_of_version(&rec->facts, rec->version);
 	}
 	if (arena_failed(arena)) {
 		snprintf(err, errsz, "out of memory");

@@ -64,7 +64,8 @@ struct logrec_finding {
 /* One log line. Strings are NUL-terminated, in the caller's arena; a
  * field the line lacks is NULL, false or 0. */
 struct logrec {
-	const char *ts; /* as logged: 2026-11-23T14:50:30.123Z */
+	unsigned version; /* the line's "v" (1: before RFC 9989) */
+	const char *ts;	  /* as logged: 2026-11-23T14:50:30.123Z */
 	const char *host;
 	const char *id;
 	bool truncated;	   /* the short form: no facts, no findings */

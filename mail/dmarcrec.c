@@ -230,7 +230,9 @@ dmarcrec_parse(const char *txt, struct dmarcrec *out)
 			return DMARCREC_OK;
 		}
 		snprintf(out->why, sizeof(out->why), "invalid %s= tag",
-		    pt == PTAG_BAD ? "p" : spt == PTAG_BAD ? "sp" : "np");
+		    pt == PTAG_BAD	? "p" :
+			spt == PTAG_BAD ? "sp" :
+					  "np");
 		return DMARCREC_INVALID;
 	}
 	if (pt == PTAG_ABSENT) {

@@ -38,18 +38,18 @@ struct dmarcrec {
 	bool has_sp;
 	enum dmarc_policy np; /* equals sp when the record has no np= */
 	bool has_np;
-	bool has_p;	      /* false: p=none read from an absent/bad p= */
+	bool has_p; /* false: p=none read from an absent/bad p= */
 	bool adkim_strict;
 	bool aspf_strict;
-	bool testing;	  /* t=y */
-	bool has_t;	  /* a valid t= tag */
+	bool testing; /* t=y */
+	bool has_t;   /* a valid t= tag */
 	enum dmarc_psd psd;
-	unsigned pct;	  /* 100 when absent or bad */
-	bool has_pct;	  /* a valid pct= tag (historic in RFC 9989) */
-	bool has_rf;	  /* rf= (historic) */
-	bool has_ri;	  /* ri= (historic) */
+	unsigned pct;	     /* 100 when absent or bad */
+	bool has_pct;	     /* a valid pct= tag (historic in RFC 9989) */
+	bool has_rf;	     /* rf= (historic) */
+	bool has_ri;	     /* ri= (historic) */
 	bool policy_dropped; /* a bad p=, sp= or np= made it p=none (rua) */
-	const char *rua; /* into the record, rua_len bytes; NULL if none */
+	const char *rua;     /* into the record, rua_len bytes; NULL if none */
 	size_t rua_len;
 	const char *ruf;
 	size_t ruf_len;

@@ -56,8 +56,7 @@ dmarcwalk_targets(const char *domain,
 	if (x == 0)
 		return 0;
 	copy_domain(out[n++], domain);
-	for (keep = x >= 8 ? 7 : x - 1; keep >= 1 && n < DMARCWALK_MAX;
-	     keep--)
+	for (keep = x >= 8 ? 7 : x - 1; keep >= 1 && n < DMARCWALK_MAX; keep--)
 		copy_domain(out[n++], dmarcwalk_suffix(domain, keep));
 	return n;
 }
@@ -118,11 +117,13 @@ dmarcwalk_org(const char *domain, const struct dmarcwalk *w, char *org)
 			copy_domain(org, s->domain);
 			return;
 		}
-		if (s->rec.psd == DMARC_PSD_Y && strcmp(s->domain, domain) != 0) {
+		if (s->rec.psd == DMARC_PSD_Y
+		    && strcmp(s->domain, domain) != 0) {
 			/* O2: the child on domain's path, counted from
 			 * domain (the walk may have skipped it). */
-			copy_domain(org, dmarcwalk_suffix(domain,
-					     dmarcwalk_labels(s->domain) + 1));
+			copy_domain(org,
+			    dmarcwalk_suffix(domain,
+				dmarcwalk_labels(s->domain) + 1));
 			return;
 		}
 		fewest = s->domain; /* O3: walk order is longest first */

@@ -15,8 +15,8 @@
 #include "mail/dmarcrec.h"
 #include "util/domain.h"
 
-#define DMARCWALK_MAX	 8			/* names one walk asks (W1) */
-#define DMARCWALK_NAME	 (DOMAIN_MAX_LEN + 8)	/* "_dmarc." + domain */
+#define DMARCWALK_MAX  8		    /* names one walk asks (W1) */
+#define DMARCWALK_NAME (DOMAIN_MAX_LEN + 8) /* "_dmarc." + domain */
 
 /* What one _dmarc name holds, after the RRs that are not DMARC records
  * are dropped (N2-N4). */
@@ -36,17 +36,17 @@ typedef enum dmarcwalk_answer (*dmarcwalk_lookup_fn)(void *ctx,
 struct dmarcwalk_step {
 	char domain[DOMAIN_MAX_LEN + 1];
 	enum dmarcwalk_answer answer;
-	const char *txt;	  /* the record, for DW_RECORD */
+	const char *txt;	     /* the record, for DW_RECORD */
 	enum dmarcrec_status status; /* of txt: OK or INVALID */
-	struct dmarcrec rec;	  /* parsed txt (valid for DW_RECORD) */
+	struct dmarcrec rec;	     /* parsed txt (valid for DW_RECORD) */
 };
 
 /* A walk from one domain, longest name first. */
 struct dmarcwalk {
 	size_t n;
 	struct dmarcwalk_step step[DMARCWALK_MAX];
-	bool temperror;	  /* a needed name did not answer (E2) */
-	bool stopped;	  /* ended at a psd=y or psd=n record (W2) */
+	bool temperror; /* a needed name did not answer (E2) */
+	bool stopped;	/* ended at a psd=y or psd=n record (W2) */
 };
 
 /* Fills out with the domains a walk from domain asks, longest first

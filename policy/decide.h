@@ -3,7 +3,9 @@
  * decide.h: the decision engine. decide() turns facts into findings,
  * waives what the exceptions allow (DESIGN "Exceptions") and takes the
  * strongest remaining action. Pure: no I/O, no clock, no allocation;
- * the same policy and facts always give the same decision. verdict.h
+ * the same policy and facts always give the same decision (the one
+ * exception, decide_dmarc_gather, asks a caller's DNS so that the facts
+ * hold what decide() will read). verdict.h
  * puts a decision into words.
  */
 #ifndef AG_DECIDE_H
@@ -13,6 +15,7 @@
 #include <stddef.h>
 
 #include "mail/dmarcrec.h"
+#include "mail/dmarcwalk.h"
 #include "policy/classes.h"
 #include "policy/config.h"
 #include "policy/facts.h"
@@ -81,7 +84,7 @@ enum dmarc_tag {
 
 struct dmarc_eval {
 	enum ag_dmarc result;
-	bool rfc7489; /* decided by RFC 7489 (PSL, pct), not RFC 9989 */
+	bool rfc7489;	    /* decided by RFC 7489 (PSL, pct), not RFC 9989 */
 	bool method_forced; /* rfc7489 although the policy says rfc9989:
 			       the facts hold no tree walk (an old log) */
 	char policy_domain[DOMAIN_MAX_LEN + 1]; /* where the record is */
@@ -96,7 +99,7 @@ struct dmarc_eval {
 				     an aligned domain did not pass */
 	bool dkim_failed_aligned; /* a signature of an aligned domain
 				     did not pass */
-	bool evaluated;			/* false without a single From domain */
+	bool evaluated;		  /* false without a single From domain */
 	char record[DECIDE_DMARC_NAME]; /* name the record came from */
 	bool has_record;
 	enum dmarc_policy published; /* p=, sp= or np= as it applies */
@@ -108,6 +111,7 @@ struct dmarc_eval {
 	char why[300];		/* permerror / temperror detail */
 	const char *arc_sealer; /* ARC vouched for a pass */
 	bool pass_unknown;	/* temperror that may hide a pass */
+	struct dmarcwalk walk;	/* RFC 9989: the From domain's walk */
 };
 
 struct decision {
@@ -139,6 +143,30 @@ int decide_author_domain(const struct facts *facts, char *domain);
 /* Tells whether the policy skips this client entirely (authenticated, or
  * in skip_hosts), so the module can spare itself the DNS lookups. */
 bool decide_skips(const struct policy *policy, const struct facts *facts);
+
+/* The DNS an RFC 9989 evaluation reads: each _dmarc name's answer, and
+ * whether a domain exists (for np=). */
+struct decide_dns {
+	dmarcwalk_lookup_fn txt;
+	enum facts_exists (*exists)(void *ctx, const char *domain);
+	void *ctx;
+};
+
+/* Answers a _dmarc name from the facts (arg: const struct facts *): as
+ * listed there, and a name not listed has no record (a temporary error
+ * when the facts say the DNS budget ran out). */
+enum dmarcwalk_answer decide_facts_txt(void *arg, const char *name,
+    const char **txt);
+/* Answers whether a domain exists from the facts; a domain never asked
+ * about exists (np= then changes nothing) unless the budget ran out. */
+enum facts_exists decide_facts_exists(void *arg, const char *domain);
+
+/* Runs the DMARC evaluation of facts as decide() does, but asking dns,
+ * and walks from every identifier besides, so that dns is asked every
+ * name and existence decide() may read from the facts afterwards (the
+ * module's dns records its answers there). Decides nothing. */
+void decide_dmarc_gather(const struct policy *policy, const struct facts *facts,
+    const struct decide_dns *dns);
 
 /* Fills the DMARC names to look up for a From domain, in order: the
  * domain's own, then (only if that has no DMARC record) the

@@ -14,6 +14,18 @@ facts_init(struct facts *f)
 	f->mail_from = "";
 	f->spf = AG_SPFR_NONE;
 	f->arc = AG_ARCR_NONE;
+	f->dmarc_treewalk = true;
+}
+
+const struct facts_existence *
+facts_exists_get(const struct facts *f, const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_exists; i++)
+		if (strcmp(f->exists[i].domain, domain) == 0)
+			return &f->exists[i];
+	return NULL;
 }
 
 const struct facts_dns *

@@ -85,12 +85,19 @@ struct facts {
 	 * a name not in dns had no record. False in facts logged before:
 	 * those hold only the names of RFC 7489 (author, PSL org). */
 	bool dmarc_treewalk;
+	/* The DNS budget ran out during the walks: a name not in dns may
+	 * not have been asked, so it reads as a temporary error. */
+	bool dmarc_incomplete;
 	size_t n_exists;
 	struct facts_existence exists[FACTS_MAX_EXISTS];
 };
 
-/* Empties facts: no From, SPF none, no signatures, ARC none, no DNS. */
+/* Empties facts: no From, SPF none, no signatures, ARC none, no DNS (a
+ * complete tree-walk snapshot: every name not added has no record). */
 void facts_init(struct facts *f);
+/* Returns the existence answer recorded for domain, or NULL. */
+const struct facts_existence *facts_exists_get(const struct facts *f,
+    const char *domain);
 /* Returns the DNS entry for name, or NULL (NXDOMAIN). */
 const struct facts_dns *facts_dns_get(const struct facts *f, const char *name);
 

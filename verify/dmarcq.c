@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dmarcq.c: DMARC record lookups for the facts: the From domain's name,
- * then, only when it holds no DMARC record, the organizational domain's,
- * exactly the names decide() will read from the snapshot (and the same
- * for the name a reader sees, when it differs: domcanon_dotted). A name that
- * cannot be asked is never taken for "no record": it is listed with no
- * TXT string, which no answer from DNS ever gives.
+ * dmarcq.c: DMARC record lookups for the facts. RFC 9989 (the default):
+ * decide()'s own evaluation runs with a DNS that asks and records, so the
+ * facts get exactly the tree-walk names (and existence answers for np=)
+ * that decide() will read back. RFC 7489: the From domain's name, then,
+ * only when it holds no DMARC record, the PSL organizational domain's.
+ * Both cover the name a reader sees as well, when it differs
+ * (domcanon_dotted). A name that cannot be asked is never taken for "no
+ * record": it is listed with no TXT string, which no answer from DNS
+ * ever gives.
  */
 #include <string.h>
 
@@ -15,62 +18,141 @@
 #include "util/sbuf.h"
 #include "verify/dmarcq.h"
 
-/* The lookups for one domain; returns how many names could not be
- * asked. */
+/* Records one DNS answer for name into f (as collect_domain always
+ * has); returns 1 when the name could not be asked, else 0. */
+static size_t
+record_answer(struct facts *f, struct arena *arena, const char *name,
+    const struct dnsq_answer *a)
+{
+	struct facts_dns *dns = &f->dns[f->n_dns];
+	size_t j;
+	bool found = false;
+
+	if (a->status == DNSQ_NXDOMAIN || a->status == DNSQ_NODATA)
+		return 0;
+	dns->name = arena_strdup(arena, name);
+	if (a->status == DNSQ_BADNAME) {
+		f->n_dns++;
+		return 1;
+	}
+	if (a->status != DNSQ_OK) {
+		dns->temperror = true;
+		f->n_dns++;
+		return 0;
+	}
+	for (j = 0; j < a->n_txt && dns->n_txt < FACTS_MAX_TXT; j++) {
+		struct dmarcrec rec;
+		const char *txt = utf8_strndup(arena, a->txt[j],
+		    strlen(a->txt[j]), FACTS_MAX_STRING);
+
+		if (txt == NULL
+		    || dmarcrec_parse(txt, &rec) == DMARCREC_NOT_DMARC)
+			continue;
+		dns->txt[dns->n_txt++] = txt;
+		found = true;
+	}
+	if (found)
+		f->n_dns++;
+	return 0;
+}
+
+/* The DNS of an RFC 9989 gathering: asks each name once, within the
+ * budget, and records the answers into the facts. */
+struct gather {
+	struct facts *f;
+	struct arena *arena;
+	dnsq_lookup_fn lookup;
+	void *ctx;
+	size_t queries;
+	size_t unasked;
+	size_t n_none;
+	const char *none[DMARCQ_MAX_QUERIES]; /* asked: no record */
+};
+
+static bool
+gather_spent(struct gather *g)
+{
+	if (g->queries < DMARCQ_MAX_QUERIES && g->f->n_dns < FACTS_MAX_DNS)
+		return false;
+	g->f->dmarc_incomplete = true;
+	return true;
+}
+
+static enum dmarcwalk_answer
+gather_txt(void *arg, const char *name, const char **txt)
+{
+	struct gather *g = arg;
+	struct dnsq_answer a;
+	size_t i, before;
+
+	if (facts_dns_get(g->f, name) != NULL)
+		return decide_facts_txt(g->f, name, txt);
+	for (i = 0; i < g->n_none; i++)
+		if (strcmp(g->none[i], name) == 0)
+			return DW_NONE;
+	if (gather_spent(g))
+		return DW_TEMPERROR;
+	g->queries++;
+	g->lookup(g->ctx, name, &a);
+	before = g->f->n_dns;
+	g->unasked += record_answer(g->f, g->arena, name, &a);
+	if (g->f->n_dns == before && g->n_none < DMARCQ_MAX_QUERIES)
+		g->none[g->n_none++] = arena_strdup(g->arena, name);
+	return decide_facts_txt(g->f, name, txt);
+}
+
+static enum facts_exists
+gather_exists(void *arg, const char *domain)
+{
+	struct gather *g = arg;
+	const struct facts_existence *x = facts_exists_get(g->f, domain);
+	struct facts_existence *nx;
+	struct dnsq_answer a;
+
+	if (x != NULL)
+		return x->answer;
+	if (g->f->n_exists == FACTS_MAX_EXISTS || gather_spent(g)) {
+		g->f->dmarc_incomplete = true;
+		return FACTS_EXISTS_TEMPERROR;
+	}
+	g->queries++;
+	g->lookup(g->ctx, domain, &a);
+	nx = &g->f->exists[g->f->n_exists++];
+	nx->domain = arena_strdup(g->arena, domain);
+	/* 3.2.13: only NXDOMAIN says a name does not exist. */
+	nx->answer = a.status == DNSQ_NXDOMAIN ? FACTS_EXISTS_NO :
+	    a.status == DNSQ_OK || a.status == DNSQ_NODATA
+		|| a.status == DNSQ_BADNAME ?
+						 FACTS_EXISTS_YES :
+						 FACTS_EXISTS_TEMPERROR;
+	return nx->answer;
+}
+
+/* RFC 7489's lookups for one domain; returns how many names could not
+ * be asked. */
 static size_t
 collect_domain(const struct policy *policy, struct facts *f,
     struct arena *arena, dnsq_lookup_fn lookup, void *ctx, const char *domain)
 {
 	char names[2][DECIDE_DMARC_NAME];
 	struct dnsq_answer a;
-	size_t n, i, j, unasked = 0;
-	bool found;
+	size_t n, i, before, unasked = 0;
 
 	n = decide_dmarc_names(policy, domain, names);
 	for (i = 0; i < n && f->n_dns < FACTS_MAX_DNS; i++) {
-		struct facts_dns *dns = &f->dns[f->n_dns];
-
 		if (facts_dns_get(f, names[i]) != NULL)
 			return unasked; /* asked for the other domain */
 		lookup(ctx, names[i], &a);
-		if (a.status == DNSQ_NXDOMAIN || a.status == DNSQ_NODATA)
-			continue;
-		dns->name = arena_strdup(arena, names[i]);
-		if (a.status == DNSQ_BADNAME) {
-			/* Not asked (an empty or over-long label, a name
-			 * with no A-label form): listed with no TXT string,
-			 * for the engine to tell from "no record"; the
-			 * organizational domain's name is still asked. */
-			f->n_dns++;
+		before = f->n_dns;
+		/* A name that cannot be asked is listed with no TXT
+		 * string, and the organizational domain's is still asked;
+		 * a temperror or a record ends the lookups. */
+		if (record_answer(f, arena, names[i], &a) != 0) {
 			unasked++;
 			continue;
 		}
-		if (a.status != DNSQ_OK) {
-			dns->temperror = true;
-			f->n_dns++;
+		if (f->n_dns != before)
 			return unasked;
-		}
-		/* Only DMARC records are kept: other TXT strings never
-		 * change a decision, and one reading "temperror" would read
-		 * back from the log as a DNS failure. */
-		found = false;
-		for (j = 0; j < a.n_txt && dns->n_txt < FACTS_MAX_TXT; j++) {
-			struct dmarcrec rec;
-			/* As the log line will hold it: decide() reads
-			 * what replay reads. */
-			const char *txt = utf8_strndup(arena, a.txt[j],
-			    strlen(a.txt[j]), FACTS_MAX_STRING);
-
-			if (txt == NULL
-			    || dmarcrec_parse(txt, &rec) == DMARCREC_NOT_DMARC)
-				continue;
-			dns->txt[dns->n_txt++] = txt;
-			found = true;
-		}
-		if (!found)
-			continue; /* as if the name had no TXT record */
-		f->n_dns++;
-		return unasked;
 	}
 	return unasked;
 }
@@ -82,6 +164,14 @@ dmarcq_collect(const struct policy *policy, struct facts *f,
 	char domain[DOMAIN_MAX_LEN + 1], view[DOMAIN_MAX_LEN + 1];
 	size_t unasked;
 
+	f->dmarc_treewalk = !policy->dmarc_rfc7489;
+	if (f->dmarc_treewalk) {
+		struct gather g = { f, arena, lookup, ctx, 0, 0, 0, { NULL } };
+		struct decide_dns dns = { gather_txt, gather_exists, &g };
+
+		decide_dmarc_gather(policy, f, &dns);
+		return g.unasked;
+	}
 	decide_author_domain(f, domain);
 	if (domain[0] == '\0')
 		return 0;

@@ -12,6 +12,8 @@
 #include "util/arena.h"
 #include "verify/dns.h"
 
+#define DMARCQ_MAX_QUERIES 48 /* DMARC and existence queries a message */
+
 /* Adds to f->dns the DMARC records decide() will need for f's From
  * header, looked up with lookup(ctx, ...); strings go into arena. A name
  * derived from the From domain that cannot be asked (DNSQ_BADNAME) is

@@ -171,7 +171,7 @@ expect_smtp() {
 	log=$W/authgate.log
 	[ "$where" = mainlog ] && log=$W/log/mainlog
 	sleep 0.2
-	line=$(grep -F '{"v":1' "$log" | sed 's/^.*authgate: {/{/' | tail -1)
+	line=$(grep -F '{"v":2' "$log" | sed 's/^.*authgate: {/{/' | tail -1)
 	printf '%s' "$line" | jq -e "$filter" >/dev/null && ok "$name: JSON line $filter" || nok "$name: JSON line $filter" "$line"
 }
 

@@ -42,7 +42,7 @@ send() {
 	IDS+=("$QUEUE_ID")
 }
 in_mainlog() { # ID: the message's JSON line is in Exim's main log
-	grep -F "authgate: {\"v\":1" "$W/log/mainlog" | grep -qF "\"id\":\"$1\""
+	grep -F "authgate: {\"v\":2" "$W/log/mainlog" | grep -qF "\"id\":\"$1\""
 }
 in_file() { # FILE ID: how many lines of FILE are the message's
 	grep -cF "\"id\":\"$2\"" "$1" 2>/dev/null
@@ -158,7 +158,7 @@ else
 fi
 
 # Every line that reached the main log instead replays like a file line.
-grep -F 'authgate: {"v":1' "$W/log/mainlog" | sed 's/^.*authgate: //' >"$W/out/diverted.log"
+grep -F 'authgate: {"v":2' "$W/log/mainlog" | sed 's/^.*authgate: //' >"$W/out/diverted.log"
 "$AG_BUILD/authgate" replay --policy "$W/policy.ini" --json "$W/out/diverted.log" >"$W/out/replay.json" 2>"$W/out/replay.err" &&
 	jq -e '.skipped == 0' "$W/out/replay.json" >/dev/null &&
 	ok "the main log's lines replay ($(wc -l <"$W/out/diverted.log"))" ||

@@ -8,6 +8,10 @@
 #include "log/logline.h"
 #include "policy/verdict.h"
 
+/* RFC 7489's DMARC (PSL organizational domains, pct sampling), for
+ * sites that keep dmarc_method = rfc7489. */
+static const char *const M7489 = "[general]\ndmarc_method = rfc7489\n";
+
 static const char *const P1 = "[general]\n"
 			      "authserv_id = mx.test\n"
 			      "skip_hosts = 198.51.100.25\n"
@@ -151,7 +155,11 @@ oracle(size_t si, size_t ki, size_t mi)
 	} else if (strcmp(rec, "temperror") == 0) {
 		snprintf(cls[0], sizeof(cls[0]), "dmarc.temperror");
 		has[0] = true;
-		pass_unknown = pass || dns_trouble;
+		/* RFC 9989: with the walk broken, the organizational
+		 * domain is unknown, so a passing signature of another
+		 * domain under the same top-level domain may align. */
+		pass_unknown
+		    = pass || dns_trouble || strcmp(dkim, "pass-other") == 0;
 		pass = false;
 	} else if (!pass) {
 		const char *pol = strstr(rec, "p=") + 2;
@@ -587,15 +595,26 @@ test_aligned_dkim_waives(void **state)
 	    FWD("sender.example", "fail", SIG("sender.example", "pass", 2048),
 		NOREC),
 	    AG_SPF_FAIL, "dkim.aligned");
-	/* Relaxed alignment, by organizational domain, both ways. */
-	check_waiver(P1,
+	/* Relaxed alignment, by organizational domain, both ways: RFC
+	 * 7489 finds it in the public suffix list; RFC 9989 in DNS, so
+	 * without any DMARC record each domain is its own and a sibling's
+	 * signature waives nothing. */
+	check_waiver(M7489,
 	    FWD("sender.example", "fail",
 		SIG("mail.sender.example", "pass", 2048), NOREC),
 	    AG_SPF_FAIL, "dkim.aligned");
-	check_waiver(P1,
+	check_waiver(M7489,
 	    FWD("news.sender.example", "fail",
 		SIG("sender.example", "pass", 2048), NOREC),
 	    AG_SPF_FAIL, "dkim.aligned");
+	check_waiver(P1,
+	    FWD("sender.example", "fail",
+		SIG("mail.sender.example", "pass", 2048), NOREC),
+	    AG_SPF_FAIL, NULL);
+	check_waiver(P1,
+	    FWD("news.sender.example", "fail",
+		SIG("sender.example", "pass", 2048), NOREC),
+	    AG_SPF_FAIL, NULL);
 	check_waiver(P1,
 	    FWD("sender.example", "fail", SIG("SENDER.Example.", "pass", 2048),
 		NOREC),
@@ -978,8 +997,15 @@ test_dmarc_evaluation(void **state)
 		"'a@bank.example'", "pass", "bounce.bank.example", "", NOARC,
 		"'_dmarc.bank.example':'v=DMARC1; p=reject'"),
 	    AG_ACCEPT, "none");
-	/* A public suffix never aligns, even with itself. */
+	/* RFC 9989 (V33): an identifier equal to the From domain aligns,
+	 * a public suffix too; under RFC 7489 a public suffix never
+	 * aligns, even with itself. */
 	check("",
+	    BASE("203.0.113.7", "false", "", "'a@co.uk'", "none",
+		"mx.h.example", SIG("co.uk", "pass", 2048), NOARC,
+		"'_dmarc.co.uk':'v=DMARC1; p=reject'"),
+	    AG_ACCEPT, "none");
+	check("[general]\ndmarc_method = rfc7489\n",
 	    BASE("203.0.113.7", "false", "", "'a@co.uk'", "none",
 		"mx.h.example", SIG("co.uk", "pass", 2048), NOARC,
 		"'_dmarc.co.uk':'v=DMARC1; p=reject'"),
@@ -996,7 +1022,8 @@ test_dmarc_evaluation(void **state)
 		"mx.h.example", SIG("BANK.example.", "pass", 2048), NOARC,
 		"'_dmarc.bank.example':'v=DMARC1; p=reject'"),
 	    AG_ACCEPT, "none");
-	/* pct=0: a failing message gets the next policy down. */
+	/* pct=0: a failing message gets the next policy down (RFC 7489:
+	 * sampled out; RFC 9989 and D2: pct=0 reads as t=y). */
 	run("",
 	    BASE("203.0.113.7", "false", "", "'a@bank.example'", "none",
 		"mx.h.example", "", NOARC,
@@ -1004,14 +1031,31 @@ test_dmarc_evaluation(void **state)
 	    &d);
 	assert_int_equal(d.action, AG_TAG);
 	assert_string_equal(verdict_class_name(&d), "dmarc.quarantine");
+	assert_true(d.dmarc.testing && d.dmarc.pct0_testing);
+	assert_false(d.dmarc.sampled_out);
+	run("[general]\ndmarc_method = rfc7489\n",
+	    BASE("203.0.113.7", "false", "", "'a@bank.example'", "none",
+		"mx.h.example", "", NOARC,
+		"'_dmarc.bank.example':'v=DMARC1; p=reject; pct=0'"),
+	    &d);
+	assert_int_equal(d.action, AG_TAG);
 	assert_true(d.dmarc.sampled_out);
 	check("",
 	    BASE("203.0.113.7", "false", "", "'a@bank.example'", "none",
 		"mx.h.example", "", NOARC,
 		"'_dmarc.bank.example':'v=DMARC1; p=quarantine; pct=0'"),
 	    AG_ACCEPT, "none");
-	/* Multiple DMARC records, or a broken one: permerror. */
-	check("[actions]\ndmarc.permerror = tag\n",
+	/* Multiple DMARC records: RFC 9989 discards them all and walks on
+	 * (here to nothing); RFC 7489 made it a permerror. A broken one:
+	 * permerror. */
+	check("[actions]\ndmarc.none = tag\n",
+	    BASE("203.0.113.7", "false", "", "'a@bank.example'", "none",
+		"mx.h.example", "", NOARC,
+		"'_dmarc.bank.example':['v=DMARC1; p=reject','v=DMARC1; "
+		"p=none']"),
+	    AG_TAG, "dmarc.none");
+	check("[general]\ndmarc_method = rfc7489\n"
+	      "[actions]\ndmarc.permerror = tag\n",
 	    BASE("203.0.113.7", "false", "", "'a@bank.example'", "none",
 		"mx.h.example", "", NOARC,
 		"'_dmarc.bank.example':['v=DMARC1; p=reject','v=DMARC1; "
@@ -1075,8 +1119,8 @@ test_pct_is_deterministic(void **state)
 			"none", "mx.h.example", "", NOARC,
 			"'_dmarc.bank.example':'v=DMARC1; p=reject; pct=50'"),
 		    i);
-		run("", facts, &d1);
-		run("", facts, &d2);
+		run(M7489, facts, &d1);
+		run(M7489, facts, &d2);
 		assert_int_equal(d1.action, d2.action);
 		assert_int_equal(d1.dmarc.sampled_out, d2.dmarc.sampled_out);
 		sampled += d1.dmarc.sampled_out;

@@ -108,7 +108,7 @@ test_hostile_fields(void **state)
 	root = json_loads(sbuf_cstr(&sb), 0, &jerr);
 	if (root == NULL)
 		fail_msg("invalid JSON (%s): %s", jerr.text, sbuf_cstr(&sb));
-	assert_int_equal(json_integer_value(json_object_get(root, "v")), 1);
+	assert_int_equal(json_integer_value(json_object_get(root, "v")), 2);
 	json_decref(root);
 	sbuf_free(&sb);
 }
@@ -498,7 +498,7 @@ test_reader_fields(void **state)
 /* A line using every field, in the writer's layout; the cases below
  * change one thing in it. */
 static const char strict_base[]
-    = "{'v':1,'ts':'T','host':'h','id':'i','decision':{'action':'reject',"
+    = "{'v':2,'ts':'T','host':'h','id':'i','decision':{'action':'reject',"
       "'class':'spf.fail','rule':'R0','line':null,'reason':null,"
       "'monitor':{'would':'reject','class':'spf.fail','rule':'R1'},"
       "'dmarc':{'result':'fail','domain':'d.example','record':"
@@ -514,7 +514,7 @@ static const struct {
 	const char *from, *to; /* the first from in strict_base becomes to */
 	const char *err;       /* in the error; NULL: read */
 } strict_cases[] = {
-	{ "'v':1,", "'v':1,'x':{'a':[1,{'b':null}]},", NULL },
+	{ "'v':2,", "'v':2,'x':{'a':[1,{'b':null}]},", NULL },
 	{ "'why':'w'", "'why':'w','new':[true]", NULL },
 	{ "'held':true", "'held':true,'new':{}", NULL },
 	{ "'status':'sent'", "'status':'sent','new':1", NULL },
@@ -523,7 +523,7 @@ static const struct {
 	{ "'decision'", "'other'",
 	    "no decision.action: not an authgate log line" },
 	{ "'host':'h'", "'host':'h','host':'h'", "duplicate key \"host\"" },
-	{ "'v':1,", "'v':1,'x':1,'x':2,", "duplicate key \"x\"" },
+	{ "'v':2,", "'v':2,'x':1,'x':2,", "duplicate key \"x\"" },
 	{ "'rule':'R0'", "'rule':'R0','rule':'R0'", "duplicate key \"rule\"" },
 	{ "'rule':'R1'", "'rule':'R1','rule':'R1'", "duplicate key \"rule\"" },
 	{ "'pct':100", "'pct':100,'pct':100", "duplicate key \"pct\"" },
@@ -537,13 +537,13 @@ static const struct {
 	    "duplicate key \"result\"" },
 	{ "'failure_report':{", "'facts':{},'failure_report':{",
 	    "duplicate key \"facts\"" },
-	{ "'v':1", "'v':'1'", "v: expected a whole number" },
-	{ "'v':1", "'v':2", "v: version 2, not 1" },
+	{ "'v':2", "'v':'1'", "v: expected a whole number" },
+	{ "'v':2", "'v':3", "v: version 3, not 1 to 2" },
 	{ "'ts':'T'", "'ts':null", "ts: expected a string" },
 	{ "'host':'h'", "'host':[]", "host: expected a string or null" },
 	{ "'id':'i','decision'", "'id':7,'decision'",
 	    "id: expected a string or null" },
-	{ "'v':1,", "'v':1,'truncated':'yes',",
+	{ "'v':2,", "'v':2,'truncated':'yes',",
 	    "truncated: expected true or false" },
 	{ "'decision':{'action':'reject',", "'decision':[{'action':'reject',",
 	    "decision: expected an object" },
@@ -598,7 +598,7 @@ static const struct {
 	{ "'size':10", "'size':null", NULL },
 	{ "'message_id':'<m@x.example>'", "'message_id':null", NULL },
 	{ "'size':10", "'size':2147483647", NULL },
-	{ "'v':1,", "'v':1,'error':'e',", NULL },
+	{ "'v':2,", "'v':2,'error':'e',", NULL },
 	{ "'message_id':'<m@x.example>'", "'message_id':7",
 	    "message_id: expected a string or null" },
 	{ "'size':10", "'size':-1", "size: -1 is outside 0-2147483647" },
@@ -612,13 +612,13 @@ static const struct {
 	{ "'message_id':'<m@x.example>',", "", "message_id: missing" },
 	{ ",'rcpt_count':2", "", "rcpt_count: missing" },
 	{ "'size':10", "'size':10,'size':10", "duplicate key \"size\"" },
-	{ "'v':1,", "'v':1,'error':null,", "error: expected a string" },
+	{ "'v':2,", "'v':2,'error':null,", "error: expected a string" },
 	{ "'facts':{'id'", "'facts':[{'id'", "facts: expected an object" },
 	{ "'facts':{'id':'i',", "'facts':{'id':'i','bimi':1,",
 	    "facts: unknown field \"bimi\"" },
 	{ "'result':'softfail'", "'result':'soft'",
 	    "spf.result: unknown SPF result \"soft\"" },
-	{ "'v':1,", "'v':1,'ts':'\\u0000',",
+	{ "'v':2,", "'v':2,'ts':'\\u0000',",
 	    "not JSON: line 1 column 14: \\u0000 (NUL) is not allowed" },
 	{ "'status':'sent'}", "'status':'sent'}}", "not JSON: line 1 column" },
 };
