@@ -20,11 +20,13 @@
 #include "mail/reporturi.h"
 #include "mail/spfrec.h"
 #include "policy/decide.h"
+#include "policy/verdict.h"
 #include "util/arena.h"
 #include "util/domain.h"
 #include "util/sbuf.h"
 #include "verify/consent.h"
 #include "verify/dkimkey.h"
+#include "verify/dmarcq.h"
 #include "verify/dns.h"
 
 #define MAX_SELECTORS 16
@@ -79,6 +81,10 @@ struct state {
 	const char *dmarc_name;
 	const char *dmarc_record;
 	struct dmarcrec dmarc;
+	const char *dmarc_org;	  /* the organizational domain, or NULL */
+	const char *dmarc_method; /* "rfc9989" or "rfc7489" */
+	size_t n_walk;		  /* RFC 9989: the tree walk, in words */
+	char walk[DMARCWALK_MAX][320];
 	/* MX */
 	const char *mx_status;
 	struct dnsq_answer mx;
@@ -313,8 +319,145 @@ check_report_uris(struct state *st, const char *tag, const char *list,
 	}
 }
 
+static void check_dmarc_tags(struct state *st, const struct policy *policy,
+    const char *at);
+
+/* RFC 9989: the From domain's evaluation as the module makes it (the
+ * same walk, through verify/dmarcq), for a message from the domain. */
 static void
-check_dmarc(struct state *st, const struct policy *policy)
+check_dmarc9989(struct state *st, const struct policy *policy)
+{
+	struct facts *f = malloc(sizeof(*f));
+	struct decision *d = malloc(sizeof(*d));
+	const struct dmarc_eval *e;
+	const struct dmarcwalk_step *rec_step = NULL;
+	char from[DOMAIN_MAX_LEN + 16];
+	size_t i;
+
+	if (f == NULL || d == NULL) {
+		free(f);
+		free(d);
+		st->dmarc_status = "temperror";
+		add_note(st, "dmarc", true, "out of memory");
+		return;
+	}
+	facts_init(f);
+	snprintf(from, sizeof(from), "<postmaster@%s>", st->domain);
+	f->from[0] = arena_strdup(&st->arena, from);
+	f->n_from = 1;
+	dmarcq_collect(policy, f, &st->arena, lookup, st);
+	decide(policy, f, d);
+	e = &d->dmarc;
+	st->dmarc_method = "rfc9989";
+	for (i = 0; i < e->walk.n; i++) {
+		verdict_walk_step(d, i, st->walk[i], sizeof(st->walk[i]));
+		if (e->walk.step[i].answer == DW_RECORD
+		    && strcmp(e->walk.step[i].domain, e->policy_domain) == 0)
+			rec_step = &e->walk.step[i];
+	}
+	st->n_walk = e->walk.n;
+	if (e->org_domain[0] != '\0')
+		st->dmarc_org = arena_strdup(&st->arena, e->org_domain);
+	st->dmarc_status = e->result == AG_DMARCR_TEMPERROR ? "temperror" :
+	    e->result == AG_DMARCR_PERMERROR		    ? "invalid" :
+	    e->has_record				    ? "ok" :
+							      "none";
+	if (e->walk.n > 0 && e->walk.step[0].answer == DW_SEVERAL) {
+		st->dmarc_status = "multiple";
+		add_note(st, "dmarc", true,
+		    "_dmarc.%s has several DMARC records; receivers discard "
+		    "them all and look further up",
+		    st->domain);
+	}
+	if (rec_step != NULL) {
+		st->dmarc_name = arena_strdup(&st->arena, e->record);
+		st->dmarc_record = arena_strdup(&st->arena, rec_step->txt);
+		(void)dmarcrec_parse(st->dmarc_record, &st->dmarc);
+	}
+	if (e->result == AG_DMARCR_TEMPERROR) {
+		add_note(st, "dmarc", true, "%s (temperror)", e->why);
+		goto out;
+	}
+	if (e->result == AG_DMARCR_PERMERROR) {
+		add_note(st, "dmarc", true, "%s", e->why);
+		goto out;
+	}
+	if (!e->has_record) {
+		if (strcmp(st->dmarc_status, "multiple") != 0)
+			add_note(st, "dmarc", true,
+			    "no DMARC record at _dmarc.%s or above it: "
+			    "publish one (start with \"v=DMARC1; p=none; "
+			    "rua=mailto:...\")",
+			    st->domain);
+		goto out;
+	}
+	if (e->source == DMARC_SRC_ORG)
+		add_note(st, "dmarc", false,
+		    "no record at _dmarc.%s: the organizational domain's "
+		    "record (%s) applies, its sp= or np=",
+		    st->domain, e->record);
+	else if (e->source == DMARC_SRC_PSD)
+		add_note(st, "dmarc", false,
+		    "no record at _dmarc.%s nor at its organizational "
+		    "domain: the public suffix domain's record (%s, psd=y) "
+		    "applies",
+		    st->domain, e->record);
+	check_dmarc_tags(st, policy, e->policy_domain);
+out:
+	free(f);
+	free(d);
+}
+
+/* The warnings about one DMARC record's tags, and its report
+ * addresses (checked against the domain the record is at). */
+static void
+check_dmarc_tags(struct state *st, const struct policy *policy, const char *at)
+{
+	const struct dmarcrec *r = &st->dmarc;
+
+	if (r->p == DMARC_P_NONE)
+		add_note(st, "dmarc", false,
+		    "p=none: receivers only report, forged mail is delivered");
+	if (r->testing)
+		add_note(st, "dmarc", false,
+		    "t=y: testing; receivers apply one step less than the "
+		    "policy (reject as quarantine, quarantine as none)");
+	if (r->has_pct && r->pct == 0 && !r->has_t)
+		add_note(st, "dmarc", false,
+		    "pct=0 is historic (RFC 9989); authgate and others read "
+		    "it as t=y: publish t=y instead");
+	else if (r->has_pct && r->pct < 100)
+		add_note(st, "dmarc", false,
+		    "pct=%u is historic (RFC 9989): receivers no longer "
+		    "sample, the policy applies to all failing mail",
+		    r->pct);
+	if (r->has_rf || r->has_ri)
+		add_note(st, "dmarc", false,
+		    "%s historic (RFC 9989) and ignored",
+		    r->has_rf && r->has_ri ? "rf= and ri= are" :
+			r->has_rf	   ? "rf= is" :
+					     "ri= is");
+	if (r->psd == DMARC_PSD_U
+	    && (strchr(at, '.') == NULL
+		|| policy_org_domain(policy, at) == NULL))
+		add_note(st, "dmarc", false,
+		    "the record at _dmarc.%s is a public suffix's but has no "
+		    "psd=: add psd=y (RFC 9989), or receivers take %s for "
+		    "the organizational domain of every domain below it",
+		    at, at);
+	if (r->rua == NULL)
+		add_note(st, "dmarc", false,
+		    "no rua=: nobody receives aggregate reports");
+	else
+		check_report_uris(st, "rua", r->rua, r->rua_len, at);
+	if (r->ruf != NULL)
+		check_report_uris(st, "ruf", r->ruf, r->ruf_len, at);
+}
+
+/* RFC 7489 (dmarc_method = rfc7489): the From domain's record, else its
+ * PSL organizational domain's. */
+static void
+check_dmarc7489(struct state *st, const struct policy *policy)
 {
 	char names[2][DECIDE_DMARC_NAME];
 	struct dnsq_answer a;
@@ -371,22 +514,7 @@ check_dmarc(struct state *st, const struct policy *policy)
 		    "no record at _dmarc.%s: the organizational domain's "
 		    "record applies (its sp=)",
 		    st->domain);
-	if (st->dmarc.p == DMARC_P_NONE)
-		add_note(st, "dmarc", false,
-		    "p=none: receivers only report, forged mail is delivered");
-	if (st->dmarc.pct < 100)
-		add_note(st, "dmarc", false,
-		    "pct=%u: the policy applies to that share of failing mail",
-		    st->dmarc.pct);
-	if (st->dmarc.rua == NULL)
-		add_note(st, "dmarc", false,
-		    "no rua=: nobody receives aggregate reports");
-	else
-		check_report_uris(st, "rua", st->dmarc.rua, st->dmarc.rua_len,
-		    names[n - 1] + 7);
-	if (st->dmarc.ruf != NULL)
-		check_report_uris(st, "ruf", st->dmarc.ruf, st->dmarc.ruf_len,
-		    names[n - 1] + 7);
+	check_dmarc_tags(st, policy, names[i] + 7);
 }
 
 static void
@@ -473,9 +601,10 @@ print_human(const struct state *st)
 	printf("DMARC  %-9s %s", st->dmarc_status,
 	    st->dmarc_name != NULL ? st->dmarc_name : "");
 	if (strcmp(st->dmarc_status, "ok") == 0) {
-		printf(": p=%s sp=%s pct=%u adkim=%c aspf=%c",
+		printf(": p=%s sp=%s np=%s t=%c psd=%c adkim=%c aspf=%c",
 		    dmarcrec_policy_name(r->p), dmarcrec_policy_name(r->sp),
-		    r->pct, r->adkim_strict ? 's' : 'r',
+		    dmarcrec_policy_name(r->np), r->testing ? 'y' : 'n',
+		    "uyn"[r->psd], r -> adkim_strict ? 's' : 'r',
 		    r->aspf_strict ? 's' : 'r');
 		if (r->rua != NULL)
 			printf("\n                 rua=%.*s", (int)r->rua_len,
@@ -485,6 +614,15 @@ print_human(const struct state *st)
 			    r->ruf);
 	}
 	printf("\n");
+	if (st->dmarc_org != NULL)
+		printf("                 organizational domain %s (%s)\n",
+		    st->dmarc_org,
+		    strcmp(st->dmarc_method, "rfc9989") == 0 ?
+			"RFC 9989 tree walk" :
+			"public suffix list");
+	for (i = 0; i < st->n_walk; i++)
+		printf("                 %s %s\n", i == 0 ? "walk:" : "     ",
+		    st->walk[i]);
 	print_notes(st, "dmarc");
 	printf("MX     %-9s", st->mx_status);
 	for (i = 0; i < st->mx.n_txt; i++)
@@ -555,6 +693,10 @@ print_json(const struct state *st)
 		sbuf_json_str(&sb, dmarcrec_policy_name(r->p));
 		sbuf_puts(&sb, ",\"sp\":");
 		sbuf_json_str(&sb, dmarcrec_policy_name(r->sp));
+		sbuf_puts(&sb, ",\"np\":");
+		sbuf_json_str(&sb, dmarcrec_policy_name(r->np));
+		sbuf_printf(&sb, ",\"t\":\"%c\",\"psd\":\"%c\"",
+		    r->testing ? 'y' : 'n', "uyn"[r->psd]);
 		sbuf_printf(&sb, ",\"pct\":%u,\"rua\":", r->pct);
 		if (r->rua != NULL)
 			sbuf_json_strn(&sb, r->rua, r->rua_len);
@@ -566,6 +708,17 @@ print_json(const struct state *st)
 		else
 			sbuf_puts(&sb, "null");
 	}
+	sbuf_puts(&sb, ",\"method\":");
+	sbuf_json_str(&sb, st->dmarc_method);
+	sbuf_puts(&sb, ",\"org_domain\":");
+	sbuf_json_str(&sb, st->dmarc_org);
+	sbuf_puts(&sb, ",\"walk\":[");
+	for (i = 0; i < st->n_walk; i++) {
+		if (i > 0)
+			sbuf_putc(&sb, ',');
+		sbuf_json_str(&sb, st->walk[i]);
+	}
+	sbuf_putc(&sb, ']');
 	sbuf_puts(&sb, "},\"mx\":{\"status\":");
 	sbuf_json_str(&sb, st->mx_status);
 	sbuf_puts(&sb, ",\"hosts\":[");
@@ -674,7 +827,11 @@ cmd_dns_check(int argc, char **argv)
 	st->timeout = (unsigned)timeout;
 	check_spf(st);
 	check_dkim(st, selectors, n_sel);
-	check_dmarc(st, policy);
+	st->dmarc_method = "rfc7489";
+	if (policy->dmarc_rfc7489)
+		check_dmarc7489(st, policy);
+	else
+		check_dmarc9989(st, policy);
 	check_mx(st);
 	if (json)
 		print_json(st);

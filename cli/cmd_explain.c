@@ -547,6 +547,24 @@ advice_unchecked(const struct sources *src, const struct facts *f,
 	    && f->client_ip == NULL;
 }
 
+/* The DMARC tree walk and how the policy was found, under the DMARC
+ * line. */
+static void
+print_walk(const struct decision *d)
+{
+	char line[512];
+	size_t i;
+
+	if (!d->dmarc.evaluated)
+		return;
+	verdict_dmarc_policy(d, line, sizeof(line));
+	printf("\n       %s", line);
+	for (i = 0; i < d->dmarc.walk.n; i++) {
+		verdict_walk_step(d, i, line, sizeof(line));
+		printf("\n       %s %s", i == 0 ? "walk:" : "     ", line);
+	}
+}
+
 static void
 print_human(const struct opts *o, const struct sources *src,
     const struct facts *f, const struct decision *d, const struct advice *adv)
@@ -601,6 +619,7 @@ print_human(const struct opts *o, const struct sources *src,
 		    d->dmarc.dkim_aligned ? "yes" : "no");
 	else if (d->dmarc.why[0] != '\0')
 		printf(" (%s)", d->dmarc.why);
+	print_walk(d);
 	if (src->arc_checked) {
 		printf("\nARC:   %s", ag_arc_name(f->arc));
 		if (src->arc[0] != '\0')
@@ -650,6 +669,40 @@ print_human(const struct opts *o, const struct sources *src,
 			printf("  - %s\n", adv->text[i]);
 }
 
+/* The walk as JSON: each name asked and what it held, in order. */
+static void
+walk_json(const struct decision *d, struct sbuf *sb)
+{
+	static const char *const answers[] = {
+		[DW_NONE] = "none",
+		[DW_RECORD] = "record",
+		[DW_SEVERAL] = "several",
+		[DW_TEMPERROR] = "temperror",
+	};
+	char line[512];
+	size_t i;
+
+	verdict_dmarc_policy(d, line, sizeof(line));
+	sbuf_puts(sb, ",\"dmarc_policy\":");
+	sbuf_json_str(sb, d->dmarc.evaluated ? line : NULL);
+	sbuf_puts(sb, ",\"dmarc_walk\":[");
+	for (i = 0; i < d->dmarc.walk.n; i++) {
+		const struct dmarcwalk_step *s = &d->dmarc.walk.step[i];
+
+		char name[DMARCWALK_NAME];
+
+		snprintf(name, sizeof(name), "_dmarc.%s", s->domain);
+		sbuf_puts(sb, i > 0 ? ",{\"name\":" : "{\"name\":");
+		sbuf_json_str(sb, name);
+		sbuf_puts(sb, ",\"answer\":");
+		sbuf_json_str(sb, answers[s->answer]);
+		sbuf_puts(sb, ",\"record\":");
+		sbuf_json_str(sb, s->answer == DW_RECORD ? s->txt : NULL);
+		sbuf_putc(sb, '}');
+	}
+	sbuf_putc(sb, ']');
+}
+
 static void
 print_json(const struct policy *p, const struct sources *src,
     const char *policy_file, const struct facts *f, const struct decision *d,
@@ -663,6 +716,7 @@ print_json(const struct policy *p, const struct sources *src,
 	facts_to_json(f, &sb);
 	sbuf_puts(&sb, ",\"decision\":");
 	decision_to_json(p, d, &sb);
+	walk_json(d, &sb);
 	sbuf_puts(&sb, ",\"spf_source\":");
 	sbuf_json_str(&sb, src->spf);
 	sbuf_puts(&sb, ",\"arc_reason\":");

@@ -331,6 +331,10 @@ verdict_authres(struct sbuf *sb, const struct facts *f,
 		sbuf_printf(sb, " (p=%s)",
 		    dmarcrec_policy_name(d->dmarc.applied));
 	ar_prop(sb, "header.from", d->from_domain);
+	/* RFC 9989 9.2: the policy applied, after t= (and pct). */
+	if (d->dmarc.has_record)
+		ar_prop(sb, "policy.dmarc",
+		    dmarcrec_policy_name(d->dmarc.applied));
 	sbuf_printf(sb, ";\n\tarc=%s\n", ag_arc_name(f->arc));
 }
 
@@ -534,4 +538,77 @@ verdict_advice(const struct policy *policy, const struct facts *facts,
 		out->cls[out->n] = d->findings[i].cls;
 		memcpy(out->text[out->n++], text, sizeof(text));
 	}
+}
+
+void
+verdict_walk_step(const struct decision *d, size_t i, char *buf, size_t size)
+{
+	const struct dmarcwalk_step *s = &d->dmarc.walk.step[i];
+
+	switch (s->answer) {
+	case DW_NONE:
+		snprintf(buf, size, "_dmarc.%s: no DMARC record", s->domain);
+		break;
+	case DW_SEVERAL:
+		snprintf(buf, size,
+		    "_dmarc.%s: several DMARC records, all discarded",
+		    s->domain);
+		break;
+	case DW_TEMPERROR:
+		snprintf(buf, size, "_dmarc.%s: DNS error, the walk stops",
+		    s->domain);
+		break;
+	case DW_RECORD:
+		snprintf(buf, size, "_dmarc.%s: \"%.300s\"%s", s->domain,
+		    s->txt != NULL ? s->txt : "",
+		    s->rec.psd == DMARC_PSD_Y	  ? " (psd=y: the walk stops)" :
+			s->rec.psd == DMARC_PSD_N ? " (psd=n: the walk stops)" :
+						    "");
+		break;
+	}
+}
+
+void
+verdict_dmarc_policy(const struct decision *d, char *buf, size_t size)
+{
+	static const char *const tags[] = {
+		[DMARC_TAG_P] = "p=",
+		[DMARC_TAG_SP] = "sp=",
+		[DMARC_TAG_NP] = "np=",
+	};
+	const struct dmarc_eval *e = &d->dmarc;
+	const char *org = e->org_domain[0] != '\0' ? e->org_domain : NULL;
+	size_t o;
+
+	if (e->rfc7489) {
+		o = (size_t)snprintf(buf, size,
+		    "RFC 7489%s: organizational domain %s (public suffix "
+		    "list)",
+		    e->method_forced ? " (the facts hold no tree walk: a "
+				       "log line from before RFC 9989)" :
+				       "",
+		    org != NULL ? org : "(none)");
+	} else {
+		o = (size_t)snprintf(buf, size,
+		    "RFC 9989: organizational domain %s",
+		    org != NULL ? org :
+				  "not needed (every identifier is the "
+				  "author domain)");
+	}
+	if (o >= size || !e->has_record)
+		return;
+	snprintf(buf + o, size - o,
+	    "; policy record at %s (%s), %s%s applies%s, %s%s",
+	    e->policy_domain,
+	    e->source == DMARC_SRC_AUTHOR  ? "the author domain's own" :
+		e->source == DMARC_SRC_ORG ? "the organizational domain's" :
+					     "a public suffix domain's (psd=y)",
+	    tags[e->tag], dmarcrec_policy_name(e->published),
+	    e->tag == DMARC_TAG_NP ? " (the author domain does not exist)" :
+		e->source != DMARC_SRC_AUTHOR ?
+				     " (the author domain is a subdomain)" :
+				     "",
+	    e->testing ? "lowered one step by " : "applied as published",
+	    e->testing ? (e->pct0_testing ? "pct=0 (read as t=y)" : "t=y") :
+			 "");
 }

@@ -70,5 +70,13 @@ void verdict_authres(struct sbuf *sb, const struct facts *f,
 /* Appends "X-AuthGate: action=...; class=...; rule=...; findings=...",
  * each unwaived class once, ending in a newline. */
 void verdict_xauthgate(struct sbuf *sb, const struct decision *d);
+/* Writes step i of the author domain's DMARC tree walk in words: the
+ * name asked and what it held. */
+void verdict_walk_step(const struct decision *d, size_t i, char *buf,
+    size_t size);
+/* Writes how the DMARC policy was found in words: the method, which
+ * record became the policy and why, the organizational domain, the tag
+ * that applies and what t= or pct=0 did to it. */
+void verdict_dmarc_policy(const struct decision *d, char *buf, size_t size);
 
 #endif

@@ -23,6 +23,8 @@ e2e_dns \
 	--txt-record="gone._domainkey.signer.example,v=DKIM1; k=rsa; p=" \
 	--txt-record="signer.example,v=spf1 ip4:203.0.113.7 -all" \
 	--txt-record="_dmarc.signer.example,v=DMARC1; p=reject" \
+	--txt-record="_dmarc.walk.example,v=DMARC1; p=quarantine; sp=reject" \
+	--txt-record="_dmarc.mid.walk.example,v=DMARC1; p=none" \
 	--txt-record="soft.example,v=spf1 ip4:192.0.2.99 ~all" \
 	--txt-record="broken.example,v=spf1 ip4:bogus -all" \
 	--txt-record="incl.example,v=spf1 include:signer.example -all" \
@@ -128,6 +130,27 @@ case "$got" in
 esac
 e2e_ns "$AG" explain /nonexistent.eml >/dev/null 2>&1
 [ $? = 2 ] && ok "unreadable message: exit 2" || nok "unreadable message: exit code"
+
+# RFC 9989's tree walk from a deep subdomain (DMARCBIS V02 shape): from
+# 11 labels to the 7-label suffix, then one label fewer down to the TLD;
+# mid.walk.example's record is not the policy (O3: walk.example has the
+# fewest labels), the org domain's sp= is.
+e2e_msg "$M/deep" "Deep <x@a.b.c.d.e.f.g.h.mid.walk.example>" "deep"
+e2e_ns "$AG" explain --defaults --json "$M/deep" >"$W/out/deep.json" 2>"$W/out/deep.err"
+jq -e '.decision.dmarc.result == "fail" and .decision.dmarc.policy == "reject"
+	and .decision.dmarc.tag == "sp" and .decision.dmarc.source == "org"
+	and .decision.dmarc.org_domain == "walk.example"
+	and ([.dmarc_walk[].name] == ["_dmarc.a.b.c.d.e.f.g.h.mid.walk.example",
+		"_dmarc.e.f.g.h.mid.walk.example", "_dmarc.f.g.h.mid.walk.example",
+		"_dmarc.g.h.mid.walk.example", "_dmarc.h.mid.walk.example",
+		"_dmarc.mid.walk.example", "_dmarc.walk.example", "_dmarc.example"])' "$W/out/deep.json" >/dev/null &&
+	ok "deep subdomain: the walk's eight names, org walk.example, sp=reject" ||
+	nok "deep subdomain walk" "$(cat "$W/out/deep.json" "$W/out/deep.err")"
+e2e_ns "$AG" explain --defaults "$M/deep" >"$W/out/deep.txt" 2>&1
+grep -q 'walk: _dmarc.a.b.c.d.e.f.g.h.mid.walk.example: no DMARC record' "$W/out/deep.txt" &&
+	grep -q 'policy record at walk.example (the organizational domain' "$W/out/deep.txt" &&
+	ok "deep subdomain: explain prints the walk" ||
+	nok "deep subdomain: explain prints the walk" "$(cat "$W/out/deep.txt")"
 
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -710,7 +710,7 @@ test_build_report(void **state)
 		"Authentication-Results: mx.gw.test;\n\tspf=fail "
 		"smtp.mailfrom=bank.example;\n\tdkim=fail (body_modified) "
 		"header.d=bank.example header.s=sel1;\n\tdmarc=fail (p=reject) "
-		"header.from=bank.example;\n\tarc=none\n",
+		"header.from=bank.example policy.dmarc=reject;\n\tarc=none\n",
 		"Identity-Alignment: none\n", "Delivery-Result: reject\n",
 		"DKIM-Domain: bank.example\n", "DKIM-Selector: sel1\n",
 		"\nFrom: <redacted@bank.example>\n",
