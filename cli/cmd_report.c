@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_report.c: `authgate report LOG... --org-name N --org-email E [--period
- * DAY] [--out DIR] [--send]`: DMARC aggregate reports (RFC 7489 section
- * 7.2 and Appendix C) from authgate's JSON logs: one gzip-compressed XML
- * report per domain whose DMARC record (as the log recorded it) asks for
- * them with rua=. The reports are gathered and rendered by
- * report/aggregate.c from the lines log/reader.c reads; this file reads
- * the logs, writes the files and, with --send, mails each report to its
- * rua= addresses through the local MTA (sendmail -t), after checking that
- * a report address outside the domain agreed to take it (RFC 7489 7.1).
- * Failure reports (ruf=) are not sent.
+ * DAY] [--out DIR] [--send]`: DMARC aggregate reports (RFC 9990) from
+ * authgate's JSON logs: one gzip-compressed XML report per DMARC Policy
+ * Domain whose record (as the log recorded it) asks for them with rua=. The
+ * reports are gathered and rendered by report/aggregate.c from the lines
+ * log/reader.c reads; this file reads the logs, writes the files and, with
+ * --send, mails each report to its rua= addresses through the local MTA
+ * (sendmail -t), after checking that a report address outside the domain agreed
+ * to take it (RFC 9990's external destinations). Failure reports (ruf=) are not
+ * sent.
  */
 #define _XOPEN_SOURCE 700 /* strptime */
 #include <errno.h>
@@ -38,9 +38,9 @@ static const char usage_report[]
     = "usage: authgate report --org-name NAME --org-email ADDR [--period DAY]\n"
       "                       [--out DIR] [--send] [--sendmail CMD] LOG...\n"
       "\n"
-      "Writes DMARC aggregate reports (RFC 7489) from authgate's JSON logs:\n"
-      "one RECEIVER!DOMAIN!BEGIN!END.xml.gz per domain whose DMARC record\n"
-      "has rua=, for the UTC day DAY (default: yesterday).\n"
+      "Writes DMARC aggregate reports (RFC 9990) from authgate's JSON logs:\n"
+      "one RECEIVER!DOMAIN!BEGIN!END.xml.gz per DMARC Policy Domain whose\n"
+      "record has rua=, for the UTC day DAY (default: yesterday).\n"
       "\n"
       "  -n, --org-name NAME   the reporting organization\n"
       "  -e, --org-email ADDR  its contact address (its domain names the\n"
@@ -86,6 +86,14 @@ add_line(struct run *r, const char *line, size_t len)
 	m.from_domain = lr->dmarc.domain;
 	m.record = lr->dmarc.record;
 	m.policy = lr->dmarc.policy;
+	m.rfc9989 = lr->dmarc.rfc9989;
+	m.policy_domain = lr->dmarc.policy_domain;
+	m.org_domain = lr->dmarc.org_domain;
+	m.published = lr->dmarc.published;
+	m.testing = lr->dmarc.testing;
+	m.pct0_testing = lr->dmarc.pct0_testing;
+	m.arc_sealer = lr->dmarc.arc_sealer;
+	m.pct = lr->dmarc.pct;
 	m.sampled_out = lr->dmarc.sampled_out;
 	m.spf_aligned = lr->dmarc.spf_aligned;
 	m.dkim_aligned = lr->dmarc.dkim_aligned;
@@ -179,7 +187,7 @@ base64_lines(struct sbuf *sb, const unsigned char *p, size_t len)
 	sbuf_puts(sb, "\n");
 }
 
-/* RFC 7489 7.2.1.1: the report mail, handed to the MTA. */
+/* RFC 9990's report mail, handed to the MTA. */
 static int
 send_report(const char *mailer, const char *org_email, const char *receiver,
     const struct rua_report *dr, const char *report_id, const char *file,
@@ -329,14 +337,10 @@ cmd_report(int argc, char **argv)
 			rc = CLI_EXIT_USAGE;
 	for (k = 0; rc != CLI_EXIT_USAGE && k < r->reports.n; k++) {
 		struct rua_report *dr = r->reports.report[k];
-		char id[128], path[4096], base[512];
+		char id[RUA_ID_MAX], path[4096], base[RUA_ID_MAX];
 		struct sbuf xml;
 
-		snprintf(id, sizeof(id), "%lld.%zu.%s",
-		    (long long)r->reports.begin, k, receiver);
-		snprintf(base, sizeof(base), "%s!%s!%lld!%lld.xml.gz", receiver,
-		    dr->domain, (long long)r->reports.begin,
-		    (long long)r->reports.end);
+		rua_report_names(&r->reports, dr, receiver, id, base);
 		snprintf(path, sizeof(path), "%s/%s", out, base);
 		sbuf_init(&xml, REPORT_MAX);
 		rua_render_xml(&r->reports, dr, org_name, org_email, id, &xml);
