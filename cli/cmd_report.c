@@ -131,33 +131,64 @@ write_gz(const char *path, const struct sbuf *sb)
 	return gzclose(gz) == Z_OK ? 0 : -1;
 }
 
-/* The mailto: addresses of rua= that may receive the report (RFC 7489
- * 7.1: outside the domain only with its consent record), comma-joined. */
+/* Appends addr to the comma-joined list out (size bytes) if it fits. */
+static void
+add_address(char *out, size_t size, const char *addr)
+{
+	size_t len = strlen(out);
+
+	if (len + strlen(addr) + 3 < size)
+		snprintf(out + len, size - len, "%s%s", len > 0 ? ", " : "",
+		    addr);
+}
+
+/* The mailto: addresses of rua= that may receive the report, comma-joined
+ * (RFC 9990's external destinations): one whose Organizational Domain
+ * (by RFC 9989's tree walk) differs from the Policy Domain's only with a
+ * consent record at DOMAIN._report._dmarc.HOST, whose own rua= replaces
+ * the address when it names the same host, and stops reports to either
+ * when it names another. */
 static void
 report_addresses(const char *domain, const char *rua, size_t rua_len, char *out,
     size_t size)
 {
-	const char *p = rua, *end = rua + rua_len;
-	struct reporturi u;
-	char name[600];
+	const char *p = rua, *end = rua + rua_len, *q;
+	struct reporturi u, v;
+	char name[600], over[1024];
+	bool other;
 
 	out[0] = '\0';
 	while (reporturi_next(&p, end, &u)) {
 		if (u.problem != REPORTURI_OK)
 			continue;
-		if (!domain_within(u.domain, domain)
-		    && consent_check_plain(domain, u.domain, 5, name,
-			   sizeof(name))
-			!= CONSENT_YES) {
+		if (consent_destination_plain(domain, u.domain, 5, name,
+			sizeof(name), over, sizeof(over))
+		    != CONSENT_YES) {
 			fprintf(stderr,
 			    "authgate: %s: %s has not agreed to take reports "
 			    "(no %s); not sent there\n",
 			    domain, u.domain, name);
 			continue;
 		}
-		if (strlen(out) + strlen(u.addr) + 3 < size)
-			snprintf(out + strlen(out), size - strlen(out), "%s%s",
-			    out[0] != '\0' ? ", " : "", u.addr);
+		if (over[0] == '\0') {
+			add_address(out, size, u.addr);
+			continue;
+		}
+		other = false;
+		for (q = over; reporturi_next(&q, over + strlen(over), &v);)
+			if (v.problem == REPORTURI_OK
+			    && strcmp(v.domain, u.domain) != 0)
+				other = true;
+		if (other) {
+			fprintf(stderr,
+			    "authgate: %s: %s names another host in rua=; "
+			    "reports go to neither\n",
+			    domain, name);
+			continue;
+		}
+		for (q = over; reporturi_next(&q, over + strlen(over), &v);)
+			if (v.problem == REPORTURI_OK)
+				add_address(out, size, v.addr);
 	}
 }
 

@@ -11,6 +11,7 @@
 #include "log/reader.h"
 #include "report/aggregate.h"
 #include "util/version.h"
+#include "verify/consent.h"
 
 #define DAY 1795305600 /* 2026-11-22T00:00:00Z */
 
@@ -512,6 +513,100 @@ test_report_names(void **state)
 	free(a);
 }
 
+/* A DNS for the consent checks: TXT answers by name; other names
+ * NXDOMAIN. Counts the queries. */
+static const char *const fake_zone[][2] = {
+	{ "_dmarc.example.com",
+	    "v=DMARC1; p=reject; rua=mailto:r@example.com" },
+	{ "_dmarc.co", "v=DMARC1; p=none; psd=y" },
+	{ "a.example.co._report._dmarc.ok.test", "v=DMARC1" },
+	{ "a.example.co._report._dmarc.over.test",
+	    "v=DMARC1; rua=mailto:x@over.test" },
+	{ "a.example.co._report._dmarc.notfirst.test", "p=none; v=DMARC1" },
+	{ "a.example.co._report._dmarc.slow.test", "temperror" },
+};
+static unsigned fake_queries;
+
+static void
+fake_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	size_t i;
+
+	(void)ctx;
+	fake_queries++;
+	memset(a, 0, sizeof(*a));
+	a->status = DNSQ_NXDOMAIN;
+	for (i = 0; i < sizeof(fake_zone) / sizeof(fake_zone[0]); i++)
+		if (strcmp(name, fake_zone[i][0]) == 0) {
+			if (strcmp(fake_zone[i][1], "temperror") == 0) {
+				a->status = DNSQ_TEMPERROR;
+				return;
+			}
+			a->status = DNSQ_OK;
+			a->n_txt = 1;
+			a->txt[0] = fake_zone[i][1];
+		}
+}
+
+/* External destinations (RFC 9990): Organizational Domains by the tree
+ * walk, not the public suffix list, nor the domain's name alone. */
+static void
+test_external_destinations(void **state)
+{
+	char name[600], rua[256], org[DOMAIN_MAX_LEN + 1], big[400];
+
+	(void)state;
+	/* A rua= host above the Policy Domain, same organization: before,
+	 * anything outside the domain's name needed a consent record. */
+	assert_int_equal(consent_destination("sub.example.com", "example.com",
+			     fake_lookup, NULL, name, sizeof(name), rua,
+			     sizeof(rua)),
+	    CONSENT_YES);
+	assert_string_equal(name, "");
+	/* psd=y at co: example.co is an organization of its own. */
+	assert_int_equal(consent_org_domain("a.example.co", fake_lookup, NULL,
+			     org),
+	    0);
+	assert_string_equal(org, "example.co");
+	assert_int_equal(consent_destination("a.example.co", "mx.example.co",
+			     fake_lookup, NULL, name, sizeof(name), rua,
+			     sizeof(rua)),
+	    CONSENT_YES);
+	assert_int_equal(consent_destination("a.example.co", "other.co",
+			     fake_lookup, NULL, name, sizeof(name), rua,
+			     sizeof(rua)),
+	    CONSENT_NO);
+	assert_string_equal(name, "a.example.co._report._dmarc.other.co");
+	assert_int_equal(consent_destination("a.example.co", "ok.test",
+			     fake_lookup, NULL, name, sizeof(name), rua,
+			     sizeof(rua)),
+	    CONSENT_YES);
+	assert_string_equal(rua, "");
+	/* The consent record's rua= comes back to replace the URI. */
+	assert_int_equal(consent_destination("a.example.co", "over.test",
+			     fake_lookup, NULL, name, sizeof(name), rua,
+			     sizeof(rua)),
+	    CONSENT_YES);
+	assert_string_equal(rua, "mailto:x@over.test");
+	/* v=DMARC1 must be the first tag. */
+	assert_int_equal(consent_destination("a.example.co", "notfirst.test",
+			     fake_lookup, NULL, name, sizeof(name), rua,
+			     sizeof(rua)),
+	    CONSENT_NO);
+	assert_int_equal(consent_destination("a.example.co", "slow.test",
+			     fake_lookup, NULL, name, sizeof(name), rua,
+			     sizeof(rua)),
+	    CONSENT_TEMPERROR);
+	/* A name longer than DNS allows is not asked. */
+	memset(big, 'a', 240);
+	big[240] = '\0';
+	fake_queries = 0;
+	assert_int_equal(consent_check(big, "ok.test", fake_lookup, NULL, name,
+			     sizeof(name)),
+	    CONSENT_NO);
+	assert_int_equal(fake_queries, 0);
+}
+
 /* At most RUA_MAX_REPORTS domains; messages of others are left out. */
 static void
 test_report_limit(void **state)
@@ -553,6 +648,7 @@ main(void)
 		cmocka_unit_test(test_dkim_order),
 		cmocka_unit_test(test_final_record),
 		cmocka_unit_test(test_report_names),
+		cmocka_unit_test(test_external_destinations),
 		cmocka_unit_test(test_report_limit),
 	};
 
