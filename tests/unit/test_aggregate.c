@@ -388,6 +388,8 @@ test_rfc7489_pass(void **state)
 	logged(l, line);
 	assert_false(l->m.rfc9989);
 	assert_null(l->m.policy_domain);
+	assert_null(l->m.published);
+	assert_int_equal(l->rec.dmarc.psd, 0);
 	assert_int_equal(rua_add(a, &l->m), 1);
 	sbuf_init(&sb, 1 << 20);
 	rua_render_xml(a, a->report[0], "O", "p@gw.test", "id.1", &sb);
@@ -403,6 +405,47 @@ test_rfc7489_pass(void **state)
 	rua_free(a);
 	free(l);
 	free(a);
+}
+
+/* The RFC 9989 keys are read with their closed sets. */
+static void
+test_read_keys(void **state)
+{
+	struct logrec *rec = malloc(sizeof(*rec));
+	struct arena arena;
+	char line[4096], err[256];
+	const char *j;
+
+	(void)state;
+	assert_non_null(rec);
+	arena_init(&arena);
+	line_of(line, sizeof(line), "reject", "a.example",
+	    "'result':'fail','method':'rfc9989','policy_domain':'a.example',"
+	    "'org_domain':'a.example','source':'author','tag':'np',"
+	    "'published':'reject','policy':'quarantine','testing':true,"
+	    "'pct0_testing':false,'psd':'n','aligned':{'spf':false,'dkim':"
+	    "false}",
+	    rec9989, "");
+	j = J(line);
+	assert_int_equal(logrec_read(rec, j, strlen(j), LOGREC_ALL, &arena, err,
+			     sizeof(err)),
+	    0);
+	assert_true(rec->dmarc.rfc9989);
+	assert_string_equal(rec->dmarc.source, "author");
+	assert_string_equal(rec->dmarc.tag, "np");
+	assert_string_equal(rec->dmarc.published, "reject");
+	assert_true(rec->dmarc.testing);
+	assert_int_equal(rec->dmarc.psd, 'n');
+	line_of(line, sizeof(line), "reject", "a.example",
+	    "'result':'fail','method':'rfc9999'", rec9989, "");
+	j = J(line);
+	assert_int_equal(logrec_read(rec, j, strlen(j), LOGREC_ALL, &arena, err,
+			     sizeof(err)),
+	    -1);
+	assert_string_equal(err,
+	    "decision.dmarc.method: unknown value \"rfc9999\"");
+	arena_free(&arena);
+	free(rec);
 }
 
 /* Signatures in RFC 9990's order: strictly aligned passes, relaxed
@@ -645,6 +688,7 @@ main(void)
 		cmocka_unit_test(test_rows_and_xml),
 		cmocka_unit_test(test_rfc9989_lines),
 		cmocka_unit_test(test_rfc7489_pass),
+		cmocka_unit_test(test_read_keys),
 		cmocka_unit_test(test_dkim_order),
 		cmocka_unit_test(test_final_record),
 		cmocka_unit_test(test_report_names),
