@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd_report.c: `authgate report LOG... --org-name N --org-email E [--period
- * DAY] [--out DIR] [--send]`: DMARC aggregate reports (RFC 7489 section
- * 7.2 and Appendix C) from authgate's JSON logs: one gzip-compressed XML
- * report per domain whose DMARC record (as the log recorded it) asks for
- * them with rua=. The reports are gathered and rendered by
- * report/aggregate.c from the lines log/reader.c reads; this file reads
- * the logs, writes the files and, with --send, mails each report to its
- * rua= addresses through the local MTA (sendmail -t), after checking that
- * a report address outside the domain agreed to take it (RFC 7489 7.1).
- * Failure reports (ruf=) are not sent.
+ * DAY] [--out DIR] [--send]`: DMARC aggregate reports (RFC 9990) from
+ * authgate's JSON logs: one gzip-compressed XML report per DMARC Policy
+ * Domain whose record (as the log recorded it) asks for them with rua=. The
+ * reports are gathered and rendered by report/aggregate.c from the lines
+ * log/reader.c reads; this file reads the logs, writes the files and, with
+ * --send, mails each report to its rua= addresses through the local MTA
+ * (sendmail -t), after checking that a report address outside the domain agreed
+ * to take it (RFC 9990's external destinations). Failure reports (ruf=) are not
+ * sent.
  */
 #define _XOPEN_SOURCE 700 /* strptime */
 #include <errno.h>
@@ -38,9 +38,9 @@ static const char usage_report[]
     = "usage: authgate report --org-name NAME --org-email ADDR [--period DAY]\n"
       "                       [--out DIR] [--send] [--sendmail CMD] LOG...\n"
       "\n"
-      "Writes DMARC aggregate reports (RFC 7489) from authgate's JSON logs:\n"
-      "one RECEIVER!DOMAIN!BEGIN!END.xml.gz per domain whose DMARC record\n"
-      "has rua=, for the UTC day DAY (default: yesterday).\n"
+      "Writes DMARC aggregate reports (RFC 9990) from authgate's JSON logs:\n"
+      "one RECEIVER!DOMAIN!BEGIN!END.xml.gz per DMARC Policy Domain whose\n"
+      "record has rua=, for the UTC day DAY (default: yesterday).\n"
       "\n"
       "  -n, --org-name NAME   the reporting organization\n"
       "  -e, --org-email ADDR  its contact address (its domain names the\n"
@@ -86,6 +86,14 @@ add_line(struct run *r, const char *line, size_t len)
 	m.from_domain = lr->dmarc.domain;
 	m.record = lr->dmarc.record;
 	m.policy = lr->dmarc.policy;
+	m.rfc9989 = lr->dmarc.rfc9989;
+	m.policy_domain = lr->dmarc.policy_domain;
+	m.org_domain = lr->dmarc.org_domain;
+	m.published = lr->dmarc.published;
+	m.testing = lr->dmarc.testing;
+	m.pct0_testing = lr->dmarc.pct0_testing;
+	m.arc_sealer = lr->dmarc.arc_sealer;
+	m.pct = lr->dmarc.pct;
 	m.sampled_out = lr->dmarc.sampled_out;
 	m.spf_aligned = lr->dmarc.spf_aligned;
 	m.dkim_aligned = lr->dmarc.dkim_aligned;
@@ -123,33 +131,64 @@ write_gz(const char *path, const struct sbuf *sb)
 	return gzclose(gz) == Z_OK ? 0 : -1;
 }
 
-/* The mailto: addresses of rua= that may receive the report (RFC 7489
- * 7.1: outside the domain only with its consent record), comma-joined. */
+/* Appends addr to the comma-joined list out (size bytes) if it fits. */
+static void
+add_address(char *out, size_t size, const char *addr)
+{
+	size_t len = strlen(out);
+
+	if (len + strlen(addr) + 3 < size)
+		snprintf(out + len, size - len, "%s%s", len > 0 ? ", " : "",
+		    addr);
+}
+
+/* The mailto: addresses of rua= that may receive the report, comma-joined
+ * (RFC 9990's external destinations): one whose Organizational Domain
+ * (by RFC 9989's tree walk) differs from the Policy Domain's only with a
+ * consent record at DOMAIN._report._dmarc.HOST, whose own rua= replaces
+ * the address when it names the same host, and stops reports to either
+ * when it names another. */
 static void
 report_addresses(const char *domain, const char *rua, size_t rua_len, char *out,
     size_t size)
 {
-	const char *p = rua, *end = rua + rua_len;
-	struct reporturi u;
-	char name[600];
+	const char *p = rua, *end = rua + rua_len, *q;
+	struct reporturi u, v;
+	char name[600], over[1024];
+	bool other;
 
 	out[0] = '\0';
 	while (reporturi_next(&p, end, &u)) {
 		if (u.problem != REPORTURI_OK)
 			continue;
-		if (!domain_within(u.domain, domain)
-		    && consent_check_plain(domain, u.domain, 5, name,
-			   sizeof(name))
-			!= CONSENT_YES) {
+		if (consent_destination_plain(domain, u.domain, 5, name,
+			sizeof(name), over, sizeof(over))
+		    != CONSENT_YES) {
 			fprintf(stderr,
 			    "authgate: %s: %s has not agreed to take reports "
 			    "(no %s); not sent there\n",
 			    domain, u.domain, name);
 			continue;
 		}
-		if (strlen(out) + strlen(u.addr) + 3 < size)
-			snprintf(out + strlen(out), size - strlen(out), "%s%s",
-			    out[0] != '\0' ? ", " : "", u.addr);
+		if (over[0] == '\0') {
+			add_address(out, size, u.addr);
+			continue;
+		}
+		other = false;
+		for (q = over; reporturi_next(&q, over + strlen(over), &v);)
+			if (v.problem == REPORTURI_OK
+			    && strcmp(v.domain, u.domain) != 0)
+				other = true;
+		if (other) {
+			fprintf(stderr,
+			    "authgate: %s: %s names another host in rua=; "
+			    "reports go to neither\n",
+			    domain, name);
+			continue;
+		}
+		for (q = over; reporturi_next(&q, over + strlen(over), &v);)
+			if (v.problem == REPORTURI_OK)
+				add_address(out, size, v.addr);
 	}
 }
 
@@ -179,7 +218,7 @@ base64_lines(struct sbuf *sb, const unsigned char *p, size_t len)
 	sbuf_puts(sb, "\n");
 }
 
-/* RFC 7489 7.2.1.1: the report mail, handed to the MTA. */
+/* RFC 9990's report mail, handed to the MTA. */
 static int
 send_report(const char *mailer, const char *org_email, const char *receiver,
     const struct rua_report *dr, const char *report_id, const char *file,
@@ -329,14 +368,10 @@ cmd_report(int argc, char **argv)
 			rc = CLI_EXIT_USAGE;
 	for (k = 0; rc != CLI_EXIT_USAGE && k < r->reports.n; k++) {
 		struct rua_report *dr = r->reports.report[k];
-		char id[128], path[4096], base[512];
+		char id[RUA_ID_MAX], path[4096], base[RUA_ID_MAX];
 		struct sbuf xml;
 
-		snprintf(id, sizeof(id), "%lld.%zu.%s",
-		    (long long)r->reports.begin, k, receiver);
-		snprintf(base, sizeof(base), "%s!%s!%lld!%lld.xml.gz", receiver,
-		    dr->domain, (long long)r->reports.begin,
-		    (long long)r->reports.end);
+		rua_report_names(&r->reports, dr, receiver, id, base);
 		snprintf(path, sizeof(path), "%s/%s", out, base);
 		sbuf_init(&xml, REPORT_MAX);
 		rua_render_xml(&r->reports, dr, org_name, org_email, id, &xml);

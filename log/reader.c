@@ -67,10 +67,46 @@ enum {
 	M_SAMPLED_OUT,
 	M_ALIGNED,
 	M_ARC_SEALER,
-	M_WHY
+	M_WHY,
+	M_METHOD,
+	M_POLICY_DOMAIN,
+	M_ORG_DOMAIN,
+	M_SOURCE,
+	M_TAG,
+	M_PUBLISHED,
+	M_TESTING,
+	M_PCT0_TESTING,
+	M_PSD
 };
 static const char *const dmarc_keys[] = { "result", "domain", "record",
-	"policy", "pct", "sampled_out", "aligned", "arc_sealer", "why", NULL };
+	"policy", "pct", "sampled_out", "aligned", "arc_sealer", "why",
+	"method", "policy_domain", "org_domain", "source", "tag", "published",
+	"testing", "pct0_testing", "psd", NULL };
+
+/* Reads the word of t into *out (in the arena) when it is one of words
+ * (NULL-terminated); null reads as NULL. */
+static int
+read_choice(struct jsonread *r, enum jsonpull_token t,
+    const struct jsonread_path *w, const char *const *words, const char **out)
+{
+	size_t i;
+
+	if (jsonread_string(r, t, w, true, out) != 0)
+		return -1;
+	if (*out == NULL)
+		return 0;
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(*out, words[i]) == 0)
+			return 0;
+	return jsonread_fail(r, w, "unknown value \"%.32s\"", *out);
+}
+
+static const char *const method_words[] = { "rfc9989", "rfc7489", NULL };
+static const char *const source_words[] = { "author", "org", "psd", NULL };
+static const char *const tag_words[] = { "p", "sp", "np", NULL };
+static const char *const policy_words[]
+    = { "none", "quarantine", "reject", NULL };
+static const char *const psd_words[] = { "y", "n", "u", NULL };
 
 static int
 read_dmarc(struct rd *r, enum jsonpull_token t, const struct jsonread_path *at)
@@ -78,6 +114,7 @@ read_dmarc(struct rd *r, enum jsonpull_token t, const struct jsonread_path *at)
 	struct logrec_dmarc *m = &r->rec->dmarc;
 	struct jsonread_object o;
 	char word[JSONREAD_MAX_WORD];
+	const char *s;
 	int k, rc;
 
 	if (jsonread_object(&r->jr, t, &o, at, "decision.dmarc", dmarc_keys)
@@ -115,8 +152,41 @@ read_dmarc(struct rd *r, enum jsonpull_token t, const struct jsonread_path *at)
 			rc = jsonread_string(&r->jr, t, &o.w, false,
 			    &m->arc_sealer);
 			break;
-		default: /* M_WHY */
+		case M_WHY:
 			rc = jsonread_string(&r->jr, t, &o.w, false, &m->why);
+			break;
+		case M_METHOD:
+			rc = read_choice(&r->jr, t, &o.w, method_words, &s);
+			m->rfc9989 = s != NULL && strcmp(s, "rfc9989") == 0;
+			break;
+		case M_POLICY_DOMAIN:
+			rc = jsonread_string(&r->jr, t, &o.w, true,
+			    &m->policy_domain);
+			break;
+		case M_ORG_DOMAIN:
+			rc = jsonread_string(&r->jr, t, &o.w, true,
+			    &m->org_domain);
+			break;
+		case M_SOURCE:
+			rc = read_choice(&r->jr, t, &o.w, source_words,
+			    &m->source);
+			break;
+		case M_TAG:
+			rc = read_choice(&r->jr, t, &o.w, tag_words, &m->tag);
+			break;
+		case M_PUBLISHED:
+			rc = read_choice(&r->jr, t, &o.w, policy_words,
+			    &m->published);
+			break;
+		case M_TESTING:
+			rc = jsonread_bool(&r->jr, t, &o.w, &m->testing);
+			break;
+		case M_PCT0_TESTING:
+			rc = jsonread_bool(&r->jr, t, &o.w, &m->pct0_testing);
+			break;
+		default: /* M_PSD */
+			rc = read_choice(&r->jr, t, &o.w, psd_words, &s);
+			m->psd = s != NULL ? s[0] : 0;
 			break;
 		}
 		if (rc != 0)

@@ -48,6 +48,18 @@ struct logrec_dmarc {
 	bool dkim_aligned;
 	const char *arc_sealer; /* ARC vouched for a pass; or NULL */
 	const char *why;	/* permerror / temperror detail, or NULL */
+	/* RFC 9989's keys. A line without "method" was written under
+	 * RFC 7489 (public suffix list, pct): rfc9989 false, the rest
+	 * NULL or false. */
+	bool rfc9989;		   /* "method": "rfc9989" */
+	const char *policy_domain; /* where the record is, or NULL */
+	const char *org_domain;	   /* the author domain's, or NULL */
+	const char *source;	   /* "author", "org", "psd", or NULL */
+	const char *tag;	   /* "p", "sp", "np", or NULL */
+	const char *published;	   /* the policy before t=, or NULL */
+	bool testing;		   /* t= (or pct=0 read as t=y) lowered it */
+	bool pct0_testing;	   /* pct=0 was read as t=y */
+	char psd;		   /* 'y', 'n', 'u', or 0 when not logged */
 };
 
 /* One of a line's decision.findings. */

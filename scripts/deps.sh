@@ -13,7 +13,7 @@
 #           program without its daemon, swaks, dkimpy's signer)
 #   test    make test, make test-static: demo, and what the tests check against (cmocka,
 #           jansson, Perl's Mail::DKIM and Mail::DMARC, Python's dkim,
-#           authres and spf)
+#           authres and spf, xmllint)
 #   check   make check, make fuzz, make valgrind: test, with clang's sanitizers and
 #           libFuzzer, and valgrind
 #   deb     make deb, make test-deb: demo, dpkg-dev, lintian, mmdebstrap
@@ -30,10 +30,11 @@ build=(gcc libc6-dev make exim4-dev libinih-dev libpsl-dev libidn2-dev publicsuf
 demo=("${build[@]}" exim4-daemon-heavy dnsmasq-base swaks iproute2 python3 python3-dkim
 	openssl jq netbase)
 # libnet-libidn2-perl: Net::DNS's IDN names (Mail::DKIM, Mail::DMARC), a
-# Recommends of libnet-dns-perl.
+# Recommends of libnet-dns-perl. libxml2-utils: xmllint, which checks
+# aggregate reports against RFC 9990's schema (tests/cli/report.t).
 test=("${demo[@]}" libcmocka-dev libjansson-dev perl procps libmail-dkim-perl
-	libmail-dmarc-perl libnet-libidn2-perl opendkim-tools python3-authres
-	python3-dnspython python3-nacl python3-spf)
+	libmail-dmarc-perl libnet-libidn2-perl libxml2-utils opendkim-tools
+	python3-authres python3-dnspython python3-nacl python3-spf)
 # llvm-14: llvm-symbolizer, for sanitizer reports with function names (a
 # Recommends of clang).
 check=("${test[@]}" clang libclang-rt-14-dev llvm-14 valgrind)
