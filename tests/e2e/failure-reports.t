@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# End to end: DMARC failure reports (RFC 7489 ruf=, RFC 6591 format) made
+# End to end: DMARC failure reports (RFC 9991 ruf=, RFC 6591 format) made
 # by the module inside a real Exim, injected into that Exim with the null
 # sender and delivered to a maildir in the sandbox. Each report is parsed
 # with Python's email package: its structure, its feedback fields, and
@@ -198,7 +198,8 @@ else:
 want = {"Feedback-Type": "auth-failure", "Version": "1", "Auth-Failure": "dmarc",
         "Source-IP": "203.0.113.7", "Reported-Domain": "bank.example",
         "Original-Mail-From": "<redacted@bank.example>", "Delivery-Result": "reject",
-        "Identity-Alignment": "none", "Reporting-MTA": "dns; mx.gw.test"}
+        "Identity-Alignment": "spf", "Reporting-MTA": "dns; mx.gw.test",
+        "SPF-DNS": "txt : bank.example : v=spf1 ip4:192.0.2.99 -all"}
 for k, v in want.items():
     check(fields[k] == v, "%s: %r, want %r" % (k, fields[k], v))
 check(fields["User-Agent"].startswith("authgate/"), "User-Agent")
@@ -302,6 +303,7 @@ send "$M/fod2.eml" fod.example
 expect_log fo-d-key-missing '.facts.dkim[0].result == "key_missing" and .failure_report.status == "sent"'
 report=$(report_for "$MSGID")
 grep -q '^DKIM-Domain: fod.example' "$report" 2>/dev/null && grep -q '^DKIM-Selector: nokey' "$report" &&
+	grep -q '^DKIM-Identity: @fod.example' "$report" && grep -q '^Identity-Alignment: dkim, spf' "$report" &&
 	ok "fo-d-key-missing: the report names the signature" || nok "fo-d-key-missing: DKIM fields" "$(cat "$report" 2>/dev/null | head -60)"
 grep -q 'DKIM-Signature: .*d=fod.example' "$report" 2>/dev/null &&
 	ok "fo-d-key-missing: the signature header is in the redacted headers" || nok "fo-d-key-missing: DKIM-Signature header"
