@@ -7,7 +7,7 @@
 # that no local part of the original sender and recipients, no message-id
 # left part and no body text appear anywhere in it. Also: off by default,
 # fo= variants, consent for addresses elsewhere, size limits, malformed
-# ruf=, the rate limits, monitor mode, a broken state file (the message is
+# ruf=, a psd=y record's ruf= (never used), the rate limits, monitor mode, a broken state file (the message is
 # decided as usual) and no report about a report. TAP; needs root.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +18,7 @@ K=$W/keys
 M=$W/msgs
 # The recipient of the test messages, the reports' sender and every
 # ruf= address below have a mailbox of their own.
-e2e_mailbox rcpt.hidden42 dmarc-reports ruf-bank ruf-corp ruf-nocon ruf-small \
+e2e_mailbox rcpt.hidden42 dmarc-reports ruf-bank ruf-corp ruf-nocon ruf-small ruf-psd \
 	ruf-fod ruf-fos ruf-nospf ruf-fo1 ruf-trial ruf-two1 ruf-two2 ruf-two3
 
 # What must never appear in a report: the original's local parts, its
@@ -44,6 +44,8 @@ dns=(
 	"$(consent bank.example)"
 	--txt-record="_dmarc.corp.gw.test,v=DMARC1; p=reject; ruf=mailto:ruf-corp@gw.test"
 	--txt-record="_dmarc.norec.example,v=DMARC1; p=reject"
+	--txt-record="_dmarc.psd.example,v=DMARC1; p=reject; psd=y; ruf=mailto:ruf-psd@gw.test"
+	"$(consent psd.example)"
 	--txt-record="_dmarc.nocon.example,v=DMARC1; p=reject; ruf=mailto:ruf-nocon@gw.test"
 	"$(consent bad.example)"
 	--txt-record="_dmarc.small.example,v=DMARC1; p=reject; ruf=mailto:ruf-small@gw.test!1k"
@@ -269,6 +271,12 @@ expect_no_new_report no-consent
 msg "$M/norec.eml" norec.example
 send "$M/norec.eml" norec.example
 expect_log no-ruf '.failure_report.status == "no_ruf"'
+
+# ---- a psd=y record: its ruf= is never used (RFC 9991 section 2) ----
+msg "$M/psd.eml" psd.example
+send "$M/psd.eml" psd.example
+expect_log psd-record '.failure_report.status == "not_reported" and (.failure_report.why | test("psd=y"))'
+expect_no_new_report psd-record
 
 # ---- malformed ruf= entries (a blank, an angle bracket, a header) ----
 msg "$M/bad.eml" bad.example
