@@ -5,8 +5,10 @@
  * section as received, let report/failure.c say whether a report is due, pick
  * the ruf= addresses (at most RUF_MAX_ADDRESSES, each a plain mailto:
  * address), take one report from the rate limit, check the consent of
- * addresses outside the From domain's organization within the message's
- * DNS budget, build the report and hand it to Exim. Nothing here changes
+ * addresses outside the policy record's organization within the
+ * message's DNS budget, look up the SPF record when SPF failed for an
+ * aligned identifier (RFC 9991's SPF-DNS), build the report and hand it
+ * to Exim. Nothing here changes
  * what happens to the message: every problem is an outcome for the log
  * line, and the ones an operator must fix also a panic-log line.
  */
@@ -16,6 +18,7 @@
 
 #include "local_scan/ls.h"
 #include "mail/reporturi.h"
+#include "mail/spfrec.h"
 #include "verify/consent.h"
 
 #define LOCAL_SCAN
@@ -72,22 +75,43 @@ pick_addresses(const struct dmarcrec *rec, struct reporturi *cand,
 	return n;
 }
 
-/* Keeps the candidates outside org only with RFC 7489 7.1's consent of
- * their domain for the record's domain. */
+/* Tells whether an address's domain is within the organization of the
+ * domain the DMARC record came from, so needs no consent: by the public
+ * suffix list and, where the decision has a tree-walk organizational
+ * domain (RFC 9989), by that too. Where the two disagree the address is
+ * external: an unwanted consent query costs less than reports to a
+ * stranger (a registry's record without psd= makes a whole suffix one
+ * organization by the tree walk). */
+static bool
+same_organization(const struct policy *p, const struct decision *d,
+    const char *record_domain, const char *domain)
+{
+	const char *theirs = policy_org_domain(p, domain),
+		   *ours = policy_org_domain(p, record_domain);
+
+	if (theirs == NULL)
+		theirs = domain;
+	if (ours == NULL)
+		ours = record_domain;
+	if (strcmp(theirs, ours) != 0)
+		return false;
+	return d->dmarc.org_domain[0] == '\0'
+	    || domain_within(domain, d->dmarc.org_domain);
+}
+
+/* Keeps the candidates outside the record's organization only with the
+ * consent of their domain for the record's domain (RFC 9991 section 5,
+ * RFC 9990 section 4). */
 static size_t
-check_consent(const struct policy *p, const char *record_domain,
-    const char *org, struct reporturi *cand, size_t n, struct ls_budget *b,
-    struct ruf_outcome *out)
+check_consent(const struct policy *p, const struct decision *d,
+    const char *record_domain, struct reporturi *cand, size_t n,
+    struct ls_budget *b, struct ruf_outcome *out)
 {
 	char name[2 * DOMAIN_MAX_LEN + 32], why[sizeof(name) + 40];
-	const char *their;
 	size_t i, kept = 0;
 
 	for (i = 0; i < n; i++) {
-		their = policy_org_domain(p, cand[i].domain);
-		if (their == NULL)
-			their = cand[i].domain;
-		if (strcmp(their, org) != 0) {
+		if (!same_organization(p, d, record_domain, cand[i].domain)) {
 			switch (consent_check(record_domain, cand[i].domain,
 			    ls_budget_lookup, b, name, sizeof(name))) {
 			case CONSENT_YES:
@@ -109,6 +133,39 @@ check_consent(const struct policy *p, const char *record_domain,
 		cand[kept++] = cand[i];
 	}
 	return kept;
+}
+
+/* The SPF record at domain for SPF-DNS, looked up within the budget
+ * (after the rate limit: a flood asks nothing); NULL, with what can be
+ * said instead in *why, when there is none to quote. */
+static const char *
+spf_record(const char *domain, struct ls_budget *b, const char **why)
+{
+	struct dnsq_answer a;
+	const char *found = NULL;
+	size_t i, n = 0;
+
+	*why = "no SPF domain";
+	if (domain == NULL || domain[0] == '\0')
+		return NULL;
+	ls_budget_lookup(b, domain, &a);
+	switch (a.status) {
+	case DNSQ_OK:
+		break;
+	case DNSQ_TEMPERROR:
+		*why = "its lookup for this report failed";
+		return NULL;
+	case DNSQ_NXDOMAIN:
+	case DNSQ_NODATA:
+	case DNSQ_BADNAME:
+		*why = "none found";
+		return NULL;
+	}
+	for (i = 0; i < a.n_txt; i++)
+		if (spfrec_is_spf(a.txt[i]) && n++ == 0)
+			found = a.txt[i];
+	*why = n > 1 ? "several SPF records (a permerror)" : "none found";
+	return n == 1 ? found : NULL;
 }
 
 /* Builds the report for the candidates whose size limit it fits,
@@ -158,6 +215,7 @@ ls_failure_report(const struct policy *p, const struct facts *f,
 	char date[64];
 	const char *org;
 	size_t n, i;
+	bool spf_failed, dkim_failed;
 
 	ruf_outcome_init(out);
 	if (!p->failure_reports || d->dmarc.result != AG_DMARCR_FAIL)
@@ -193,7 +251,7 @@ ls_failure_report(const struct policy *p, const struct facts *f,
 		    message_id, out->why);
 		goto done;
 	}
-	n = check_consent(p, d->dmarc.record + 7, org, cand, n, budget, out);
+	n = check_consent(p, d, d->dmarc.record + 7, cand, n, budget, out);
 	memset(&r, 0, sizeof(r));
 	rfc5322_now(date, sizeof(date));
 	r.from = p->failure_report_from;
@@ -205,6 +263,10 @@ ls_failure_report(const struct policy *p, const struct facts *f,
 	r.arrival_date = date;
 	r.headers = sbuf_cstr(&headers);
 	r.headers_len = headers.len;
+	r.policy = p;
+	ruf_failed_aligned(p, f, d, &spf_failed, &dkim_failed);
+	if (n > 0 && spf_failed)
+		r.spf_dns = spf_record(f->spf_domain, budget, &r.spf_dns_why);
 	if (n > 0 && (n = build_fitting(&msg, &r, cand, n, f, d, out)) == 0
 	    && sbuf_failed(&msg)) {
 		out->status = RUF_ERROR;

@@ -3,15 +3,21 @@
  * failure.c: when a failure report is made, and what it says. Reports are
  * made only for DMARC failures this host acts on as such: not in monitor
  * mode, not when an exception waived the failure, not for tempfailed
- * messages (the retry is decided again), and not about automatic mail;
- * fo= then narrows them further. pct= does not: a message sampled out of
- * the domain's policy still failed DMARC. Every value a sender or a DNS
- * answer supplied is redacted or made printable before it is written.
+ * messages (the retry is decided again), not about automatic mail, and
+ * never to the ruf= of a psd=y record (RFC 9991 section 2); fo= then
+ * narrows them further. pct= (RFC 7489) and t=y do not: a message sampled
+ * out of, or tested against, the domain's policy still failed DMARC.
+ * Identity-Alignment names the mechanisms that failed for an aligned
+ * identifier (RFC 9991 section 4, the opposite of RFC 7489's reading).
+ * Every value a sender or a DNS answer supplied is redacted or made
+ * printable before it is written.
  */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "mail/domcanon.h"
+#include "mail/taglist.h"
 #include "policy/verdict.h"
 #include "report/failure.h"
 #include "report/redact.h"
@@ -212,6 +218,13 @@ ruf_consider(const struct policy *p, const struct facts *f,
 		return RUF_NONE;
 	if (rec->ruf == NULL || rec->ruf_len == 0)
 		return RUF_NO_RUF;
+	if (rec->psd == DMARC_PSD_Y || d->dmarc.psd == DMARC_PSD_Y
+	    || d->dmarc.source == DMARC_SRC_PSD) {
+		snprintf(why, whysz,
+		    "the DMARC record has psd=y: its ruf= is never used "
+		    "(RFC 9991 section 2)");
+		return RUF_NOT_REPORTED;
+	}
 	if (d->monitor) {
 		snprintf(why, whysz, "monitor mode");
 		return RUF_NOT_REPORTED;
@@ -296,9 +309,186 @@ token_or_null(const char *s)
 	return s;
 }
 
+/* Tells whether a signature did not pass: its result, or a key shorter
+ * than min_key_bits (ed25519 keys are fixed-size and report 0 bits). */
+static bool
+sig_failed(const struct facts_dkim *sig, unsigned min_key_bits)
+{
+	if (sig->result != AG_DKIMR_PASS)
+		return true;
+	if (sig->bits == 0 || min_key_bits == 0
+	    || (sig->a != NULL && strncmp(sig->a, "ed25519", 7) == 0))
+		return false;
+	return sig->bits < min_key_bits;
+}
+
+/* Tells whether an authenticated domain aligns with the From domain:
+ * equal to it, or under relaxed alignment within its organizational
+ * domain (the decision's tree-walk one, else the public suffix list's). */
+static bool
+ruf_aligned(const struct policy *p, const struct decision *d, const char *raw,
+    bool strict)
+{
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+	const char *org = NULL;
+
+	if (raw == NULL || d->from_domain[0] == '\0'
+	    || domcanon_strict(raw, strlen(raw), dom, err, sizeof(err)) != 0)
+		return false;
+	if (strcmp(dom, d->from_domain) == 0)
+		return true;
+	if (strict)
+		return false;
+	if (d->dmarc.org_domain[0] != '\0')
+		org = d->dmarc.org_domain;
+	else if (p != NULL)
+		org = policy_org_domain(p, d->from_domain);
+	return org != NULL && domain_within(dom, org);
+}
+
+/* The aligned signature that did not pass, d= the From domain first. */
+static int
+failed_sig(const struct policy *p, const struct facts *f,
+    const struct decision *d, bool strict)
+{
+	unsigned min_bits = p != NULL ? p->min_key_bits : 0;
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < f->n_dkim; i++) {
+			const struct facts_dkim *sig = &f->dkim[i];
+
+			if (sig_failed(sig, min_bits)
+			    && ruf_aligned(p, d, sig->d, strict || pass == 0))
+				return (int)i;
+		}
+	return -1;
+}
+
+void
+ruf_failed_aligned(const struct policy *p, const struct facts *f,
+    const struct decision *d, bool *spf, bool *dkim)
+{
+	struct dmarcrec rec;
+	bool have = find_record(f, d, &rec);
+
+	if (d->dmarc.policy_domain[0] != '\0') {
+		*spf = d->dmarc.spf_failed_aligned;
+		*dkim = d->dmarc.dkim_failed_aligned;
+		return;
+	}
+	*spf = f->spf != AG_SPFR_PASS
+	    && ruf_aligned(p, d, f->spf_domain, have && rec.aspf_strict);
+	*dkim = failed_sig(p, f, d, have && rec.adkim_strict) >= 0;
+}
+
+int
+ruf_failed_aligned_sig(const struct policy *p, const struct facts *f,
+    const struct decision *d)
+{
+	struct dmarcrec rec;
+	bool spf, dkim, have = find_record(f, d, &rec);
+
+	ruf_failed_aligned(p, f, d, &spf, &dkim);
+	return dkim ? failed_sig(p, f, d, have && rec.adkim_strict) : -1;
+}
+
+/* Tells whether a tag's value names the same domain as dom (ASCII case
+ * ignored, one final dot allowed). */
+static bool
+tag_is_domain(const struct tag *t, const char *dom)
+{
+	size_t n = strlen(dom), len = t->value_len;
+
+	if (len > 0 && t->value[len - 1] == '.')
+		len--;
+	return len == n && strncasecmp(t->value, dom, n) == 0;
+}
+
+void
+ruf_dkim_identity(char *out, size_t size, const char *headers, size_t len,
+    const struct facts_dkim *sig)
+{
+	const char *field, *v, *at;
+	const struct tag *td, *ts, *ti;
+	char dom[DOMAIN_MAX_LEN + 1];
+	struct taglist tl;
+	size_t pos = 0, flen, vlen;
+
+	snprintf(out, size, "@%s", sig->d);
+	while (headers != NULL && sig->s != NULL
+	    && next_field(headers, len, &pos, &field, &flen)) {
+		if ((v = field_value(field, flen, "DKIM-Signature", &vlen))
+			== NULL
+		    || taglist_parse(v, vlen, &tl) != 0)
+			continue;
+		td = taglist_get(&tl, "d");
+		ts = taglist_get(&tl, "s");
+		if (td == NULL || ts == NULL || !tag_is_domain(td, sig->d)
+		    || !tag_is_domain(ts, sig->s))
+			continue;
+		ti = taglist_get(&tl, "i");
+		if (ti == NULL)
+			return;
+		at = memchr(ti->value, '@', ti->value_len);
+		if (at == NULL || (size_t)(at + 1 - ti->value) >= ti->value_len
+		    || ti->value + ti->value_len - (at + 1) > DOMAIN_MAX_LEN)
+			return;
+		memcpy(dom, at + 1,
+		    (size_t)(ti->value + ti->value_len - at - 1));
+		dom[ti->value + ti->value_len - at - 1] = '\0';
+		if (token_or_null(dom) == NULL)
+			return;
+		/* The local part is redacted as everywhere in the report. */
+		snprintf(out, size, "%s@%s", at > ti->value ? REDACT_TOKEN : "",
+		    dom);
+		return;
+	}
+}
+
+/* SPF-DNS (RFC 6591 3.1): "txt", the name asked and the record as
+ * found, folded before spaces (so it unfolds to itself) to keep lines
+ * short; a record of bytes outside printable ASCII, or one too long or
+ * without spaces to fold at, is not quoted. */
+static bool
+spf_dns_quotable(const char *domain, const char *txt)
+{
+	size_t i, run = 0;
+
+	if (txt == NULL || token_or_null(domain) == NULL || txt[0] == '\0')
+		return false;
+	for (i = 0; txt[i] != '\0'; i++) {
+		if (txt[i] < 0x20 || txt[i] >= 0x7f || i >= RUF_SPF_DNS_MAX)
+			return false;
+		run = txt[i] == ' ' ? 0 : run + 1;
+		if (run > 900)
+			return false;
+	}
+	return true;
+}
+
+static void
+put_spf_dns(struct sbuf *sb, const char *domain, const char *txt)
+{
+	size_t i, len = strlen(txt), col;
+
+	sbuf_printf(sb, "SPF-DNS: txt : %s : ", domain);
+	col = strlen("SPF-DNS: txt :  : ") + strlen(domain);
+	for (i = 0; i < len; i++) {
+		if (txt[i] == ' ' && col > 72) {
+			sbuf_putc(sb, '\n');
+			col = 0;
+		}
+		sbuf_putc(sb, txt[i]);
+		col++;
+	}
+	sbuf_putc(sb, '\n');
+}
+
 static void
 build_text(struct sbuf *sb, const struct ruf_report *r, const struct facts *f,
-    const struct decision *d, size_t omitted)
+    const struct decision *d, bool spf_failed, int sig, size_t omitted)
 {
 	char org[80], dom[80], host[80], ip[80], when[80], rec[80], a[80],
 	    b[80], mf[REPORTURI_MAX_ADDR + 16];
@@ -312,26 +502,39 @@ build_text(struct sbuf *sb, const struct ruf_report *r, const struct facts *f,
 	text_printable(rec, sizeof(rec), d->dmarc.record, 72);
 	redact_address(mf, sizeof(mf), f->mail_from);
 	sbuf_printf(sb,
-	    "This is a DMARC failure report from %s for %s (RFC 7489,\n"
+	    "This is a DMARC failure report from %s for %s (RFC 9991,\n"
 	    "in the format of RFC 6591). A message that claimed to come from\n"
 	    "%s failed DMARC at %s.\n\n",
 	    org, dom, dom, host);
 	sbuf_printf(sb, "    Arrival date:  %s\n", when);
 	sbuf_printf(sb, "    Source IP:     %s\n", ip);
 	sbuf_printf(sb, "    MAIL FROM:     %s\n", mf);
-	sbuf_printf(sb, "    DMARC record:  %s (p=%s, pct=%u)\n", rec,
-	    dmarcrec_policy_name(d->dmarc.published), d->dmarc.pct);
+	if (d->dmarc.rfc7489)
+		sbuf_printf(sb, "    DMARC record:  %s (p=%s, pct=%u)\n", rec,
+		    dmarcrec_policy_name(d->dmarc.published), d->dmarc.pct);
+	else
+		sbuf_printf(sb, "    DMARC record:  %s (p=%s%s)\n", rec,
+		    dmarcrec_policy_name(d->dmarc.published),
+		    d->dmarc.testing ? ", testing" : "");
 	text_printable(a, sizeof(a), f->spf_domain, 64);
-	sbuf_printf(sb, "    SPF:           %s for %s, not aligned\n",
-	    ag_spf_name(f->spf), a);
+	sbuf_printf(sb, "    SPF:           %s for %s, %s\n",
+	    ag_spf_name(f->spf), a,
+	    spf_failed ? "aligned" : "not an aligned pass");
+	if (spf_failed && !spf_dns_quotable(f->spf_domain, r->spf_dns)) {
+		plain_copy(b, sizeof(b),
+		    r->spf_dns != NULL	       ? "not quoted (not plain text)" :
+			r->spf_dns_why != NULL ? r->spf_dns_why :
+						 "not looked up");
+		sbuf_printf(sb, "    SPF record:    %s\n", b);
+	}
 	if (f->n_dkim == 0)
 		sbuf_puts(sb, "    DKIM:          no signature\n");
 	for (i = 0; i < f->n_dkim && i < 4; i++) {
 		text_printable(a, sizeof(a), f->dkim[i].d, 64);
 		text_printable(b, sizeof(b), f->dkim[i].s, 64);
-		sbuf_printf(sb,
-		    "    DKIM:          d=%s s=%s: %s, not aligned\n", a, b,
-		    ag_dkim_name(f->dkim[i].result));
+		sbuf_printf(sb, "    DKIM:          d=%s s=%s: %s, %s\n", a, b,
+		    ag_dkim_name(f->dkim[i].result),
+		    (int)i == sig ? "aligned" : "not an aligned pass");
 	}
 	if (f->n_dkim > 4)
 		sbuf_printf(sb, "    DKIM:          %zu more signatures\n",
@@ -351,11 +554,11 @@ build_text(struct sbuf *sb, const struct ruf_report *r, const struct facts *f,
 
 static void
 build_feedback(struct sbuf *sb, const struct ruf_report *r,
-    const struct facts *f, const struct decision *d)
+    const struct facts *f, const struct decision *d, bool spf_failed,
+    bool dkim_failed, int sig)
 {
 	char host[80], ip[80], when[80], dom[80], id[80],
 	    mf[REPORTURI_MAX_ADDR + 16];
-	const struct dmarc_eval *e = &d->dmarc;
 	struct sbuf ar;
 
 	text_printable(host, sizeof(host), r->host, 64);
@@ -381,18 +584,27 @@ build_feedback(struct sbuf *sb, const struct ruf_report *r,
 	if (!sbuf_failed(&ar))
 		redact_text(sb, ar.buf, ar.len);
 	sbuf_free(&ar);
+	/* RFC 9991 section 4: the mechanisms that failed to authenticate
+	 * an aligned identifier (RFC 7489 named those that produced one). */
 	sbuf_printf(sb, "Identity-Alignment: %s\n",
-	    e->dkim_aligned && e->spf_aligned ? "dkim, spf" :
-		e->dkim_aligned		      ? "dkim" :
-		e->spf_aligned		      ? "spf" :
-						"none");
+	    dkim_failed && spf_failed ? "dkim, spf" :
+		dkim_failed	      ? "dkim" :
+		spf_failed	      ? "spf" :
+					"none");
 	sbuf_printf(sb, "Delivery-Result: %s\n",
 	    delivery_result(d->action, false));
-	if (f->n_dkim > 0 && token_or_null(f->dkim[0].d) != NULL) {
-		sbuf_printf(sb, "DKIM-Domain: %s\n", f->dkim[0].d);
-		if (token_or_null(f->dkim[0].s) != NULL)
-			sbuf_printf(sb, "DKIM-Selector: %s\n", f->dkim[0].s);
+	if (sig >= 0) {
+		const struct facts_dkim *k = &f->dkim[sig];
+		char idn[DOMAIN_MAX_LEN + 16];
+
+		ruf_dkim_identity(idn, sizeof(idn), r->headers, r->headers_len,
+		    k);
+		sbuf_printf(sb,
+		    "DKIM-Domain: %s\nDKIM-Identity: %s\nDKIM-Selector: %s\n",
+		    k->d, idn, k->s);
 	}
+	if (spf_failed && spf_dns_quotable(f->spf_domain, r->spf_dns))
+		put_spf_dns(sb, f->spf_domain, r->spf_dns);
 }
 
 /* The redacted header section, within RUF_MAX_HEADERS; returns how many
@@ -458,13 +670,20 @@ ruf_build(struct sbuf *out, const struct ruf_report *r, const struct facts *f,
 	struct sbuf parts[3];
 	char boundary[96], dom[80], ip[80], date[80];
 	size_t i, omitted;
-	int rc = 0;
+	int rc = 0, sig;
+	bool spf_failed, dkim_failed;
 
 	for (i = 0; i < 3; i++)
 		sbuf_init(&parts[i], RUF_MAX_REPORT);
+	ruf_failed_aligned(r->policy, f, d, &spf_failed, &dkim_failed);
+	sig = ruf_failed_aligned_sig(r->policy, f, d);
+	if (sig >= 0
+	    && (token_or_null(f->dkim[sig].d) == NULL
+		|| token_or_null(f->dkim[sig].s) == NULL))
+		sig = -1; /* nothing a sender chose goes in unchecked */
 	omitted = build_headers(&parts[2], r->headers, r->headers_len);
-	build_text(&parts[0], r, f, d, omitted);
-	build_feedback(&parts[1], r, f, d);
+	build_text(&parts[0], r, f, d, spf_failed, sig, omitted);
+	build_feedback(&parts[1], r, f, d, spf_failed, dkim_failed, sig);
 	pick_boundary(boundary, sizeof(boundary), f->id, parts, 3);
 	text_printable(dom, sizeof(dom), d->from_domain, 64);
 	text_printable(ip, sizeof(ip), f->client_ip, 64);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * failure.h: DMARC failure reports (RFC 7489 7.3, ruf=) in RFC 6591's format,
- * the pure half: whether a decided message calls for one (the From
- * domain's fo= and this host's rules), the report message itself with the
- * original headers redacted (redact.h) and no body, and the outcome that
- * the log line records. Addresses, consent, the rate limit and handing
- * the report to Exim are the module's (local_scan/failreport.c).
+ * failure.h: DMARC failure reports (RFC 9991, ruf=) in RFC 6591's format
+ * as RFC 9991 section 4 augments it, the pure half: whether a decided
+ * message calls for one (the From domain's fo=, never the ruf= of a
+ * psd=y record, and this host's rules), the report message itself with
+ * the original headers redacted (redact.h) and no body, and the outcome
+ * that the log line records. Addresses, consent, the rate limit, the SPF
+ * record's lookup and handing the report to Exim are the module's
+ * (local_scan/failreport.c).
  */
 #ifndef AG_RUF_H
 #define AG_RUF_H
@@ -26,6 +28,7 @@
 #define RUF_MAX_HEADERS	  ((size_t)32 * 1024) /* of its header part */
 #define RUF_MAX_FIELD	  4096 /* bytes of one redacted header field */
 #define RUF_WHY_MAX	  300  /* bytes of an outcome's detail */
+#define RUF_SPF_DNS_MAX	  2048 /* bytes of an SPF record quoted (SPF-DNS) */
 
 /* What became of a message's failure report. */
 enum ruf_status {
@@ -74,6 +77,14 @@ struct ruf_report {
 	size_t n_to;
 	const char *headers; /* the header section as received */
 	size_t headers_len;
+	/* For relaxed DKIM alignment (the organizational domain, when the
+	 * decision has none) and min_key_bits; may be NULL. */
+	const struct policy *policy;
+	/* SPF-DNS (RFC 6591 3.1): the SPF record found at the SPF domain
+	 * when SPF failed for an aligned identifier, or NULL, and then in
+	 * spf_dns_why what can be said instead ("no SPF record", ...). */
+	const char *spf_dns;
+	const char *spf_dns_why;
 };
 
 /* Returns the log word of a status ("sent", "rate_limited", ...). */
@@ -93,6 +104,29 @@ bool ruf_is_automatic(const char *headers, size_t len);
 enum ruf_status ruf_consider(const struct policy *p, const struct facts *f,
     const struct decision *d, bool automatic, struct dmarcrec *rec, char *why,
     size_t whysz);
+/* Tells which mechanisms failed to authenticate an aligned identifier
+ * (RFC 9991's Identity-Alignment): the decision's spf_failed_aligned and
+ * dkim_failed_aligned, which decide() fills with its RFC 9989 evaluation
+ * (a decision with a policy domain); for a decision without one, derived
+ * from the facts the same way: SPF of an aligned domain that did not
+ * pass, an aligned signature that did not pass. p may be NULL. */
+void ruf_failed_aligned(const struct policy *p, const struct facts *f,
+    const struct decision *d, bool *spf, bool *dkim);
+/* Returns the index into f->dkim of the signature the DKIM-Domain,
+ * DKIM-Identity and DKIM-Selector fields describe when DKIM failed for
+ * an aligned identifier (ruf_failed_aligned): one whose d= aligns with
+ * the From domain (d= equal to it first; under relaxed alignment, d=
+ * within the From domain's organizational domain) and that did not pass
+ * (a result other than pass, or a key shorter than p's min_key_bits).
+ * -1 when none. */
+int ruf_failed_aligned_sig(const struct policy *p, const struct facts *f,
+    const struct decision *d);
+/* Writes RFC 6591's DKIM-Identity for a signature: its i= with the local
+ * part redacted (RFC 6590), as read from the DKIM-Signature field of the
+ * header section whose d= and s= are the signature's, or "@" d= when it
+ * has none or it is not found. size >= DOMAIN_MAX_LEN + 16. */
+void ruf_dkim_identity(char *out, size_t size, const char *headers, size_t len,
+    const struct facts_dkim *sig);
 /* Appends the whole report message (RFC 5322 headers and a
  * multipart/report body) to out. Returns 0, or -1 when it does not fit
  * out's cap. */

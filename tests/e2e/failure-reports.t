@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# End to end: DMARC failure reports (RFC 7489 ruf=, RFC 6591 format) made
+# End to end: DMARC failure reports (RFC 9991 ruf=, RFC 6591 format) made
 # by the module inside a real Exim, injected into that Exim with the null
 # sender and delivered to a maildir in the sandbox. Each report is parsed
 # with Python's email package: its structure, its feedback fields, and
 # that no local part of the original sender and recipients, no message-id
 # left part and no body text appear anywhere in it. Also: off by default,
 # fo= variants, consent for addresses elsewhere, size limits, malformed
-# ruf=, the rate limits, monitor mode, a broken state file (the message is
+# ruf=, a psd=y record's ruf= (never used), the rate limits, monitor mode, a broken state file (the message is
 # decided as usual) and no report about a report. TAP; needs root.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +18,7 @@ K=$W/keys
 M=$W/msgs
 # The recipient of the test messages, the reports' sender and every
 # ruf= address below have a mailbox of their own.
-e2e_mailbox rcpt.hidden42 dmarc-reports ruf-bank ruf-corp ruf-nocon ruf-small \
+e2e_mailbox rcpt.hidden42 dmarc-reports ruf-bank ruf-corp ruf-nocon ruf-small ruf-psd \
 	ruf-fod ruf-fos ruf-nospf ruf-fo1 ruf-trial ruf-two1 ruf-two2 ruf-two3
 
 # What must never appear in a report: the original's local parts, its
@@ -44,6 +44,8 @@ dns=(
 	"$(consent bank.example)"
 	--txt-record="_dmarc.corp.gw.test,v=DMARC1; p=reject; ruf=mailto:ruf-corp@gw.test"
 	--txt-record="_dmarc.norec.example,v=DMARC1; p=reject"
+	--txt-record="_dmarc.psd.example,v=DMARC1; p=reject; psd=y; ruf=mailto:ruf-psd@gw.test"
+	"$(consent psd.example)"
 	--txt-record="_dmarc.nocon.example,v=DMARC1; p=reject; ruf=mailto:ruf-nocon@gw.test"
 	"$(consent bad.example)"
 	--txt-record="_dmarc.small.example,v=DMARC1; p=reject; ruf=mailto:ruf-small@gw.test!1k"
@@ -198,7 +200,8 @@ else:
 want = {"Feedback-Type": "auth-failure", "Version": "1", "Auth-Failure": "dmarc",
         "Source-IP": "203.0.113.7", "Reported-Domain": "bank.example",
         "Original-Mail-From": "<redacted@bank.example>", "Delivery-Result": "reject",
-        "Identity-Alignment": "none", "Reporting-MTA": "dns; mx.gw.test"}
+        "Identity-Alignment": "spf", "Reporting-MTA": "dns; mx.gw.test",
+        "SPF-DNS": "txt : bank.example : v=spf1 ip4:192.0.2.99 -all"}
 for k, v in want.items():
     check(fields[k] == v, "%s: %r, want %r" % (k, fields[k], v))
 check(fields["User-Agent"].startswith("authgate/"), "User-Agent")
@@ -269,6 +272,12 @@ msg "$M/norec.eml" norec.example
 send "$M/norec.eml" norec.example
 expect_log no-ruf '.failure_report.status == "no_ruf"'
 
+# ---- a psd=y record: its ruf= is never used (RFC 9991 section 2) ----
+msg "$M/psd.eml" psd.example
+send "$M/psd.eml" psd.example
+expect_log psd-record '.failure_report.status == "not_reported" and (.failure_report.why | test("psd=y"))'
+expect_no_new_report psd-record
+
 # ---- malformed ruf= entries (a blank, an angle bracket, a header) ----
 msg "$M/bad.eml" bad.example
 send "$M/bad.eml" bad.example
@@ -302,6 +311,7 @@ send "$M/fod2.eml" fod.example
 expect_log fo-d-key-missing '.facts.dkim[0].result == "key_missing" and .failure_report.status == "sent"'
 report=$(report_for "$MSGID")
 grep -q '^DKIM-Domain: fod.example' "$report" 2>/dev/null && grep -q '^DKIM-Selector: nokey' "$report" &&
+	grep -q '^DKIM-Identity: @fod.example' "$report" && grep -q '^Identity-Alignment: dkim, spf' "$report" &&
 	ok "fo-d-key-missing: the report names the signature" || nok "fo-d-key-missing: DKIM fields" "$(cat "$report" 2>/dev/null | head -60)"
 grep -q 'DKIM-Signature: .*d=fod.example' "$report" 2>/dev/null &&
 	ok "fo-d-key-missing: the signature header is in the redacted headers" || nok "fo-d-key-missing: DKIM-Signature header"

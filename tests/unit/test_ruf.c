@@ -2,10 +2,13 @@
 /*
  * test_ruf.c: failure reports, the pure parts: report address lists
  * (reporturi), fo= and when a report is due (ruf_consider), RFC 6590
- * redaction of every header kind, the RFC 6591 report itself, the log
+ * redaction of every header kind, the RFC 6591 report itself (read back
+ * by a checker of its structure and of each feedback field's ABNF, with
+ * RFC 9991's Identity-Alignment, DKIM and SPF-DNS fields), the log
  * outcome, and the policy.ini keys. Parsers of untrusted text are also
  * fed every truncated prefix of their inputs.
  */
+#include <arpa/inet.h>
 #include <jansson.h>
 
 #include "helpers.h"
@@ -648,9 +651,26 @@ static const char report_headers[]
       "X-Campaign: secret-campaign-id\n"
       "Date: Mon, 23 Nov 2026 10:00:00 +0000\n";
 
+/* What a report is built about: the SPF domain and the DKIM array of
+ * the message, the decision's RFC 9991 failed-aligned mechanisms (set
+ * directly: decide() fills them under RFC 9989), and the SPF record the
+ * module found. */
+struct build_opts {
+	const char *spf_domain; /* NULL: bank.example */
+	const char *dkim;	/* NULL: a broken signature of bank.example */
+	bool spf_failed_aligned;
+	bool dkim_failed_aligned;
+	const char *spf_dns;
+	const char *spf_dns_why;
+};
+
+static const struct build_opts dkim_failed
+    = { NULL, NULL, false, true, NULL, NULL };
+
 /* Builds a report on a forged p=reject message into out. */
 static int
-build(struct sbuf *out, const char *headers, size_t hlen, size_t n_to)
+build_with(struct sbuf *out, const char *headers, size_t hlen, size_t n_to,
+    const struct build_opts *o)
 {
 	struct policy *p = load_ok(P_ON);
 	struct ruf_report r;
@@ -660,14 +680,25 @@ build(struct sbuf *out, const char *headers, size_t hlen, size_t n_to)
 	char json[4096];
 	int rc;
 
-	facts_for(json, sizeof(json), "bank.example", "fail", "bank.example",
-	    "[{'d':'bank.example','s':'sel1','a':'rsa-sha256','bits':2048,"
-	    "'result':'body_modified'}]",
+	facts_for(json, sizeof(json), "bank.example", "fail",
+	    o->spf_domain != NULL ? o->spf_domain : "bank.example",
+	    o->dkim != NULL ?
+		o->dkim :
+		"[{'d':'bank.example','s':'sel1','a':'rsa-sha256',"
+		"'bits':2048,'result':'body_modified'}]",
 	    "v=DMARC1; p=reject; ruf=mailto:r@bank.example");
 	arena_init(&arena);
 	facts_ok(&f, &arena, J(json));
 	decide(p, &f, &d);
+	/* As decide() leaves them under RFC 9989 (with a policy domain). */
+	snprintf(d.dmarc.policy_domain, sizeof(d.dmarc.policy_domain),
+	    "bank.example");
+	d.dmarc.spf_failed_aligned = o->spf_failed_aligned;
+	d.dmarc.dkim_failed_aligned = o->dkim_failed_aligned;
 	memset(&r, 0, sizeof(r));
+	r.policy = p;
+	r.spf_dns = o->spf_dns;
+	r.spf_dns_why = o->spf_dns_why;
 	r.from = "dmarc@gw.test";
 	r.org = "GW Test Org";
 	r.host = "mx.gw.test";
@@ -685,6 +716,12 @@ build(struct sbuf *out, const char *headers, size_t hlen, size_t n_to)
 	return rc;
 }
 
+static int
+build(struct sbuf *out, const char *headers, size_t hlen, size_t n_to)
+{
+	return build_with(out, headers, hlen, n_to, &dkim_failed);
+}
+
 static size_t
 count(const char *s, const char *needle)
 {
@@ -693,6 +730,306 @@ count(const char *s, const char *needle)
 	for (s = strstr(s, needle); s != NULL; s = strstr(s + 1, needle))
 		n++;
 	return n;
+}
+
+/* ---- a checker of RFC 6591 with RFC 9991's fields ---- */
+
+#define IA_DKIM 1u
+#define IA_SPF	2u
+
+/* The message/feedback-report part as read by arf_check. */
+struct arf {
+	unsigned align; /* IA_ bits of Identity-Alignment; 0 for "none" */
+	char dkim_domain[300];
+	char dkim_identity[300];
+	char dkim_selector[300];
+	char spf_dns[RUF_SPF_DNS_MAX + 400]; /* unfolded */
+	char delivery[40];
+};
+
+static bool
+is_wsp_c(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool
+is_alnum_c(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	    || (c >= '0' && c <= '9');
+}
+
+/* RFC 5321 Domain (sub-domain *("." sub-domain)), or with underscores
+ * for a DKIM selector (RFC 6376 3.1). */
+static bool
+abnf_domain(const char *s, size_t len, bool underscore)
+{
+	size_t i, lab = 0;
+
+	if (len == 0 || len > 253)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (lab == 0 || s[i - 1] == '-')
+				return false;
+			lab = 0;
+		} else if (is_alnum_c(s[i]) || (underscore && s[i] == '_')
+		    || (s[i] == '-' && lab > 0)) {
+			if (++lab > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return lab > 0 && s[len - 1] != '-';
+}
+
+/* RFC 5322 dot-atom-text. */
+static bool
+abnf_dot_atom(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || s[0] == '.' || s[len - 1] == '.')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!(is_alnum_c(s[i]) || strchr("!#$%&'*+-/=?^_`{|}~", s[i])
+			|| (s[i] == '.' && s[i - 1] != '.')))
+			return false;
+	return true;
+}
+
+/* id-align of RFC 9991 section 4 (CFWS read as blanks: the report
+ * writes no comments); returns the IA_ bits, or -1. */
+static int
+abnf_id_align(const char *v)
+{
+	const char *p = v;
+	unsigned bits = 0, m;
+
+	while (is_wsp_c(*p))
+		p++;
+	if (strncmp(p, "none", 4) == 0) {
+		p += 4;
+	} else {
+		for (;;) {
+			if (strncmp(p, "dkim", 4) == 0)
+				m = IA_DKIM;
+			else if (strncmp(p, "spf", 3) == 0)
+				m = IA_SPF;
+			else
+				return -1;
+			if (bits & m) /* each at most once */
+				return -1;
+			bits |= m;
+			p += m == IA_DKIM ? 4 : 3;
+			while (is_wsp_c(*p))
+				p++;
+			if (*p != ',')
+				break;
+			p++;
+			while (is_wsp_c(*p))
+				p++;
+		}
+	}
+	while (is_wsp_c(*p))
+		p++;
+	return *p == '\0' ? (int)bits : -1;
+}
+
+/* A value with blanks at both ends trimmed, into out. */
+static void
+trimmed(char *out, size_t size, const char *v)
+{
+	size_t len;
+
+	while (is_wsp_c(*v))
+		v++;
+	len = strlen(v);
+	while (len > 0 && is_wsp_c(v[len - 1]))
+		len--;
+	if (len >= size)
+		fail_msg("value too long: %s", v);
+	memcpy(out, v, len);
+	out[len] = '\0';
+}
+
+/* Checks one field of the feedback report against its ABNF. */
+static void
+arf_field(struct arf *a, const char *name, const char *raw, unsigned *seen)
+{
+	static const char *const once[] = { "Feedback-Type", "User-Agent",
+		"Version", "Auth-Failure", "Original-Mail-From", "Arrival-Date",
+		"Reporting-MTA", "Source-IP", "Identity-Alignment",
+		"Delivery-Result", "DKIM-Domain", "DKIM-Identity",
+		"DKIM-Selector", "Original-Envelope-Id", "Source-Port",
+		"Incidents", "DKIM-Canonicalized-Header",
+		"DKIM-Canonicalized-Body", "DKIM-Selector-DNS" };
+	static const char *const many[]
+	    = { "Authentication-Results", "Reported-Domain", "Original-Rcpt-To",
+		      "SPF-DNS", "Reported-URI" };
+	char v[RUF_SPF_DNS_MAX + 400], dom[300], *at, *c1, *c2;
+	unsigned char ip[16];
+	size_t i;
+	bool known = false;
+	int bits;
+
+	trimmed(v, sizeof(v), raw);
+	for (i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (strcmp(name, once[i]) == 0) {
+			if (seen[i]++ > 0)
+				fail_msg("%s appears twice", name);
+			known = true;
+		}
+	for (i = 0; i < sizeof(many) / sizeof(many[0]); i++)
+		known = known || strcmp(name, many[i]) == 0;
+	if (!known)
+		fail_msg("field %s is not an ARF field", name);
+	if (strcmp(name, "Feedback-Type") == 0)
+		assert_string_equal(v, "auth-failure");
+	else if (strcmp(name, "Version") == 0)
+		assert_string_equal(v, "1");
+	else if (strcmp(name, "Auth-Failure") == 0)
+		assert_string_equal(v, "dmarc");
+	else if (strcmp(name, "Reporting-MTA") == 0) {
+		assert_true(strncmp(v, "dns; ", 5) == 0);
+		assert_true(abnf_domain(v + 5, strlen(v + 5), false));
+	} else if (strcmp(name, "Source-IP") == 0)
+		assert_true(inet_pton(AF_INET, v, ip) == 1
+		    || inet_pton(AF_INET6, v, ip) == 1);
+	else if (strcmp(name, "Reported-Domain") == 0
+	    || strcmp(name, "DKIM-Domain") == 0) {
+		if (!abnf_domain(v, strlen(v), false))
+			fail_msg("%s: '%s' is not a domain-name", name, v);
+		if (name[0] == 'D')
+			snprintf(a->dkim_domain, sizeof(a->dkim_domain),
+			    "%.299s", v);
+	} else if (strcmp(name, "DKIM-Selector") == 0) {
+		if (!abnf_domain(v, strlen(v), true))
+			fail_msg("DKIM-Selector: '%s' is not a selector", v);
+		snprintf(a->dkim_selector, sizeof(a->dkim_selector), "%.299s",
+		    v);
+	} else if (strcmp(name, "DKIM-Identity") == 0) {
+		/* [ local-part ] "@" domain-name */
+		at = strchr(v, '@');
+		if (at == NULL
+		    || (at > v && !abnf_dot_atom(v, (size_t)(at - v)))
+		    || !abnf_domain(at + 1, strlen(at + 1), false))
+			fail_msg("DKIM-Identity: '%s'", v);
+		snprintf(a->dkim_identity, sizeof(a->dkim_identity), "%.299s",
+		    v);
+	} else if (strcmp(name, "Identity-Alignment") == 0) {
+		if ((bits = abnf_id_align(raw)) < 0)
+			fail_msg("Identity-Alignment: '%s' is not id-align",
+			    raw);
+		a->align = (unsigned)bits;
+	} else if (strcmp(name, "Delivery-Result") == 0) {
+		if (strcmp(v, "delivered") != 0 && strcmp(v, "spam") != 0
+		    && strcmp(v, "policy") != 0 && strcmp(v, "reject") != 0
+		    && strcmp(v, "other") != 0)
+			fail_msg("Delivery-Result: '%s'", v);
+		snprintf(a->delivery, sizeof(a->delivery), "%.39s", v);
+	} else if (strcmp(name, "SPF-DNS") == 0) {
+		/* ( "txt" / "spf" ) ":" domain-name ":" record */
+		c1 = strchr(v, ':');
+		c2 = c1 != NULL ? strchr(c1 + 1, ':') : NULL;
+		assert_non_null(c2);
+		assert_true(strncmp(v, "txt ", 4) == 0
+		    || strncmp(v, "txt:", 4) == 0 || strncmp(v, "spf ", 4) == 0
+		    || strncmp(v, "spf:", 4) == 0);
+		*c2 = '\0';
+		trimmed(dom, sizeof(dom), c1 + 1);
+		assert_true(abnf_domain(dom, strlen(dom), false));
+		trimmed(a->spf_dns, sizeof(a->spf_dns), c2 + 1);
+		for (i = 0; a->spf_dns[i] != '\0'; i++)
+			assert_true(a->spf_dns[i] >= 0x20
+			    && a->spf_dns[i] < 0x7f);
+		assert_true(i > 0);
+	}
+}
+
+/* Reads a report as RFC 6591 with RFC 9991's fields: a multipart/report
+ * of report-type feedback-report whose three parts are text/plain,
+ * message/feedback-report and the header section; the feedback part's
+ * fields each by its ABNF, the required ones present, and those RFC
+ * 9991 requires for a DKIM or SPF failure of an aligned identifier
+ * present when Identity-Alignment names the mechanism. */
+static void
+arf_check(const char *msg, struct arf *a)
+{
+	char boundary[200], delim[210], name[80], value[RUF_SPF_DNS_MAX + 400];
+	const char *p, *b, *end, *part[4], *body, *line, *nl, *colon;
+	unsigned seen[32] = { 0 };
+	size_t n = 0, vlen;
+
+	memset(a, 0, sizeof(*a));
+	body = strstr(msg, "\n\n");
+	assert_non_null(body);
+	p = strstr(msg,
+	    "\nContent-Type: multipart/report; "
+	    "report-type=feedback-report;\n\tboundary=\"");
+	assert_true(p != NULL && p < body);
+	p = strchr(p, '"') + 1;
+	end = strchr(p, '"');
+	snprintf(boundary, sizeof(boundary), "%.*s", (int)(end - p), p);
+	snprintf(delim, sizeof(delim), "\n--%s", boundary);
+	for (b = strstr(body, delim); b != NULL; b = strstr(b + 1, delim)) {
+		if (n == 4)
+			fail_msg("more than three parts");
+		part[n++] = b + strlen(delim);
+	}
+	assert_int_equal(n, 4);
+	assert_true(strncmp(part[3], "--\n", 3) == 0);
+	assert_true(strncmp(part[0], "\nContent-Type: text/plain", 25) == 0);
+	assert_true(strncmp(part[1],
+			"\nContent-Type: message/feedback-report\n", 39)
+	    == 0);
+	assert_true(strncmp(part[2], "\nContent-Type: text/rfc822-headers\n",
+			35)
+	    == 0);
+	/* The feedback part: fields from after its blank line to the
+	 * delimiter, unfolded. */
+	p = strstr(part[1], "\n\n") + 2;
+	end = part[2] - strlen(delim);
+	for (line = p; line < end;) {
+		nl = strchr(line, '\n');
+		assert_true(nl - line <= 998);
+		assert_false(is_wsp_c(*line)); /* continuations are eaten below
+						*/
+		colon = memchr(line, ':', (size_t)(nl - line));
+		if (nl == line && nl + 1 >= end)
+			break; /* the CRLF before the delimiter */
+		assert_non_null(colon);
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - line), line);
+		vlen = 0;
+		for (p = colon + 1;;) {
+			nl = strchr(p, '\n');
+			assert_true(vlen + (size_t)(nl - p) < sizeof(value));
+			memcpy(value + vlen, p, (size_t)(nl - p));
+			vlen += (size_t)(nl - p);
+			p = nl + 1;
+			if (p >= end || !is_wsp_c(*p))
+				break;
+		}
+		value[vlen] = '\0';
+		arf_field(a, name, value, seen);
+		line = p;
+	}
+	/* Required by RFC 5965 and 6591, and RFC 9991's Identity-Alignment. */
+	assert_int_equal(seen[0], 1); /* Feedback-Type */
+	assert_int_equal(seen[1], 1); /* User-Agent */
+	assert_int_equal(seen[2], 1); /* Version */
+	assert_int_equal(seen[3], 1); /* Auth-Failure */
+	assert_int_equal(seen[8], 1); /* Identity-Alignment */
+	assert_non_null(strstr(part[1], "\nAuthentication-Results: "));
+	assert_non_null(strstr(part[1], "\nReported-Domain: "));
+	if (a->align & IA_DKIM)
+		assert_true(a->dkim_domain[0] != '\0'
+		    && a->dkim_identity[0] != '\0'
+		    && a->dkim_selector[0] != '\0');
+	else
+		assert_true(a->dkim_domain[0] == '\0');
 }
 
 static void
@@ -711,9 +1048,9 @@ test_build_report(void **state)
 		"smtp.mailfrom=bank.example;\n\tdkim=fail (body_modified) "
 		"header.d=bank.example header.s=sel1;\n\tdmarc=fail (p=reject) "
 		"header.from=bank.example policy.dmarc=reject;\n\tarc=none\n",
-		"Identity-Alignment: none\n", "Delivery-Result: reject\n",
-		"DKIM-Domain: bank.example\n", "DKIM-Selector: sel1\n",
-		"\nFrom: <redacted@bank.example>\n",
+		"Identity-Alignment: dkim\n", "Delivery-Result: reject\n",
+		"DKIM-Domain: bank.example\n", "DKIM-Identity: @bank.example\n",
+		"DKIM-Selector: sel1\n", "\nFrom: <redacted@bank.example>\n",
 		"\nTo: <redacted@gw.test>\n",
 		"\nCc: <redacted@other.example>\n",
 		"\nSubject: urgent transfer\n" };
@@ -728,6 +1065,7 @@ test_build_report(void **state)
 	struct sbuf out;
 	const char *s, *line;
 	char delim[128];
+	struct arf a;
 	size_t i;
 
 	(void)state;
@@ -753,6 +1091,9 @@ test_build_report(void **state)
 		if (strstr(s, secrets[i]) != NULL)
 			fail_msg("'%s' leaked into\n%s", secrets[i], s);
 	assert_non_null(strstr(s, "X-Campaign: [redacted]\n"));
+	arf_check(s, &a);
+	assert_int_equal(a.align, IA_DKIM);
+	assert_string_equal(a.delivery, "reject");
 	for (line = s; *line != '\0'; line = strchr(line, '\n') + 1) {
 		const char *nl = strchr(line, '\n');
 
@@ -763,6 +1104,360 @@ test_build_report(void **state)
 			    || (*line >= 0x20 && *line < 0x7f));
 	}
 	sbuf_free(&out);
+}
+
+/* Identity-Alignment as RFC 9991 reads it, with the fields each
+ * mechanism's failure requires. */
+static void
+test_identity_alignment(void **state)
+{
+	static const char spf_rec[] = "v=spf1 ip4:192.0.2.0/24 -all";
+	static const char fwd[]
+	    = "[{'d':'bank.example','s':'sel1','a':'rsa-sha256','bits':2048,"
+	      "'result':'bad_signature'}]";
+	static const char signed_hdrs[]
+	    = "DKIM-Signature: v=1; a=rsa-sha256; d=bank.example; s=sel1;\n"
+	      "\ti=ceo.secret7@bank.example; h=from; bh=x; b=y\n"
+	      "From: ceo.secret7@bank.example\n";
+	struct build_opts o;
+	struct sbuf out;
+	struct arf a;
+
+	(void)state;
+	sbuf_init(&out, RUF_MAX_REPORT);
+
+	/* The RFC's example: a signature of the From domain failed: dkim. */
+	memset(&o, 0, sizeof(o));
+	o.dkim = fwd;
+	o.dkim_failed_aligned = true;
+	assert_int_equal(build_with(&out, signed_hdrs, strlen(signed_hdrs), 1,
+			     &o),
+	    0);
+	arf_check(sbuf_cstr(&out), &a);
+	assert_int_equal(a.align, IA_DKIM);
+	assert_string_equal(a.dkim_domain, "bank.example");
+	assert_string_equal(a.dkim_identity, "redacted@bank.example");
+	assert_string_equal(a.dkim_selector, "sel1");
+	assert_null(strstr(sbuf_cstr(&out), "ceo.secret7"));
+
+	/* ... and SPF of an unrelated forwarder failed: not listed. */
+	sbuf_reset(&out);
+	o.spf_domain = "forwarder.example";
+	o.spf_dns = "v=spf1 -all";
+	assert_int_equal(build_with(&out, report_headers,
+			     strlen(report_headers), 1, &o),
+	    0);
+	arf_check(sbuf_cstr(&out), &a);
+	assert_int_equal(a.align, IA_DKIM);
+	assert_string_equal(a.dkim_identity, "@bank.example");
+	assert_null(strstr(sbuf_cstr(&out), "SPF-DNS:"));
+
+	/* Nothing aligned failed (no signature, unrelated SPF): none. */
+	sbuf_reset(&out);
+	memset(&o, 0, sizeof(o));
+	o.dkim = "[]";
+	o.spf_domain = "forwarder.example";
+	assert_int_equal(build_with(&out, report_headers,
+			     strlen(report_headers), 1, &o),
+	    0);
+	arf_check(sbuf_cstr(&out), &a);
+	assert_int_equal(a.align, 0);
+	assert_non_null(strstr(sbuf_cstr(&out),
+	    "\nIdentity-Alignment: none\n"));
+	assert_null(strstr(sbuf_cstr(&out), "DKIM-Domain:"));
+	assert_null(strstr(sbuf_cstr(&out), "SPF-DNS:"));
+
+	/* Both failed for aligned identifiers: both, with SPF-DNS. */
+	sbuf_reset(&out);
+	memset(&o, 0, sizeof(o));
+	o.spf_failed_aligned = true;
+	o.dkim_failed_aligned = true;
+	o.spf_dns = spf_rec;
+	assert_int_equal(build_with(&out, report_headers,
+			     strlen(report_headers), 1, &o),
+	    0);
+	arf_check(sbuf_cstr(&out), &a);
+	assert_int_equal(a.align, IA_DKIM | IA_SPF);
+	assert_non_null(strstr(sbuf_cstr(&out),
+	    "\nIdentity-Alignment: dkim, spf\n"));
+	assert_non_null(strstr(sbuf_cstr(&out),
+	    "\nSPF-DNS: txt : bank.example : v=spf1 ip4:192.0.2.0/24 -all\n"));
+	assert_string_equal(a.spf_dns, spf_rec);
+
+	/* SPF alone; no record to quote: the text part says why. */
+	sbuf_reset(&out);
+	memset(&o, 0, sizeof(o));
+	o.spf_failed_aligned = true;
+	o.spf_dns_why = "none found";
+	assert_int_equal(build_with(&out, report_headers,
+			     strlen(report_headers), 1, &o),
+	    0);
+	arf_check(sbuf_cstr(&out), &a);
+	assert_int_equal(a.align, IA_SPF);
+	assert_null(strstr(sbuf_cstr(&out), "SPF-DNS:"));
+	assert_non_null(strstr(sbuf_cstr(&out),
+	    "    SPF record:    none found\n"));
+	sbuf_free(&out);
+}
+
+/* A long SPF record is folded so that it unfolds to itself; one that is
+ * not plain text is not quoted. */
+static void
+test_spf_dns(void **state)
+{
+	struct build_opts o;
+	struct sbuf out, rec;
+	struct arf a;
+	size_t i;
+
+	(void)state;
+	sbuf_init(&rec, 1 << 16);
+	sbuf_puts(&rec, "v=spf1");
+	for (i = 0; i < 60; i++)
+		sbuf_printf(&rec, " ip4:198.51.100.%zu", i);
+	sbuf_puts(&rec, " include:_spf.bank.example ~all");
+	memset(&o, 0, sizeof(o));
+	o.spf_failed_aligned = true;
+	o.spf_dns = sbuf_cstr(&rec);
+	sbuf_init(&out, RUF_MAX_REPORT);
+	assert_int_equal(build_with(&out, NULL, 0, 1, &o), 0);
+	arf_check(sbuf_cstr(&out), &a);
+	assert_string_equal(a.spf_dns, sbuf_cstr(&rec));
+	/* Too long, a control byte: not quoted, and said so. */
+	for (i = 0; i < 2; i++) {
+		sbuf_reset(&out);
+		o.spf_dns = i == 0 ? "v=spf1 a\x01 -all" : NULL;
+		if (i == 1) {
+			while (rec.len <= RUF_SPF_DNS_MAX)
+				sbuf_puts(&rec, " a");
+			o.spf_dns = sbuf_cstr(&rec);
+		}
+		assert_int_equal(build_with(&out, NULL, 0, 1, &o), 0);
+		arf_check(sbuf_cstr(&out), &a);
+		assert_null(strstr(sbuf_cstr(&out), "SPF-DNS:"));
+		assert_non_null(strstr(sbuf_cstr(&out),
+		    "    SPF record:    not quoted"));
+	}
+	sbuf_free(&out);
+	sbuf_free(&rec);
+}
+
+/* Which signature the DKIM fields describe. */
+static void
+test_failed_aligned_sig(void **state)
+{
+	static const struct {
+		const char *dkim;
+		const char *record;
+		int want;
+	} cases[] = {
+		/* d= the From domain first, though listed later. */
+		{ "[{'d':'mail.bank.example','s':'a','result':'bad_signature'},"
+		  "{'d':'bank.example','s':'b','result':'body_modified'}]",
+		    "v=DMARC1; p=reject", 1 },
+		/* Relaxed: a subdomain of the organizational domain. */
+		{ "[{'d':'other.example','s':'a','result':'bad_signature'},"
+		  "{'d':'Mail.Bank.Example','s':'b','result':'expired'}]",
+		    "v=DMARC1; p=reject", 1 },
+		/* Strict (adkim=s): only the From domain itself. */
+		{ "[{'d':'mail.bank.example','s':'a','result':'bad_signature'}]",
+		    "v=DMARC1; p=reject; adkim=s", -1 },
+		/* A passing signature did not fail; an unrelated one does
+		 * not align. */
+		{ "[{'d':'bank.example','s':'a','a':'rsa-sha256','bits':2048,"
+		  "'result':'pass'},"
+		  "{'d':'bank.example.evil','s':'b','result':'bad_signature'}]",
+		    "v=DMARC1; p=reject", -1 },
+		/* A pass with a key shorter than min_key_bits did not. */
+		{ "[{'d':'bank.example','s':'a','a':'rsa-sha256','bits':512,"
+		  "'result':'pass'}]",
+		    "v=DMARC1; p=reject", 0 },
+		{ "[]", "v=DMARC1; p=reject", -1 },
+	};
+	struct policy *p = load_ok(P_ON);
+	struct decision d;
+	struct arena arena;
+	struct facts f;
+	char json[4096];
+	size_t i;
+	int got;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		facts_for(json, sizeof(json), "bank.example", "fail",
+		    "bank.example", cases[i].dkim, cases[i].record);
+		arena_init(&arena);
+		facts_ok(&f, &arena, J(json));
+		decide(p, &f, &d);
+		snprintf(d.dmarc.policy_domain, sizeof(d.dmarc.policy_domain),
+		    "bank.example");
+		assert_int_equal(ruf_failed_aligned_sig(p, &f, &d), -1);
+		d.dmarc.dkim_failed_aligned = true;
+		if ((got = ruf_failed_aligned_sig(p, &f, &d)) != cases[i].want)
+			fail_msg("case %zu: %d, want %d", i, got,
+			    cases[i].want);
+		arena_free(&arena);
+	}
+	policy_free(p);
+}
+
+/* A decision without a policy domain (decide() before RFC 9989 filled
+ * the failed-aligned mechanisms) has them derived from the facts. */
+static void
+test_failed_aligned_derived(void **state)
+{
+	static const struct {
+		const char *spf;
+		const char *spf_domain;
+		const char *dkim;
+		const char *record;
+		bool spf_failed, dkim_failed;
+	} cases[] = {
+		{ "fail", "bank.example", "[]", "v=DMARC1; p=reject", true,
+		    false },
+		{ "softfail", "mail.bank.example", "[]", "v=DMARC1; p=reject",
+		    true, false },
+		{ "fail", "mail.bank.example", "[]",
+		    "v=DMARC1; p=reject; aspf=s", false, false },
+		{ "fail", "forwarder.example",
+		    "[{'d':'bank.example','s':'a','result':'key_missing'}]",
+		    "v=DMARC1; p=reject", false, true },
+		{ "pass", "forwarder.example",
+		    "[{'d':'mail.bank.example','s':'a','result':'body_modified'},"
+		    "{'d':'forwarder.example','s':'b','result':'bad_signature'}]",
+		    "v=DMARC1; p=reject", false, true },
+		{ "none", "bank.example", "[]", "v=DMARC1; p=reject", true,
+		    false },
+		{ "fail", "forwarder.example",
+		    "[{'d':'forwarder.example','s':'b','result':'bad_signature'}]",
+		    "v=DMARC1; p=reject", false, false },
+	};
+	struct policy *p = load_ok(P_ON);
+	struct decision d;
+	struct arena arena;
+	struct facts f;
+	char json[4096];
+	bool spf, dkim;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		facts_for(json, sizeof(json), "bank.example", cases[i].spf,
+		    cases[i].spf_domain, cases[i].dkim, cases[i].record);
+		arena_init(&arena);
+		facts_ok(&f, &arena, J(json));
+		decide(p, &f, &d);
+		d.dmarc.policy_domain[0] = '\0';
+		ruf_failed_aligned(p, &f, &d, &spf, &dkim);
+		if (spf != cases[i].spf_failed || dkim != cases[i].dkim_failed)
+			fail_msg("case %zu: spf %d dkim %d, want %d %d", i, spf,
+			    dkim, cases[i].spf_failed, cases[i].dkim_failed);
+		/* With a policy domain the decision's own say. */
+		snprintf(d.dmarc.policy_domain, sizeof(d.dmarc.policy_domain),
+		    "bank.example");
+		d.dmarc.spf_failed_aligned = !cases[i].spf_failed;
+		d.dmarc.dkim_failed_aligned = false;
+		ruf_failed_aligned(p, &f, &d, &spf, &dkim);
+		assert_true(spf == !cases[i].spf_failed && !dkim);
+		arena_free(&arena);
+	}
+	policy_free(p);
+}
+
+/* DKIM-Identity: i= from the signature's own field, local part redacted;
+ * "@" d= without one. */
+static void
+test_dkim_identity(void **state)
+{
+	static const struct {
+		const char *headers;
+		const char *want;
+	} cases[] = {
+		{ "DKIM-Signature: v=1; d=bank.example; s=sel1; "
+		  "i=ceo@bank.example; b=x\n",
+		    "redacted@bank.example" },
+		{ "DKIM-Signature: v=1; d=BANK.example.; s=SEL1;\n"
+		  "\ti=@news.bank.example; b=x\n",
+		    "@news.bank.example" },
+		{ "DKIM-Signature: v=1; d=bank.example; s=sel1; b=x\n",
+		    "@bank.example" },
+		/* another selector's i=, then ours without one */
+		{ "DKIM-Signature: v=1; d=bank.example; s=sel2; i=a@bank.example\n"
+		  "DKIM-Signature: v=1; d=bank.example; s=sel1; b=x\n",
+		    "@bank.example" },
+		{ "DKIM-Signature: v=1; d=bank.example; s=sel1; i=a@b c\n",
+		    "@bank.example" },
+		{ "DKIM-Signature: v=1; d=bank.example; s=sel1; i=a@\n",
+		    "@bank.example" },
+		{ "DKIM-Signature: broken d=bank.example; s=sel1; i=a@x\n",
+		    "@bank.example" },
+		{ "Subject: no signature\n", "@bank.example" },
+	};
+	struct facts_dkim sig = { "bank.example", "sel1", "rsa-sha256", 2048,
+		AG_DKIMR_BAD_SIGNATURE };
+	char out[DOMAIN_MAX_LEN + 16];
+	size_t i, k, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ruf_dkim_identity(out, sizeof(out), cases[i].headers,
+		    strlen(cases[i].headers), &sig);
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("case %zu: %s, want %s", i, out,
+			    cases[i].want);
+		/* every prefix: no read past the end (ASan) */
+		len = strlen(cases[i].headers);
+		for (k = 0; k <= len; k++) {
+			char *copy = malloc(k == 0 ? 1 : k);
+
+			memcpy(copy, cases[i].headers, k);
+			ruf_dkim_identity(out, sizeof(out), copy, k, &sig);
+			assert_true(out[0] == '@' || strchr(out, '@') != NULL);
+			free(copy);
+		}
+	}
+	ruf_dkim_identity(out, sizeof(out), NULL, 0, &sig);
+	assert_string_equal(out, "@bank.example");
+}
+
+/* RFC 9991 section 2: never the ruf= of a psd=y record. */
+static void
+test_psd_no_ruf(void **state)
+{
+	struct policy *p = load_ok(P_ON);
+	char json[4096], why[RUF_WHY_MAX];
+	struct dmarcrec rec;
+	struct decision d;
+	struct arena arena;
+	struct facts f;
+
+	(void)state;
+	facts_for(json, sizeof(json), "bank.example", "fail", "bank.example",
+	    "[]", "v=DMARC1; p=reject; psd=y; ruf=mailto:r@bank.example");
+	arena_init(&arena);
+	facts_ok(&f, &arena, J(json));
+	decide(p, &f, &d);
+	assert_int_equal(ruf_consider(p, &f, &d, false, &rec, why, sizeof(why)),
+	    RUF_NOT_REPORTED);
+	assert_non_null(strstr(why, "psd=y"));
+	arena_free(&arena);
+	/* The decision says the policy came from a PSD's record. */
+	facts_for(json, sizeof(json), "bank.example", "fail", "bank.example",
+	    "[]", "v=DMARC1; p=reject; ruf=mailto:r@bank.example");
+	arena_init(&arena);
+	facts_ok(&f, &arena, J(json));
+	decide(p, &f, &d);
+	assert_int_equal(ruf_consider(p, &f, &d, false, &rec, why, sizeof(why)),
+	    RUF_WANTED);
+	d.dmarc.psd = DMARC_PSD_Y;
+	assert_int_equal(ruf_consider(p, &f, &d, false, &rec, why, sizeof(why)),
+	    RUF_NOT_REPORTED);
+	d.dmarc.psd = DMARC_PSD_U;
+	d.dmarc.source = DMARC_SRC_PSD;
+	assert_int_equal(ruf_consider(p, &f, &d, false, &rec, why, sizeof(why)),
+	    RUF_NOT_REPORTED);
+	arena_free(&arena);
+	policy_free(p);
 }
 
 static void
@@ -1019,6 +1714,12 @@ main(void)
 		cmocka_unit_test(test_redact_prefixes),
 		cmocka_unit_test(test_build_report),
 		cmocka_unit_test(test_build_report_edges),
+		cmocka_unit_test(test_identity_alignment),
+		cmocka_unit_test(test_spf_dns),
+		cmocka_unit_test(test_failed_aligned_sig),
+		cmocka_unit_test(test_failed_aligned_derived),
+		cmocka_unit_test(test_dkim_identity),
+		cmocka_unit_test(test_psd_no_ruf),
 		cmocka_unit_test(test_outcome_json),
 		cmocka_unit_test(test_config_keys),
 	};
