@@ -404,6 +404,7 @@ ctx_init(struct ctx *c, const struct policy *policy, const struct facts *facts,
 	memset(out, 0, sizeof(*out));
 	out->deciding = -1;
 	out->dmarc.result = AG_DMARCR_NONE;
+	out->dmarc.dkim_failed_sig = -1;
 }
 
 void

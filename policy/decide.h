@@ -99,6 +99,8 @@ struct dmarc_eval {
 				     an aligned domain did not pass */
 	bool dkim_failed_aligned; /* a signature of an aligned domain
 				     did not pass */
+	int dkim_failed_sig;	  /* the first such (the From domain's
+				     own first), or -1 */
 	bool evaluated;		  /* false without a single From domain */
 	char record[DECIDE_DMARC_NAME]; /* name the record came from */
 	bool has_record;

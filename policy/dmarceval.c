@@ -259,12 +259,19 @@ failed_aligned(struct ctx *c, bool spf_strict, bool dkim_strict)
 	struct dmarc_eval *e = &c->d->dmarc;
 	size_t i;
 
-	e->spf_failed_aligned = f->spf != AG_SPFR_PASS && f->spf != AG_SPFR_NONE
-	    && f->spf_domain != NULL && aligned(c, f->spf_domain, spf_strict);
-	e->dkim_failed_aligned = false;
-	for (i = 0; i < f->n_dkim && !e->dkim_failed_aligned; i++)
-		e->dkim_failed_aligned = !sig_passed(c->policy, &f->dkim[i])
-		    && aligned(c, f->dkim[i].d, dkim_strict);
+	int pass;
+
+	e->spf_failed_aligned = f->spf != AG_SPFR_PASS && f->spf_domain != NULL
+	    && aligned(c, f->spf_domain, spf_strict);
+	e->dkim_failed_sig = -1;
+	/* A signature of the From domain itself first, then relaxed. */
+	for (pass = 0; pass < 2 && e->dkim_failed_sig < 0; pass++)
+		for (i = 0; i < f->n_dkim && e->dkim_failed_sig < 0; i++)
+			if (!sig_passed(c->policy, &f->dkim[i])
+			    && aligned(c, f->dkim[i].d,
+				dkim_strict || pass == 0))
+				e->dkim_failed_sig = (int)i;
+	e->dkim_failed_aligned = e->dkim_failed_sig >= 0;
 }
 
 /* A failure that a passing DNS error may have caused: an aligned (or
@@ -398,6 +405,23 @@ gather_identifiers(struct ctx *c)
 	(void)aligned3(c, f->spf_domain, false);
 	for (i = 0; i < f->n_dkim; i++)
 		(void)aligned3(c, f->dkim[i].d, false);
+}
+
+/* Asks the name RFC 7489 would read besides the From domain's (its PSL
+ * organizational domain's), which a walk that stopped early did not: a
+ * logged message can then be replayed under dmarc_method = rfc7489
+ * exactly, at the cost of at most one query. */
+static void
+gather_psl_org(struct ctx *c)
+{
+	char name[DECIDE_DMARC_NAME];
+	const char *txt;
+
+	if (c->from_org == NULL || strcmp(c->from_org, c->d->from_domain) == 0)
+		return;
+	memcpy(name, "_dmarc.", 7);
+	copy_domain(name + 7, c->from_org);
+	(void)c->dns->txt(c->dns->ctx, name, &txt);
 }
 
 /* DMARC as RFC 9989 defines it, from the walk's answers. */
@@ -593,8 +617,10 @@ evaluate_dmarc(struct ctx *c)
 		evaluate_dmarc9989(c);
 	else
 		evaluate_dmarc7489(c);
-	if (c->gather && c->rfc9989)
+	if (c->gather && c->rfc9989) {
 		gather_identifiers(c);
+		gather_psl_org(c);
+	}
 	if (c->rfc9989 && c->org_known && !c->org_temperror)
 		copy_domain(c->d->dmarc.org_domain, c->org);
 }

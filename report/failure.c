@@ -391,6 +391,10 @@ ruf_failed_aligned_sig(const struct policy *p, const struct facts *f,
 	bool spf, dkim, have = find_record(f, d, &rec);
 
 	ruf_failed_aligned(p, f, d, &spf, &dkim);
+	if (dkim && d->dmarc.policy_domain[0] != '\0'
+	    && d->dmarc.dkim_failed_sig >= 0
+	    && (size_t)d->dmarc.dkim_failed_sig < f->n_dkim)
+		return d->dmarc.dkim_failed_sig;
 	return dkim ? failed_sig(p, f, d, have && rec.adkim_strict) : -1;
 }
 

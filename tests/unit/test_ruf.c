@@ -1289,10 +1289,11 @@ test_failed_aligned_sig(void **state)
 		arena_init(&arena);
 		facts_ok(&f, &arena, J(json));
 		decide(p, &f, &d);
-		snprintf(d.dmarc.policy_domain, sizeof(d.dmarc.policy_domain),
-		    "bank.example");
-		assert_int_equal(ruf_failed_aligned_sig(p, &f, &d), -1);
-		d.dmarc.dkim_failed_aligned = true;
+		/* decide() finds the failed aligned signature; the report
+		 * names the one it picks. */
+		if (d.dmarc.dkim_failed_aligned != (cases[i].want >= 0))
+			fail_msg("case %zu: decide says dkim_failed_aligned %d",
+			    i, d.dmarc.dkim_failed_aligned);
 		if ((got = ruf_failed_aligned_sig(p, &f, &d)) != cases[i].want)
 			fail_msg("case %zu: %d, want %d", i, got,
 			    cases[i].want);
