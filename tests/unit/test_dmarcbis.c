@@ -4,8 +4,9 @@
  * section 5, V01-V62), each decided by decide() from facts whose "dns"
  * is the vector's zone, plus vectors of our own for each rule family
  * (W walk, O organizational domain, P policy discovery, A alignment,
- * X existence and np, T testing, E DNS errors), and mail/dmarcwalk.c
- * tested directly (targets of W1, O1-O5 over a fake zone).
+ * X existence and np, T testing, E DNS errors); the names the module's
+ * gathering asks (through decide_dmarc_gather with a recording DNS); and
+ * mail/dmarcwalk.c directly (targets of W1, O1-O5 over a fake zone).
  */
 #include "helpers.h"
 #include "mail/dmarcwalk.h"
@@ -451,6 +452,24 @@ static const struct vec own[] = {
 	    NULL, UNREL, FAIL, "shop.example", "shop.example", SRC_O, T_P, REJ,
 	    REJ, false, false, C_REJ,
 	    { "a.b.shop.example", "b.shop.example", "shop.example" } },
+	/* E3: an error in one identifier's walk does not matter when
+	 * another identifier aligns (V62's zone, with SPF aligned). */
+	{ "E3-other", NULL, "bank.example",
+	    R("bank.example",
+		"v=DMARC1; p=reject") ","
+				      "'_dmarc.mail.bank.example':"
+				      "'temperror'",
+	    NULL, "pass", "bank.example", "mail.bank.example", "pass", PASS,
+	    "bank.example", NULL, SRC_A, T_P, REJ, REJ, false, false, -1,
+	    { NULL } },
+	/* A4: an identifier equal to Org(A) aligns without a walk of its
+	 * own. */
+	{ "A4-org", NULL, "a.b.shop.example",
+	    R("shop.example", "v=DMARC1; p=reject"), NULL, NULL, NULL,
+	    "shop.example", "pass", PASS, "shop.example", "shop.example", SRC_O,
+	    T_P, REJ, REJ, false, false, -1,
+	    { "a.b.shop.example", "b.shop.example", "shop.example",
+		"example" } },
 	/* D1: the same zone as V26 under rfc7489 (PSL organizational
 	 * domain example.co.uk, sp -> reject). */
 	{ "V26-7489", "[general]\ndmarc_method = rfc7489\n",
@@ -479,6 +498,112 @@ test_own_vectors(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
 		check_vec(&own[i]);
+}
+
+/* ---- the names the module asks (decide_dmarc_gather) ---- */
+
+/* A DNS that answers from facts and records every _dmarc name asked. */
+struct rec_dns {
+	const struct facts *f;
+	size_t n;
+	char names[32][DMARCWALK_NAME];
+	size_t n_exists;
+};
+
+static enum dmarcwalk_answer
+rec_txt(void *ctx, const char *name, const char **txt)
+{
+	struct rec_dns *r = ctx;
+
+	if (r->n < 32)
+		snprintf(r->names[r->n++], DMARCWALK_NAME, "%s", name);
+	return decide_facts_txt((void *)r->f, name, txt);
+}
+
+static enum facts_exists
+rec_exists(void *ctx, const char *domain)
+{
+	struct rec_dns *r = ctx;
+
+	r->n_exists++;
+	return decide_facts_exists((void *)r->f, domain);
+}
+
+/* Gathers for facts and checks that the names of want were asked in
+ * that order, one after another; returns the recording. */
+static void
+gather(const char *facts_json, const char *const *want, struct rec_dns *r)
+{
+	struct policy *p = load_ok("");
+	struct arena arena;
+	struct facts f;
+	struct decide_dns dns = { rec_txt, rec_exists, r };
+	size_t i, j;
+
+	arena_init(&arena);
+	facts_ok(&f, &arena, J(facts_json));
+	memset(r, 0, sizeof(*r));
+	r->f = &f;
+	decide_dmarc_gather(p, &f, &dns);
+	for (i = 0; i < r->n; i++) {
+		for (j = 0; want[j] != NULL && i + j < r->n; j++)
+			if (strcmp(r->names[i + j], want[j]) != 0)
+				break;
+		if (want[j] == NULL)
+			break;
+	}
+	if (i == r->n) {
+		for (i = 0; i < r->n; i++)
+			print_error("asked %s\n", r->names[i]);
+		fail_msg("the walk from %s was not asked in order", want[0]);
+	}
+	arena_free(&arena);
+	policy_free(p);
+}
+
+static void
+test_gather(void **state)
+{
+	/* V29: the DKIM identifier's own walk (RFC B.4.1). */
+	static const char *const v29[] = { "_dmarc.signing.example.com",
+		"_dmarc.example.com", "_dmarc.com", NULL };
+	/* V37: the author walk, and one existence question. */
+	static const char *const v37[]
+	    = { "_dmarc.ghost.np.dmarctest.net", "_dmarc.np.dmarctest.net",
+		      "_dmarc.dmarctest.net", "_dmarc.net", NULL };
+	/* X4: np= equal to sp=: no existence question. */
+	static const char *const x4[]
+	    = { "_dmarc.ghost.np.dmarctest.net", NULL };
+	struct rec_dns r;
+
+	(void)state;
+	gather("{'client':{'ip':'203.0.113.7','helo':'h','authenticated':"
+	       "false},'mail_from':'b@example.com','from':['a@example.com'],"
+	       "'spf':{'result':'pass','domain':'example.com'},'dkim':[{'d':"
+	       "'signing.example.com','s':'s','a':'rsa-sha256','bits':2048,"
+	       "'result':'pass'}],'arc':{'result':'none','instances':[]},"
+	       "'dns':{'_dmarc.example.com':'v=DMARC1; p=reject',"
+	       "'_dmarc.signing.example.com':'v=DMARC1; p=none'}}",
+	    v29, &r);
+	assert_int_equal(r.n_exists, 0);
+	gather("{'client':{'ip':'203.0.113.7','helo':'h','authenticated':"
+	       "false},'mail_from':'b@unrelated.test',"
+	       "'from':['a@ghost.np.dmarctest.net'],"
+	       "'spf':{'result':'none','domain':'unrelated.test'},'dkim':[],"
+	       "'arc':{'result':'none','instances':[]},"
+	       "'dns':{'_dmarc.np.dmarctest.net':'v=DMARC1; p=none; "
+	       "np=reject'}}",
+	    v37, &r);
+	assert_int_equal(r.n_exists, 1);
+	gather("{'client':{'ip':'203.0.113.7','helo':'h','authenticated':"
+	       "false},'mail_from':'b@unrelated.test',"
+	       "'from':['a@ghost.np.dmarctest.net'],"
+	       "'spf':{'result':'none','domain':'unrelated.test'},'dkim':[],"
+	       "'arc':{'result':'none','instances':[]},"
+	       "'dns':{'_dmarc.np.dmarctest.net':'v=DMARC1; p=none; "
+	       "sp=reject; np=reject'}}",
+	    x4, &r);
+	assert_int_equal(r.n_exists, 0);
 }
 
 /* ---- mail/dmarcwalk.c directly ---- */
@@ -640,6 +765,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_brief_vectors),
 		cmocka_unit_test(test_own_vectors),
+		cmocka_unit_test(test_gather),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_org),
 	};
