@@ -5,10 +5,12 @@
 # server serves) sent through the real Exim with the module: the deep
 # subdomain's tree walk (V02), psd=n (V07), a PSD record (V08), several
 # records at a name (V16), np for a non-existent and an existing
-# subdomain (V37, V38), t=y (V45), pct=0 (V48) and a SERVFAIL mid-walk
-# (V58). Each checks the SMTP reply and the log line's decision.dmarc;
-# then `authgate replay` of the log decides every message as the module
-# did, and `authgate explain` on a saved message agrees. Every message is
+# subdomain (V37, V38), t=y (V45), pct=0 (V48) and a DNS failure mid-walk
+# (V58: dnsmasq forwards _dmarc.b.e58.example to a server that never
+# answers, and dns_timeout = 1 keeps that short). Each checks the SMTP
+# reply and the log line's decision.dmarc; then `authgate replay` of the
+# log decides every message as the module did (and under rfc7489 shows
+# what changes), and `authgate explain` on saved messages agrees. Every message is
 # unsigned from an unrelated MAIL FROM: a DMARC failure. TAP; needs root.
 set -u
 . "$(dirname "$0")/lib.sh"
