@@ -10,8 +10,8 @@
 # answers, and dns_timeout = 1 keeps that short). Each checks the SMTP
 # reply and the log line's decision.dmarc; then `authgate replay` of the
 # log decides every message as the module did (and under rfc7489 shows
-# what changes), and `authgate explain` on saved messages agrees. Every message is
-# unsigned from an unrelated MAIL FROM: a DMARC failure. TAP; needs root.
+# what changes), and `authgate explain` on saved messages agrees. Every
+# message is unsigned from an unrelated MAIL FROM: a DMARC failure. TAP; needs root.
 set -u
 . "$(dirname "$0")/lib.sh"
 
