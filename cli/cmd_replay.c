@@ -46,6 +46,7 @@ struct examples {
 
 struct replay_tally {
 	unsigned long total, changed, skipped;
+	unsigned long rfc7489_facts; /* decided by RFC 7489: v1 facts */
 	unsigned long moves[AG_ACTION_COUNT][AG_ACTION_COUNT];
 	struct examples move_ex[AG_ACTION_COUNT][AG_ACTION_COUNT];
 	struct tally groups; /* domain NUL old NUL new NUL class */
@@ -71,6 +72,8 @@ count(struct replay_tally *t, const struct replay_entry *e)
 	const char *id = e->line.id != NULL ? e->line.id : "";
 
 	t->total++;
+	if (e->now.dmarc.method_forced)
+		t->rfc7489_facts++;
 	if (now == old)
 		return;
 	t->changed++;
@@ -170,8 +173,8 @@ print_json(struct replay_tally *t, struct tally_row **groups)
 	sbuf_init(&sb, (size_t)256 << 20);
 	sbuf_printf(&sb,
 	    "{\"total\":%lu,\"changed\":%lu,\"skipped\":%lu,"
-	    "\"transitions\":{",
-	    t->total, t->changed, t->skipped);
+	    "\"rfc7489_facts\":%lu,\"transitions\":{",
+	    t->total, t->changed, t->skipped, t->rfc7489_facts);
 	for (a = 0; a < AG_ACTION_COUNT; a++)
 		for (b = 0; b < AG_ACTION_COUNT; b++) {
 			if (t->moves[a][b] == 0)
@@ -242,6 +245,13 @@ print_human(const char *policy, struct replay_tally *t,
 		printf(" (%lu line%s skipped)", t->skipped,
 		    t->skipped == 1 ? "" : "s");
 	printf(".\n");
+	if (t->rfc7489_facts > 0)
+		printf(
+		    "%lu line%s logged before RFC 9989 (log version 1) "
+		    "hold%s no tree walk: decided by RFC 7489 (public suffix "
+		    "list), as when logged.\n",
+		    t->rfc7489_facts, t->rfc7489_facts == 1 ? "" : "s",
+		    t->rfc7489_facts == 1 ? "s" : "");
 	if (t->changed == 0)
 		return;
 	printf("\n%-22s %9s\n", "transition", "messages");

@@ -73,4 +73,18 @@ grep -q "would be handled differently" "$tmp/human.txt" && grep -q '^tag -> reje
 "$ag" replay "$tmp/authgate.log" >/dev/null 2>&1
 [ $? = 2 ] && ok "no --policy: exit 2" || nok "no --policy: exit 2"
 
+# A line logged before RFC 9989 (v 1) holds no tree walk: replay decides it
+# by RFC 7489 and says so; the same facts in a v 2 line are a walk's and
+# decided by RFC 9989 (d=co.uk aligns with From co.uk there, never under
+# the public suffix list).
+facts='"facts":{"id":"old1","client":{"ip":"203.0.113.7","helo":"h","authenticated":false},"mail_from":"","from":["a@co.uk"],"spf":{"result":"none","domain":"h"},"dkim":[{"d":"co.uk","s":"s","a":"rsa-sha256","bits":2048,"result":"pass"}],"arc":{"result":"none","instances":[]},"dns":{"_dmarc.co.uk":"v=DMARC1; p=reject"}}'
+printf '{"v":1,"ts":"2026-05-01T00:00:00Z","host":"h","id":"old1","decision":{"action":"reject","class":"dmarc.reject"},%s}\n{"v":2,"ts":"2026-12-01T00:00:00Z","host":"h","id":"new1","decision":{"action":"reject","class":"dmarc.reject"},%s}\n' \
+	"$facts" "${facts/old1/new1}" >"$tmp/versions.log"
+printf '[general]\n' >"$tmp/default.ini"
+"$ag" replay --policy "$tmp/default.ini" --json "$tmp/versions.log" >"$tmp/versions.json" 2>&1
+jq -e '.total == 2 and .rfc7489_facts == 1 and .changed == 1' "$tmp/versions.json" >/dev/null &&
+	ok "a v1 line replays by RFC 7489, a v2 line by RFC 9989" || nok "v1/v2 replay" "$(cat "$tmp/versions.json")"
+"$ag" replay --policy "$tmp/default.ini" "$tmp/versions.log" 2>&1 | grep -q '1 line logged before RFC 9989 (log version 1) holds no tree walk: decided by RFC 7489' &&
+	ok "replay says a v1 line was decided by RFC 7489" || nok "replay says so" "$("$ag" replay --policy "$tmp/default.ini" "$tmp/versions.log" 2>&1)"
+
 tap_done
