@@ -146,8 +146,9 @@ test:
 conformance: $(BUILD)/authgate
 	prove -v tests/conformance/run.t :: $(abspath $(BUILD))/authgate
 
-$(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libauthgate.a
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libauthgate.a $(LIBS)
+$(BUILD)/bench_policy: bench/bench_policy.c $(BUILD)/libverify.a $(BUILD)/libauthgate.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libverify.a $(BUILD)/libauthgate.a \
+	    $(LIBS) $(CLI_LIBS)
 
 $(BUILD)/bench_dkim: bench/bench_dkim.c $(BUILD)/libverify.a $(BUILD)/libauthgate.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libverify.a $(BUILD)/libauthgate.a \

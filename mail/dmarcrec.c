@@ -91,6 +91,30 @@ has_uri(const char *v, size_t len)
 	return colon != NULL && colon > v;
 }
 
+bool
+dmarcrec_is_dmarc(const char *txt)
+{
+	const char *p = txt;
+
+	while (is_wsp(*p) || *p == ';')
+		p++;
+	if (*p != 'v' && *p != 'V')
+		return false;
+	p++;
+	while (is_wsp(*p))
+		p++;
+	if (*p++ != '=')
+		return false;
+	while (is_wsp(*p))
+		p++;
+	if (strncmp(p, "DMARC1", 6) != 0)
+		return false;
+	p += 6;
+	while (is_wsp(*p))
+		p++;
+	return *p == '\0' || *p == ';';
+}
+
 static bool
 parse_yn(const char *v, size_t len, bool *yes)
 {

@@ -65,6 +65,9 @@ struct dmarcrec {
  * the other tags read as their defaults; an INVALID record still fills
  * psd, so a tree walk can stop at it. */
 enum dmarcrec_status dmarcrec_parse(const char *txt, struct dmarcrec *out);
+/* Tells whether a TXT record's text is a DMARC record (its first tag is
+ * v=DMARC1), as dmarcrec_parse tells NOT_DMARC apart, without the rest. */
+bool dmarcrec_is_dmarc(const char *txt);
 /* Returns "none", "quarantine" or "reject". */
 const char *dmarcrec_policy_name(enum dmarc_policy p);
 

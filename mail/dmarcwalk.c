@@ -69,14 +69,18 @@ dmarcwalk_run(const char *domain, dmarcwalk_lookup_fn lookup, void *ctx,
 	char name[DMARCWALK_NAME];
 	size_t n, i;
 
-	memset(out, 0, sizeof(*out));
+	/* Only what a step uses is written: the struct is large, and
+	 * one message walks several times. */
+	out->n = 0;
+	out->temperror = out->stopped = false;
 	n = dmarcwalk_targets(domain, targets);
 	if (first_only && n > 1)
 		n = 1;
 	for (i = 0; i < n; i++) {
 		struct dmarcwalk_step *s = &out->step[out->n++];
 
-		memcpy(s->domain, targets[i], sizeof(s->domain));
+		copy_domain(s->domain, targets[i]);
+		s->status = DMARCREC_NOT_DMARC;
 		memcpy(name, "_dmarc.", 7);
 		copy_domain(name + 7, targets[i]);
 		s->txt = NULL;

@@ -342,6 +342,16 @@ dmarc_action(const struct decision *d)
 	return a;
 }
 
+/* The public suffix list's organizational domain of domain, where this
+ * evaluation reads it: RFC 7489 only. */
+static const char *
+psl_org(const struct ctx *c, const char *domain)
+{
+	if (c->rfc9989)
+		return NULL; /* gather_psl_org asks it only where needed */
+	return policy_org_domain(c->policy, domain);
+}
+
 /* DMARC for the author domain, under its [domain:] section. A name whose
  * U-labels hold code points a reader takes for dots (IDNA accepts them:
  * "mail·bank.example" is a domain of its own) is judged as the name a
@@ -366,12 +376,12 @@ judge_author(struct ctx *c)
 		sc.d = &seen;
 		memcpy(seen.from_domain, view, sizeof(seen.from_domain));
 		seen.domain = policy_domain_for(p, view);
-		sc.from_org = policy_org_domain(p, view);
+		sc.from_org = psl_org(c, view);
 		evaluate_dmarc(&sc);
 	}
 	/* Findings made so far (From ones) took no domain section. */
 	d->domain = policy_domain_for(p, d->from_domain);
-	c->from_org = policy_org_domain(p, d->from_domain);
+	c->from_org = psl_org(c, d->from_domain);
 	evaluate_dmarc(c);
 	if (!dotted || dmarc_action(&seen) <= dmarc_action(d))
 		return;

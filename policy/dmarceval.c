@@ -19,7 +19,6 @@ decide_facts_txt(void *arg, const char *name, const char **txt)
 {
 	const struct facts *f = arg;
 	const struct facts_dns *dns = facts_dns_get(f, name);
-	struct dmarcrec tmp;
 	size_t i, n = 0;
 
 	if (dns == NULL)
@@ -27,8 +26,7 @@ decide_facts_txt(void *arg, const char *name, const char **txt)
 	if (dns->temperror)
 		return DW_TEMPERROR;
 	for (i = 0; i < dns->n_txt; i++)
-		if (dmarcrec_parse(dns->txt[i], &tmp) != DMARCREC_NOT_DMARC
-		    && n++ == 0)
+		if (dmarcrec_is_dmarc(dns->txt[i]) && n++ == 0)
 			*txt = dns->txt[i];
 	return n == 0 ? DW_NONE : n == 1 ? DW_RECORD : DW_SEVERAL;
 }
@@ -414,9 +412,18 @@ gather_identifiers(struct ctx *c)
 static void
 gather_psl_org(struct ctx *c)
 {
+	const struct dmarcwalk *w = &c->d->dmarc.walk;
 	char name[DECIDE_DMARC_NAME];
 	const char *txt;
 
+	/* RFC 7489 reads it only when the From domain's name holds no
+	 * record, and a whole walk (to the top-level domain, from no more
+	 * than 8 labels) asked it already. */
+	if (w->n == 0 || w->step[0].answer != DW_NONE
+	    || (!w->temperror && !w->stopped
+		&& dmarcwalk_labels(c->d->from_domain) <= DMARCWALK_MAX))
+		return;
+	c->from_org = policy_org_domain(c->policy, c->d->from_domain);
 	if (c->from_org == NULL || strcmp(c->from_org, c->d->from_domain) == 0)
 		return;
 	memcpy(name, "_dmarc.", 7);

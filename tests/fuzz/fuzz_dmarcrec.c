@@ -20,7 +20,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(txt, data, size);
 	txt[size] = '\0';
-	if (dmarcrec_parse(txt, &r) == DMARCREC_OK) {
+	enum dmarcrec_status st = dmarcrec_parse(txt, &r);
+
+	/* The quick test agrees with the parser. */
+	if (dmarcrec_is_dmarc(txt) != (st != DMARCREC_NOT_DMARC))
+		abort();
+	if (st == DMARCREC_OK) {
 		if (r.pct > 100 || r.p > DMARC_P_REJECT || r.sp > DMARC_P_REJECT
 		    || r.np > DMARC_P_REJECT || r.psd > DMARC_PSD_N)
 			abort();
