@@ -338,6 +338,31 @@ verdict_authres(struct sbuf *sb, const struct facts *f,
 	sbuf_printf(sb, ";\n\tarc=%s\n", ag_arc_name(f->arc));
 }
 
+/* X-AuthGate's DMARC part: the result and, with a record, the policy
+ * applied, where it came from and what changed it. */
+static void
+xauthgate_dmarc(struct sbuf *sb, const struct dmarc_eval *e)
+{
+	static const char *const tags[] = {
+		[DMARC_TAG_P] = "p",
+		[DMARC_TAG_SP] = "sp",
+		[DMARC_TAG_NP] = "np",
+	};
+
+	if (!e->evaluated)
+		return;
+	/* On a line of its own: with a long rule the field would pass
+	 * RFC 5322's 998 octets. */
+	sbuf_printf(sb, ";\n\tdmarc=%s", ag_dmarc_name(e->result));
+	if (!e->has_record)
+		return;
+	sbuf_printf(sb, " policy=%s (%s=%s at %s%s%s)",
+	    dmarcrec_policy_name(e->applied), tags[e->tag],
+	    dmarcrec_policy_name(e->published), e->policy_domain,
+	    e->testing ? (e->pct0_testing ? ", pct=0 as t=y" : ", t=y") : "",
+	    e->rfc7489 ? ", RFC 7489" : "");
+}
+
 void
 verdict_xauthgate(struct sbuf *sb, const struct decision *d)
 {
@@ -369,6 +394,7 @@ verdict_xauthgate(struct sbuf *sb, const struct decision *d)
 	}
 	if (shown == 0)
 		sbuf_puts(sb, "none");
+	xauthgate_dmarc(sb, &d->dmarc);
 	sbuf_putc(sb, '\n');
 }
 

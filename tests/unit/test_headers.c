@@ -234,7 +234,8 @@ test_xauthgate(void **state)
 	verdict_xauthgate(&sb, &d);
 	assert_string_equal(sbuf_cstr(&sb),
 	    "X-AuthGate: action=accept; class=none; rule=accept; "
-	    "findings=none\n");
+	    "findings=none;\n\tdmarc=pass policy=reject (p=reject at "
+	    "example.org)\n");
 
 	f.spf = AG_SPFR_FAIL;
 	decide(p, &f, &d);
@@ -243,7 +244,8 @@ test_xauthgate(void **state)
 	assert_string_equal(sbuf_cstr(&sb),
 	    "X-AuthGate: action=reject; class=dmarc.reject; "
 	    "rule=default:dmarc.reject; findings=dmarc.reject,"
-	    "dkim.bad_signature,spf.fail\n");
+	    "dkim.bad_signature,spf.fail;\n\tdmarc=fail policy=reject (p=reject "
+	    "at example.org)\n");
 
 	f.from[0] = "a@trial.example";
 	f.spf_domain = "trial.example";
@@ -253,7 +255,7 @@ test_xauthgate(void **state)
 	assert_string_equal(sbuf_cstr(&sb),
 	    "X-AuthGate: action=accept; class=none; "
 	    "rule=domain:trial.example:monitor; would=reject; "
-	    "findings=dmarc.none,dkim.bad_signature,spf.fail\n");
+	    "findings=dmarc.none,dkim.bad_signature,spf.fail;\n\tdmarc=none\n");
 	sbuf_free(&sb);
 	arena_free(&arena);
 	policy_free(p);
