@@ -14,6 +14,10 @@
 #include "policy/decide.h"
 #include "policy/decide_ctx.h"
 
+/* Failed signatures whose alignment is looked for (failure reports'
+ * Identity-Alignment): each may need a walk of its own. */
+#define DMARC_FAILED_WALKS 3
+
 enum dmarcwalk_answer
 decide_facts_txt(void *arg, const char *name, const char **txt)
 {
@@ -255,20 +259,25 @@ failed_aligned(struct ctx *c, bool spf_strict, bool dkim_strict)
 {
 	const struct facts *f = c->facts;
 	struct dmarc_eval *e = &c->d->dmarc;
-	size_t i;
-
+	size_t i, failing;
 	int pass;
 
 	e->spf_failed_aligned = f->spf != AG_SPFR_PASS && f->spf_domain != NULL
 	    && aligned(c, f->spf_domain, spf_strict);
 	e->dkim_failed_sig = -1;
-	/* A signature of the From domain itself first, then relaxed. */
+	/* A signature of the From domain itself first, then relaxed, for
+	 * the first few failed signatures only: each may need a walk, and
+	 * a sender can add failed signatures without end. */
 	for (pass = 0; pass < 2 && e->dkim_failed_sig < 0; pass++)
-		for (i = 0; i < f->n_dkim && e->dkim_failed_sig < 0; i++)
-			if (!sig_passed(c->policy, &f->dkim[i])
-			    && aligned(c, f->dkim[i].d,
-				dkim_strict || pass == 0))
+		for (i = 0, failing = 0;
+		     i < f->n_dkim && e->dkim_failed_sig < 0; i++) {
+			if (sig_passed(c->policy, &f->dkim[i]))
+				continue;
+			if (pass == 1 && failing++ == DMARC_FAILED_WALKS)
+				break;
+			if (aligned(c, f->dkim[i].d, dkim_strict || pass == 0))
 				e->dkim_failed_sig = (int)i;
+		}
 	e->dkim_failed_aligned = e->dkim_failed_sig >= 0;
 }
 
@@ -392,17 +401,28 @@ policy_record(struct ctx *c, enum dmarc_source *src, bool *temperror)
 	return NULL;
 }
 
-/* Aligns every identifier, so that the module gathering the facts asks
- * every name decide() may read. */
+/* Aligns every identifier decide() may align, so that the module
+ * gathering the facts asks every name decide() may read: SPF's, every
+ * passing signature's and every one whose check had a DNS error, and the
+ * first DMARC_FAILED_WALKS failed ones (failed_aligned reads no more, so
+ * a message with many failed signatures cannot spend the DNS budget that
+ * its From domain's walk needs). */
 static void
 gather_identifiers(struct ctx *c)
 {
 	const struct facts *f = c->facts;
-	size_t i;
+	size_t i, failing = 0;
 
 	(void)aligned3(c, f->spf_domain, false);
-	for (i = 0; i < f->n_dkim; i++)
-		(void)aligned3(c, f->dkim[i].d, false);
+	for (i = 0; i < f->n_dkim; i++) {
+		const struct facts_dkim *sig = &f->dkim[i];
+
+		if (!sig_passed(c->policy, sig)
+		    && failing++ >= DMARC_FAILED_WALKS
+		    && sig->result != AG_DKIMR_TEMPERROR)
+			continue;
+		(void)aligned3(c, sig->d, false);
+	}
 }
 
 /* Asks the name RFC 7489 would read besides the From domain's (its PSL

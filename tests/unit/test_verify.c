@@ -20,6 +20,7 @@
 #include "verify/dkim.h"
 #include "verify/dkimid.h"
 #include "verify/dkimkey.h"
+#include "verify/dmarcq.h"
 #include "verify/dns.h"
 #include "verify/recheck.h"
 #include "verify/spf.h"
@@ -536,6 +537,71 @@ count_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 	lookups++;
 	memset(a, 0, sizeof(*a));
 	a->status = DNSQ_NXDOMAIN;
+}
+
+/* bank.example publishes p=reject; every other name is NXDOMAIN. */
+static void
+bank_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	(*(unsigned *)ctx)++;
+	memset(a, 0, sizeof(*a));
+	a->status = DNSQ_NXDOMAIN;
+	if (strcmp(name, "_dmarc.bank.example") == 0) {
+		a->status = DNSQ_OK;
+		a->n_txt = 1;
+		a->txt[0] = "v=DMARC1; p=reject";
+	}
+}
+
+/* A forged From of a p=reject domain with many failed signatures of deep
+ * subdomains of it (each would need a walk of its own): the gathering
+ * stays within its budget, so the From domain's walk is whole and the
+ * forgery is rejected, not tempfailed for an exhausted budget; facts
+ * whose budget did run out read unlisted names as DNS errors. */
+static void
+test_dmarcq_budget(void **state)
+{
+	struct policy *p = policy_load_buffer("t.ini", "", 0, NULL);
+	struct facts f;
+	struct decision d;
+	struct arena arena;
+	char json[16384];
+	size_t o, i;
+	unsigned asked = 0;
+
+	(void)state;
+	assert_non_null(p);
+	o = (size_t)snprintf(json, sizeof(json),
+	    "{\"client\":{\"ip\":\"203.0.113.9\",\"helo\":\"x\","
+	    "\"authenticated\":false},\"mail_from\":\"x@evil.example\","
+	    "\"from\":[\"ceo@bank.example\"],\"spf\":{\"result\":"
+	    "\"softfail\",\"domain\":\"evil.example\"},\"dkim\":[");
+	for (i = 0; i < 40; i++)
+		o += (size_t)snprintf(json + o, sizeof(json) - o,
+		    "%s{\"d\":\"a%zu.b%zu.c%zu.d%zu.e%zu.bank.example\","
+		    "\"s\":\"s\",\"result\":\"bad_signature\"}",
+		    i ? "," : "", i, i, i, i, i);
+	snprintf(json + o, sizeof(json) - o, "]}");
+	arena_init(&arena);
+	assert_int_equal(facts_from_json(&f, &arena, json, strlen(json), NULL,
+			     0),
+	    0);
+	f.n_dns = 0;
+	dmarcq_collect(p, &f, &arena, bank_lookup, &asked);
+	assert_false(f.dmarc_incomplete);
+	if (asked > 30)
+		fail_msg("%u lookups for one message", asked);
+	decide(p, &f, &d);
+	assert_int_equal(d.action, AG_REJECT);
+	assert_int_equal(d.dmarc.result, AG_DMARCR_FAIL);
+	/* Facts whose budget ran out: a name not listed is not "no
+	 * record". */
+	f.n_dns = 0;
+	f.dmarc_incomplete = true;
+	decide(p, &f, &d);
+	assert_int_equal(d.dmarc.result, AG_DMARCR_TEMPERROR);
+	arena_free(&arena);
+	policy_free(p);
 }
 
 static bool
@@ -1092,6 +1158,7 @@ main(void)
 		cmocka_unit_test(test_arc_aar),
 		cmocka_unit_test(test_arc_temperror),
 		cmocka_unit_test(test_rechecks),
+		cmocka_unit_test(test_dmarcq_budget),
 	};
 
 	return cmocka_run_group_tests_name("verify", tests, NULL, NULL);
