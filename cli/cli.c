@@ -7,6 +7,7 @@
  */
 #define _XOPEN_SOURCE 700 /* strptime */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,42 @@ cli_put_text(const char *s)
 		else
 			fwrite(p, 1, n, stdout);
 	}
+}
+
+void
+cli_printf(const char *fmt, ...)
+{
+	char stack[1024], *buf = stack;
+	const unsigned char *p;
+	size_t left, n, skip;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(stack, sizeof(stack), fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return;
+	if ((size_t)len >= sizeof(stack)) {
+		if ((buf = malloc((size_t)len + 1)) == NULL)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(buf, (size_t)len + 1, fmt, ap);
+		va_end(ap);
+	}
+	p = (const unsigned char *)buf;
+	for (left = (size_t)len; left > 0; p += skip, left -= skip) {
+		if (*p == '\n' || *p == '\t') {
+			putchar(*p);
+			skip = 1;
+		} else if ((n = showable(p, left, &skip)) == 0) {
+			putchar('?');
+		} else {
+			fwrite(p, 1, n, stdout);
+		}
+	}
+	if (buf != stack)
+		free(buf);
 }
 
 const char *

@@ -39,6 +39,10 @@ int cli_read_log(const char *path, cli_log_fn fn, void *ctx);
  * output, each byte that could move the cursor or reorder the display
  * shown as '?'. */
 void cli_put_text(const char *s);
+/* Prints like printf, but as cli_put_text shows text: what a sender may
+ * have written into the values (a From header, a DNS record) cannot move
+ * the cursor or reorder the display; line ends and tabs stay. */
+void cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Copies len bytes of s into out (outsz bytes, NUL-terminated, cut at a
  * character's end) as cli_put_text would show them; returns out. */
 const char *cli_safe_text(char *out, size_t outsz, const char *s, size_t len);

@@ -565,7 +565,7 @@ print_notes(const struct state *st, const char *check)
 
 	for (i = 0; i < st->n_notes; i++)
 		if (strcmp(st->notes[i].check, check) == 0)
-			printf("       %s %s\n",
+			cli_printf("       %s %s\n",
 			    st->notes[i].problem ? "!" : "~",
 			    st->notes[i].text);
 }
@@ -576,60 +576,60 @@ print_human(const struct state *st)
 	const struct dmarcrec *r = &st->dmarc;
 	size_t i;
 
-	printf("dns-check %s\n\n", st->domain);
-	printf("SPF    %-9s %s\n", st->spf_status,
+	cli_printf("dns-check %s\n\n", st->domain);
+	cli_printf("SPF    %-9s %s\n", st->spf_status,
 	    st->spf_record != NULL ? st->spf_record : "");
 	if (st->spf_record != NULL)
-		printf("                 %u DNS lookups of %d\n",
+		cli_printf("                 %u DNS lookups of %d\n",
 		    st->spf_lookups, SPFREC_MAX_LOOKUPS);
 	print_notes(st, "spf");
 	for (i = 0; i < st->n_dkim; i++) {
 		const struct dkimkey *k = &st->dkim[i].key;
 
-		printf("DKIM   %-9s %s._domainkey.%s",
+		cli_printf("DKIM   %-9s %s._domainkey.%s",
 		    dkimkey_status_name(k->status), st->dkim[i].selector,
 		    st->domain);
 		if (k->status == DKIMKEY_OK)
-			printf(": %s, %u bits%s",
+			cli_printf(": %s, %u bits%s",
 			    k->ed25519 ? "ed25519" : "rsa", k->bits,
 			    k->testing ? ", testing (t=y)" : "");
-		printf("\n");
+		cli_printf("\n");
 	}
 	if (st->n_dkim == 0)
-		printf("DKIM   -\n");
+		cli_printf("DKIM   -\n");
 	print_notes(st, "dkim");
-	printf("DMARC  %-9s %s", st->dmarc_status,
+	cli_printf("DMARC  %-9s %s", st->dmarc_status,
 	    st->dmarc_name != NULL ? st->dmarc_name : "");
 	if (strcmp(st->dmarc_status, "ok") == 0) {
-		printf(": p=%s sp=%s np=%s t=%c psd=%c adkim=%c aspf=%c",
+		cli_printf(": p=%s sp=%s np=%s t=%c psd=%c adkim=%c aspf=%c",
 		    dmarcrec_policy_name(r->p), dmarcrec_policy_name(r->sp),
 		    dmarcrec_policy_name(r->np), r->testing ? 'y' : 'n',
 		    "uyn"[r->psd], r -> adkim_strict ? 's' : 'r',
 		    r->aspf_strict ? 's' : 'r');
 		if (r->rua != NULL)
-			printf("\n                 rua=%.*s", (int)r->rua_len,
-			    r->rua);
+			cli_printf("\n                 rua=%.*s",
+			    (int)r->rua_len, r->rua);
 		if (r->ruf != NULL)
-			printf("\n                 ruf=%.*s", (int)r->ruf_len,
-			    r->ruf);
+			cli_printf("\n                 ruf=%.*s",
+			    (int)r->ruf_len, r->ruf);
 	}
-	printf("\n");
+	cli_printf("\n");
 	if (st->dmarc_org != NULL)
-		printf("                 organizational domain %s (%s)\n",
+		cli_printf("                 organizational domain %s (%s)\n",
 		    st->dmarc_org,
 		    strcmp(st->dmarc_method, "rfc9989") == 0 ?
 			"RFC 9989 tree walk" :
 			"public suffix list");
 	for (i = 0; i < st->n_walk; i++)
-		printf("                 %s %s\n", i == 0 ? "walk:" : "     ",
-		    st->walk[i]);
+		cli_printf("                 %s %s\n",
+		    i == 0 ? "walk:" : "     ", st->walk[i]);
 	print_notes(st, "dmarc");
-	printf("MX     %-9s", st->mx_status);
+	cli_printf("MX     %-9s", st->mx_status);
 	for (i = 0; i < st->mx.n_txt; i++)
-		printf("%s%s", i == 0 ? " " : ", ", st->mx.txt[i]);
-	printf("\n");
+		cli_printf("%s%s", i == 0 ? " " : ", ", st->mx.txt[i]);
+	cli_printf("\n");
 	print_notes(st, "mx");
-	printf("\n%zu problem%s, %zu warning%s\n", count_notes(st, true),
+	cli_printf("\n%zu problem%s, %zu warning%s\n", count_notes(st, true),
 	    count_notes(st, true) == 1 ? "" : "s", count_notes(st, false),
 	    count_notes(st, false) == 1 ? "" : "s");
 }

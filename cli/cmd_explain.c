@@ -350,10 +350,10 @@ print_walk(const struct decision *d)
 	if (!d->dmarc.evaluated)
 		return;
 	verdict_dmarc_policy(d, line, sizeof(line));
-	printf("\n       %s", line);
+	cli_printf("\n       %s", line);
 	for (i = 0; i < d->dmarc.walk.n; i++) {
 		verdict_walk_step(d, i, line, sizeof(line));
-		printf("\n       %s %s", i == 0 ? "walk:" : "     ", line);
+		cli_printf("\n       %s %s", i == 0 ? "walk:" : "     ", line);
 	}
 }
 
@@ -364,84 +364,88 @@ print_human(const struct opts *o, const struct sources *src,
 	char rule[400], why[400];
 	size_t i;
 
-	printf("Message: %s\n", o->file);
-	printf("Policy: %s%s\n", src->policy_label, src->policy_note);
+	cli_printf("Message: %s\n", o->file);
+	cli_printf("Policy: %s%s\n", src->policy_label, src->policy_note);
 	if (!src->client_known)
-		printf(
+		cli_printf(
 		    "Client: not given, so trusted relays and skip_hosts are "
 		    "not applied (use --ip and --mail-from, or "
 		    "--from-received)\n");
 	else if (f->client_ip == NULL)
-		printf("Client: none (%s)\n", src->client);
+		cli_printf("Client: none (%s)\n", src->client);
 	else
-		printf("Client: %s, HELO %s, MAIL FROM %s%s%s (%s)\n",
+		cli_printf("Client: %s, HELO %s, MAIL FROM %s%s%s (%s)\n",
 		    f->client_ip,
 		    f->client_helo != NULL ? f->client_helo : "(none)",
 		    f->mail_from != NULL ? "<" : "(unknown)",
 		    f->mail_from != NULL ? f->mail_from : "",
 		    f->mail_from != NULL ? ">" : "", src->client);
 	for (i = 0; i < f->n_from && i < FACTS_MAX_FROM; i++)
-		printf("From: %s\n", f->from[i]);
+		cli_printf("From: %s\n", f->from[i]);
 	if (f->n_from == 0)
-		printf("From: (none)\n");
-	printf("Author domain: %s\n\n",
+		cli_printf("From: (none)\n");
+	cli_printf("Author domain: %s\n\n",
 	    d->from_domain[0] != '\0' ? d->from_domain : "(none)");
 	if (src->spf_checked)
-		printf("SPF:   %s for %s (%s)\n", ag_spf_name(f->spf),
+		cli_printf("SPF:   %s for %s (%s)\n", ag_spf_name(f->spf),
 		    f->spf_domain != NULL && f->spf_domain[0] != '\0' ?
 			f->spf_domain :
 			"(unknown)",
 		    src->spf);
 	else
-		printf("SPF:   not checked (%s)\n", src->spf);
+		cli_printf("SPF:   not checked (%s)\n", src->spf);
 	if (f->n_dkim == 0)
-		printf("DKIM:  none (no DKIM-Signature)\n");
+		cli_printf("DKIM:  none (no DKIM-Signature)\n");
 	for (i = 0; i < f->n_dkim; i++)
-		printf("DKIM:  %s for d=%s s=%s (%s, %u bits)\n",
+		cli_printf("DKIM:  %s for d=%s s=%s (%s, %u bits)\n",
 		    ag_dkim_name(f->dkim[i].result), f->dkim[i].d,
 		    f->dkim[i].s != NULL ? f->dkim[i].s : "?", f->dkim[i].a,
 		    f->dkim[i].bits);
 	if (f->n_dkim > 0)
-		printf("       (%s)\n", src->dkim);
-	printf("DMARC: %s", ag_dmarc_name(d->dmarc.result));
+		cli_printf("       (%s)\n", src->dkim);
+	cli_printf("DMARC: %s", ag_dmarc_name(d->dmarc.result));
 	if (d->dmarc.has_record)
-		printf(" (record %s, policy %s, aligned: spf %s, dkim %s)",
+		cli_printf(" (record %s, policy %s, aligned: spf %s, dkim %s)",
 		    d->dmarc.record, dmarcrec_policy_name(d->dmarc.applied),
 		    d->dmarc.spf_aligned ? "yes" : "no",
 		    d->dmarc.dkim_aligned ? "yes" : "no");
 	else if (d->dmarc.why[0] != '\0')
-		printf(" (%s)", d->dmarc.why);
+		cli_printf(" (%s)", d->dmarc.why);
 	print_walk(d);
 	if (src->arc_checked) {
-		printf("\nARC:   %s", ag_arc_name(f->arc));
+		cli_printf("\nARC:   %s", ag_arc_name(f->arc));
 		if (src->arc[0] != '\0')
-			printf(" (%s)", src->arc);
+			cli_printf(" (%s)", src->arc);
 	} else {
-		printf("\nARC:   not checked (%s)", src->arc);
+		cli_printf("\nARC:   not checked (%s)", src->arc);
 	}
-	printf("\n");
+	cli_printf("\n");
 	for (i = 0; i < f->n_arc; i++)
-		printf("       i=%u sealed by %s, which recorded dmarc=%s\n",
+		cli_printf(
+		    "       i=%u sealed by %s, which recorded dmarc=%s\n",
 		    f->arc_inst[i].i, f->arc_inst[i].sealer,
 		    ag_dmarc_name(f->arc_inst[i].dmarc));
-	printf("\n");
+	cli_printf("\n");
 	verdict_rule(d, rule, sizeof(rule));
-	printf("Decision under %s: %s (class %s, rule %s)\n", src->policy_label,
-	    ag_action_name(d->action), verdict_class_name(d), rule);
+	cli_printf("Decision under %s: %s (class %s, rule %s)\n",
+	    src->policy_label, ag_action_name(d->action), verdict_class_name(d),
+	    rule);
 	if (d->reason[0] != '\0')
-		printf("Reason: %s\n", d->reason);
+		cli_printf("Reason: %s\n", d->reason);
 	if (d->monitor)
-		printf("Monitor mode: would %s\n", ag_action_name(d->would));
+		cli_printf("Monitor mode: would %s\n",
+		    ag_action_name(d->would));
 	if (!src->spf_checked && d->basis != BASIS_SKIP_AUTH
 	    && d->basis != BASIS_SKIP_HOST)
-		printf("Note: SPF was not checked and counts as none here; the "
-		       "gateway's decision may differ.\n");
+		cli_printf(
+		    "Note: SPF was not checked and counts as none here; the "
+		    "gateway's decision may differ.\n");
 	if (d->n_findings > 0)
-		printf("\nFindings:\n");
+		cli_printf("\nFindings:\n");
 	for (i = 0; i < d->n_findings; i++) {
 		verdict_finding_rule(d, &d->findings[i], rule, sizeof(rule));
 		verdict_waiver(d, &d->findings[i], why, sizeof(why));
-		printf("  %-20s %-10s %s%s%s%s\n",
+		cli_printf("  %-20s %-10s %s%s%s%s\n",
 		    ag_class_name(d->findings[i].cls),
 		    ag_action_name(d->findings[i].action), rule,
 		    why[0] != '\0' ? ", waived by " : "", why,
@@ -455,10 +459,10 @@ print_human(const struct opts *o, const struct sources *src,
 		if (!advice_unchecked(src, f, adv->cls[i]))
 			break;
 	if (i < adv->n)
-		printf("\nWhat the sender's postmaster can change:\n");
+		cli_printf("\nWhat the sender's postmaster can change:\n");
 	for (i = 0; i < adv->n; i++)
 		if (!advice_unchecked(src, f, adv->cls[i]))
-			printf("  - %s\n", adv->text[i]);
+			cli_printf("  - %s\n", adv->text[i]);
 }
 
 /* The walk as JSON: each name asked and what it held, in order. */

@@ -618,8 +618,10 @@ verdict_dmarc_policy(const struct decision *d, char *buf, size_t size)
 		o = (size_t)snprintf(buf, size,
 		    "RFC 9989: organizational domain %s",
 		    org != NULL ? org :
-				  "not needed (every identifier is the "
-				  "author domain)");
+			e->result == AG_DMARCR_TEMPERROR ?
+				  "not known (a DNS error)" :
+				  "not needed (every identifier is "
+				  "the author domain)");
 	}
 	if (o >= size || !e->has_record)
 		return;

@@ -169,4 +169,15 @@ got=$(ns explain --json --policy "$tmp/self.ini" "$tmp/sig.eml" | jq -r .dkim_so
 [ "$got" = "verified now, as the gateway verifies them (dkim = self)" ] &&
 	ok "dkim = self: the same verification as the gateway's" || nok "dkim = self label" "$got"
 
+# ---- what a sender wrote cannot drive the postmaster's terminal ----
+# A From header and a DKIM d= with an escape sequence and a bidi override:
+# the human output shows '?' for them, the JSON output keeps them escaped.
+printf 'From: \033]0;owned\007Eve <eve@bank.example>\nDKIM-Signature: v=1; a=rsa-sha256; d=x\342\200\256y.example; s=s; h=from; bh=AAAA; b=AAAA\nTo: user@gw.test\nSubject: hi\n\nHello.\n' >"$tmp/esc.eml"
+out=$(ns explain --defaults "$tmp/esc.eml" 2>&1)
+if ! LC_ALL=C grep -q $'\033\|\342\200\256' <<<"$out" && grep -q '^From: ?\]0;owned?Eve' <<<"$out"; then
+	ok "explain shows control and bidi bytes a sender wrote as '?'"
+else
+	nok "explain passes a sender's escape sequence to the terminal" "$(cat -v <<<"$out" | head -20)"
+fi
+
 tap_done
