@@ -61,7 +61,7 @@ panic_lines() { # REGEX: panic-log lines matching
 whole() {
 	[ ! -s "$1" ] && return 0
 	[ "$(tail -c 1 "$1" | od -An -tx1 | tr -d ' ')" = 0a ] &&
-		jq -c 'if type == "object" and .v == 1 then empty else error("not a log line") end' "$1" >/dev/null 2>&1
+		jq -c 'if type == "object" and .v == 2 then empty else error("not a log line") end' "$1" >/dev/null 2>&1
 }
 
 # ---- the directory cannot be written: the file cannot be created ----
