@@ -126,6 +126,11 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 			    "domain's name is judged on SPF and DKIM alone",
 			    d->name);
 	}
+	if (p->dmarc_rfc7489)
+		policy_diag_add(diag, POLICY_WARNING, p->dmarc_method_line,
+		    "dmarc_method = rfc7489: RFC 7489 is obsolete (RFC 9989, "
+		    "May 2026): no tree walk, np= or t=, and pct= samples; "
+		    "keep it only for the transition");
 	if (p->n_sealers > 0 && !p->arc_self)
 		policy_diag_add(diag, POLICY_WARNING, p->sealer_list[0].line,
 		    "arc_sealers vouch for nothing while arc = off: no ARC "

@@ -85,6 +85,14 @@ else
 	skip "exim4 not installed"
 fi
 
+# ---- dmarc_method ----
+printf '[general]\ndmarc_method = RFC7489\n' >"$tmp/m7489.ini"
+cc 0 "dmarc_method = rfc7489 is valid" "$tmp/m7489.ini"
+has err "but warned about: RFC 7489 is obsolete" "m7489.ini:2: warning: dmarc_method = rfc7489: RFC 7489 is obsolete"
+printf '[general]\ndmarc_method = 9989\n' >"$tmp/mbad.ini"
+cc 1 "dmarc_method = 9989 is an error" "$tmp/mbad.ini"
+has err "naming the two methods" "mbad.ini:2: error: dmarc_method must be 'rfc9989' or 'rfc7489', not '9989'"
+
 # ---- ARC sealers without ARC ----
 printf '[general]\narc = off\n[trusted]\narc_sealers = lists.example\n' >"$tmp/sealers.ini"
 cc 0 "arc_sealers with arc = off is valid" "$tmp/sealers.ini"
