@@ -328,14 +328,27 @@ one_step_down(enum dmarc_policy p)
 	return p == DMARC_P_REJECT ? DMARC_P_QUARANTINE : DMARC_P_NONE;
 }
 
-/* The finding for a DMARC failure under the policy applied. */
+/* A DMARC failure under the policy applied: its finding, or temperror
+ * when an aligned check that might have passed had a DNS error and the
+ * policy would act. */
 static void
-dmarc_fail_finding(struct ctx *c, enum dmarc_policy applied)
+dmarc_failed(struct ctx *c, const struct dmarcrec *rec)
 {
+	struct dmarc_eval *e = &c->d->dmarc;
+
+	if (e->applied != DMARC_P_NONE
+	    && aligned_temperror(c, rec->aspf_strict, rec->adkim_strict)) {
+		e->result = AG_DMARCR_TEMPERROR;
+		e->pass_unknown = true;
+		snprintf(e->why, sizeof(e->why),
+		    "an aligned SPF or DKIM check had a DNS error");
+		add_finding(c, AG_DMARC_TEMPERROR, -1);
+		return;
+	}
 	add_finding(c,
-	    applied == DMARC_P_REJECT	      ? AG_DMARC_REJECT :
-		applied == DMARC_P_QUARANTINE ? AG_DMARC_QUARANTINE :
-						AG_DMARC_FAIL,
+	    e->applied == DMARC_P_REJECT	 ? AG_DMARC_REJECT :
+		e->applied == DMARC_P_QUARANTINE ? AG_DMARC_QUARANTINE :
+						   AG_DMARC_FAIL,
 	    -1);
 }
 
@@ -549,16 +562,7 @@ evaluate_dmarc9989(struct ctx *c)
 			return;
 		}
 	}
-	if (e->applied != DMARC_P_NONE
-	    && aligned_temperror(c, rec.aspf_strict, rec.adkim_strict)) {
-		e->result = AG_DMARCR_TEMPERROR;
-		e->pass_unknown = true;
-		snprintf(e->why, sizeof(e->why),
-		    "an aligned SPF or DKIM check had a DNS error");
-		add_finding(c, AG_DMARC_TEMPERROR, -1);
-		return;
-	}
-	dmarc_fail_finding(c, e->applied);
+	dmarc_failed(c, &rec);
 }
 
 /* DMARC as RFC 7489 defined it: the From domain's record, else its PSL
@@ -623,16 +627,7 @@ evaluate_dmarc7489(struct ctx *c)
 		e->sampled_out = true;
 		e->applied = one_step_down(e->applied);
 	}
-	if (e->applied != DMARC_P_NONE
-	    && aligned_temperror(c, rec.aspf_strict, rec.adkim_strict)) {
-		e->result = AG_DMARCR_TEMPERROR;
-		e->pass_unknown = true;
-		snprintf(e->why, sizeof(e->why),
-		    "an aligned SPF or DKIM check had a DNS error");
-		add_finding(c, AG_DMARC_TEMPERROR, -1);
-		return;
-	}
-	dmarc_fail_finding(c, e->applied);
+	dmarc_failed(c, &rec);
 }
 
 void
