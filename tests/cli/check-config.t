@@ -40,7 +40,7 @@ fake_exim() {
 	chmod 755 "$tmp/$1"
 }
 
-echo "1..49"
+echo "1..53"
 
 # ---- dkim/spf/arc = self and the module Exim loads ----
 printf '[general]\nauthserv_id = mx.test\nspf = self\ndkim = self\n' >"$tmp/self.ini"

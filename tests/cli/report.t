@@ -34,15 +34,16 @@ for line in sys.stdin:
             f["from"] = ["User <u@sub.d3.example>"]
     print(json.dumps(f))
 ' >"$tmp/facts.jsonl"
-# The first day in the RFC 9989 form: what the tree walk found, as the
-# module logs it (the record at the From domain or the one above it).
+# The first day as the module logs it now (RFC 9989: method, policy
+# domain and the keys that come with them); the second day as lines were
+# logged before RFC 9989 (v 1, without those keys).
 "$ag" decide --policy "$data/b.ini" --facts "$tmp/facts.jsonl" --lines --log --host mx.test |
 	awk '{ d = NR <= 2000 ? "22" : "23"; h = int((NR % 2000) / 100);
 		sub(/"ts":"[^"]*"/, sprintf("\"ts\":\"2026-11-%sT%02d:30:00Z\"", d, h)); print }' |
-	jq -c 'if (.ts | startswith("2026-11-22")) and .decision.dmarc.record != null then
-		.decision.dmarc += {method: "rfc9989", policy_domain: .decision.dmarc.record[7:],
-			published: .decision.dmarc.policy, testing: false, pct0_testing: false, psd: "u"}
-		else . end' >"$tmp/authgate.log"
+	jq -c 'if (.ts | startswith("2026-11-22")) then .
+		else .v = 1 | .decision.dmarc |= del(.method, .method_forced, .policy_domain,
+			.org_domain, .source, .tag, .published, .psd, .testing, .pct0_testing)
+		end' >"$tmp/authgate.log"
 
 mkdir "$tmp/out"
 "$ag" report --org-name "GW Test" --org-email postmaster@gw.test --period 2026-11-22 \
