@@ -558,7 +558,13 @@ evaluate_dmarc9989(struct ctx *c)
 			    "whether %.200s exists could not be looked up "
 			    "(np=)",
 			    d->from_domain);
-			dmarc_temperror(c, false);
+			/* Nothing aligned passed: only the policy is
+			 * unknown, and no pass hides behind it unless an
+			 * aligned check did not finish. */
+			e->result = AG_DMARCR_TEMPERROR;
+			e->pass_unknown = aligned_temperror(c, rec.aspf_strict,
+			    rec.adkim_strict);
+			add_finding(c, AG_DMARC_TEMPERROR, -1);
 			return;
 		}
 	}

@@ -561,6 +561,36 @@ gather(const char *facts_json, const char *const *want, struct rec_dns *r)
 	policy_free(p);
 }
 
+/* D6 when nothing aligned passed: the policy is unknown, but no DMARC
+ * pass can be; an SPF fail of the From domain is rejected, not held as
+ * a tempfail for a pass that cannot exist. */
+static void
+test_d6_no_pass(void **state)
+{
+	struct policy *p = load_ok("");
+	struct decision d;
+	struct arena arena;
+	struct facts f;
+
+	(void)state;
+	arena_init(&arena);
+	facts_ok(&f, &arena,
+	    J("{'client':{'ip':'203.0.113.7','helo':'h','authenticated':"
+	      "false},'mail_from':'a@ghost.np.example','from':["
+	      "'a@ghost.np.example'],'spf':{'result':'fail','domain':"
+	      "'ghost.np.example'},'dkim':[],'arc':{'result':'none',"
+	      "'instances':[]},'dns':{'_dmarc.np.example':'v=DMARC1; "
+	      "p=none; np=reject'},'exists':{'ghost.np.example':"
+	      "'temperror'}}"));
+	decide(p, &f, &d);
+	assert_int_equal(d.dmarc.result, AG_DMARCR_TEMPERROR);
+	assert_false(d.dmarc.pass_unknown);
+	assert_int_equal(d.action, AG_REJECT);
+	assert_string_equal(verdict_class_name(&d), "spf.fail");
+	arena_free(&arena);
+	policy_free(p);
+}
+
 static void
 test_gather(void **state)
 {
@@ -766,6 +796,7 @@ main(void)
 		cmocka_unit_test(test_brief_vectors),
 		cmocka_unit_test(test_own_vectors),
 		cmocka_unit_test(test_gather),
+		cmocka_unit_test(test_d6_no_pass),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_org),
 	};
