@@ -595,9 +595,14 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	struct arena *arena = budget->arena;
 	struct ls_ctx ctx
 	    = { .policy = policy, .arena = arena, .budget = budget };
+	struct dmarcq *dmarc = arena_alloc(arena, sizeof(*dmarc));
 	const char *helo;
 
 	facts_init(f);
+	if (dmarc == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
 	f->id = arena_strdup(arena, (const char *)message_id);
 	f->client_ip = sender_host_address != NULL ?
 	    arena_strdup(arena, (const char *)sender_host_address) :
@@ -619,9 +624,11 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	/* The From domain's DMARC lookups come first, with the whole
 	 * budget: no lookup a sender controls (their SPF includes, their
 	 * keys) can run it out before them, so they are always asked, and a
-	 * DNS failure logged for them is one. */
+	 * DNS failure logged for them is one. The identifiers' walks (RFC
+	 * 9989 relaxed alignment) follow once SPF and DKIM are in. */
+	dmarcq_init(dmarc, policy, f, arena, budget_lookup, &ctx);
 	if (!decide_skips(policy, f))
-		(void)dmarcq_collect(policy, f, arena, budget_lookup, &ctx);
+		(void)dmarcq_run(dmarc);
 #ifdef AG_OWN_VERIFY
 	if (policy->spf_self && f->client_ip != NULL)
 		collect_spf_self(&ctx, f);
@@ -645,6 +652,8 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	    || collect_dkim(&ctx, f, err, errsz) != 0)
 		return -1;
 #endif
+	if (!decide_skips(policy, f))
+		(void)dmarcq_run(dmarc);
 	if (arena_failed(arena)) {
 		snprintf(err, errsz, "out of memory");
 		return -1;

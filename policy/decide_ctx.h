@@ -10,6 +10,10 @@
 
 #include "policy/decide.h"
 
+/* Identifiers whose organizational domain one author's evaluation walks
+ * for (RFC 9989 relaxed alignment); past them alignment is unknown. */
+#define DECIDE_MAX_WALKS 4
+
 struct ctx {
 	const struct policy *policy;
 	const struct facts *facts;
@@ -24,6 +28,14 @@ struct ctx {
 	bool org_known;
 	bool org_temperror;
 	char org[DOMAIN_MAX_LEN + 1];
+	bool walkable_known; /* the identifiers that may be walked for */
+	size_t n_walkable;
+	char walkable[DECIDE_MAX_WALKS][DOMAIN_MAX_LEN + 1];
+	size_t n_walked; /* identifiers walked, and what each gave */
+	struct {
+		char domain[DOMAIN_MAX_LEN + 1];
+		int align; /* enum align */
+	} walked[DECIDE_MAX_WALKS];
 };
 
 /* Alignment of one identifier: RFC 9989 can leave it unknown when a

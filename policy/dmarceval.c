@@ -18,6 +18,15 @@
  * Identity-Alignment): each may need a walk of its own. */
 #define DMARC_FAILED_WALKS 3
 
+static void
+copy_domain(char *dst, const char *src)
+{
+	size_t len = strnlen(src, DOMAIN_MAX_LEN);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 enum dmarcwalk_answer
 decide_facts_txt(void *arg, const char *name, const char **txt)
 {
@@ -64,6 +73,63 @@ author_org(struct ctx *c)
 	return !c->org_temperror;
 }
 
+/* Adds the identifier raw to the walkable ones when it needs a walk (in
+ * the organizational domain, neither it nor the From domain) and there
+ * is room. */
+static void
+add_walkable(struct ctx *c, const char *raw)
+{
+	char dom[DOMAIN_MAX_LEN + 1], err[8];
+	size_t i;
+
+	if (raw == NULL || c->n_walkable == DECIDE_MAX_WALKS
+	    || domcanon_strict(raw, strlen(raw), dom, err, sizeof(err)) != 0
+	    || !domain_within(dom, c->org) || strcmp(dom, c->org) == 0
+	    || strcmp(dom, c->d->from_domain) == 0)
+		return;
+	for (i = 0; i < c->n_walkable; i++)
+		if (strcmp(c->walkable[i], dom) == 0)
+			return;
+	copy_domain(c->walkable[c->n_walkable++], dom);
+}
+
+/* Tells whether dom is one of the identifiers whose organizational
+ * domain is walked for: the first DECIDE_MAX_WALKS that need a walk,
+ * taken from the facts alone (never from the order in which alignment
+ * is asked), passing ones first, then those whose check had a DNS
+ * error, then the rest, so that the module gathers exactly the walks
+ * decide() reads. */
+static bool
+walk_eligible(struct ctx *c, const char *dom)
+{
+	const struct facts *f = c->facts;
+	size_t i, k;
+
+	if (!c->walkable_known) {
+		c->walkable_known = true;
+		if (f->spf == AG_SPFR_PASS)
+			add_walkable(c, f->spf_domain);
+		for (i = 0; i < f->n_dkim; i++)
+			if (sig_passed(c->policy, &f->dkim[i]))
+				add_walkable(c, f->dkim[i].d);
+		if (f->spf == AG_SPFR_TEMPERROR)
+			add_walkable(c, f->spf_domain);
+		for (i = 0; i < f->n_dkim; i++)
+			if (f->dkim[i].result == AG_DKIMR_TEMPERROR)
+				add_walkable(c, f->dkim[i].d);
+		add_walkable(c, f->spf_domain);
+		for (i = 0, k = 0; i < f->n_dkim && k < DMARC_FAILED_WALKS; i++)
+			if (!sig_passed(c->policy, &f->dkim[i])) {
+				add_walkable(c, f->dkim[i].d);
+				k++;
+			}
+	}
+	for (i = 0; i < c->n_walkable; i++)
+		if (strcmp(c->walkable[i], dom) == 0)
+			return true;
+	return false;
+}
+
 /* RFC 9989 alignment (A2-A4): the From domain itself always aligns;
  * relaxed, a domain aligns when its own walk gives the same
  * organizational domain as the From domain's. */
@@ -72,6 +138,8 @@ aligned9989(struct ctx *c, const char *dom, bool strict)
 {
 	struct dmarcwalk w;
 	char org[DOMAIN_MAX_LEN + 1];
+	enum align a;
+	size_t i;
 
 	if (strcmp(dom, c->d->from_domain) == 0)
 		return AL_YES;
@@ -83,11 +151,25 @@ aligned9989(struct ctx *c, const char *dom, bool strict)
 		return AL_NO;
 	if (strcmp(dom, c->org) == 0)
 		return AL_YES;
-	dmarcwalk_run(dom, c->dns->txt, c->dns->ctx, false, &w);
-	if (w.temperror)
+	/* Only the identifiers walk_eligible() picks are walked, each
+	 * once, so that a sender's signatures cannot run the DNS budget
+	 * out; for any other, alignment is unknown (a DNS error's effect:
+	 * never a reject, never a pass). */
+	for (i = 0; i < c->n_walked; i++)
+		if (strcmp(c->walked[i].domain, dom) == 0)
+			return c->walked[i].align;
+	if (!walk_eligible(c, dom) || c->n_walked == DECIDE_MAX_WALKS)
 		return AL_UNKNOWN;
-	dmarcwalk_org(dom, &w, org);
-	return strcmp(org, c->org) == 0 ? AL_YES : AL_NO;
+	dmarcwalk_run(dom, c->dns->txt, c->dns->ctx, false, &w);
+	if (w.temperror) {
+		a = AL_UNKNOWN;
+	} else {
+		dmarcwalk_org(dom, &w, org);
+		a = strcmp(org, c->org) == 0 ? AL_YES : AL_NO;
+	}
+	copy_domain(c->walked[c->n_walked].domain, dom);
+	c->walked[c->n_walked++].align = a;
+	return a;
 }
 
 /* Tells whether an authenticated domain aligns with the From domain.
@@ -107,8 +189,6 @@ aligned3(struct ctx *c, const char *raw, bool strict)
 		return aligned9989(c, dom, strict);
 	if (c->from_org == NULL)
 		return AL_NO;
-	if (domcanon_strict(raw, strlen(raw), dom, err, sizeof(err)) != 0)
-		return false;
 	if (strcmp(dom, c->d->from_domain) == 0)
 		return AL_YES;
 	if (strict || !domain_within(dom, c->from_org))
@@ -350,15 +430,6 @@ dmarc_failed(struct ctx *c, const struct dmarcrec *rec)
 		e->applied == DMARC_P_QUARANTINE ? AG_DMARC_QUARANTINE :
 						   AG_DMARC_FAIL,
 	    -1);
-}
-
-static void
-copy_domain(char *dst, const char *src)
-{
-	size_t len = strnlen(src, DOMAIN_MAX_LEN);
-
-	memcpy(dst, src, len);
-	dst[len] = '\0';
 }
 
 static void

@@ -17,7 +17,7 @@
 #define FACTS_MAX_FROM	   16	/* From headers kept (more still count) */
 #define FACTS_MAX_DKIM	   64	/* signatures (the module caps earlier) */
 #define FACTS_MAX_ARC	   50	/* RFC 8617's instance limit */
-#define FACTS_MAX_DNS	   32	/* DMARC names with an answer kept */
+#define FACTS_MAX_DNS	   96	/* DMARC names with an answer kept */
 #define FACTS_MAX_TXT	   8	/* TXT strings kept per name */
 #define FACTS_MAX_STRING   4096 /* bytes in any one string */
 #define FACTS_MAX_DNS_NAME 300	/* bytes in a name of "dns" */

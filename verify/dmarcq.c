@@ -10,6 +10,7 @@
  * record": it is listed with no TXT string, which no answer from DNS
  * ever gives.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mail/dmarcrec.h"
@@ -56,21 +57,10 @@ record_answer(struct facts *f, struct arena *arena, const char *name,
 	return 0;
 }
 
-/* The DNS of an RFC 9989 gathering: asks each name once, within the
- * budget, and records the answers into the facts. */
-struct gather {
-	struct facts *f;
-	struct arena *arena;
-	dnsq_lookup_fn lookup;
-	void *ctx;
-	size_t queries;
-	size_t unasked;
-	size_t n_none;
-	const char *none[DMARCQ_MAX_QUERIES]; /* asked: no record */
-};
-
+/* The DNS of an RFC 9989 gathering (struct dmarcq): asks each name
+ * once, within the budget, and records the answers into the facts. */
 static bool
-gather_spent(struct gather *g)
+gather_spent(struct dmarcq *g)
 {
 	if (g->queries < DMARCQ_MAX_QUERIES && g->f->n_dns < FACTS_MAX_DNS)
 		return false;
@@ -81,7 +71,7 @@ gather_spent(struct gather *g)
 static enum dmarcwalk_answer
 gather_txt(void *arg, const char *name, const char **txt)
 {
-	struct gather *g = arg;
+	struct dmarcq *g = arg;
 	struct dnsq_answer a;
 	size_t i, before;
 
@@ -104,7 +94,7 @@ gather_txt(void *arg, const char *name, const char **txt)
 static enum facts_exists
 gather_exists(void *arg, const char *domain)
 {
-	struct gather *g = arg;
+	struct dmarcq *g = arg;
 	const struct facts_existence *x = facts_exists_get(g->f, domain);
 	struct facts_existence *nx;
 	struct dnsq_answer a;
@@ -157,21 +147,68 @@ collect_domain(const struct policy *policy, struct facts *f,
 	return unasked;
 }
 
+static size_t collect_rfc7489(const struct policy *policy, struct facts *f,
+    struct arena *arena, dnsq_lookup_fn lookup, void *ctx);
+
+void
+dmarcq_init(struct dmarcq *q, const struct policy *policy, struct facts *f,
+    struct arena *arena, dnsq_lookup_fn lookup, void *ctx)
+{
+	memset(q, 0, sizeof(*q));
+	q->policy = policy;
+	q->f = f;
+	q->arena = arena;
+	q->lookup = lookup;
+	q->ctx = ctx;
+}
+
+size_t
+dmarcq_run(struct dmarcq *q)
+{
+	struct decide_dns dns = { gather_txt, gather_exists, q };
+	size_t before = q->unasked;
+
+	q->f->dmarc_treewalk = !q->policy->dmarc_rfc7489;
+	if (!q->f->dmarc_treewalk) {
+		/* RFC 7489 reads no identifier's name: once is all. */
+		if (!q->ran)
+			q->unasked += collect_rfc7489(q->policy, q->f, q->arena,
+			    q->lookup, q->ctx);
+		q->ran = true;
+		return q->unasked - before;
+	}
+	q->ran = true;
+	decide_dmarc_gather(q->policy, q->f, &dns);
+	return q->unasked - before;
+}
+
 size_t
 dmarcq_collect(const struct policy *policy, struct facts *f,
+    struct arena *arena, dnsq_lookup_fn lookup, void *ctx)
+{
+	struct dmarcq *q = malloc(sizeof(*q));
+	size_t unasked;
+
+	if (q == NULL) {
+		f->dmarc_treewalk = !policy->dmarc_rfc7489;
+		f->dmarc_incomplete = true; /* nothing could be asked */
+		return 0;
+	}
+	dmarcq_init(q, policy, f, arena, lookup, ctx);
+	unasked = dmarcq_run(q);
+	free(q);
+	return unasked;
+}
+
+/* RFC 7489's lookups: the From domain's names, and those of the name a
+ * reader sees when it differs. */
+static size_t
+collect_rfc7489(const struct policy *policy, struct facts *f,
     struct arena *arena, dnsq_lookup_fn lookup, void *ctx)
 {
 	char domain[DOMAIN_MAX_LEN + 1], view[DOMAIN_MAX_LEN + 1];
 	size_t unasked;
 
-	f->dmarc_treewalk = !policy->dmarc_rfc7489;
-	if (f->dmarc_treewalk) {
-		struct gather g = { f, arena, lookup, ctx, 0, 0, 0, { NULL } };
-		struct decide_dns dns = { gather_txt, gather_exists, &g };
-
-		decide_dmarc_gather(policy, f, &dns);
-		return g.unasked;
-	}
 	decide_author_domain(f, domain);
 	if (domain[0] == '\0')
 		return 0;
