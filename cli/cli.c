@@ -184,6 +184,22 @@ cli_put_text(const char *s)
 	}
 }
 
+const char *
+cli_flat(struct arena *arena, const char *s)
+{
+	char *out;
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	if ((out = arena_strdup(arena, s)) == NULL)
+		return "";
+	for (i = 0; out[i] != '\0'; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
+	return out;
+}
+
 void
 cli_printf(const char *fmt, ...)
 {

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "policy/config.h"
+#include "util/arena.h"
 
 #define CLI_EXIT_INVALID 1
 #define CLI_EXIT_USAGE	 2
@@ -43,6 +44,10 @@ void cli_put_text(const char *s);
  * have written into the values (a From header, a DNS record) cannot move
  * the cursor or reorder the display; line ends and tabs stay. */
 void cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Returns a copy of s (in arena; "" when out of memory, NULL for NULL)
+ * whose control bytes, line ends and tabs included, are '?': for a value
+ * a sender wrote, printed inside one line by cli_printf. */
+const char *cli_flat(struct arena *arena, const char *s);
 /* Copies len bytes of s into out (outsz bytes, NUL-terminated, cut at a
  * character's end) as cli_put_text would show them; returns out. */
 const char *cli_safe_text(char *out, size_t outsz, const char *s, size_t len);

@@ -99,6 +99,7 @@ add_note(struct state *st, const char *check, bool problem, const char *fmt,
 {
 	struct note *n;
 	va_list ap;
+	char *p;
 
 	if (st->n_notes == MAX_NOTES)
 		return;
@@ -108,6 +109,10 @@ add_note(struct state *st, const char *check, bool problem, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(n->text, sizeof(n->text), fmt, ap);
 	va_end(ap);
+	/* Notes quote DNS text: one line each, whatever it holds. */
+	for (p = n->text; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 static void
@@ -574,11 +579,13 @@ static void
 print_human(const struct state *st)
 {
 	const struct dmarcrec *r = &st->dmarc;
+	struct arena ar; /* DNS text, each printed inside one line */
 	size_t i;
 
+	arena_init(&ar);
 	cli_printf("dns-check %s\n\n", st->domain);
 	cli_printf("SPF    %-9s %s\n", st->spf_status,
-	    st->spf_record != NULL ? st->spf_record : "");
+	    st->spf_record != NULL ? cli_flat(&ar, st->spf_record) : "");
 	if (st->spf_record != NULL)
 		cli_printf("                 %u DNS lookups of %d\n",
 		    st->spf_lookups, SPFREC_MAX_LOOKUPS);
@@ -607,11 +614,13 @@ print_human(const struct state *st)
 		    "uyn"[r->psd], r -> adkim_strict ? 's' : 'r',
 		    r->aspf_strict ? 's' : 'r');
 		if (r->rua != NULL)
-			cli_printf("\n                 rua=%.*s",
-			    (int)r->rua_len, r->rua);
+			cli_printf("\n                 rua=%s",
+			    cli_flat(&ar,
+				arena_strndup(&ar, r->rua, r->rua_len)));
 		if (r->ruf != NULL)
-			cli_printf("\n                 ruf=%.*s",
-			    (int)r->ruf_len, r->ruf);
+			cli_printf("\n                 ruf=%s",
+			    cli_flat(&ar,
+				arena_strndup(&ar, r->ruf, r->ruf_len)));
 	}
 	cli_printf("\n");
 	if (st->dmarc_org != NULL)
@@ -626,12 +635,14 @@ print_human(const struct state *st)
 	print_notes(st, "dmarc");
 	cli_printf("MX     %-9s", st->mx_status);
 	for (i = 0; i < st->mx.n_txt; i++)
-		cli_printf("%s%s", i == 0 ? " " : ", ", st->mx.txt[i]);
+		cli_printf("%s%s", i == 0 ? " " : ", ",
+		    cli_flat(&ar, st->mx.txt[i]));
 	cli_printf("\n");
 	print_notes(st, "mx");
 	cli_printf("\n%zu problem%s, %zu warning%s\n", count_notes(st, true),
 	    count_notes(st, true) == 1 ? "" : "s", count_notes(st, false),
 	    count_notes(st, false) == 1 ? "" : "s");
+	arena_free(&ar);
 }
 
 static void

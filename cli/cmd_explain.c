@@ -362,7 +362,11 @@ print_human(const struct opts *o, const struct sources *src,
     const struct facts *f, const struct decision *d, const struct advice *adv)
 {
 	char rule[400], why[400];
+	struct arena ar;
 	size_t i;
+
+	/* What a sender wrote is printed inside one line each. */
+	arena_init(&ar);
 
 	cli_printf("Message: %s\n", o->file);
 	cli_printf("Policy: %s%s\n", src->policy_label, src->policy_note);
@@ -376,12 +380,13 @@ print_human(const struct opts *o, const struct sources *src,
 	else
 		cli_printf("Client: %s, HELO %s, MAIL FROM %s%s%s (%s)\n",
 		    f->client_ip,
-		    f->client_helo != NULL ? f->client_helo : "(none)",
+		    f->client_helo != NULL ? cli_flat(&ar, f->client_helo) :
+					     "(none)",
 		    f->mail_from != NULL ? "<" : "(unknown)",
-		    f->mail_from != NULL ? f->mail_from : "",
+		    f->mail_from != NULL ? cli_flat(&ar, f->mail_from) : "",
 		    f->mail_from != NULL ? ">" : "", src->client);
 	for (i = 0; i < f->n_from && i < FACTS_MAX_FROM; i++)
-		cli_printf("From: %s\n", f->from[i]);
+		cli_printf("From: %s\n", cli_flat(&ar, f->from[i]));
 	if (f->n_from == 0)
 		cli_printf("From: (none)\n");
 	cli_printf("Author domain: %s\n\n",
@@ -389,7 +394,7 @@ print_human(const struct opts *o, const struct sources *src,
 	if (src->spf_checked)
 		cli_printf("SPF:   %s for %s (%s)\n", ag_spf_name(f->spf),
 		    f->spf_domain != NULL && f->spf_domain[0] != '\0' ?
-			f->spf_domain :
+			cli_flat(&ar, f->spf_domain) :
 			"(unknown)",
 		    src->spf);
 	else
@@ -398,9 +403,10 @@ print_human(const struct opts *o, const struct sources *src,
 		cli_printf("DKIM:  none (no DKIM-Signature)\n");
 	for (i = 0; i < f->n_dkim; i++)
 		cli_printf("DKIM:  %s for d=%s s=%s (%s, %u bits)\n",
-		    ag_dkim_name(f->dkim[i].result), f->dkim[i].d,
-		    f->dkim[i].s != NULL ? f->dkim[i].s : "?", f->dkim[i].a,
-		    f->dkim[i].bits);
+		    ag_dkim_name(f->dkim[i].result),
+		    cli_flat(&ar, f->dkim[i].d),
+		    f->dkim[i].s != NULL ? cli_flat(&ar, f->dkim[i].s) : "?",
+		    cli_flat(&ar, f->dkim[i].a), f->dkim[i].bits);
 	if (f->n_dkim > 0)
 		cli_printf("       (%s)\n", src->dkim);
 	cli_printf("DMARC: %s", ag_dmarc_name(d->dmarc.result));
@@ -423,7 +429,7 @@ print_human(const struct opts *o, const struct sources *src,
 	for (i = 0; i < f->n_arc; i++)
 		cli_printf(
 		    "       i=%u sealed by %s, which recorded dmarc=%s\n",
-		    f->arc_inst[i].i, f->arc_inst[i].sealer,
+		    f->arc_inst[i].i, cli_flat(&ar, f->arc_inst[i].sealer),
 		    ag_dmarc_name(f->arc_inst[i].dmarc));
 	cli_printf("\n");
 	verdict_rule(d, rule, sizeof(rule));
@@ -463,6 +469,7 @@ print_human(const struct opts *o, const struct sources *src,
 	for (i = 0; i < adv->n; i++)
 		if (!advice_unchecked(src, f, adv->cls[i]))
 			cli_printf("  - %s\n", adv->text[i]);
+	arena_free(&ar);
 }
 
 /* The walk as JSON: each name asked and what it held, in order. */

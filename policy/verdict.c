@@ -566,10 +566,22 @@ verdict_advice(const struct policy *policy, const struct facts *facts,
 	}
 }
 
+/* Copies s into out (size bytes), each control byte as '?'. */
+static void
+printable(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	for (; s != NULL && *s != '\0' && n + 1 < size; s++)
+		out[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	out[n] = '\0';
+}
+
 void
 verdict_walk_step(const struct decision *d, size_t i, char *buf, size_t size)
 {
 	const struct dmarcwalk_step *s = &d->dmarc.walk.step[i];
+	char txt[320];
 
 	switch (s->answer) {
 	case DW_NONE:
@@ -585,8 +597,10 @@ verdict_walk_step(const struct decision *d, size_t i, char *buf, size_t size)
 		    s->domain);
 		break;
 	case DW_RECORD:
-		snprintf(buf, size, "_dmarc.%s: \"%.300s\"%s", s->domain,
-		    s->txt != NULL ? s->txt : "",
+		/* The record is the domain owner's text: its control bytes
+		 * (a line end would print a line of its own) show as '?'. */
+		printable(txt, sizeof(txt), s->txt);
+		snprintf(buf, size, "_dmarc.%s: \"%.300s\"%s", s->domain, txt,
 		    s->rec.psd == DMARC_PSD_Y	  ? " (psd=y: the walk stops)" :
 			s->rec.psd == DMARC_PSD_N ? " (psd=n: the walk stops)" :
 						    "");

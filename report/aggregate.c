@@ -90,18 +90,26 @@ report_for(struct rua *a, const char *domain, const char *record, time_t when,
 	return r;
 }
 
+/* Appends a value a sender wrote to a row key, its TABs and line ends
+ * (the key's separators) and other control bytes as spaces: a d= or s=
+ * can add no field or signature of its own to the report. */
+static void
+put_key_text(struct sbuf *sb, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		sbuf_putc(sb,
+		    (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
 /* Appends a reason (type, and a comment with no TAB or LF, or NULL). */
 static void
 add_reason(struct sbuf *sb, const char *type, const char *comment)
 {
-	const char *c;
-
 	if (sb->len > 0)
 		sbuf_putc(sb, '\n');
 	sbuf_puts(sb, type);
 	sbuf_putc(sb, '\t');
-	for (c = comment; c != NULL && *c != '\0'; c++)
-		sbuf_putc(sb, *c == '\t' || *c == '\n' ? ' ' : *c);
+	put_key_text(sb, comment);
 }
 
 /* The sealer ARC vouched with, or NULL: the line's arc_sealer, or an
@@ -210,9 +218,12 @@ dkim_results(const struct rua_message *m, const char *policy_domain,
 			    || dkim_rank(&f->dkim[i], m->from_domain, org)
 				!= rank)
 				continue;
-			sbuf_printf(sb, "%s%s\t%s\t%s", n > 0 ? "\n" : "",
-			    f->dkim[i].d,
-			    f->dkim[i].s != NULL ? f->dkim[i].s : "",
+			if (n > 0)
+				sbuf_putc(sb, '\n');
+			put_key_text(sb, f->dkim[i].d);
+			sbuf_putc(sb, '\t');
+			put_key_text(sb, f->dkim[i].s);
+			sbuf_printf(sb, "\t%s",
 			    ag_dkim_rfc_word(f->dkim[i].result));
 			n++;
 		}

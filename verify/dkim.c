@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <opendkim/dkim.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -249,9 +250,24 @@ same(const unsigned char *s, const struct tag *t)
 static const char *
 tag_copy(struct arena *arena, const struct tag *t)
 {
+	char *flat;
+	const char *out;
+	size_t i, n = 0;
+
 	if (t == NULL)
 		return "";
-	return utf8_strndup(arena, t->value, t->value_len, FACTS_MAX_STRING);
+	/* A d= or s= holds no white space: folding white space inside a
+	 * value (RFC 6376 3.2) and other control bytes are dropped, so a
+	 * value can carry no line or field of its own into the log, the
+	 * reports or a terminal. */
+	if ((flat = malloc(t->value_len + 1)) == NULL)
+		return "";
+	for (i = 0; i < t->value_len; i++)
+		if ((unsigned char)t->value[i] > 0x20 && t->value[i] != 0x7f)
+			flat[n++] = t->value[i];
+	out = utf8_strndup(arena, flat, n, FACTS_MAX_STRING);
+	free(flat);
+	return out;
 }
 
 /* libopendkim leaves out of its list a DKIM-Signature it cannot parse at
