@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_redteam16.c: red-team findings (round 16) against the RFC 9989
+ * gathering, walk and evaluation. Each test states the attack and the
+ * outcome the victim's policy asks for; a failing test is an open hole.
+ */
+#include "helpers.h"
+#include "mail/dmarcwalk.h"
+#include "mail/domcanon.h"
+#include "policy/verdict.h"
+#include "verify/dmarcq.h"
+#include "verify/dns.h"
+
+/* The victim publishes "_dmarc.bank.example v=DMARC1; p=reject" and
+ * nothing else; every other name (the attacker's included) is NXDOMAIN
+ * unless a test's hook answers it. */
+static unsigned rt_asked;
+
+static void
+victim_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	(void)ctx;
+	rt_asked++;
+	memset(a, 0, sizeof(*a));
+	a->status = DNSQ_NXDOMAIN;
+	if (strcmp(name, "_dmarc.bank.example") == 0) {
+		a->status = DNSQ_OK;
+		a->n_txt = 1;
+		a->txt[0] = "v=DMARC1; p=reject";
+	}
+}
+
+/* Gathers the facts of json as the module does (victim_lookup as DNS),
+ * then decides them as the module does. */
+static void
+gather_decide(const char *json, struct decision *d, struct facts *f,
+    struct arena *arena)
+{
+	struct policy *p = load_ok("");
+
+	facts_ok(f, arena, json);
+	f->n_dns = 0;
+	rt_asked = 0;
+	dmarcq_collect(p, f, arena, victim_lookup, NULL);
+	decide(p, f, d);
+	policy_free(p);
+}
+
+/*
+ * Hole 1 (class 1): a From domain that a reader sees as a subdomain of
+ * bank.example ("mail<KATAKANA MIDDLE DOT>bank.example", which IDNA
+ * accepts as a domain of the attacker's own, xn--...example) is judged
+ * twice: as the name seen (mail.bank.example: bank.example's sp=reject)
+ * and as the name written (the attacker's). The attacker signs with many
+ * passing signatures of deep subdomains of the name written: gathering
+ * walks each (gather_identifiers) and spends the budget (48) after the
+ * seen name's walk; decide() then reads every NXDOMAIN name the seen
+ * name's walk asked (never stored in the facts) as a DNS error, since
+ * dmarc_incomplete is set: the seen name's DMARC is temperror, and the
+ * forgery that would be refused (550) is only tempfailed (451).
+ */
+static void
+test_redteam16_dotted_budget(void **state)
+{
+	char json[16384], written[DOMAIN_MAX_LEN + 1], err[64];
+	const char *from = "mail\xe3\x83\xbb"
+			   "bank.example";
+	struct arena arena;
+	struct decision d;
+	struct facts f;
+	size_t o, i;
+
+	(void)state;
+	assert_int_equal(domcanon_strict(from, strlen(from), written, err,
+			     sizeof(err)),
+	    0);
+	o = (size_t)snprintf(json, sizeof(json),
+	    "{\"client\":{\"ip\":\"203.0.113.9\",\"helo\":\"x\","
+	    "\"authenticated\":false},\"mail_from\":\"x@%s\","
+	    "\"from\":[\"ceo@%s\"],\"spf\":{\"result\":\"pass\","
+	    "\"domain\":\"%s\"},\"dkim\":[",
+	    written, from, written);
+	for (i = 0; i < 12; i++)
+		o += (size_t)snprintf(json + o, sizeof(json) - o,
+		    "%s{\"d\":\"a%zu.b%zu.c%zu.d%zu.e%zu.f%zu.%s\","
+		    "\"s\":\"s\",\"a\":\"rsa-sha256\",\"bits\":2048,"
+		    "\"result\":\"pass\"}",
+		    i ? "," : "", i, i, i, i, i, i, written);
+	snprintf(json + o, sizeof(json) - o, "]}");
+	arena_init(&arena);
+	gather_decide(json, &d, &f, &arena);
+	if (d.action != AG_REJECT)
+		fail_msg("forged From %s (seen as mail.bank.example): %s/%s, "
+			 "dmarc %d, incomplete %d, %u queries",
+		    from, ag_action_name(d.action), verdict_class_name(&d),
+		    (int)d.dmarc.result, (int)f.dmarc_incomplete, rt_asked);
+	arena_free(&arena);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_redteam16_dotted_budget),
+	};
+
+	return cmocka_run_group_tests_name("redteam16", tests, NULL, NULL);
+}
