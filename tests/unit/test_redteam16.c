@@ -8,6 +8,9 @@
 #include "mail/dmarcwalk.h"
 #include "mail/domcanon.h"
 #include "policy/verdict.h"
+#include "report/aggregate.h"
+#include "util/sbuf.h"
+#include "verify/dkim.h"
 #include "verify/dmarcq.h"
 #include "verify/dns.h"
 
@@ -97,11 +100,80 @@ test_redteam16_dotted_budget(void **state)
 	arena_free(&arena);
 }
 
+/*
+ * Hole 2 (class 4): a DKIM-Signature libopendkim cannot parse (a quote in
+ * d=) is logged with its s= as written (dkim.c add_unparsed: tag_copy),
+ * and a tag value keeps its inner folding whitespace (LF, then a space
+ * or TAB, as Exim hands header lines over) and any TAB.
+ * The aggregate report keeps each signature as "d TAB s TAB result", one
+ * per LF line, and splits them again when it writes the XML; the
+ * attacker's selector thus adds a <dkim> entry of its own making to the
+ * report sent to the victim: " bank.example", selector sel, result
+ * pass, for a forgery no signature of which passed. Fix: write d= and
+ * s= into the row key with TAB, LF and CR replaced (or escaped).
+ */
+static void
+test_redteam16_rua_selector_rows(void **state)
+{
+	static const char msg[]
+	    = "DKIM-Signature: v=1; a=rsa-sha256; d=ev\"il.example; s=x\n"
+	      " bank.example\tsel\tpass\n y; h=from; bh=AAAA; b=AAAA\n"
+	      "From: ceo@bank.example\n"
+	      "Subject: hi\n"
+	      "\n"
+	      "body\n";
+	struct rua *a = malloc(sizeof(*a));
+	struct rua_message m;
+	struct arena arena;
+	struct facts f;
+	struct sbuf sb;
+	char err[128];
+
+	(void)state;
+	assert_non_null(a);
+	arena_init(&arena);
+	facts_ok(&f, &arena,
+	    "{\"client\":{\"ip\":\"192.0.2.1\"},\"mail_from\":"
+	    "\"x@evil.example\",\"from\":[\"ceo@bank.example\"],"
+	    "\"spf\":{\"result\":\"fail\",\"domain\":\"evil.example\"},"
+	    "\"dns\":{\"_dmarc.bank.example\":"
+	    "\"v=DMARC1; p=reject; rua=mailto:agg@bank.example\"}}");
+	assert_int_equal(dkimv_message(msg, strlen(msg), NULL, victim_lookup,
+			     NULL, &f, &arena, err, sizeof(err)),
+	    0);
+	assert_int_equal(f.n_dkim, 1);
+	print_message("# logged s= \"%s\" (%s)\n", f.dkim[0].s,
+	    ag_dkim_name(f.dkim[0].result));
+	memset(&m, 0, sizeof(m));
+	m.when = 1795305600 + 3600;
+	m.action = AG_REJECT;
+	m.has_dmarc = true;
+	m.result = AG_DMARCR_FAIL;
+	m.from_domain = "bank.example";
+	m.record = "_dmarc.bank.example";
+	m.policy = "reject";
+	m.facts = &f;
+	rua_init(a, 1795305600, 1795305600 + 86399);
+	assert_int_equal(rua_add(a, &m), 1);
+	sbuf_init(&sb, 1 << 20);
+	rua_render_xml(a, a->report[0], "rx", "rx@rx.example", "id", &sb);
+	assert_non_null(sb.buf);
+	if (strstr(sb.buf, "<result>pass</result>") != NULL)
+		fail_msg("the attacker's selector wrote a DKIM pass of "
+			 "bank.example into its aggregate report:\n%s",
+		    sb.buf);
+	sbuf_free(&sb);
+	rua_free(a);
+	free(a);
+	arena_free(&arena);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redteam16_dotted_budget),
+		cmocka_unit_test(test_redteam16_rua_selector_rows),
 	};
 
 	return cmocka_run_group_tests_name("redteam16", tests, NULL, NULL);
