@@ -50,17 +50,21 @@ gather_decide(const char *json, struct decision *d, struct facts *f,
 }
 
 /*
- * Hole 1 (class 1): a From domain that a reader sees as a subdomain of
- * bank.example ("mail<KATAKANA MIDDLE DOT>bank.example", which IDNA
- * accepts as a domain of the attacker's own, xn--...example) is judged
- * twice: as the name seen (mail.bank.example: bank.example's sp=reject)
- * and as the name written (the attacker's). The attacker signs with many
- * passing signatures of deep subdomains of the name written: gathering
- * walks each (gather_identifiers) and spends the budget (48) after the
- * seen name's walk; decide() then reads every NXDOMAIN name the seen
- * name's walk asked (never stored in the facts) as a DNS error, since
+ * Hole 1 (class 1, where DKIM is known before DMARC is gathered: `authgate
+ * explain`, which runs dmarcq_collect after dkimv_message, and the model
+ * test_dmarcq_budget uses; the module itself gathers before SPF and DKIM,
+ * local_scan/collect.c, so gather_identifiers walks nothing there). A
+ * From domain that a reader sees as a subdomain of bank.example
+ * ("mail<KATAKANA MIDDLE DOT>bank.example", which IDNA accepts as a
+ * domain of the attacker's own, xn--...example) is judged twice: as the
+ * name seen (mail.bank.example: bank.example's sp=reject) and as the name
+ * written (the attacker's). The attacker signs with many passing
+ * signatures of deep subdomains of the name written: gathering walks each
+ * (gather_identifiers) and spends the budget (48) after the seen name's
+ * walk; decide() then reads every NXDOMAIN name the seen name's walk
+ * asked (never stored in the facts) as a DNS error, since
  * dmarc_incomplete is set: the seen name's DMARC is temperror, and the
- * forgery that would be refused (550) is only tempfailed (451).
+ * forgery that is refused (550) is tempfailed (451) instead.
  */
 static void
 test_redteam16_dotted_budget(void **state)
