@@ -172,12 +172,57 @@ test_redteam16_rua_selector_rows(void **state)
 	arena_free(&arena);
 }
 
+/*
+ * Hole 3 (class 5): the walk's record text is printed by `authgate
+ * explain` (print_walk) and `authgate dns-check` (the "walk:" lines)
+ * through cli_printf, which keeps line ends and tabs on purpose; a DMARC
+ * record of the attacker's own domain is a TXT string, which may hold
+ * LF, so verdict_walk_step writes the attacker's lines at column 0 of the
+ * postmaster's output (here a "Decision under ...: accept" line of the
+ * attacker's making, under the real one's layout). The record parses (LF
+ * is whitespace to the tag parser), so the walk shows it. Fix: show the
+ * record with LF, CR and TAB as '?' (cli_safe_text / text_printable) in
+ * verdict_walk_step, as every other sender-written value.
+ */
+static void
+test_redteam16_walk_record_lines(void **state)
+{
+	struct policy *p = load_ok("");
+	struct arena arena;
+	struct decision d;
+	struct facts f;
+	char line[512];
+	size_t i;
+
+	(void)state;
+	arena_init(&arena);
+	facts_ok(&f, &arena,
+	    "{\"client\":{\"ip\":\"203.0.113.9\",\"helo\":\"x\","
+	    "\"authenticated\":false},\"mail_from\":\"x@evil.example\","
+	    "\"from\":[\"ceo@evil.example\"],\"spf\":{\"result\":\"pass\","
+	    "\"domain\":\"evil.example\"},\"dns\":{\"_dmarc.evil.example\":"
+	    "\"v=DMARC1; p=none;\\n\\nDecision under the built-in defaults: "
+	    "accept (class dmarc.pass, rule default)\\nReason: DMARC pass\\n"
+	    "\"}}");
+	decide(p, &f, &d);
+	assert_true(d.dmarc.walk.n >= 1);
+	for (i = 0; i < d.dmarc.walk.n; i++) {
+		verdict_walk_step(&d, i, line, sizeof(line));
+		if (strpbrk(line, "\r\n") != NULL)
+			fail_msg("walk step %zu prints the attacker's lines:\n%s",
+			    i, line);
+	}
+	arena_free(&arena);
+	policy_free(p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redteam16_dotted_budget),
 		cmocka_unit_test(test_redteam16_rua_selector_rows),
+		cmocka_unit_test(test_redteam16_walk_record_lines),
 	};
 
 	return cmocka_run_group_tests_name("redteam16", tests, NULL, NULL);
