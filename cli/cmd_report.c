@@ -31,6 +31,8 @@
 #include "util/sbuf.h"
 #include "verify/consent.h"
 
+#define REPORT_MAX_RUA 8 /* rua= addresses one report goes to */
+
 #define REPORT_MAX     ((size_t)64 << 20)
 #define DEFAULT_MAILER "/usr/sbin/sendmail -t -oi"
 
@@ -156,11 +158,22 @@ report_addresses(const char *domain, const char *rua, size_t rua_len, char *out,
 	struct reporturi u, v;
 	char name[600], over[1024];
 	bool other;
+	unsigned tried = 0;
 
 	out[0] = '\0';
 	while (reporturi_next(&p, end, &u)) {
 		if (u.problem != REPORTURI_OK)
 			continue;
+		/* Each address costs consent lookups (and walks): a record
+		 * cannot make one report run ask without end (RFC 9990
+		 * 2.1: "up to the receiver's limit"). */
+		if (tried++ == REPORT_MAX_RUA) {
+			fprintf(stderr,
+			    "authgate: %s: more than %d rua= addresses; the "
+			    "rest are not sent to\n",
+			    domain, REPORT_MAX_RUA);
+			break;
+		}
 		if (consent_destination_plain(domain, u.domain, 5, name,
 			sizeof(name), over, sizeof(over))
 		    != CONSENT_YES) {

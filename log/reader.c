@@ -560,11 +560,12 @@ find_last(const char *s, size_t len, const char *pat)
 }
 
 /* Facts logged by version 1 hold the DMARC names of RFC 7489 only (the
- * From domain's, its PSL organizational domain's): no tree walk. */
+ * From domain's, its PSL organizational domain's): no tree walk. A line
+ * without "v" (never the module's) is read as the facts say. */
 static void
 facts_of_version(struct facts *f, unsigned version)
 {
-	if (version < 2)
+	if (version == 1)
 		f->dmarc_treewalk = false;
 }
 

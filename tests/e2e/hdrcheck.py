@@ -64,7 +64,9 @@ def main():
     if len(xag) != 1:
         bad.append("%d X-AuthGate fields, want 1" % len(xag))
     elif not re.match(rb"^X-AuthGate: action=(accept|tag|quarantine); class=[a-z_.]+; "
-                      rb"rule=[!-~]+(; would=[a-z]+)?; findings=[a-z_.,]+$", xag[0]):
+                      rb"rule=[!-~]+(; would=[a-z]+)?; findings=[a-z_.,]+"
+                      rb"(;\n\tdmarc=[a-z]+( policy=[a-z]+ \((p|sp|np)=[a-z]+ at [a-z0-9.-]+"
+                      rb"(, t=y|, pct=0 as t=y)?(, RFC 7489)?\))?)?$", xag[0]):
         bad.append("X-AuthGate not in its form: %r" % xag[0][:200])
     flags = named(b"X-Spam-Flag")
     added = ours + xag + flags
