@@ -209,8 +209,9 @@ test_redteam16_walk_record_lines(void **state)
 	for (i = 0; i < d.dmarc.walk.n; i++) {
 		verdict_walk_step(&d, i, line, sizeof(line));
 		if (strpbrk(line, "\r\n") != NULL)
-			fail_msg("walk step %zu prints the attacker's lines:\n%s",
-			    i, line);
+			fail_msg(
+			    "walk step %zu prints the attacker's lines:\n%s", i,
+			    line);
 	}
 	arena_free(&arena);
 	policy_free(p);
