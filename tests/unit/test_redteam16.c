@@ -217,11 +217,100 @@ test_redteam16_walk_record_lines(void **state)
 	policy_free(p);
 }
 
+/* bank.example's zone with a customer space: customers.bank.example says
+ * (psd=y) that each name below it is an organization of its own, as
+ * RFC 9989 4.10.2 O2 reads it; evil.customers.bank.example is a
+ * customer's (the attacker's) and publishes nothing. */
+static void
+customers_lookup(void *ctx, const char *name, struct dnsq_answer *a)
+{
+	(void)ctx;
+	rt_asked++;
+	memset(a, 0, sizeof(*a));
+	a->status = DNSQ_NXDOMAIN;
+	if (strcmp(name, "_dmarc.bank.example") == 0) {
+		a->status = DNSQ_OK;
+		a->n_txt = 1;
+		a->txt[0] = "v=DMARC1; p=reject";
+	} else if (strcmp(name, "_dmarc.customers.bank.example") == 0) {
+		a->status = DNSQ_OK;
+		a->n_txt = 1;
+		a->txt[0] = "v=DMARC1; p=reject; psd=y";
+	}
+}
+
+/*
+ * Hole 4 (class 1): the module gathers the DMARC names before SPF and
+ * DKIM are known (local_scan/collect.c: dmarcq_collect, then collect_spf
+ * and collect_dkim), so gather_identifiers finds no identifier to walk
+ * and the walks of relaxed alignment are never asked; decide() then reads
+ * every name of an identifier's walk that is not in the facts as "no
+ * record" (decide_facts_txt, dmarc_incomplete false). A customer of
+ * bank.example (evil.customers.bank.example, a zone of the attacker's
+ * own) signs a forged From: ceo@bank.example with d=its own name:
+ * by RFC 9989, customers.bank.example's psd=y makes
+ * evil.customers.bank.example its own organizational domain (O2), so the
+ * signature does not align and p=reject applies (as `authgate explain`,
+ * which gathers after DKIM, finds); the module never asks
+ * _dmarc.customers.bank.example, reads bank.example as the signature's
+ * organizational domain, and passes DMARC: 250. The README's "Every
+ * answer the walks used is in the log line's facts" and "Relaxed
+ * alignment compares organizational domains each found by its own walk"
+ * do not hold in the module. Fix: gather after SPF and DKIM (keeping the
+ * From domain's own names first in the budget), or have decide() read
+ * a name the facts lack as a DNS error whenever the facts were gathered
+ * without it.
+ */
+static void
+test_redteam16_module_order_alignment(void **state)
+{
+	static const char *const facts_j
+	    = "{\"client\":{\"ip\":\"203.0.113.9\",\"helo\":\"x\","
+	      "\"authenticated\":false},\"mail_from\":\"\","
+	      "\"from\":[\"ceo@bank.example\"]}";
+	struct policy *p = load_ok("");
+	struct arena arena;
+	struct decision d, x;
+	struct facts f, g;
+
+	(void)state;
+	arena_init(&arena);
+	/* As the module: the DMARC names first, then SPF and DKIM. */
+	facts_ok(&f, &arena, facts_j);
+	dmarcq_collect(p, &f, &arena, customers_lookup, NULL);
+	f.spf = AG_SPFR_NONE;
+	f.dkim[0].d = "evil.customers.bank.example";
+	f.dkim[0].s = "s";
+	f.dkim[0].a = "rsa-sha256";
+	f.dkim[0].bits = 2048;
+	f.dkim[0].result = AG_DKIMR_PASS;
+	f.n_dkim = 1;
+	decide(p, &f, &d);
+	/* As explain: DKIM first, then the DMARC names. */
+	facts_ok(&g, &arena, facts_j);
+	g.dkim[0] = f.dkim[0];
+	g.n_dkim = 1;
+	dmarcq_collect(p, &g, &arena, customers_lookup, NULL);
+	decide(p, &g, &x);
+	print_message("# explain's order: %s/%s; the module's: %s/%s\n",
+	    ag_action_name(x.action), verdict_class_name(&x),
+	    ag_action_name(d.action), verdict_class_name(&d));
+	if (d.action != AG_REJECT)
+		fail_msg("forged From: ceo@bank.example signed by "
+			 "evil.customers.bank.example: the module decides "
+			 "%s/%s (dmarc %d), explain %s",
+		    ag_action_name(d.action), verdict_class_name(&d),
+		    (int)d.dmarc.result, ag_action_name(x.action));
+	arena_free(&arena);
+	policy_free(p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redteam16_dotted_budget),
+		cmocka_unit_test(test_redteam16_module_order_alignment),
 		cmocka_unit_test(test_redteam16_rua_selector_rows),
 		cmocka_unit_test(test_redteam16_walk_record_lines),
 	};
