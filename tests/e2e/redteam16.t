@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Red team, round 16, end to end: the module gathers the DMARC names
-# before it knows SPF and DKIM (local_scan/collect.c), so the walks of
-# relaxed alignment are never asked and decide() reads their names as
-# "no record". bank.example publishes p=reject and keeps a customer space,
+# Red team, round 16, end to end: the module gathered the DMARC names
+# before it knew SPF and DKIM (local_scan/collect.c), so the walks of
+# relaxed alignment were never asked and decide() read their names as
+# "no record" (fixed: dmarcq_run again once SPF and DKIM are in). bank.example publishes p=reject and keeps a customer space,
 # customers.bank.example, whose psd=y makes each name below it an
 # organization of its own (RFC 9989 4.10.2 O2). A customer,
 # evil.customers.bank.example (a zone of the attacker's own), signs a

@@ -240,8 +240,8 @@ customers_lookup(void *ctx, const char *name, struct dnsq_answer *a)
 }
 
 /*
- * Hole 4 (class 1): the module gathers the DMARC names before SPF and
- * DKIM are known (local_scan/collect.c: dmarcq_collect, then collect_spf
+ * Hole 4 (class 1, fixed): the module gathered the DMARC names before SPF
+ * and DKIM were known (local_scan/collect.c: dmarcq_collect, then collect_spf
  * and collect_dkim), so gather_identifiers finds no identifier to walk
  * and the walks of relaxed alignment are never asked; decide() then reads
  * every name of an identifier's walk that is not in the facts as "no
@@ -272,12 +272,16 @@ test_redteam16_module_order_alignment(void **state)
 	struct arena arena;
 	struct decision d, x;
 	struct facts f, g;
+	struct dmarcq *q = malloc(sizeof(*q));
 
 	(void)state;
+	assert_non_null(q);
 	arena_init(&arena);
-	/* As the module: the DMARC names first, then SPF and DKIM. */
+	/* As the module (local_scan/collect.c): the From domain's DMARC
+	 * names first, then SPF and DKIM, then the identifiers' walks. */
 	facts_ok(&f, &arena, facts_j);
-	dmarcq_collect(p, &f, &arena, customers_lookup, NULL);
+	dmarcq_init(q, p, &f, &arena, customers_lookup, NULL);
+	dmarcq_run(q);
 	f.spf = AG_SPFR_NONE;
 	f.dkim[0].d = "evil.customers.bank.example";
 	f.dkim[0].s = "s";
@@ -285,6 +289,7 @@ test_redteam16_module_order_alignment(void **state)
 	f.dkim[0].bits = 2048;
 	f.dkim[0].result = AG_DKIMR_PASS;
 	f.n_dkim = 1;
+	dmarcq_run(q);
 	decide(p, &f, &d);
 	/* As explain: DKIM first, then the DMARC names. */
 	facts_ok(&g, &arena, facts_j);
@@ -301,6 +306,7 @@ test_redteam16_module_order_alignment(void **state)
 			 "%s/%s (dmarc %d), explain %s",
 		    ag_action_name(d.action), verdict_class_name(&d),
 		    (int)d.dmarc.result, ag_action_name(x.action));
+	free(q);
 	arena_free(&arena);
 	policy_free(p);
 }
