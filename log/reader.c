@@ -91,8 +91,11 @@ read_choice(struct jsonread *r, enum jsonpull_token t,
 {
 	size_t i;
 
-	if (jsonread_string(r, t, w, true, out) != 0)
+	*out = NULL;
+	if (jsonread_string(r, t, w, true, out) != 0) {
+		*out = NULL; /* never a pointer the caller could follow */
 		return -1;
+	}
 	if (*out == NULL)
 		return 0;
 	for (i = 0; words[i] != NULL; i++)
@@ -114,7 +117,7 @@ read_dmarc(struct rd *r, enum jsonpull_token t, const struct jsonread_path *at)
 	struct logrec_dmarc *m = &r->rec->dmarc;
 	struct jsonread_object o;
 	char word[JSONREAD_MAX_WORD];
-	const char *s;
+	const char *s = NULL;
 	int k, rc;
 
 	if (jsonread_object(&r->jr, t, &o, at, "decision.dmarc", dmarc_keys)
@@ -157,7 +160,8 @@ read_dmarc(struct rd *r, enum jsonpull_token t, const struct jsonread_path *at)
 			break;
 		case M_METHOD:
 			rc = read_choice(&r->jr, t, &o.w, method_words, &s);
-			m->rfc9989 = s != NULL && strcmp(s, "rfc9989") == 0;
+			m->rfc9989
+			    = rc == 0 && s != NULL && strcmp(s, "rfc9989") == 0;
 			break;
 		case M_POLICY_DOMAIN:
 			rc = jsonread_string(&r->jr, t, &o.w, true,
@@ -186,7 +190,7 @@ read_dmarc(struct rd *r, enum jsonpull_token t, const struct jsonread_path *at)
 			break;
 		default: /* M_PSD */
 			rc = read_choice(&r->jr, t, &o.w, psd_words, &s);
-			m->psd = s != NULL ? s[0] : 0;
+			m->psd = rc == 0 && s != NULL ? s[0] : 0;
 			break;
 		}
 		if (rc != 0)

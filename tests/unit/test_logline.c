@@ -515,6 +515,12 @@ static const struct {
 	const char *err;       /* in the error; NULL: read */
 } strict_cases[] = {
 	{ "'v':2,", "'v':2,'x':{'a':[1,{'b':null}]},", NULL },
+	/* The RFC 9989 keys: a word of their set, or an error (a value
+	 * that is no string never leaves a pointer to follow). */
+	{ "'why':'w'", "'why':'w','method':'rfc9989','psd':'y'", NULL },
+	{ "'why':'w'", "'why':'w','method':7", "method: expected a string" },
+	{ "'why':'w'", "'why':'w','psd':[1]", "psd: expected a string" },
+	{ "'why':'w'", "'why':'w','method':'rfc9999'", "unknown value" },
 	{ "'why':'w'", "'why':'w','new':[true]", NULL },
 	{ "'held':true", "'held':true,'new':{}", NULL },
 	{ "'status':'sent'", "'status':'sent','new':1", NULL },
