@@ -42,12 +42,10 @@ record_answer(struct facts *f, struct arena *arena, const char *name,
 		return 0;
 	}
 	for (j = 0; j < a->n_txt && dns->n_txt < FACTS_MAX_TXT; j++) {
-		struct dmarcrec rec;
 		const char *txt = utf8_strndup(arena, a->txt[j],
 		    strlen(a->txt[j]), FACTS_MAX_STRING);
 
-		if (txt == NULL
-		    || dmarcrec_parse(txt, &rec) == DMARCREC_NOT_DMARC)
+		if (txt == NULL || !dmarcrec_is_dmarc(txt))
 			continue;
 		dns->txt[dns->n_txt++] = txt;
 		found = true;
