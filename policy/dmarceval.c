@@ -361,6 +361,22 @@ failed_aligned(struct ctx *c, bool spf_strict, bool dkim_strict)
 	e->dkim_failed_aligned = e->dkim_failed_sig >= 0;
 }
 
+/* The record's alignment step, the same under both methods: sets which
+ * identifiers align, PASS when one passing did, else FAIL (with *unknown
+ * when a passing one's alignment a DNS error left open); true on PASS. */
+static bool
+align_identifiers(struct ctx *c, const struct dmarcrec *rec, bool *unknown)
+{
+	struct dmarc_eval *e = &c->d->dmarc;
+
+	passing_aligned(c, rec->aspf_strict, rec->adkim_strict, &e->spf_aligned,
+	    &e->dkim_aligned, unknown);
+	failed_aligned(c, rec->aspf_strict, rec->adkim_strict);
+	e->result = e->spf_aligned || e->dkim_aligned ? AG_DMARCR_PASS :
+							AG_DMARCR_FAIL;
+	return e->result == AG_DMARCR_PASS;
+}
+
 /* A failure that a passing DNS error may have caused: an aligned (or
  * perhaps aligned) identifier whose check could not finish, or an ARC
  * chain that a trusted sealer may vouch for but whose keys could not be
@@ -602,14 +618,8 @@ evaluate_dmarc9989(struct ctx *c)
 	e->testing = rec.has_t ? rec.testing : rec.has_pct && rec.pct == 0;
 	e->pct0_testing = e->testing && !rec.has_t;
 	e->applied = e->testing ? one_step_down(e->published) : e->published;
-	passing_aligned(c, rec.aspf_strict, rec.adkim_strict, &e->spf_aligned,
-	    &e->dkim_aligned, &unknown);
-	failed_aligned(c, rec.aspf_strict, rec.adkim_strict);
-	if (e->spf_aligned || e->dkim_aligned) {
-		e->result = AG_DMARCR_PASS;
+	if (align_identifiers(c, &rec, &unknown))
 		return;
-	}
-	e->result = AG_DMARCR_FAIL;
 	if (unknown) {
 		/* E3: a pass whose alignment a DNS error left open. */
 		snprintf(e->why, sizeof(e->why),
@@ -691,14 +701,8 @@ evaluate_dmarc7489(struct ctx *c)
 	e->published = org_record ? rec.sp : rec.p;
 	e->applied = e->published;
 	e->pct = rec.pct;
-	passing_aligned(c, rec.aspf_strict, rec.adkim_strict, &e->spf_aligned,
-	    &e->dkim_aligned, &unknown);
-	failed_aligned(c, rec.aspf_strict, rec.adkim_strict);
-	if (e->spf_aligned || e->dkim_aligned) {
-		e->result = AG_DMARCR_PASS;
+	if (align_identifiers(c, &rec, &unknown))
 		return;
-	}
-	e->result = AG_DMARCR_FAIL;
 	/* RFC 7489 6.6.4: a message outside pct gets the next policy down. */
 	if (rec.pct < 100 && sample_percent(f) >= rec.pct) {
 		e->sampled_out = true;
