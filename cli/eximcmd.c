@@ -2,9 +2,8 @@
 /*
  * eximcmd.c: running Exim's administrative commands for `authgate
  * quarantine`: one Exim process per command, started with an argument
- * vector (no shell), its standard output collected; Exim's message id
- * syntax, checked before an id is put on Exim's command line; and the
- * line and token readers its outputs are parsed with.
+ * vector (no shell), its standard output collected; and the line and
+ * token readers its outputs are parsed with.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -113,34 +112,6 @@ exim_token(char **p)
 		*e++ = '\0';
 	*p = e;
 	return t;
-}
-
-/* Whether id has the syntax of an Exim message id: base-62 groups of
- * 6-6-2 characters (Exim up to 4.96) or 6-11-4 (4.97 on). Only such ids
- * reach Exim's command line. */
-bool
-exim_valid_id(const char *id)
-{
-	static const size_t groups[2][3] = { { 6, 6, 2 }, { 6, 11, 4 } };
-	static const char base62[] = "0123456789"
-				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				     "abcdefghijklmnopqrstuvwxyz";
-	const char *p;
-	size_t f, g;
-
-	for (f = 0; f < 2; f++) {
-		p = id;
-		for (g = 0; g < 3; g++) {
-			if (strspn(p, base62) != groups[f][g])
-				break;
-			p += groups[f][g];
-			if (g < 2 && *p++ != '-')
-				break;
-		}
-		if (g == 3 && *p == '\0')
-			return true;
-	}
-	return false;
 }
 
 /* Whether age is an age as exim -bp shows one: digits and one unit

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "util/eximid.h"
 #include "util/sbuf.h"
 
 /* At most this many arguments after the binary and -C FILE. */
@@ -19,9 +20,6 @@
  * error (it could not run, died of a signal, or out filled up). */
 int exim_run(const char *exim, const char *config, const char *const *args,
     struct sbuf *out);
-
-/* Whether id has Exim's message id syntax (6-6-2 or 6-11-4 base-62). */
-bool exim_valid_id(const char *id);
 
 /* The next line at *p (its newline replaced by NUL), *p moved past it;
  * NULL at the end of the text. */

@@ -14,6 +14,7 @@
 #include "mail/arparse.h"
 #include "mail/subject.h"
 #include "policy/verdict.h"
+#include "util/eximid.h"
 #include "util/sbuf.h"
 
 #define LOCAL_SCAN
@@ -122,21 +123,6 @@ tag_subject(const char *tag)
 	}
 }
 
-/* Tells whether id can be quoted back to us as it is: an Exim message
- * id, base-62 digits and dashes (16 bytes, 23 since Exim 4.97). */
-static bool
-quotable_id(const char *id)
-{
-	size_t n;
-
-	for (n = 0; id[n] != '\0'; n++)
-		if (!((id[n] >= '0' && id[n] <= '9')
-			|| (id[n] >= 'a' && id[n] <= 'z')
-			|| (id[n] >= 'A' && id[n] <= 'Z') || id[n] == '-'))
-			return false;
-	return n >= 16 && n <= 32;
-}
-
 /*
  * The text of a 550 or 451 reply: "CODE TEXT (id=ID)", ID the queue id
  * the log line has, so a sender whose mail bounced can quote it. Exim
@@ -153,7 +139,7 @@ reply_text(char *reply, size_t size, const char *code, const char *text)
 	int n;
 
 	tail[0] = '\0';
-	if (message_id != NULL && quotable_id((const char *)message_id))
+	if (message_id != NULL && exim_valid_id((const char *)message_id))
 		snprintf(tail, sizeof(tail), " (id=%s)", message_id);
 	n = snprintf(reply, size, "%s ", code);
 	if (n < 0 || (size_t)n + strlen(tail) >= size)
