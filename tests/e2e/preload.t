@@ -5,7 +5,8 @@
 # {authgate_preload}): the daemon has the module mapped before any
 # message, mail is decided as without it, an operator's per-host limit
 # (AUTHGATE_MAX_PER_HOST) still applies, and a preload failure costs one
-# panic-log line while mail flows. AUTHGATE_SELF_VERIFY with dkim = spf =
+# panic-log line while mail flows; a module file replaced by rename
+# takes effect on SIGHUP, the old one serving until then. AUTHGATE_SELF_VERIFY with dkim = spf =
 # self: Exim verifies no DKIM itself (no DKIM: line in its main log) and
 # authgate still records DKIM and SPF; without the macro Exim verifies as
 # before; the macro with a policy that reads Exim's verdicts is an error
@@ -128,6 +129,37 @@ mapped "$pid" && [ ! -s "$W/log/paniclog" ] &&
 	ok "AUTHGATE_MAX_PER_HOST=1: the module is preloaded too, no panic-log line" ||
 	nok "per-host limit: preload" "$(cat "$W/log/paniclog" 2>/dev/null)"
 stop_exim
+
+# ---- a new module file: the daemon keeps the one it has until SIGHUP ----
+# (a copy of the module, replaced by rename as dpkg does)
+built=$AG_BUILD
+AG_BUILD=$W/mod
+mkdir -p "$AG_BUILD"
+cp "$built/$AG_MODULE" "$AG_BUILD/"
+e2e_exim
+pid=$(cat "$W/run/exim.pid")
+mapped "$pid"
+old=$(stat -c %i "$AG_BUILD/$AG_MODULE")
+cp "$built/$AG_MODULE" "$AG_BUILD/$AG_MODULE.new"
+mv -f "$AG_BUILD/$AG_MODULE.new" "$AG_BUILD/$AG_MODULE"
+new=$(stat -c %i "$AG_BUILD/$AG_MODULE")
+signed replaced
+e2e_send "$M/replaced.eml" --from a@signed.example
+inodes() { awk -v m="$AG_BUILD/$AG_MODULE" 'index($0, m) { print $5 }' "/proc/$pid/maps" | sort -u | tr '\n' ' '; }
+[ "$SMTP_CODE" = 250 ] && [ "$(inodes)" = "$old " ] &&
+	ok "module replaced by rename: mail flows, the daemon keeps the old file mapped" ||
+	nok "module replaced: SMTP $SMTP_CODE, daemon maps inodes $(inodes), old $old, new $new"
+kill -HUP "$pid"
+sleep 1
+e2e_ns bash -c "exec 3<>/dev/tcp/127.0.0.1/$AG_PORT" 2>/dev/null
+for _ in $(seq 20); do [ "$(inodes)" = "$new " ] && break; sleep 0.1; done
+signed reloaded
+e2e_send "$M/reloaded.eml" --from a@signed.example
+[ "$SMTP_CODE" = 250 ] && [ "$(inodes)" = "$new " ] &&
+	ok "after SIGHUP the daemon maps the new module file" ||
+	nok "after SIGHUP: SMTP $SMTP_CODE, daemon maps inodes $(inodes), new $new"
+stop_exim
+AG_BUILD=$built
 
 # ---- AUTHGATE_SELF_VERIFY: dkim = spf = self, Exim verifies neither ----
 AG_MODULE=authgate-verify.so
