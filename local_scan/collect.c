@@ -588,6 +588,26 @@ ls_collect_message(struct arena *arena, struct logline_message *m)
 	m->rcpt_count = recipients_count > 0 ? (unsigned)recipients_count : 0;
 }
 
+/* With AUTHGATE_SELF_VERIFY the MAIL ACL sets $acl_m_authgate_verify to
+ * "self" and has Exim check neither DKIM nor SPF: a policy that would
+ * read Exim's verdicts would find none, and must not decide on that. */
+static int
+check_verify_mode(const struct policy *policy, char *err, size_t errsz)
+{
+	const char *v = expand_fixed("$acl_m_authgate_verify", err, errsz);
+
+	if (v == NULL)
+		return -1;
+	if (strcmp(v, "self") != 0 || (policy->dkim_self && policy->spf_self))
+		return 0;
+	snprintf(err, errsz,
+	    "%s sets %s = exim, but Exim's configuration has Exim check "
+	    "neither DKIM nor SPF (AUTHGATE_SELF_VERIFY): set dkim = self "
+	    "and spf = self, or drop the macro",
+	    policy->file, policy->dkim_self ? "spf" : "dkim");
+	return -1;
+}
+
 int
 ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
     struct ls_budget *budget, char *err, size_t errsz)
@@ -627,6 +647,8 @@ ls_collect_facts(const struct policy *policy, int fd, struct facts *f,
 	 * DNS failure logged for them is one. The identifiers' walks (RFC
 	 * 9989 relaxed alignment) follow once SPF and DKIM are in. */
 	dmarcq_init(dmarc, policy, f, arena, budget_lookup, &ctx);
+	if (check_verify_mode(policy, err, errsz) != 0)
+		return -1;
 	if (!decide_skips(policy, f))
 		(void)dmarcq_run(dmarc);
 #ifdef AG_OWN_VERIFY

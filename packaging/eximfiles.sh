@@ -12,6 +12,9 @@
 #   mail.acl, dkim.acl, check_mail.acl
 #                 the ACLs of conf.d/acl/25_authgate as files (a file
 #                 ACL sees no macros: AUTHGATE_POLICY is written out)
+#   mail-self.acl, check_mail-self.acl
+#                 the same with Exim's own DKIM and SPF checks off
+#                 (AUTHGATE_SELF_VERIFY)
 # The default paths in the sources (/usr/lib/exim4/local_scan, /etc,
 # /var, /usr/share/authgate) become the ones given.
 set -euo pipefail
@@ -59,8 +62,16 @@ for a in mail dkim check_mail; do
 		printf '# configuration (%s/localmacros).\n' "$share"
 		printf '%s\n' "$body" |
 			sed -e 's#AUTHGATE_POLICY#/etc/exim4/authgate/policy.ini#' \
+				-e 's#AUTHGATE_VERIFY$#exim#' \
 				-e 's#acl = acl_authgate_mail$#acl = /usr/share/authgate/exim4/mail.acl#'
 	} | paths >"$out/$a.acl"
 	! grep -v '^#' "$out/$a.acl" | grep -q 'AUTHGATE_' || die "$a.acl still names a macro"
 done
+# The same two with AUTHGATE_SELF_VERIFY (localmacros chooses).
+grep -q '^ *set acl_m_authgate_verify = exim$' "$out/mail.acl" || die "mail.acl: no acl_m_authgate_verify"
+sed -e '1s#/mail\.acl: the ACL acl_authgate_mail of#/mail-self.acl: the ACL acl_authgate_mail (AUTHGATE_SELF_VERIFY) of#' \
+	-e 's#^\( *set acl_m_authgate_verify = \)exim$#\1self#' "$out/mail.acl" >"$out/mail-self.acl"
+sed -e '1s#/check_mail\.acl: the ACL acl_authgate_check_mail of#/check_mail-self.acl: the ACL acl_authgate_check_mail (AUTHGATE_SELF_VERIFY) of#' \
+	-e 's#/mail\.acl$#/mail-self.acl#' "$out/check_mail.acl" >"$out/check_mail-self.acl"
+grep -q '/mail-self\.acl$' "$out/check_mail-self.acl" || die "check_mail.acl: no mail.acl"
 chmod 644 "$out"/*

@@ -6,7 +6,9 @@
 # update-exim4.conf run over a copy of /etc/exim4 with the snippets, in
 # the split configuration and in the monolithic one (the block the
 # postinst adds to exim4.conf.localmacros), each with authgate enabled
-# (Exim loads the module, runs authgate's ACLs, also from the ACL files)
+# (Exim loads the module, also once in the daemon, runs authgate's ACLs,
+# also from the ACL files; with AUTHGATE_SELF_VERIFY, not its own DKIM
+# and SPF checks)
 # and with the package gone (the snippets and the block left behind are
 # inert: no local_scan_path, Debian's own ACLs). Also the installed
 # policy: monitor mode and the JSON log, the example otherwise.
@@ -68,7 +70,7 @@ session() {
 		printf 'EHLO mx.sender.example\r\nMAIL FROM:<a@example.invalid>\r\nRCPT TO:<postmaster@localhost>\r\nDATA\r\n'
 		sed 's/$/\r/' "$t/msg"
 		printf '.\r\nQUIT\r\n'
-	} | exim4 -C "$1" -d+acl -bh 192.0.2.1 2>&1
+	} | exim4 -C "$1" "${@:2}" -d+acl -bh 192.0.2.1 2>&1
 }
 
 for split in true false; do
@@ -99,6 +101,25 @@ for split in true false; do
 		ok "$name: MAIL and DKIM ACLs run, message accepted (exim -bh)"
 	else
 		nok "$name: MAIL and DKIM ACLs run, message accepted (exim -bh)" "$(grep -E '^[2-5][0-9][0-9]|ACL|acl_m' "$c.bh" | tail -15)"
+	fi
+done
+
+# The preload, and AUTHGATE_SELF_VERIFY: the MAIL ACL that has Exim
+# check neither DKIM nor SPF (in the monolithic configuration, its own
+# ACL files).
+for name in split monolithic; do
+	c=$t/$name.conf
+	want="smtp_accept_max_per_host = \${dlfunc{$mod}{authgate_preload}{$t/etc/exim4/authgate/policy.ini}}"
+	[ "$(opt "$c" smtp_accept_max_per_host)" = "$want" ] &&
+		ok "$name: the daemon preloads the module, no per-host limit" ||
+		nok "$name: smtp_accept_max_per_host" "$(opt "$c" smtp_accept_max_per_host)"
+	session "$c" -DAUTHGATE_SELF_VERIFY=1 >"$c.self.bh"
+	if grep -q 'check control = dkim_disable_verify' "$c.self.bh" && ! grep -q 'check spf = ' "$c.self.bh" &&
+		! grep -q 'check set acl_m_authgate_dkim = ' "$c.self.bh" && grep -q "set acl_m_authgate = $t/etc/exim4/authgate/policy.ini" "$c.self.bh" &&
+		grep -q 'check spf = ' "$c.bh" && ! grep -q 'check control = dkim_disable_verify' "$c.bh"; then
+		ok "$name: AUTHGATE_SELF_VERIFY turns Exim's DKIM and SPF checks off (and only it)"
+	else
+		nok "$name: AUTHGATE_SELF_VERIFY" "$(grep -E '^[2-5][0-9][0-9]|ACL|acl_m|spf|dkim' "$c.self.bh" | tail -15)"
 	fi
 done
 
