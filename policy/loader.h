@@ -180,6 +180,12 @@ void suggest_offer(struct suggest *s, const char *name);
 /* Returns the nearest name offered, or NULL when none was close. */
 const char *suggest_result(const struct suggest *s);
 
+/* load.c */
+
+/* Lets go of a policy's map (NULL allowed): unmapped unless the
+ * preload still holds it. */
+void loader_unmap(struct policy_map *map);
+
 /* config.c */
 
 /* Adds an error at the line being read. */
