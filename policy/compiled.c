@@ -22,12 +22,24 @@
 #include "util/version.h"
 
 /* What a policy read from an image keeps: the map, and the sections and
- * names copied out of it so far (calloc'd, filled on first use). */
+ * names copied out of it so far: a small hash table from record to
+ * its copy in the policy's arena, grown with the names a process meets
+ * (never with the policy's size, so a load costs the same). */
+struct agc_slot {
+	uint32_t key; /* AGC_KEY_*: kind | record index + 1; 0 empty */
+	void *copy;
+};
+
+#define AGC_KEY_DOMAIN	 0x80000000u
+#define AGC_KEY_ENTRY	 0x40000000u
+#define AGC_CACHE_SLOTS0 32
+
 struct agc_view {
 	const unsigned char *base;
 	const struct agc_header *h;
-	struct policy_domain *domains;
-	struct policy_entry *entries; /* trusted, then sealers */
+	struct arena *arena;
+	struct agc_slot *slots;
+	size_t mask, count;
 };
 
 /* ---- checking ---- */
@@ -355,13 +367,15 @@ agc_policy(const void *base, size_t size, const char *file, char *err,
 		memset(v, 0, sizeof(*v));
 		v->base = b;
 		v->h = h;
-		v->domains = calloc(h->n_domains ? h->n_domains : 1,
-		    sizeof(*v->domains));
-		v->entries = calloc((size_t)h->n_trusted + h->n_sealers + 1,
-		    sizeof(*v->entries));
+		v->arena = &p->arena;
+		v->slots = ag_malloc(AGC_CACHE_SLOTS0 * sizeof(*v->slots));
+		if (v->slots != NULL)
+			memset(v->slots, 0,
+			    AGC_CACHE_SLOTS0 * sizeof(*v->slots));
+		v->mask = AGC_CACHE_SLOTS0 - 1;
 	}
 	p->compiled = v;
-	if (v == NULL || v->domains == NULL || v->entries == NULL) {
+	if (v == NULL || v->slots == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
@@ -399,9 +413,48 @@ agc_view_free(struct agc_view *v)
 {
 	if (v == NULL)
 		return;
-	free(v->domains);
-	free(v->entries);
+	free(v->slots);
 	free(v);
+}
+
+/* The copy of a record already made, or NULL. */
+static void *
+cache_get(const struct agc_view *v, uint32_t key)
+{
+	size_t k = (key * 2654435761u) & v->mask;
+
+	for (; v->slots[k].key != 0; k = (k + 1) & v->mask)
+		if (v->slots[k].key == key)
+			return v->slots[k].copy;
+	return NULL;
+}
+
+/* Keeps a copy; a table that cannot grow keeps it uncached (found
+ * again, copied again: correct, only slower). */
+static void
+cache_put(struct agc_view *v, uint32_t key, void *copy)
+{
+	struct agc_slot *old = v->slots, *t;
+	size_t size = v->mask + 1, i, k;
+
+	if ((v->count + 1) * 2 > size) {
+		if ((t = ag_malloc(2 * size * sizeof(*t))) == NULL)
+			return;
+		memset(t, 0, 2 * size * sizeof(*t));
+		v->slots = t;
+		v->mask = 2 * size - 1;
+		v->count = 0;
+		for (i = 0; i < size; i++)
+			if (old[i].key != 0)
+				cache_put(v, old[i].key, old[i].copy);
+		free(old);
+	}
+	k = (key * 2654435761u) & v->mask;
+	while (v->slots[k].key != 0)
+		k = (k + 1) & v->mask;
+	v->slots[k].key = key;
+	v->slots[k].copy = copy;
+	v->count++;
 }
 
 /* The record index of exactly name (len bytes) in a table, or -1. */
@@ -471,12 +524,14 @@ agc_domain_for(struct agc_view *v, const char *domain)
 	    sizeof(struct agc_domain), h->n_domains, domain);
 	if (idx < 0)
 		return NULL;
-	d = &v->domains[idx];
-	if (d->name != NULL)
+	if ((d = cache_get(v, AGC_KEY_DOMAIN | (uint32_t)(idx + 1))) != NULL)
 		return d;
 	r = (const struct agc_domain *)(const void *)(v->base + h->dom_off)
 	    + idx;
-	if (!domain_ok(v->base, h, r))
+	/* Out of memory here answers "no section", as a lookup must
+	 * answer something; the arena says so to nobody. */
+	if (!domain_ok(v->base, h, r)
+	    || (d = arena_zalloc(v->arena, sizeof(*d))) == NULL)
 		return NULL;
 	d->written = pool_str(v->base, h, r->written, &bad);
 	d->line = r->line;
@@ -491,6 +546,7 @@ agc_domain_for(struct agc_view *v, const char *domain)
 		d->actions[c].line = r->actions[c].line;
 	}
 	d->name = pool_str(v->base, h, r->name, &bad);
+	cache_put(v, AGC_KEY_DOMAIN | (uint32_t)(idx + 1), d);
 	return d;
 }
 
@@ -501,20 +557,23 @@ entry_for(struct agc_view *v, uint64_t tab_off, uint32_t slots,
 	const struct agc_entry *r;
 	struct policy_entry *e;
 	bool bad = false;
+	uint32_t key;
 	long idx;
 
 	idx = find_within(v, tab_off, slots, rec_off, sizeof(*r), n, domain);
 	if (idx < 0)
 		return NULL;
-	e = &v->entries[first + (size_t)idx];
-	if (e->name != NULL)
+	key = AGC_KEY_ENTRY | (uint32_t)(first + (size_t)idx + 1);
+	if ((e = cache_get(v, key)) != NULL)
 		return e;
 	r = (const struct agc_entry *)(const void *)(v->base + rec_off) + idx;
-	if (!entry_ok(v->base, v->h, r))
+	if (!entry_ok(v->base, v->h, r)
+	    || (e = arena_zalloc(v->arena, sizeof(*e))) == NULL)
 		return NULL;
 	e->written = pool_str(v->base, v->h, r->written, &bad);
 	e->line = r->line;
 	e->name = pool_str(v->base, v->h, r->name, &bad);
+	cache_put(v, key, e);
 	return e;
 }
 

@@ -227,8 +227,8 @@ policy_free(struct policy *policy)
 		return;
 	if (policy->psl != NULL)
 		psl_free(policy->psl);
+	loader_release(policy);
 	agc_view_free(policy->compiled);
-	loader_unmap(policy->map);
 	arena_free(&policy->arena);
 	free(policy);
 }

@@ -244,7 +244,7 @@ stamp_change(const struct agc_stamp *rec, const struct agc_stamp *now)
 	return "its inode changed (ctime)";
 }
 
-void
+static void
 loader_unmap(struct policy_map *map)
 {
 	if (map == NULL)
@@ -255,6 +255,13 @@ loader_unmap(struct policy_map *map)
 		munmap(map->base, map->size);
 		free(map);
 	}
+}
+
+void
+loader_release(struct policy *p)
+{
+	loader_unmap(p->map);
+	p->map = NULL;
 }
 
 /* Maps a compiled file read-only: 0, 1 when there is none, -1 with err

@@ -182,9 +182,10 @@ const char *suggest_result(const struct suggest *s);
 
 /* load.c */
 
-/* Lets go of a policy's map (NULL allowed): unmapped unless the
- * preload still holds it. */
-void loader_unmap(struct policy_map *map);
+/* Lets go of the map of a policy read from its compiled form (nothing
+ * for a parsed one), unmapped unless the preload or another policy
+ * still holds it. */
+void loader_release(struct policy *p);
 
 /* config.c */
 
