@@ -275,11 +275,20 @@ read_general(struct policy *p, const unsigned char *b,
 				return -1;
 			*(const char **)(void *)f
 			    = pool_str(b, h, (uint32_t)v, &bad);
-			if (bad)
+			/* the bounds the parse enforced, which the
+			 * users of these strings rely on */
+			if (bad || *(const char **)(void *)f == NULL
+			    || (pa->max != 0
+				&& strnlen(*(const char **)(void *)f,
+				       pa->max + 1)
+				    > pa->max))
 				return -1;
 			break;
 		case PS_UNSIGNED:
-			if (v < 0 || v > UINT32_MAX)
+			if (v < 0 || v > UINT32_MAX
+			    || (pa->max != 0
+				&& ((uint64_t)v < pa->min
+				    || (uint64_t)v > pa->max)))
 				return -1;
 			*(unsigned *)(void *)f = (unsigned)v;
 			break;

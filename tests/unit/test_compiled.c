@@ -434,6 +434,22 @@ test_version_and_order(void **state)
 	memcpy(bad, img, len);
 	set_field(bad, offsetof(struct agc_header, writer), "0.0.9", 6);
 	expect_refused(bad, len, "another version of authgate");
+	/* a value out of its parameter's bounds, checksums made right:
+	 * refused all the same */
+	{
+		struct agc_header h;
+		struct agc_gen *g;
+		uint64_t sum;
+
+		memcpy(bad, img, len);
+		memcpy(&h, bad, sizeof(h));
+		g = (struct agc_gen *)(void *)(bad + h.gen_off);
+		g[P_DNS_TIMEOUT].value = 0;
+		sum = agc_sum(bad + h.header_size, len - h.header_size);
+		set_field(bad, offsetof(struct agc_header, payload_sum), &sum,
+		    sizeof(sum));
+		expect_refused(bad, len, "[general] values");
+	}
 	memcpy(bad, img, len);
 	bad[offsetof(struct agc_header, w_long)] = 4;
 	set_field(bad, 0, "AGPOLICY", 8);
