@@ -19,6 +19,25 @@
 #include "util/cidr.h"
 #include "util/version.h"
 
+/*
+ * A tripwire: the compiled form carries the [general] values through the
+ * parameter table, and what lies outside it (actions, lists, sections,
+ * names, networks) by hand, here and in compiled.c. A field added to one
+ * of these structs must be carried too (or the compiled form would drop
+ * it silently): then update the sizes below, and AGC_VERSION when the
+ * file's layout changes.
+ */
+#if defined(__x86_64__) && defined(__LP64__)
+_Static_assert(sizeof(struct policy) == 680,
+    "struct policy changed: carry the new field in the compiled form");
+_Static_assert(sizeof(struct policy_domain) == 288,
+    "struct policy_domain changed: carry it in the compiled form");
+_Static_assert(sizeof(struct policy_entry) == 24,
+    "struct policy_entry changed: carry it in the compiled form");
+_Static_assert(sizeof(struct cidr) == 92,
+    "struct cidr changed: carry it in the compiled form");
+#endif
+
 /* ---- writing ---- */
 
 struct out {
