@@ -187,9 +187,10 @@ struct policy *policy_load_with(const char *path, unsigned flags,
  * whole, for the processes forked afterwards (Exim's daemon, before
  * each fork): never parses, never blocks, allocates only its record.
  * Returns 0 when a valid compiled form is mapped (or already was), 1
- * when there is nothing to map (no such file) or nothing new to say
- * about a file refused before, -1 with the reason in err (naming the
- * file) the first time a file is refused. */
+ * when there is nothing to map (no such file: what an earlier call
+ * mapped is let go) or nothing new to say about a file refused before,
+ * -1 with the reason in err (naming the file) the first time a file is
+ * refused. One policy path is held at a time. */
 int loader_preload(const char *policy_path, char *err, size_t errlen);
 /* Same as policy_load for text already in memory; name labels messages. */
 struct policy *policy_load_buffer(const char *name, const char *text,

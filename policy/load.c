@@ -442,8 +442,8 @@ loader_preload(const char *policy_path, char *err, size_t errlen)
 		return -1;
 	}
 	if (stat(agc, &st) != 0) {
-		if (strcmp(preload.path, agc) == 0)
-			preload_drop();
+		preload_drop(); /* what an earlier call mapped is let go */
+		preload.path[0] = '\0';
 		return 1;
 	}
 	if (strcmp(preload.path, agc) == 0) {
