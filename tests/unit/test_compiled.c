@@ -522,6 +522,16 @@ test_preload(void **state)
 	free(img);
 	compile_now();
 	assert_int_equal(loader_preload(src, err, sizeof(err)), 0);
+	/* a path with no compiled form: what was held is let go, and a
+	 * load maps the file itself */
+	assert_int_equal(loader_preload("/nonexistent/policy.ini", err,
+			     sizeof(err)),
+	    1);
+	p = policy_load(src, NULL);
+	assert_non_null(p->compiled);
+	assert_non_null(policy_domain_for(p, "bank.example"));
+	policy_free(p);
+	assert_int_equal(loader_preload(src, err, sizeof(err)), 0);
 	unlink(agc);
 	assert_int_equal(loader_preload(src, err, sizeof(err)), 1);
 	compile_now();
