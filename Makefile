@@ -197,7 +197,7 @@ test-static: exim-static
 # findings stop the run with the crashing input saved as crash-*.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact subject authres domcanon \
-               received \
+               received compiled \
                logrec
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -I. -g -O1 -fno-omit-frame-pointer \

@@ -67,6 +67,16 @@ cli_print_diag(const char *file, const struct policy_diag *diag,
 		    diag->dropped);
 }
 
+struct policy *
+cli_load_policy(const char *path, struct policy_diag *diag)
+{
+	struct policy *p = policy_load_with(path, POLICY_LOAD_VERIFY, diag);
+
+	if (p != NULL && p->load_warning != NULL)
+		fprintf(stderr, "authgate: warning: %s\n", p->load_warning);
+	return p;
+}
+
 void
 cli_utc_now(char *buf, size_t size)
 {

@@ -55,8 +55,18 @@ const char *cli_safe_text(char *out, size_t outsz, const char *s, size_t len);
  * or -1. */
 time_t cli_log_time(const char *ts);
 
+/* Loads a policy for a command: its compiled form when fresh (checked
+ * whole), else the file, a stale or refused compiled form said on
+ * standard error. */
+struct policy *cli_load_policy(const char *path, struct policy_diag *diag);
+/* Compiles path into output (NULL: path + ".agc") when valid, printing
+ * problems; 0, or CLI_EXIT_INVALID with nothing written. */
+int cli_compile(const char *path, const char *output, bool quiet);
+
 /* `authgate check-config`. */
 int cmd_check_config(int argc, char **argv);
+/* `authgate compile`. */
+int cmd_compile(int argc, char **argv);
 /* `authgate decide`. */
 int cmd_decide(int argc, char **argv);
 /* `authgate dns-check`. */

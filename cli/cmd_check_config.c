@@ -47,6 +47,11 @@ static const char usage_check[]
       "and failure_report_state.\n"
       "\n"
       "  -q, --quiet          print errors only, no warnings or summary\n"
+      "      --compile        when FILE is valid, write its compiled form\n"
+      "                       FILE.agc (authgate compile)\n"
+      "      --no-compile     never write FILE.agc (by default a FILE.agc\n"
+      "                       already there is written anew when FILE is\n"
+      "                       valid, so that it never goes stale)\n"
       "      --exim PATH      the exim binary to ask for local_scan_path (a\n"
       "                       path, or a name looked up in PATH)\n"
       "                       (default /usr/sbin/exim4, else /usr/sbin/exim)\n"
@@ -54,14 +59,15 @@ static const char usage_check[]
       "      --exim-user NAME the user Exim runs as (default " CC_EXIM_USER
       ")\n"
       "\n"
-      "Exit status: 0 valid (warnings allowed), 1 invalid or unreadable,\n"
-      "2 usage error.\n";
+      "Exit status: 0 valid (warnings allowed), 1 invalid or unreadable\n"
+      "(nothing compiled) or FILE.agc not written, 2 usage error.\n";
 
 struct check_opts {
 	const char *exim;
 	const char *exim_config;
 	const char *user;
 	bool quiet;
+	int compile; /* 1 --compile, 0 --no-compile, -1 refresh one there */
 };
 
 /* What could not be checked, said after the diagnostics. */
@@ -455,10 +461,14 @@ cmd_check_config(int argc, char **argv)
 		{ "exim", required_argument, NULL, 'e' },
 		{ "exim-config", required_argument, NULL, 'C' },
 		{ "exim-user", required_argument, NULL, 'u' },
+		{ "compile", no_argument, NULL, 'c' },
+		{ "no-compile", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct check_opts o = { NULL, NULL, NULL, false };
+	struct check_opts o = { NULL, NULL, NULL, false, -1 };
+	char agc[POLICY_MAX_PATH + 8];
+	struct stat st;
 	struct policy_diag diag;
 	struct notes notes;
 	struct policy *p;
@@ -479,6 +489,12 @@ cmd_check_config(int argc, char **argv)
 			break;
 		case 'u':
 			o.user = optarg;
+			break;
+		case 'c':
+			o.compile = 1;
+			break;
+		case 'n':
+			o.compile = 0;
 			break;
 		case 'h':
 			fputs(usage_check, stdout);
@@ -520,5 +536,8 @@ cmd_check_config(int argc, char **argv)
 		    file, p->n_domains, p->n_trusted, p->n_relays, p->n_sealers,
 		    diag.n_warnings, diag.n_warnings == 1 ? "" : "s");
 	policy_free(p);
+	snprintf(agc, sizeof(agc), "%s.agc", file);
+	if (o.compile == 1 || (o.compile == -1 && lstat(agc, &st) == 0))
+		return cli_compile(file, NULL, o.quiet);
 	return 0;
 }

@@ -575,7 +575,7 @@ load_policy(struct opts *o, struct sources *src)
 	}
 	src->policy_label
 	    = o->policy != NULL ? o->policy : "the built-in defaults";
-	p = o->policy != NULL ? policy_load(o->policy, &diag) :
+	p = o->policy != NULL ? cli_load_policy(o->policy, &diag) :
 				policy_load_buffer("(defaults)", "", 0, &diag);
 	if (p == NULL)
 		cli_print_diag(o->policy != NULL ? o->policy : "(defaults)",

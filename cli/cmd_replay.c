@@ -318,7 +318,7 @@ cmd_replay(int argc, char **argv)
 		fputs(usage_replay, stderr);
 		return CLI_EXIT_USAGE;
 	}
-	p = policy_load(policy_path, &diag);
+	p = cli_load_policy(policy_path, &diag);
 	if (p == NULL) {
 		cli_print_diag(policy_path, &diag, true);
 		return CLI_EXIT_USAGE;

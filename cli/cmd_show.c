@@ -398,7 +398,7 @@ cmd_show(int argc, char **argv)
 	if (policy_path == NULL && stat(POLICY_DEFAULT_PATH, &st) == 0)
 		policy_path = POLICY_DEFAULT_PATH;
 	p = policy_path != NULL ?
-	    policy_load(policy_path, &diag) :
+	    cli_load_policy(policy_path, &diag) :
 	    policy_load_buffer("(defaults)", "", 0, &diag);
 	if (p == NULL) {
 		cli_print_diag(policy_path != NULL ? policy_path : "(defaults)",

@@ -25,6 +25,8 @@ static const struct command {
 	{ "decide", cmd_decide, "decide on facts (JSON) under a policy" },
 	{ "check-config", cmd_check_config,
 	    "validate a policy.ini and warn about risky choices" },
+	{ "compile", cmd_compile,
+	    "write a policy.ini's compiled form (policy.ini.agc)" },
 	{ "explain", cmd_explain,
 	    "run every check on a saved message and explain it" },
 	{ "dns-check", cmd_dns_check,
@@ -79,7 +81,7 @@ print_version(const char *path)
 			return 0;
 		path = POLICY_DEFAULT_PATH;
 	}
-	p = policy_load(path, &diag);
+	p = cli_load_policy(path, &diag);
 	if (p == NULL) {
 		cli_print_diag(path, &diag, true);
 		return CLI_EXIT_INVALID;

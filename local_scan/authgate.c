@@ -143,6 +143,7 @@ load_mark(void)
 static const struct policy *
 current_policy(const char *path, char *err, size_t errsz)
 {
+	char key[sizeof(((struct policy *)0)->sha256) + 8];
 	struct policy_diag diag;
 	struct policy *p;
 	struct stat st, after;
@@ -190,11 +191,22 @@ current_policy(const char *path, char *err, size_t errsz)
 	cur.st = st;
 	snprintf(cur.path, sizeof(cur.path), "%s", path);
 	/* Exim's connection processes each load it afresh: only a load
-	 * of a file changed since the last load logged is said. */
-	if (ls_load_is_news(load_mark(), path, &st, p->sha256, p->log_file))
+	 * of a file changed since the last load logged is said, and why
+	 * its compiled form was not used (the mark tells the forms
+	 * apart, so a compiled form refused later is said too). */
+	snprintf(key, sizeof(key), "%s%s", p->sha256,
+	    p->compiled != NULL		? "" :
+		p->load_warning != NULL ? "+source" :
+					  "+parsed");
+	if (ls_load_is_news(load_mark(), path, &st, key, p->log_file)) {
 		log_write(0, LOG_MAIN,
-		    "authgate %s: policy %s loaded, sha256 %s",
-		    AUTHGATE_VERSION, path, p->sha256);
+		    "authgate %s: policy %s loaded, sha256 %s%s",
+		    AUTHGATE_VERSION, path, p->sha256,
+		    p->compiled != NULL ? " (compiled form)" : "");
+		if (p->load_warning != NULL)
+			log_write(0, LOG_MAIN | LOG_PANIC, "authgate: %s",
+			    p->load_warning);
+	}
 	return p;
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "policy/compiled.h"
 #include "policy/config.h"
 
 #define LOCAL_SCAN
@@ -24,9 +25,8 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-/* What the compiled form of policy.ini is called: the source's path and
- * this suffix (authgate compile). */
-#define PRELOAD_SUFFIX ".agc"
+/* What the compiled form of policy.ini is called (authgate compile). */
+#define PRELOAD_SUFFIX AGC_SUFFIX
 
 EXPORT int authgate_preload(uschar **yield, int argc, uschar *argv[]);
 
@@ -39,20 +39,14 @@ static struct {
 	struct stat st;
 } last;
 
-/*
- * Maps the compiled policy beside policy_path read-only into the daemon,
- * so that the connections' processes share its pages: the one call site
- * of loader_preload() (policy/loader.h, from the compiled-policy work,
- * wired when that is merged). Until then there is nothing to map, and it
- * succeeds.
- */
+/* Maps the compiled policy beside policy_path read-only into the daemon,
+ * so that the connections' processes share its pages (loader_preload:
+ * it lets go of an earlier map when there is none); 0, 1 (nothing to
+ * map or say) or -1 with err set. */
 static int
 preload_policy(const char *policy_path, char *err, size_t errsz)
 {
-	(void)policy_path;
-	(void)err;
-	(void)errsz;
-	return 0;
+	return loader_preload(policy_path, err, errsz);
 }
 
 static bool
@@ -90,8 +84,8 @@ preload(const char *path, char *err, size_t errsz)
 	memcpy(last.path, agc, (size_t)n + 1);
 	last.err = e;
 	last.st = st;
-	if (e == ENOENT)
-		return 0; /* not compiled: each process parses policy.ini */
+	if (e == ENOENT) /* not compiled: each process parses policy.ini */
+		return preload_policy(path, err, errsz) < 0 ? -1 : 0;
 	if (e != 0) {
 		snprintf(err, errsz, "%s: cannot stat: %s", agc, strerror(e));
 		return -1;

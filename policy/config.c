@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/compiled.h"
 #include "policy/config.h"
 #include "policy/loader.h"
 #include "util/arena.h"
@@ -226,6 +227,8 @@ policy_free(struct policy *policy)
 		return;
 	if (policy->psl != NULL)
 		psl_free(policy->psl);
+	loader_release(policy);
+	agc_view_free(policy->compiled);
 	arena_free(&policy->arena);
 	free(policy);
 }
@@ -241,27 +244,33 @@ policy_org_domain(const struct policy *policy, const char *domain)
 const struct policy_domain *
 policy_domain_for(const struct policy *policy, const char *from_domain)
 {
-	const struct dset_entry *e
-	    = dset_find_within(&policy->domains, from_domain);
+	const struct dset_entry *e;
 
+	if (policy->compiled != NULL)
+		return agc_domain_for(policy->compiled, from_domain);
+	e = dset_find_within(&policy->domains, from_domain);
 	return e != NULL ? e->value : NULL;
 }
 
 const struct policy_entry *
 policy_trusted_domain(const struct policy *policy, const char *domain)
 {
-	const struct dset_entry *e
-	    = dset_find_within(&policy->trusted_domains, domain);
+	const struct dset_entry *e;
 
+	if (policy->compiled != NULL)
+		return agc_trusted(policy->compiled, domain);
+	e = dset_find_within(&policy->trusted_domains, domain);
 	return e != NULL ? e->value : NULL;
 }
 
 const struct policy_entry *
 policy_trusted_sealer(const struct policy *policy, const char *domain)
 {
-	const struct dset_entry *e
-	    = dset_find_within(&policy->arc_sealers, domain);
+	const struct dset_entry *e;
 
+	if (policy->compiled != NULL)
+		return agc_sealer(policy->compiled, domain);
+	e = dset_find_within(&policy->arc_sealers, domain);
 	return e != NULL ? e->value : NULL;
 }
 

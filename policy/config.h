@@ -81,6 +81,9 @@ struct policy_entry {
 	unsigned line;
 };
 
+struct agc_view;
+struct policy_map;
+
 struct policy {
 	struct arena arena;
 	const char *file;
@@ -137,6 +140,15 @@ struct policy {
 	size_t n_trusted;
 	struct policy_entry *sealer_list;
 	size_t n_sealers;
+	/* Loaded from the compiled form (policy/compiled.h): the lists
+	 * above are NULL (their counts are set) and the lookups below read
+	 * the map. */
+	struct agc_view *compiled;
+	struct policy_map *map; /* the mapped file, load.c's */
+	/* NULL, or why the compiled form beside the file was not used
+	 * (stale, corrupt, another version): said by the module and the
+	 * CLI as a warning. */
+	const char *load_warning;
 };
 
 enum policy_severity {
@@ -159,9 +171,27 @@ struct policy_diag {
 	size_t dropped;
 };
 
-/* Loads and validates path. Returns the policy, or NULL with every error
- * in diag (diag may be NULL when the caller only needs success). */
+/* Loads and validates path: its compiled form (path + ".agc") when that
+ * exists and records path's current stamp, else path itself (with
+ * load_warning set when a compiled form was there but not used). Returns
+ * the policy, or NULL with every error in diag (diag may be NULL when
+ * the caller only needs success). */
 struct policy *policy_load(const char *path, struct policy_diag *diag);
+/* How policy_load_with loads. */
+#define POLICY_LOAD_SOURCE 1u /* parse the file, never its compiled form */
+#define POLICY_LOAD_VERIFY 2u /* check the compiled form's payload too */
+/* As policy_load, with POLICY_LOAD_* flags. */
+struct policy *policy_load_with(const char *path, unsigned flags,
+    struct policy_diag *diag);
+/* Maps path's compiled form (path + ".agc") read-only and checks it
+ * whole, for the processes forked afterwards (Exim's daemon, before
+ * each fork): never parses, never blocks, allocates only its record.
+ * Returns 0 when a valid compiled form is mapped (or already was), 1
+ * when there is nothing to map (no such file: what an earlier call
+ * mapped is let go) or nothing new to say about a file refused before,
+ * -1 with the reason in err (naming the file) the first time a file is
+ * refused. One policy path is held at a time. */
+int loader_preload(const char *policy_path, char *err, size_t errlen);
 /* Same as policy_load for text already in memory; name labels messages. */
 struct policy *policy_load_buffer(const char *name, const char *text,
     size_t len, struct policy_diag *diag);

@@ -88,6 +88,10 @@ policy_lint(const struct policy *p, struct policy_diag *diag)
 	char where[DOMAIN_MAX_LEN + 16];
 	size_t i;
 
+	/* The lists' own warnings need the parsed form (check-config
+	 * always parses): a compiled policy keeps no lists to walk. */
+	if (p->compiled != NULL)
+		return;
 	if (p->on_error == AG_ACCEPT)
 		policy_diag_add(diag, POLICY_WARNING, p->on_error_line,
 		    "on_error = accept lets mail through unchecked whenever "

@@ -180,6 +180,13 @@ void suggest_offer(struct suggest *s, const char *name);
 /* Returns the nearest name offered, or NULL when none was close. */
 const char *suggest_result(const struct suggest *s);
 
+/* load.c */
+
+/* Lets go of the map of a policy read from its compiled form (nothing
+ * for a parsed one), unmapped unless the preload or another policy
+ * still holds it. */
+void loader_release(struct policy *p);
+
 /* config.c */
 
 /* Adds an error at the line being read. */

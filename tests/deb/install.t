@@ -197,7 +197,8 @@ installed() { # LABEL: what apt-get install must leave
 	local p miss=
 	for p in /usr/lib/exim4/local_scan/authgate.so /usr/lib/exim4/local_scan/authgate-verify.so \
 		/usr/bin/authgate /etc/exim4/conf.d/main/00_authgate_macros /etc/exim4/conf.d/acl/25_authgate \
-		/etc/exim4/authgate/policy.ini /usr/share/man/man8/authgate.8.gz /etc/logrotate.d/authgate \
+		/etc/exim4/authgate/policy.ini /etc/exim4/authgate/policy.ini.agc \
+		/usr/share/man/man8/authgate.8.gz /etc/logrotate.d/authgate \
 		/var/lib/authgate/exim4.conf /usr/share/authgate/exim4/localmacros; do
 		[ -e "$R$p" ] || miss="$miss $p"
 	done
@@ -250,9 +251,10 @@ exim_reload
 flows_without "monolithic, removed"
 in_tree mono-purge.log apt-get purge -y authgate && ok "monolithic: apt-get purge authgate" ||
 	nok "monolithic: apt-get purge" "$(tail -15 "$W/out/mono-purge.log")"
-gone "monolithic, purged: conffiles, localmacros (it held only authgate's block), log, state gone" \
+gone "monolithic, purged: conffiles, compiled policy, localmacros (it held only authgate's block), log, state gone" \
 	/etc/exim4/conf.d/main/00_authgate_macros /etc/exim4/conf.d/main/95_authgate_options \
-	/etc/exim4/conf.d/acl/25_authgate /etc/exim4/authgate /etc/logrotate.d/authgate \
+	/etc/exim4/conf.d/acl/25_authgate /etc/exim4/authgate/policy.ini.agc /etc/exim4/authgate \
+	/etc/logrotate.d/authgate \
 	/etc/exim4/exim4.conf.localmacros /var/log/exim4/authgate.log /var/lib/authgate \
 	/var/spool/exim4/authgate-policy.loaded
 chroot "$R" exim4 -bV >/dev/null 2>&1 && [ "$(lsp)" = "local_scan_path = " ] &&
@@ -289,7 +291,7 @@ grep -q '^accept -> reject  *1 ' "$W/out/replay.txt" &&
 	ok "split: the README's jq line lists the would-reject" || nok "split: README jq line"
 # README "First week": enforce, by a rename.
 chroot "$R" sh -c 'authgate check-config /tmp/enforce.ini && install -m 644 /tmp/enforce.ini /etc/exim4/authgate/policy.ini.new &&
-	mv /etc/exim4/authgate/policy.ini.new /etc/exim4/authgate/policy.ini' >"$W/out/enforce.txt" 2>&1 ||
+	mv /etc/exim4/authgate/policy.ini.new /etc/exim4/authgate/policy.ini && authgate compile /etc/exim4/authgate/policy.ini' >"$W/out/enforce.txt" 2>&1 ||
 	nok "split: check-config and rename" "$(cat "$W/out/enforce.txt")"
 sleep 1.2 # the module does not use a file changed in the last second
 send forged "CEO <ceo@bank.example>" ceo@bank.example
@@ -297,6 +299,10 @@ send forged "CEO <ceo@bank.example>" ceo@bank.example
 	nok "split: enforce" "$SMTP_CODE $SMTP_TEXT"
 grep -q "authgate [0-9.]*: policy /etc/exim4/authgate/policy.ini loaded, sha256" "$R/var/log/exim4/mainlog" &&
 	ok "split: Exim's main log names version and policy sha256" || nok "split: mainlog load line"
+grep -q "authgate [0-9.]*: policy /etc/exim4/authgate/policy.ini loaded, sha256 [0-9a-f]* (compiled form)" "$R/var/log/exim4/mainlog" &&
+	ok "split: the module loaded the compiled form (policy.ini.agc)" || nok "split: compiled form" "$(grep 'policy.*loaded' "$R/var/log/exim4/mainlog" | tail -3)"
+said split-install.log "authgate: compiled /etc/exim4/authgate/policy.ini into /etc/exim4/authgate/policy.ini.agc" &&
+	ok "split: the postinst says it compiled the policy" || nok "split: postinst compile line" "$(grep authgate: "$W/out/split-install.log")"
 in_tree split-remove.log apt-get remove -y authgate && ok "split: apt-get remove authgate" ||
 	nok "split: apt-get remove" "$(tail -15 "$W/out/split-remove.log")"
 removed "split, removed" split-remove.log
@@ -304,8 +310,9 @@ exim_reload
 flows_without "split, removed"
 in_tree split-purge.log apt-get purge -y authgate && ok "split: apt-get purge authgate" ||
 	nok "split: apt-get purge" "$(tail -15 "$W/out/split-purge.log")"
-gone "split, purged: conffiles, log, state gone" /etc/exim4/conf.d/main/00_authgate_macros \
-	/etc/exim4/conf.d/acl/25_authgate /etc/exim4/authgate /var/log/exim4/authgate.log /var/lib/authgate \
+gone "split, purged: conffiles, compiled policy, log, state gone" /etc/exim4/conf.d/main/00_authgate_macros \
+	/etc/exim4/conf.d/acl/25_authgate /etc/exim4/authgate/policy.ini.agc /etc/exim4/authgate \
+	/var/log/exim4/authgate.log /var/lib/authgate \
 	/etc/exim4/exim4.conf.localmacros /var/spool/exim4/authgate-policy.loaded
 chroot "$R" exim4 -bV >/dev/null 2>&1 && ok "split, purged: Exim's configuration valid" || nok "split, purged: exim -bV"
 exim_reload

@@ -83,7 +83,7 @@ vg "--version" --version
 vg "--version POLICY" --version "$root/tests/data/replay/a.ini"
 vg "--version broken policy" --version "$root/tests/data/config/four-errors.ini"
 vg "unknown command" frobnicate
-for c in decide check-config explain dns-check replay stats report; do
+for c in decide check-config compile explain dns-check replay stats report; do
 	vg "$c --help" "$c" --help
 	vg "$c with a bad option" "$c" --no-such-option
 done
@@ -96,6 +96,17 @@ for f in "$root"/policy.ini.example "$root"/tests/data/config/*.ini "$root"/test
 	[ -e "$f" ] || continue
 	vg "check-config ${f#$root/}" check-config "$f"
 done
+
+# ---- the compiled form: written, read fresh, stale, corrupt ----
+cp "$root/policy.ini.example" "$tmp/compiled.ini"
+vg "compile" compile "$tmp/compiled.ini"
+vg "compile: invalid policy" compile "$root/tests/data/config/four-errors.ini"
+vg "--version from the compiled form" --version "$tmp/compiled.ini"
+touch -d '1 minute ago' "$tmp/compiled.ini"
+vg "--version, stale compiled form" --version "$tmp/compiled.ini"
+vg "check-config --compile" check-config --compile "$tmp/compiled.ini"
+printf 'XXXX' | dd of="$tmp/compiled.ini.agc" bs=1 seek=900 conv=notrunc status=none
+vg "--version, corrupt compiled form" --version "$tmp/compiled.ini"
 
 # ---- decide: every scenario, every facts corpus entry ----
 for d in "$root/tests/scenarios" "$shared"; do
