@@ -3,7 +3,8 @@
 # End to end: the shipped example's two ways of sparing each connection
 # work. The preload (smtp_accept_max_per_host = ${dlfunc...}
 # {authgate_preload}): the daemon has the module mapped before any
-# message, mail is decided as without it, an operator's per-host limit
+# message (and maps policy.ini.agc, which it lets go of when the file
+# goes), mail is decided as without it, an operator's per-host limit
 # (AUTHGATE_MAX_PER_HOST) still applies, and a preload failure costs one
 # panic-log line while mail flows; a module file replaced by rename
 # takes effect on SIGHUP, the old one serving until then. AUTHGATE_SELF_VERIFY with dkim = spf =
@@ -73,7 +74,8 @@ with=$(decided "$QUEUE_ID")
 
 # A preload failure: the compiled policy is not a file the daemon may
 # open (a FIFO could block it). One panic-log line however many
-# connections; mail flows.
+# connections (and one of the connections' loader, which parses the
+# source instead); mail flows.
 mkfifo "$W/policy.ini.agc"
 for i in 1 2 3; do
 	signed "fifo$i"
@@ -83,10 +85,29 @@ done
 [ "$SMTP_CODE" = 250 ] && [ "$(decided "$QUEUE_ID")" = "$with" ] &&
 	ok "preload failure: three messages 250, decided as before" || nok "preload failure: SMTP $SMTP_CODE" "$SMTP_TEXT"
 [ "$(panics 'authgate_preload: .*policy.ini.agc: not a regular file')" = 1 ] &&
-	[ "$(grep -c . "$W/log/paniclog")" = 1 ] &&
-	ok "preload failure: one panic-log line for three connections" ||
+	[ "$(panics 'authgate: .*policy.ini.agc: refused: not a regular file; parsed')" = 1 ] &&
+	[ "$(grep -c . "$W/log/paniclog")" = 2 ] &&
+	ok "preload failure: one panic-log line for three connections (and the loader's one)" ||
 	nok "preload failure: panic log" "$(cat "$W/log/paniclog" 2>/dev/null)"
 rm -f "$W/policy.ini.agc"
+
+# The compiled policy: the daemon maps policy.ini.agc at the next
+# connection, so the connections' processes share its pages; mail is
+# decided as from the source; once the file is gone the daemon lets go.
+"$AG_BUILD/authgate" compile "$W/policy.ini" >/dev/null
+signed agc
+e2e_send "$M/agc.eml" --from a@signed.example
+grep -q "$W/policy.ini.agc" "/proc/$pid/maps" && [ "$SMTP_CODE" = 250 ] &&
+	[ "$(decided "$QUEUE_ID")" = "$with" ] &&
+	ok "preload: the daemon maps policy.ini.agc, decided as before" ||
+	nok "preload of the compiled policy: SMTP $SMTP_CODE, decided $(decided "$QUEUE_ID")" \
+		"$(grep -c agc "/proc/$pid/maps") agc mappings"
+rm -f "$W/policy.ini.agc"
+signed agcgone
+e2e_send "$M/agcgone.eml" --from a@signed.example
+! grep -q "$W/policy.ini.agc" "/proc/$pid/maps" && [ "$SMTP_CODE" = 250 ] &&
+	ok "preload: the compiled policy removed, the daemon lets go of it" ||
+	nok "preload: removed policy.ini.agc still mapped (SMTP $SMTP_CODE)"
 stop_exim
 
 # ---- without preload: the same decision ----
