@@ -179,9 +179,13 @@ module-libs-verify:
 engine-src:
 	@echo $(ENGINE_SRC)
 
+# Exim's build captures the output of a make it runs into a Makefile: a
+# sub-make's "Entering directory" lines (MAKEFLAGS w, inherited when this
+# target runs from another, as make bench does) would break it.
 exim-static:
 	@scripts/deps.sh static
-	EXIM_SRC=$(EXIM_SRC) WORK=$(abspath $(BUILD))/exim-static scripts/exim-static.sh
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL EXIM_SRC=$(EXIM_SRC) \
+	    WORK=$(abspath $(BUILD))/exim-static scripts/exim-static.sh
 
 test-static: exim-static
 	@scripts/deps.sh test

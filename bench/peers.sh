@@ -430,6 +430,7 @@ sleep 1
 : >"$W/cpu"
 read -r -a splits <<<"$SPLITS"
 t0=$(date +%s)
+load0=$(cut -d' ' -f1 /proc/loadavg)
 for r in $(seq "$ROUNDS"); do
 	# The order of the splits alternates from round to round.
 	order=("${splits[@]}")
@@ -446,10 +447,11 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 t1=$(date +%s)
+load1=$(cut -d' ' -f1 /proc/loadavg)
 
-echo "## authgate against plain Exim and Rspamd ($ROUNDS rounds; in each, one window per session size, ${splits[*]} message(s) per SMTP session, of $COUNT messages sent to every variant in turn)"
+echo "## authgate against plain Exim and Rspamd ($ROUNDS rounds; in each, $COUNT messages sent to every variant in turn, in one window per session size: $(printf '%s\n' "${splits[@]}" | paste -sd/ -) per SMTP session)"
 echo
-echo "Every variant's Exim daemon ran at once, each in a network namespace of its own with its own DNS server (dnsmasq, the same zones), and each SMTP session was made to every variant in turn, in orders that let each variant follow every other equally often. Same Exim ($(exim4 -bV | sed -n 's/^Exim version \([^ ]*\).*/\1/p'), Debian's, but for static), same corpus ($n_corpus distinct signed messages in turn); every message was accepted by every variant (counted in every window; the run fails otherwise): authgate in \`mode = monitor\`, Rspamd with no action that rejects (bench/rspamd/rspamd.conf). Made before the first window: keys, corpus, policies, and each daemon's TLS credentials (a pre-made certificate for every variant, so no daemon generates a key; TLS is not advertised); a warm-up pass went to every variant. CPU from cgroup v$CG_V (${CG%/*}): each Exim daemon with all it forks, each DNS server and Rspamd in a cgroup of their own, read before and after each window. The measured windows took $((t1 - t0)) s; CONC=$CONC session(s) at a time."
+echo "Every variant's Exim daemon ran at once, each in a network namespace of its own with its own DNS server (dnsmasq, the same zones), and each SMTP session was made to every variant in turn, in orders that let each variant follow every other equally often. Same Exim ($(exim4 -bV | sed -n 's/^Exim version \([^ ]*\).*/\1/p'), Debian's, but for static), same corpus ($n_corpus distinct signed messages in turn); every message was accepted by every variant (counted in every window; the run fails otherwise): authgate in \`mode = monitor\`, Rspamd with no action that rejects (bench/rspamd/rspamd.conf). Made before the first window: keys, corpus, policies, and each daemon's TLS credentials (a pre-made certificate for every variant, so no daemon generates a key; TLS is not advertised); a warm-up pass went to every variant. CPU from cgroup v$CG_V (${CG%/*}): each Exim daemon with all it forks, each DNS server and Rspamd in a cgroup of their own, read before and after each window. The measured windows took $((t1 - t0)) s, $CONC session(s) at a time; the load average was $load0 at their start and $load1 at their end. Absolute figures move with what else the machine runs, from round to round; the ratios within a window, all variants measured side by side, are what count."
 echo
 $PY "$BENCH/peers_report.py" "$W/variants" "$W/cpu" "$COUNT" || e2e_die "peers_report.py failed"
 

@@ -148,18 +148,29 @@ def main():
 
     def target(label, values, goal):
         if values:
-            lines.append("- %s: %s (target %s)" % (label, fmt(values, 3), goal))
+            lines.append("- %s: %s (%s%s)" % (label, fmt(values, 3),
+                                              "" if goal[0].isalpha() else
+                                              "target ", goal))
     k1 = splits[0]
-    for v, goal in (("so", None), ("so-pre", "<= 0.2"),
-                    ("verify", None), ("verify-pre", "<= 0.35")):
-        if v in ran and goal:
-            target("%s added CPU / Rspamd's, %d msg/session" % (v, k1),
-                   vs_rsp.get((v, k1), []), goal)
-    for v, goal in (("so-pre", "<= 1.08"), ("verify-pre", "<= 1.12"),
-                    ("static", "about 1.03")):
+    # A target set for the preload is shown for the variant without it
+    # when this build has no preload, and says so.
+    def pick(v):
         if v in ran:
-            target("%s whole gateway / plain Exim, %d msg/session" % (v, k1),
-                   ratio[(v, k1)], goal)
+            return v, ""
+        if v.endswith("-pre") and v[:-4] in ran:
+            return v[:-4], " (%s not available: without the preload)" % v
+        return None, ""
+    for v, goal in (("so-pre", "<= 0.2"), ("verify-pre", "<= 0.35")):
+        w, note = pick(v)
+        if w:
+            target("%s added CPU / Rspamd's, %d msg/session%s" % (w, k1, note),
+                   vs_rsp.get((w, k1), []), goal)
+    for v, goal in (("so-pre", "<= 1.08"), ("verify-pre", "<= 1.12"),
+                    ("rspamd", "no target: Rspamd's in the same run"), ("static", "about 1.03")):
+        w, note = pick(v)
+        if w:
+            target("%s whole gateway / plain Exim, %d msg/session%s"
+                   % (w, k1, note), ratio[(w, k1)], goal)
     for big, small in (("big", "so"), ("big-agc", "so"),
                        ("big-agc-pre", "so-pre")):
         if big in ran and small in ran:
