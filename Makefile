@@ -201,7 +201,7 @@ test-static: exim-static
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = config facts fromhdr dmarcrec arc redact subject authres domcanon \
                received \
-               logrec
+               logrec dkim
 FUZZ_CC      = clang
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -I. -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -216,6 +216,13 @@ FUZZ_ARC_SRC = verify/arc.c verify/dkimkey.c verify/dkimid.c verify/sigverify.c
 $(BUILD)/fuzz/fuzz_arc: tests/fuzz/fuzz_arc.c $(ENGINE_SRC) $(FUZZ_ARC_SRC)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(FUZZ_ARC_SRC) \
+	    $(LIBS) $(CRYPTO_LIBS)
+
+# The DKIM verifier: DER key reader, key cache, signature checks.
+FUZZ_DKIM_SRC = verify/dkim.c verify/dkimkey.c verify/dkimid.c verify/sigverify.c
+$(BUILD)/fuzz/fuzz_dkim: tests/fuzz/fuzz_dkim.c $(ENGINE_SRC) $(FUZZ_DKIM_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(FUZZ_DKIM_SRC) \
 	    $(LIBS) $(CRYPTO_LIBS)
 
 fuzz:
