@@ -5,7 +5,7 @@
  * follows, which drops the trailing ones without buffering the body.
  * Every line end is read here, in canon_crlf and canon_next_line, so
  * that header and body, LF and CRLF and a CR alone, are read alike by
- * the ARC verifier and by what feeds libopendkim.
+ * the DKIM and ARC verifier (verify/sigverify.c).
  */
 #include <string.h>
 #include <strings.h>
