@@ -305,6 +305,109 @@ test_der(void **state)
 	    0);
 }
 
+/* Appends a DER length. */
+static size_t
+der_len(unsigned char *out, size_t len)
+{
+	if (len < 0x80) {
+		out[0] = (unsigned char)len;
+		return 1;
+	}
+	if (len < 0x100) {
+		out[0] = 0x81;
+		out[1] = (unsigned char)len;
+		return 2;
+	}
+	out[0] = 0x82;
+	out[1] = (unsigned char)(len >> 8);
+	out[2] = (unsigned char)len;
+	return 3;
+}
+
+/* A record whose p= is an RSAPublicKey with an nbytes modulus (top bits
+ * 11, so 8 * nbytes bits) and the exponent e of elen bytes. */
+static char *
+rsa_record_of(size_t nbytes, const unsigned char *e, size_t elen)
+{
+	static const char b64[]
+	    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char ints[4200], der[4300];
+	size_t n = 0, d = 0, i;
+	char *rec = malloc(6000), *o;
+
+	assert_non_null(rec);
+	ints[n++] = 0x02;
+	n += der_len(ints + n, nbytes + 1);
+	ints[n++] = 0;
+	ints[n++] = 0xc0;
+	for (i = 1; i < nbytes; i++)
+		ints[n++] = (unsigned char)(i | 1);
+	ints[n++] = 0x02;
+	n += der_len(ints + n, elen);
+	memcpy(ints + n, e, elen);
+	n += elen;
+	der[d++] = 0x30;
+	d += der_len(der + d, n);
+	memcpy(der + d, ints, n);
+	d += n;
+	o = rec + sprintf(rec, "v=DKIM1; p=");
+	for (i = 0; i < d; i += 3) {
+		unsigned v = (unsigned)der[i] << 16
+		    | (i + 1 < d ? (unsigned)der[i + 1] << 8 : 0)
+		    | (i + 2 < d ? der[i + 2] : 0);
+
+		*o++ = b64[v >> 18];
+		*o++ = b64[(v >> 12) & 63];
+		*o++ = i + 1 < d ? b64[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < d ? b64[v & 63] : '=';
+	}
+	*o = '\0';
+	return rec;
+}
+
+static void
+expect_key(size_t nbytes, const unsigned char *e, size_t elen,
+    enum dkimkey_status want, unsigned bits)
+{
+	char *rec = rsa_record_of(nbytes, e, elen);
+	struct dkimkey k;
+
+	dkimkey_parse(rec, &k);
+	if (k.status != want || (bits != 0 && k.bits != bits))
+		fail_msg("%zu-byte modulus, %zu-byte exponent: %s (%u bits), "
+			 "want %s",
+		    nbytes, elen, dkimkey_status_name(k.status), k.bits,
+		    dkimkey_status_name(want));
+	dkimkey_free(&k);
+	free(rec);
+}
+
+/* OpenSSL's limits, kept: keys that would make every check slow. */
+static void
+test_key_limits(void **state)
+{
+	static const unsigned char f4[] = { 1, 0, 1 }, e3[] = { 3 },
+				   e2[] = { 2 }, e1[] = { 1 },
+				   e65[] = { 1, 0, 0, 0, 0, 0, 0, 0, 1 },
+				   e64[] = { 0, 0xff, 0, 0, 0, 0, 0, 0, 1 };
+
+	(void)state;
+	dkimkey_cache_clear();
+	expect_key(256, f4, 3, DKIMKEY_OK, 2048);
+	expect_key(256, e3, 1, DKIMKEY_OK, 2048);
+	expect_key(128, f4, 3, DKIMKEY_OK, 1024);
+	expect_key(127, f4, 3, DKIMKEY_TOO_SHORT, 1016);
+	expect_key(64, f4, 3, DKIMKEY_TOO_SHORT, 512);
+	expect_key(2048, f4, 3, DKIMKEY_OK, 16384);
+	expect_key(2049, f4, 3, DKIMKEY_SYNTAX, 0);
+	expect_key(384, e65, 9, DKIMKEY_OK, 3072);
+	expect_key(385, e65, 9, DKIMKEY_SYNTAX, 0);
+	expect_key(512, e64, 9, DKIMKEY_OK, 4096);
+	expect_key(256, e2, 1, DKIMKEY_SYNTAX, 0);
+	expect_key(256, e1, 1, DKIMKEY_SYNTAX, 0);
+	dkimkey_cache_clear();
+}
+
 int
 main(void)
 {
@@ -312,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_signed),
 		cmocka_unit_test(test_key_cache),
 		cmocka_unit_test(test_der),
+		cmocka_unit_test(test_key_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
