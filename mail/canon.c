@@ -121,7 +121,7 @@ flush(struct body_out *o)
 static void
 emit(struct body_out *o, const char *data, size_t len)
 {
-	if (o->limit >= 0 && (long long)(o->fed + len) > o->limit)
+	if (o->limit >= 0 && (long long)o->fed + (long long)len > o->limit)
 		len = (size_t)(o->limit - (long long)o->fed);
 	if (len == 0)
 		return;
