@@ -47,12 +47,12 @@ OS = FILE_IO | {
 }
 CRYPTO_AUTH = re.compile(r'^(opendkim|spf2|openssl|nettle|opendmarc)/')
 SYSTEM = {
-    'util': set(),
+    'util': {'nettle/sha2.h'},
     'mail': {'idn2.h'},
     'policy': {'ini.h', 'libpsl.h'},
     'report': set(),
     'log': set(),
-    'verify': OS | {'idn2.h', 'CRYPTO_AUTH'},
+    'verify': OS | {'idn2.h', 'gmp.h', 'CRYPTO_AUTH'},
     'local_scan': OS | {'exim4/local_scan.h'},
     'cli': OS | {'zlib.h', 'pwd.h', 'grp.h'},
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * sha256.h: SHA-256 (FIPS 180-4) of a buffer, for the policy file's
+ * sha256.h: SHA-256 (FIPS 180-4, nettle's) of a buffer, for the policy file's
  * fingerprint that the module logs and `authgate --version` prints, so a
  * postmaster can tell which policy.ini a process runs with (compare with
  * sha256sum). Not used for anything that needs to resist an attacker.

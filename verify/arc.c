@@ -4,11 +4,10 @@
  * order: structure (one ARC-Seal, ARC-Message-Signature and
  * ARC-Authentication-Results per instance, 1..N without gaps, N <= 50),
  * cv= of every seal, the newest ARC-Message-Signature (body hash, then
- * signature), then every ARC-Seal from N down to 1. Canonicalization is
- * verify/canon.c; keys are verify/dkimkey.c.
+ * signature), then every ARC-Seal from N down to 1. The
+ * ARC-Message-Signature is checked by verify/sigverify.c, as DKIM
+ * signatures are; keys are verify/dkimkey.c.
  */
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,9 +23,10 @@
 #include "verify/arc.h"
 #include "verify/dkimid.h"
 #include "verify/dkimkey.h"
+#include "verify/sigverify.h"
 
 #define ARC_MAX_FIELDS (3 * ARC_MAX_INSTANCES) /* ARC fields looked at */
-#define ARC_MAX_SIGNED (1024 * 1024) /* bytes of canonical header data */
+#define ARC_MAX_SIGNED SIGV_MAX_SIGNED /* bytes of canonical header data */
 
 enum check {
 	CHECK_OK,
@@ -244,33 +244,6 @@ collect(struct arc_ctx *c, unsigned *count)
 	return CHECK_OK;
 }
 
-static void
-sha256_sink(void *ctx, const void *data, size_t len)
-{
-	(void)EVP_DigestUpdate((EVP_MD_CTX *)ctx, data, len);
-}
-
-/* Appends a field canonicalized, with its b= value removed (RFC 6376
- * 3.7: everything after "b=" up to the next ';'). */
-static void
-canon_unsigned(bool relaxed, const struct msg_field *fld,
-    const struct taglist *tl, struct sbuf *out)
-{
-	const struct tag *b = taglist_get(tl, "b");
-	const char *eq, *stop, *end = fld->text + fld->len;
-	struct sbuf tmp;
-
-	eq = memchr(b->name, '=', (size_t)(end - b->name));
-	stop = memchr(eq, ';', (size_t)(end - eq));
-	if (stop == NULL)
-		stop = end;
-	sbuf_init(&tmp, fld->len + 1);
-	sbuf_putn(&tmp, fld->text, (size_t)(eq + 1 - fld->text));
-	sbuf_putn(&tmp, stop, (size_t)(end - stop));
-	canon_header(relaxed, sbuf_cstr(&tmp), tmp.len, out);
-	sbuf_free(&tmp);
-}
-
 /* Fetches (once per message) the key of selector s at domain d. */
 static const struct dkimkey *
 get_key(struct arc_ctx *c, const struct tag *s, const struct tag *d)
@@ -303,17 +276,57 @@ get_key(struct arc_ctx *c, const struct tag *s, const struct tag *d)
 	return &k->key;
 }
 
+/* Finds the key of a signature: NULL, with the check's outcome in rc,
+ * when there is none to verify with. */
+static const struct dkimkey *
+usable_key(struct arc_ctx *c, const char *what, unsigned inst,
+    const struct taglist *tl, enum check *rc)
+{
+	const struct tag *s = taglist_get(tl, "s"), *d = taglist_get(tl, "d");
+	const struct dkimkey *key;
+	char name[DNSQ_MAX_NAME + 1];
+
+	/* A d= that is not a plain domain, or a key name DNS cannot be
+	 * asked for, makes the signature malformed: the chain fails, and
+	 * nothing is looked up (never a temperror). */
+	if (dkimid_key_name(s->value, s->value_len, d->value, d->value_len,
+		name, sizeof(name))
+	    != 0) {
+		*rc = failed(c,
+		    "%s i=%u: d= or s= names no key DNS can be "
+		    "asked for",
+		    what, inst);
+		return NULL;
+	}
+	if ((key = get_key(c, s, d)) == NULL) {
+		*rc = failed(c, "%s i=%u: more than %d keys", what, inst,
+		    ARC_MAX_KEYS);
+		return NULL;
+	}
+	if (key->status == DKIMKEY_TEMPERROR) {
+		snprintf(c->why, c->whysz, "%s i=%u: %s", what, inst, key->why);
+		*rc = CHECK_TEMPERROR;
+		return NULL;
+	}
+	if (key->status != DKIMKEY_OK) {
+		*rc = failed(c, "%s i=%u: key %.*s._domainkey.%.*s: %s", what,
+		    inst, (int)s->value_len, s->value, (int)d->value_len,
+		    d->value, key->why);
+		return NULL;
+	}
+	return key;
+}
+
 /* Checks a signature's key and signature over data. */
 static enum check
 check_signature(struct arc_ctx *c, const char *what, unsigned inst,
     const struct taglist *tl, const struct sbuf *data)
 {
 	const struct tag *a = taglist_get(tl, "a"), *b = taglist_get(tl, "b");
-	const struct tag *s = taglist_get(tl, "s"), *d = taglist_get(tl, "d");
 	const struct dkimkey *key;
 	unsigned char sig[DKIMKEY_MAX_SIG];
-	char name[DNSQ_MAX_NAME + 1];
 	enum dkimkey_alg alg;
+	enum check rc = CHECK_OK;
 	long siglen;
 
 	if (sbuf_failed(data))
@@ -324,27 +337,8 @@ check_signature(struct arc_ctx *c, const char *what, unsigned inst,
 		    inst);
 	if ((siglen = tag_base64(b, sig, sizeof(sig))) <= 0)
 		return failed(c, "%s i=%u has a malformed b=", what, inst);
-	/* A d= that is not a plain domain, or a key name DNS cannot be
-	 * asked for, makes the signature malformed: the chain fails, and
-	 * nothing is looked up (never a temperror). */
-	if (dkimid_key_name(s->value, s->value_len, d->value, d->value_len,
-		name, sizeof(name))
-	    != 0)
-		return failed(c,
-		    "%s i=%u: d= or s= names no key DNS can be "
-		    "asked for",
-		    what, inst);
-	if ((key = get_key(c, s, d)) == NULL)
-		return failed(c, "%s i=%u: more than %d keys", what, inst,
-		    ARC_MAX_KEYS);
-	if (key->status == DKIMKEY_TEMPERROR) {
-		snprintf(c->why, c->whysz, "%s i=%u: %s", what, inst, key->why);
-		return CHECK_TEMPERROR;
-	}
-	if (key->status != DKIMKEY_OK)
-		return failed(c, "%s i=%u: key %.*s._domainkey.%.*s: %s", what,
-		    inst, (int)s->value_len, s->value, (int)d->value_len,
-		    d->value, key->why);
+	if ((key = usable_key(c, what, inst, tl, &rc)) == NULL)
+		return rc;
 	if (!dkimkey_verify(key, alg, sbuf_cstr(data), data->len, sig,
 		(size_t)siglen))
 		return failed(c, "%s i=%u does not verify", what, inst);
@@ -360,7 +354,8 @@ has_tags(const struct taglist *tl, const char *const *names)
 	return true;
 }
 
-/* The newest ARC-Message-Signature: a DKIM signature in all but name. */
+/* The newest ARC-Message-Signature: a DKIM signature in all but name,
+ * checked by the DKIM verifier's code (verify/sigverify.c). */
 static enum check
 check_ams(struct arc_ctx *c)
 {
@@ -368,92 +363,72 @@ check_ams(struct arc_ctx *c)
 	    = { "a", "b", "bh", "d", "h", "s", NULL };
 	const struct arc_set *set = &c->sets[c->n];
 	const struct taglist *tl = &set->ams_tags;
-	const struct tag *h, *ct, *lt, *bh;
-	bool hrel = false, brel = false;
-	bool used[MSG_MAX_FIELDS] = { false };
-	unsigned char want[64], got[SHA256_DIGEST_LENGTH];
+	const struct tag *ct, *lt, *a;
+	const struct dkimkey *key;
+	unsigned char sigbytes[DKIMKEY_MAX_SIG];
 	unsigned long long limit = 0;
-	const char *p, *end, *q;
-	struct sbuf data;
-	EVP_MD_CTX *sha;
-	unsigned gotlen = 0;
-	long wantlen;
-	size_t i, nlen;
-	enum check rc;
+	struct sigv_sig sig;
+	enum check rc = CHECK_OK;
 
 	if (!has_tags(tl, required))
 		return failed(c,
 		    "ARC-Message-Signature i=%u lacks a required "
 		    "tag",
 		    c->n);
+	memset(&sig, 0, sizeof(sig));
 	ct = taglist_get(tl, "c");
 	if (ct != NULL
-	    && canon_parse(ct->value, ct->value_len, &hrel, &brel) != 0)
+	    && canon_parse(ct->value, ct->value_len, &sig.header_relaxed,
+		   &sig.body_relaxed)
+		!= 0)
 		return failed(c,
 		    "ARC-Message-Signature i=%u has a bad c=", c->n);
 	lt = taglist_get(tl, "l");
 	if (lt != NULL && tag_number(lt, &limit) != 0)
 		return failed(c,
 		    "ARC-Message-Signature i=%u has a bad l=", c->n);
-	bh = taglist_get(tl, "bh");
-	wantlen = tag_base64(bh, want, sizeof(want));
-	if ((sha = EVP_MD_CTX_new()) == NULL
-	    || EVP_DigestInit_ex(sha, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(sha);
-		snprintf(c->why, c->whysz, "out of memory");
-		return CHECK_TEMPERROR;
-	}
-	canon_body(brel, c->m->body, c->m->body_len,
-	    lt != NULL ? (long long)limit : -1, sha256_sink, sha);
-	(void)EVP_DigestFinal_ex(sha, got, &gotlen);
-	EVP_MD_CTX_free(sha);
-	if (wantlen != (long)sizeof(got) || gotlen != sizeof(got)
-	    || memcmp(want, got, sizeof(got)) != 0)
+	sig.m = c->m;
+	sig.field = set->ams;
+	sig.tags = tl;
+	sig.limit = lt != NULL ? (long long)limit : -1;
+	if (sigv_body(&sig) != SIGV_PASS)
 		return failed(c,
 		    "the body was changed after ARC instance %u "
 		    "signed it (body hash differs)",
 		    c->n);
-
-	sbuf_init(&data, ARC_MAX_SIGNED);
-	h = taglist_get(tl, "h");
-	for (p = h->value, end = h->value + h->value_len; p < end; p = q + 1) {
-		for (q = p; q < end && *q != ':'; q++)
-			;
-		while (p < q && strchr(" \t\r\n", *p) != NULL)
-			p++;
-		for (nlen = (size_t)(q - p);
-		     nlen > 0 && strchr(" \t\r\n", p[nlen - 1]) != NULL; nlen--)
-			;
-		if (nlen == 8 && strncasecmp(p, "arc-seal", 8) == 0) {
-			sbuf_free(&data);
-			return failed(c,
-			    "ARC-Message-Signature i=%u signs "
-			    "ARC-Seal, which RFC 8617 forbids",
-			    c->n);
-		}
-		/* The last unused instance of the name, bottom up. */
-		for (i = c->m->n_fields; i-- > 0;) {
-			char name[80];
-
-			if (used[i] || nlen == 0 || nlen >= sizeof(name))
-				continue;
-			memcpy(name, p, nlen);
-			name[nlen] = '\0';
-			if (msg_field_is(&c->m->fields[i], name)) {
-				used[i] = true;
-				canon_header(hrel, c->m->fields[i].text,
-				    c->m->fields[i].len, &data);
-				sbuf_putn(&data, "\r\n", 2);
-				break;
-			}
-		}
-		if (q >= end)
-			break;
+	if (sigv_h_has(taglist_get(tl, "h"), "arc-seal"))
+		return failed(c,
+		    "ARC-Message-Signature i=%u signs "
+		    "ARC-Seal, which RFC 8617 forbids",
+		    c->n);
+	a = taglist_get(tl, "a");
+	sig.alg = dkimkey_alg_parse(a->value, a->value_len);
+	if (sig.alg == DKIMKEY_ALG_UNSUPPORTED)
+		return failed(c,
+		    "ARC-Message-Signature i=%u uses an unsupported "
+		    "algorithm",
+		    c->n);
+	if (tag_base64(taglist_get(tl, "b"), sigbytes, sizeof(sigbytes)) <= 0)
+		return failed(c,
+		    "ARC-Message-Signature i=%u has a malformed b=", c->n);
+	if ((key = usable_key(c, "ARC-Message-Signature", c->n, tl, &rc))
+	    == NULL)
+		return rc;
+	switch (sigv_signature(&sig, key)) {
+	case SIGV_PASS:
+		return CHECK_OK;
+	case SIGV_MALFORMED:
+		return failed(c,
+		    "ARC-Message-Signature i=%u has a malformed b=", c->n);
+	case SIGV_TOO_BIG:
+		return failed(c,
+		    "ARC-Message-Signature i=%u signs too many bytes", c->n);
+	case SIGV_BODY_MODIFIED:
+	case SIGV_BAD_SIGNATURE:
+	case SIGV_L_TOO_LARGE:
+		break;
 	}
-	canon_unsigned(hrel, set->ams, tl, &data);
-	rc = check_signature(c, "ARC-Message-Signature", c->n, tl, &data);
-	sbuf_free(&data);
-	return rc;
+	return failed(c, "ARC-Message-Signature i=%u does not verify", c->n);
 }
 
 /* ARC-Seal i=inst signs the ARC sets 1..inst, relaxed, in that order,
@@ -477,7 +452,7 @@ check_seal(struct arc_ctx *c, unsigned inst)
 			canon_header(true, s->as->text, s->as->len, &data);
 			sbuf_putn(&data, "\r\n", 2);
 		} else {
-			canon_unsigned(true, s->as, &s->as_tags, &data);
+			sigv_canon_unsigned(true, s->as, &s->as_tags, &data);
 		}
 	}
 	rc = check_signature(c, "ARC-Seal", inst, &c->sets[inst].as_tags,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * arc.h: ARC chain validation (RFC 8617) on OpenSSL, since Debian ships
+ * arc.h: ARC chain validation (RFC 8617) on nettle, since Debian ships
  * no ARC library: every ARC-Seal, the newest ARC-Message-Signature, the
  * cv= rules and the instance limit. Each instance's sealing domain and
  * the dmarc= result its ARC-Authentication-Results recorded go into the

@@ -1,22 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dkim.c: libopendkim driven from a message in memory. The message is
- * split into header fields (folded lines kept, each line end made CRLF,
- * the final one removed) and a body with CRLF line ends, as libopendkim
- * expects: it hashes a field's folds as given under simple header
- * canonicalization, so a bare LF there (Exim hands the module LF line
- * ends) would break every such signature. Line ends are read by
- * mail/canon.c, as the ARC verifier reads them. The library's own DNS
- * code reports NXDOMAIN and a timeout alike, so keys are fetched by our
- * callback through verify/dns.c, for the signatures that can matter
- * first (verify/dkimid.h).
+ * dkim.c: DKIM verification of a message in memory, on the verifier ARC
+ * uses too (verify/sigverify.c for hashes and signatures, verify/dkimkey.c
+ * for keys, mail/canon.c for line ends and canonicalization). Each
+ * DKIM-Signature is first checked for what needs no key, in the order
+ * libopendkim checked (d=, s=, v=, i=, x=, t=, c=, a=, h=, l=, bh=, b=),
+ * so every result keeps its class; the signatures still standing that can
+ * matter get the key lookups first (verify/dkimid.h), through
+ * verify/dns.c, so a key missing from DNS (key_missing) is never confused
+ * with DNS trouble (temperror).
  */
-#include <ctype.h>
-#include <opendkim/dkim.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "mail/canon.h"
 #include "mail/msg.h"
@@ -24,227 +22,20 @@
 #include "util/sbuf.h"
 #include "verify/dkim.h"
 #include "verify/dkimid.h"
+#include "verify/dkimkey.h"
 #include "verify/dns.h"
+#include "verify/sigverify.h"
 
-/* A key looked up before libopendkim asks for it (prescreen). */
-struct prefetched {
-	DKIM_SIGINFO *sig;
-	struct dnsq_answer a;
+/* Seconds of clock difference forgiven on t= and x= (libopendkim's). */
+#define CLOCK_DRIFT 300
+
+/* One DKIM-Signature field on its way to a result. */
+struct sigrec {
+	const struct msg_field *fld;
+	struct facts_dkim *out;
+	bool pending; /* passed every check that needs no key */
+	bool chosen;  /* among the DKIMV_MAX_VERIFY to verify */
 };
-
-struct lookup_ctx {
-	dnsq_lookup_fn lookup;
-	void *ctx;
-	struct dkimid_from from;
-	size_t n_keys;
-	struct prefetched keys[DKIMV_MAX_VERIFY];
-};
-
-/* The key name of a signature, or -1 when it names none (dkimid.h). */
-static int
-sig_key_name(DKIM_SIGINFO *sig, char *name, size_t size)
-{
-	const char *d = (const char *)dkim_sig_getdomain(sig);
-	const char *s = (const char *)dkim_sig_getselector(sig);
-
-	if (d == NULL || s == NULL)
-		return -1;
-	return dkimid_key_name(s, strlen(s), d, strlen(d), name, size);
-}
-
-static DKIM_CBSTAT
-key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, unsigned char *buf, size_t buflen)
-{
-	struct lookup_ctx *ctx
-	    = (struct lookup_ctx *)dkim_get_user_context(dkim);
-	char name[DNSQ_MAX_NAME + 1];
-	struct dnsq_answer a;
-	size_t i;
-
-	if (ctx == NULL || sig_key_name(sig, name, sizeof(name)) != 0)
-		return DKIM_CBSTAT_NOTFOUND;
-	for (i = 0; i < ctx->n_keys && ctx->keys[i].sig != sig; i++)
-		;
-	if (i < ctx->n_keys)
-		a = ctx->keys[i].a;
-	else
-		ctx->lookup(ctx->ctx, name, &a);
-	switch (a.status) {
-	case DNSQ_OK:
-		break;
-	case DNSQ_NXDOMAIN:
-	case DNSQ_NODATA:
-	case DNSQ_BADNAME:
-		return DKIM_CBSTAT_NOTFOUND;
-	case DNSQ_TEMPERROR:
-		return DKIM_CBSTAT_TRYAGAIN;
-	}
-	if (strlen(a.txt[0]) + 1 > buflen)
-		return DKIM_CBSTAT_ERROR;
-	memcpy(buf, a.txt[0], strlen(a.txt[0]) + 1);
-	return DKIM_CBSTAT_CONTINUE;
-}
-
-enum ag_dkim
-dkimv_map_error(int sigerror)
-{
-	switch (sigerror) {
-	case DKIM_SIGERROR_OK:
-		return AG_DKIMR_PASS; /* the caller checks the hashes */
-	case DKIM_SIGERROR_NOKEY:
-		return AG_DKIMR_KEY_MISSING;
-	case DKIM_SIGERROR_KEYREVOKED:
-		return AG_DKIMR_KEY_REVOKED;
-	case DKIM_SIGERROR_DNSSYNTAX:
-	case DKIM_SIGERROR_MULTIREPLY:
-	case DKIM_SIGERROR_KEYVERSION:
-	case DKIM_SIGERROR_KEYUNKNOWNHASH:
-	case DKIM_SIGERROR_KEYHASHMISMATCH:
-	case DKIM_SIGERROR_NOTEMAILKEY:
-	case DKIM_SIGERROR_KEYTYPEMISSING:
-	case DKIM_SIGERROR_KEYTYPEUNKNOWN:
-	case DKIM_SIGERROR_KEYDECODE:
-		return AG_DKIMR_KEY_SYNTAX;
-	case DKIM_SIGERROR_KEYTOOSMALL:
-		return AG_DKIMR_KEY_TOO_SHORT;
-	case DKIM_SIGERROR_BADSIG:
-		return AG_DKIMR_BAD_SIGNATURE;
-	case DKIM_SIGERROR_EXPIRED:
-		return AG_DKIMR_EXPIRED;
-	case DKIM_SIGERROR_INVALID_A:
-		return AG_DKIMR_UNSUPPORTED;
-	case DKIM_SIGERROR_KEYFAIL:
-		return AG_DKIMR_TEMPERROR;
-	case DKIM_SIGERROR_VERSION:
-	case DKIM_SIGERROR_DOMAIN:
-	case DKIM_SIGERROR_FUTURE:
-	case DKIM_SIGERROR_TIMESTAMPS:
-	case DKIM_SIGERROR_INVALID_HC:
-	case DKIM_SIGERROR_INVALID_BC:
-	case DKIM_SIGERROR_MISSING_A:
-	case DKIM_SIGERROR_MISSING_H:
-	case DKIM_SIGERROR_INVALID_L:
-	case DKIM_SIGERROR_INVALID_Q:
-	case DKIM_SIGERROR_INVALID_QO:
-	case DKIM_SIGERROR_MISSING_D:
-	case DKIM_SIGERROR_EMPTY_D:
-	case DKIM_SIGERROR_MISSING_S:
-	case DKIM_SIGERROR_EMPTY_S:
-	case DKIM_SIGERROR_MISSING_B:
-	case DKIM_SIGERROR_EMPTY_B:
-	case DKIM_SIGERROR_CORRUPT_B:
-	case DKIM_SIGERROR_MISSING_BH:
-	case DKIM_SIGERROR_EMPTY_BH:
-	case DKIM_SIGERROR_CORRUPT_BH:
-	case DKIM_SIGERROR_SUBDOMAIN:
-	case DKIM_SIGERROR_EMPTY_H:
-	case DKIM_SIGERROR_INVALID_H:
-	case DKIM_SIGERROR_TOOLARGE_L:
-	case DKIM_SIGERROR_MBSFAILED:
-	case DKIM_SIGERROR_MISSING_V:
-	case DKIM_SIGERROR_EMPTY_V:
-	case DKIM_SIGERROR_CONDITIONAL:
-	case DKIM_SIGERROR_CONDLOOP:
-		return AG_DKIMR_SIG_SYNTAX;
-	}
-	return AG_DKIMR_TEMPERROR; /* unknown: never a pass */
-}
-
-/* The a= of a signature as written: libopendkim fills its parsed
- * algorithm only for signatures it went on to check, so an expired one
- * would read as rsa-sha1 (the enum's zero). */
-static const char *
-alg_name(DKIM_SIGINFO *sig)
-{
-	const char *a
-	    = (const char *)dkim_sig_gettagvalue(sig, 0, (u_char *)"a");
-
-	if (a == NULL)
-		return "unknown";
-	if (strcasecmp(a, "rsa-sha1") == 0)
-		return "rsa-sha1";
-	if (strcasecmp(a, "rsa-sha256") == 0)
-		return "rsa-sha256";
-	if (strcasecmp(a, "ed25519-sha256") == 0)
-		return "ed25519-sha256";
-	return "unknown";
-}
-
-/* A copy of a sender's string as UTF-8 of at most FACTS_MAX_STRING
- * bytes, so that the facts read back from a log line as they are. */
-static const char *
-capped(struct arena *arena, const char *s)
-{
-	if (s == NULL)
-		return NULL;
-	return utf8_strndup(arena, s, strlen(s), FACTS_MAX_STRING);
-}
-
-/* Feeds the message: its header fields with CRLF line ends inside
- * (canon_crlf), then the body with every line end made CRLF. */
-static int
-feed(DKIM *dkim, const struct msg *m, char *err, size_t errsz)
-{
-	unsigned char crlf[2] = { '\r', '\n' };
-	const char *p, *end;
-	struct sbuf field;
-	size_t i, n, used, longest = 0;
-
-	if (m->truncated) {
-		snprintf(err, errsz, "more than %d header fields",
-		    MSG_MAX_FIELDS);
-		return -1;
-	}
-	for (i = 0; i < m->n_fields; i++)
-		if (m->fields[i].len > longest)
-			longest = m->fields[i].len;
-	/* A CR alone becomes three bytes, at most. */
-	sbuf_init(&field, 3 * longest + 16);
-	for (i = 0; i < m->n_fields; i++) {
-		sbuf_reset(&field);
-		canon_crlf(m->fields[i].text, m->fields[i].len, &field);
-		if (sbuf_failed(&field)) {
-			sbuf_free(&field);
-			snprintf(err, errsz, "out of memory");
-			return -1;
-		}
-		(void)dkim_header(dkim, (unsigned char *)sbuf_cstr(&field),
-		    field.len);
-	}
-	sbuf_free(&field);
-	(void)dkim_eoh(dkim);
-	for (p = m->body, end = m->body + m->body_len; p < end; p += used) {
-		used = canon_next_line(p, (size_t)(end - p), &n);
-		if (n > 0)
-			(void)dkim_body(dkim, (unsigned char *)p, n);
-		/* A last line without a line end gets one, as Exim
-		 * spools it. */
-		(void)dkim_body(dkim, crlf, 2);
-	}
-	return 0;
-}
-
-/* Tells whether a libopendkim string equals a tag's value with its
- * folding white space removed, as libopendkim reads it. */
-static bool
-same(const unsigned char *s, const struct tag *t)
-{
-	size_t i, len = t != NULL ? t->value_len : 0;
-
-	if (s == NULL)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = t->value[i];
-
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			continue;
-		if (*s == '\0'
-		    || tolower((unsigned char)*s) != tolower((unsigned char)c))
-			return false;
-		s++;
-	}
-	return *s == '\0';
-}
 
 /* A tag's value, at most FACTS_MAX_STRING bytes; "" for no tag. */
 static const char *
@@ -267,102 +58,194 @@ tag_copy(struct arena *arena, const struct tag *t)
 			flat[n++] = t->value[i];
 	out = utf8_strndup(arena, flat, n, FACTS_MAX_STRING);
 	free(flat);
-	return out;
+	return out != NULL ? out : "";
 }
 
-/* libopendkim leaves out of its list a DKIM-Signature it cannot parse at
- * all (a d= with a quote in it, say), which Exim reports as invalid: each
- * such field is recorded as sig_syntax, with what its d= and s= read. */
-static void
-add_unparsed(const struct msg *m, DKIM_SIGINFO **sigs, int nsigs,
-    struct facts *f, struct arena *arena)
+/* The a= of a signature as written. */
+static const char *
+alg_name(const struct tag *a)
 {
-	bool used[MSG_MAX_FIELDS] = { false };
-	const struct tag *d, *s;
-	struct taglist tl;
-	const char *v;
-	size_t i, len;
-	int j;
-
-	for (i = 0; i < m->n_fields && f->n_dkim < FACTS_MAX_DKIM; i++) {
-		struct facts_dkim *out;
-
-		if (!msg_field_is(&m->fields[i], "DKIM-Signature"))
-			continue;
-		v = msg_field_value(&m->fields[i], &len);
-		d = s = NULL;
-		if (taglist_parse(v, len, &tl) == 0) {
-			d = taglist_get(&tl, "d");
-			s = taglist_get(&tl, "s");
-		}
-		for (j = 0; j < nsigs && j < MSG_MAX_FIELDS; j++)
-			if (!used[j] && same(dkim_sig_getdomain(sigs[j]), d)
-			    && same(dkim_sig_getselector(sigs[j]), s))
-				break;
-		if (j < nsigs && j < MSG_MAX_FIELDS) {
-			used[j] = true;
-			continue;
-		}
-		out = &f->dkim[f->n_dkim++];
-		out->d = tag_copy(arena, d);
-		out->s = tag_copy(arena, s);
-		out->a = "unknown";
-		out->bits = 0;
-		out->result = AG_DKIMR_SIG_SYNTAX;
-	}
+	if (a == NULL)
+		return "unknown";
+	if (tag_value_is(a, "rsa-sha1"))
+		return "rsa-sha1";
+	if (tag_value_is(a, "rsa-sha256"))
+		return "rsa-sha256";
+	if (tag_value_is(a, "ed25519-sha256"))
+		return "ed25519-sha256";
+	return "unknown";
 }
 
-/* Whether a signature names a key at all: a d= that is not a plain
- * domain, or a key name DNS cannot be asked for, makes it malformed. */
 static bool
-names_key(DKIM_SIGINFO *sig)
+empty(const struct tag *t)
 {
-	char name[DNSQ_MAX_NAME + 1];
-
-	return sig_key_name(sig, name, sizeof(name)) == 0;
+	return t == NULL || t->value_len == 0;
 }
 
-/* Chooses the DKIMV_MAX_VERIFY signatures to verify among those that
- * still need a key (a signature libopendkim already found malformed, or
- * one naming no key, costs nothing and is not counted): aligned with the
- * From domain first, then trusted domains, then the rest, each in header
- * order; the others are marked to be ignored, so libopendkim fetches no
- * key for them and checks nothing. The chosen keys are looked up here,
- * in that order, so that the signatures that can matter have the first
- * of the message's DNS budget. */
-static DKIM_CBSTAT
-prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
+/* i= names d= or a subdomain of it, after its '@'. */
+static bool
+identity_ok(const struct tag *i, const struct tag *d)
 {
-	struct lookup_ctx *ctx
-	    = (struct lookup_ctx *)dkim_get_user_context(dkim);
-	char name[DNSQ_MAX_NAME + 1];
-	bool chosen[MSG_MAX_FIELDS] = { false };
-	int i, rank, n = 0;
+	const char *at = memchr(i->value, '@', i->value_len);
+	size_t len;
 
-	if (ctx == NULL || nsigs > MSG_MAX_FIELDS)
-		return DKIM_CBSTAT_ERROR;
-	for (rank = DKIMID_ALIGNED; rank <= DKIMID_OTHER; rank++)
-		for (i = 0; i < nsigs && n < DKIMV_MAX_VERIFY; i++) {
-			const char *d
-			    = (const char *)dkim_sig_getdomain(sigs[i]);
+	if (at == NULL)
+		return false;
+	at++;
+	len = (size_t)(i->value + i->value_len - at);
+	if (len == d->value_len && strncasecmp(at, d->value, len) == 0)
+		return true;
+	return len > d->value_len && at[len - d->value_len - 1] == '.'
+	    && strncasecmp(at + len - d->value_len, d->value, d->value_len)
+	    == 0;
+}
 
-			if (chosen[i]
-			    || dkim_sig_geterror(sigs[i])
-				!= DKIM_SIGERROR_UNKNOWN
-			    || sig_key_name(sigs[i], name, sizeof(name)) != 0
-			    || (int)dkimid_rank(&ctx->from, d, strlen(d))
-				!= rank)
-				continue;
-			chosen[i] = true;
-			ctx->keys[n].sig = sigs[i];
-			ctx->lookup(ctx->ctx, name, &ctx->keys[n].a);
-			ctx->n_keys = (size_t)++n;
+/* Checks what needs no key, in libopendkim's order: AG_DKIMR_PASS when
+ * the signature is to be verified against its key. */
+static enum ag_dkim
+precheck(const struct taglist *tl, time_t now)
+{
+	const struct tag *d = taglist_get(tl, "d"), *s = taglist_get(tl, "s");
+	const struct tag *v = taglist_get(tl, "v"), *i = taglist_get(tl, "i");
+	const struct tag *x = taglist_get(tl, "x"), *t = taglist_get(tl, "t");
+	const struct tag *c = taglist_get(tl, "c"), *a = taglist_get(tl, "a");
+	const struct tag *h = taglist_get(tl, "h"), *l = taglist_get(tl, "l");
+	const struct tag *bh = taglist_get(tl, "bh"), *b = taglist_get(tl, "b");
+	unsigned long long xv = 0, tv = 0, lv;
+	unsigned char buf[DKIMKEY_MAX_SIG];
+	bool hrel, brel;
+
+	if (empty(d) || empty(s) || empty(v) || !tag_value_is(v, "1"))
+		return AG_DKIMR_SIG_SYNTAX;
+	if (i != NULL && !identity_ok(i, d))
+		return AG_DKIMR_SIG_SYNTAX;
+	if ((x != NULL && tag_number(x, &xv) != 0)
+	    || (t != NULL && tag_number(t, &tv) != 0))
+		return AG_DKIMR_SIG_SYNTAX;
+	if (x != NULL && (long long)xv + CLOCK_DRIFT < (long long)now)
+		return AG_DKIMR_EXPIRED;
+	if (t != NULL && (long long)tv > (long long)now + CLOCK_DRIFT)
+		return AG_DKIMR_SIG_SYNTAX; /* signed in the future */
+	if (x != NULL && t != NULL && xv < tv)
+		return AG_DKIMR_SIG_SYNTAX;
+	if (c != NULL && canon_parse(c->value, c->value_len, &hrel, &brel) != 0)
+		return AG_DKIMR_SIG_SYNTAX;
+	if (a == NULL)
+		return AG_DKIMR_SIG_SYNTAX;
+	if (strcmp(alg_name(a), "unknown") == 0)
+		return AG_DKIMR_UNSUPPORTED;
+	if (empty(h) || !sigv_h_has(h, "from"))
+		return AG_DKIMR_SIG_SYNTAX;
+	if (l != NULL && tag_number(l, &lv) != 0)
+		return AG_DKIMR_SIG_SYNTAX;
+	if (empty(bh) || tag_base64(bh, buf, sizeof(buf)) <= 0 || empty(b)
+	    || tag_base64(b, buf, sizeof(buf)) <= 0)
+		return AG_DKIMR_SIG_SYNTAX;
+	return AG_DKIMR_PASS;
+}
+
+static enum ag_dkim
+key_result(enum dkimkey_status st)
+{
+	switch (st) {
+	case DKIMKEY_OK:
+		return AG_DKIMR_PASS;
+	case DKIMKEY_MISSING:
+		return AG_DKIMR_KEY_MISSING;
+	case DKIMKEY_REVOKED:
+		return AG_DKIMR_KEY_REVOKED;
+	case DKIMKEY_SYNTAX:
+		return AG_DKIMR_KEY_SYNTAX;
+	case DKIMKEY_TOO_SHORT:
+		return AG_DKIMR_KEY_TOO_SHORT;
+	case DKIMKEY_TEMPERROR:
+		return AG_DKIMR_TEMPERROR;
+	}
+	return AG_DKIMR_TEMPERROR; /* never a pass */
+}
+
+/* Verifies one signature that passed precheck against its key. */
+static enum ag_dkim
+verify_one(const struct msg *m, const struct msg_field *fld,
+    dnsq_lookup_fn lookup, void *lookup_ctx, unsigned *bits)
+{
+	struct taglist tl;
+	const struct tag *d, *s, *c, *l, *a;
+	unsigned long long limit = 0;
+	char sel[DNSQ_MAX_NAME + 1], dom[DNSQ_MAX_NAME + 1];
+	struct dkimkey key;
+	struct sigv_sig sig;
+	enum ag_dkim rc;
+	size_t vlen;
+	const char *v = msg_field_value(fld, &vlen);
+
+	if (taglist_parse(v, vlen, &tl) != 0)
+		return AG_DKIMR_SIG_SYNTAX;
+	d = taglist_get(&tl, "d");
+	s = taglist_get(&tl, "s");
+	c = taglist_get(&tl, "c");
+	l = taglist_get(&tl, "l");
+	a = taglist_get(&tl, "a");
+	if (d->value_len >= sizeof(dom) || s->value_len >= sizeof(sel))
+		return AG_DKIMR_SIG_SYNTAX;
+	memcpy(dom, d->value, d->value_len);
+	dom[d->value_len] = '\0';
+	memcpy(sel, s->value, s->value_len);
+	sel[s->value_len] = '\0';
+	memset(&sig, 0, sizeof(sig));
+	sig.m = m;
+	sig.field = fld;
+	sig.tags = &tl;
+	sig.alg = dkimkey_alg_parse(a->value, a->value_len);
+	if (c != NULL)
+		(void)canon_parse(c->value, c->value_len, &sig.header_relaxed,
+		    &sig.body_relaxed);
+	sig.limit
+	    = l != NULL && tag_number(l, &limit) == 0 ? (long long)limit : -1;
+	dkimkey_fetch_first(sel, dom, lookup, lookup_ctx, &key);
+	if (key.status == DKIMKEY_OK || key.status == DKIMKEY_TOO_SHORT)
+		*bits = key.bits;
+	if ((rc = key_result(key.status)) != AG_DKIMR_PASS) {
+		dkimkey_free(&key);
+		return rc;
+	}
+	if ((sig.alg == DKIMKEY_ED25519_SHA256) != key.ed25519) {
+		/* A key of the other type cannot be decoded for a= (as
+		 * libopendkim reports it). */
+		dkimkey_free(&key);
+		return AG_DKIMR_KEY_SYNTAX;
+	}
+	switch (sigv_body(&sig)) {
+	case SIGV_PASS:
+		break;
+	case SIGV_BODY_MODIFIED:
+		rc = AG_DKIMR_BODY_MODIFIED;
+		break;
+	case SIGV_L_TOO_LARGE:
+	case SIGV_MALFORMED:
+	case SIGV_TOO_BIG:
+	case SIGV_BAD_SIGNATURE:
+		rc = AG_DKIMR_SIG_SYNTAX;
+		break;
+	}
+	if (rc == AG_DKIMR_PASS) {
+		switch (sigv_signature(&sig, &key)) {
+		case SIGV_PASS:
+			rc = AG_DKIMR_PASS;
+			break;
+		case SIGV_MALFORMED:
+			rc = AG_DKIMR_SIG_SYNTAX;
+			break;
+		case SIGV_BODY_MODIFIED:
+		case SIGV_BAD_SIGNATURE:
+		case SIGV_L_TOO_LARGE:
+		case SIGV_TOO_BIG:
+			rc = AG_DKIMR_BAD_SIGNATURE;
+			break;
 		}
-	for (i = 0; i < nsigs; i++)
-		if (!chosen[i]
-		    && dkim_sig_geterror(sigs[i]) == DKIM_SIGERROR_UNKNOWN)
-			dkim_sig_ignore(sigs[i]);
-	return DKIM_CBSTAT_CONTINUE;
+	}
+	dkimkey_free(&key);
+	return rc;
 }
 
 int
@@ -370,10 +253,14 @@ dkimv_message(const char *msg, size_t len, const struct policy *policy,
     dnsq_lookup_fn lookup, void *lookup_ctx, struct facts *f,
     struct arena *arena, char *err, size_t errsz)
 {
-	struct msg m; /* 16 KB */
+	struct msg *m;
 
-	msg_parse(msg, len, &m);
-	return dkimv_parsed(&m, policy, lookup, lookup_ctx, f, arena, err,
+	if ((m = arena_alloc(arena, sizeof(*m))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	msg_parse(msg, len, m);
+	return dkimv_parsed(m, policy, lookup, lookup_ctx, f, arena, err,
 	    errsz);
 }
 
@@ -382,97 +269,88 @@ dkimv_parsed(const struct msg *m, const struct policy *policy,
     dnsq_lookup_fn lookup, void *lookup_ctx, struct facts *f,
     struct arena *arena, char *err, size_t errsz)
 {
-	struct lookup_ctx *ctx;
-	DKIM_LIB *lib;
-	DKIM *dkim = NULL;
-	DKIM_SIGINFO **sigs = NULL;
-	DKIM_STAT st;
-	int nsigs = 0, i, rc = -1;
-	unsigned int flags = DKIM_LIBFLAGS_NONE;
+	struct sigrec recs[FACTS_MAX_DKIM];
+	struct dkimid_from *from;
+	size_t i, n = 0, chosen = 0;
+	time_t now = time(NULL);
+	int rank;
 
-	if ((ctx = arena_zalloc(arena, sizeof(*ctx))) == NULL) {
+	if (m->truncated) {
+		snprintf(err, errsz, "more than %d header fields",
+		    MSG_MAX_FIELDS);
+		return -1;
+	}
+	for (i = 0; i < m->n_fields && f->n_dkim < FACTS_MAX_DKIM; i++) {
+		struct sigrec *r;
+		struct taglist tl;
+		const struct tag *d = NULL, *s = NULL, *a = NULL;
+		char name[DNSQ_MAX_NAME + 1];
+		const char *v;
+		size_t vlen;
+		bool parsed;
+
+		if (!msg_field_is(&m->fields[i], "DKIM-Signature"))
+			continue;
+		r = &recs[n++];
+		memset(r, 0, sizeof(*r));
+		r->fld = &m->fields[i];
+		r->out = &f->dkim[f->n_dkim++];
+		v = msg_field_value(r->fld, &vlen);
+		parsed = taglist_parse(v, vlen, &tl) == 0;
+		if (parsed) {
+			d = taglist_get(&tl, "d");
+			s = taglist_get(&tl, "s");
+			a = taglist_get(&tl, "a");
+		}
+		r->out->d = tag_copy(arena, d);
+		r->out->s = tag_copy(arena, s);
+		r->out->a = alg_name(a);
+		r->out->bits = 0;
+		r->out->result
+		    = parsed ? precheck(&tl, now) : AG_DKIMR_SIG_SYNTAX;
+		if (!parsed || d == NULL || s == NULL
+		    || dkimid_key_name(s->value, s->value_len, d->value,
+			   d->value_len, name, sizeof(name))
+			!= 0) {
+			/* A d= that is not a plain domain, or no key name
+			 * DNS can be asked for: malformed, looked up
+			 * nowhere. */
+			r->out->result = AG_DKIMR_SIG_SYNTAX;
+			continue;
+		}
+		/* RFC 8301: rsa-sha1 signatures must not be considered
+		 * valid: unsupported, and no key is fetched for them. */
+		if (strcmp(r->out->a, "rsa-sha1") == 0) {
+			r->out->result = AG_DKIMR_UNSUPPORTED;
+			continue;
+		}
+		r->pending = r->out->result == AG_DKIMR_PASS;
+	}
+	if (n == 0)
+		return 0;
+	if ((from = arena_zalloc(arena, sizeof(*from))) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
-	ctx->lookup = lookup;
-	ctx->ctx = lookup_ctx;
-	dkimid_from_init(&ctx->from, policy, f);
-	lib = dkim_init(NULL, NULL);
-	if (lib == NULL) {
-		snprintf(err, errsz, "libopendkim did not initialize");
-		return -1;
-	}
-	(void)dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
-	    sizeof(flags));
-	(void)dkim_set_key_lookup(lib, key_lookup);
-	(void)dkim_set_prescreen(lib, prescreen);
-	dkim = dkim_verify(lib, (const unsigned char *)"authgate", NULL, &st);
-	if (dkim == NULL) {
-		snprintf(err, errsz, "libopendkim: %s", dkim_getresultstr(st));
-		goto out;
-	}
-	(void)dkim_set_user_context(dkim, ctx);
-	if (feed(dkim, m, err, errsz) != 0)
-		goto out;
-	st = dkim_eom(dkim, NULL);
-	(void)st; /* per-signature results are read below */
-	if (dkim_getsiglist(dkim, &sigs, &nsigs) != DKIM_STAT_OK)
-		nsigs = 0;
-	for (i = 0; i < nsigs && f->n_dkim < FACTS_MAX_DKIM; i++) {
-		struct facts_dkim *out = &f->dkim[f->n_dkim];
-		unsigned int bits = 0;
-		int error = dkim_sig_geterror(sigs[i]);
+	dkimid_from_init(from, policy, f);
+	/* The signatures that can matter first: aligned with the From
+	 * domain, then trusted domains, then the rest, each in header
+	 * order; the others are recorded as unsupported, unverified. */
+	for (rank = DKIMID_ALIGNED; rank <= DKIMID_OTHER; rank++)
+		for (i = 0; i < n && chosen < DKIMV_MAX_VERIFY; i++) {
+			struct sigrec *r = &recs[i];
+			const char *d = r->out->d;
 
-		out->d
-		    = capped(arena, (const char *)dkim_sig_getdomain(sigs[i]));
-		out->s = capped(arena,
-		    (const char *)dkim_sig_getselector(sigs[i]));
-		if (out->d == NULL)
-			out->d = "";
-		out->a = alg_name(sigs[i]);
-		if (dkim_sig_getkeysize(sigs[i], &bits) == DKIM_STAT_OK)
-			out->bits = bits;
-		if (!names_key(sigs[i])) {
-			/* A d= that is not a plain domain, or no key name DNS
-			 * can be asked for: malformed, looked up nowhere. */
-			out->result = AG_DKIMR_SIG_SYNTAX;
-			out->bits = 0;
-			f->n_dkim++;
-			continue;
+			if (!r->pending || r->chosen
+			    || (int)dkimid_rank(from, d, strlen(d)) != rank)
+				continue;
+			r->chosen = true;
+			chosen++;
+			r->out->result = verify_one(m, r->fld, lookup,
+			    lookup_ctx, &r->out->bits);
 		}
-		if ((dkim_sig_getflags(sigs[i]) & DKIM_SIGFLAG_IGNORE) != 0) {
-			/* Past DKIMV_MAX_VERIFY: recorded, never verified. */
-			out->result = AG_DKIMR_UNSUPPORTED;
-			out->bits = 0;
-			f->n_dkim++;
-			continue;
-		}
-		out->result = dkimv_map_error(error);
-		/* A signature is good only when both the header hash (the
-		 * PASSED flag) and the body hash agree; a body hash that
-		 * differs says what happened, whatever the header check
-		 * reported. */
-		if ((out->result == AG_DKIMR_PASS
-			|| out->result == AG_DKIMR_BAD_SIGNATURE)
-		    && dkim_sig_getbh(sigs[i]) == DKIM_SIGBH_MISMATCH)
-			out->result = AG_DKIMR_BODY_MODIFIED;
-		else if (out->result == AG_DKIMR_PASS
-		    && !DKIM_SIG_CHECK(sigs[i]))
-			out->result = AG_DKIMR_BAD_SIGNATURE;
-		/* RFC 8301: rsa-sha1 signatures must not be considered valid,
-		 * though libopendkim still verifies them (and keys limited to
-		 * h=sha256 make it a key error): they are unsupported,
-		 * whatever else was found, short of DNS trouble. */
-		if (out->result != AG_DKIMR_TEMPERROR
-		    && strcmp(out->a, "rsa-sha1") == 0)
-			out->result = AG_DKIMR_UNSUPPORTED;
-		f->n_dkim++;
-	}
-	add_unparsed(m, sigs, nsigs, f, arena);
-	rc = 0;
-out:
-	if (dkim != NULL)
-		dkim_free(dkim);
-	dkim_close(lib);
-	return rc;
+	for (i = 0; i < n; i++)
+		if (recs[i].pending && !recs[i].chosen)
+			recs[i].out->result = AG_DKIMR_UNSUPPORTED;
+	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dkim.h: DKIM verification of a whole message with libopendkim, for
- * `authgate explain` and (with [general] dkim = self) the module. Key
+ * dkim.h: DKIM verification of a whole message, for `authgate explain`
+ * and (with [general] dkim = self) the module, on the verifier ARC uses
+ * (verify/sigverify.h; RSA-SHA256 and Ed25519-SHA256 on nettle). Key
  * lookups go through verify/dns.c, so a key missing from DNS
  * (key_missing) is never confused with DNS trouble (temperror).
  */
@@ -42,9 +43,5 @@ int dkimv_message(const char *msg, size_t len, const struct policy *policy,
 int dkimv_parsed(const struct msg *m, const struct policy *policy,
     dnsq_lookup_fn lookup, void *lookup_ctx, struct facts *f,
     struct arena *arena, char *err, size_t errsz);
-
-/* Returns the DESIGN result for a libopendkim signature error code; an
- * unknown code is temperror, never a pass. */
-enum ag_dkim dkimv_map_error(int sigerror);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dkimid.c: signature identities. The d= check is the one every reader
- * of d= uses (libopendkim's results, Exim's verdicts, ARC), so that a d=
+ * of d= uses (DKIM verification, Exim's verdicts, ARC), so that a d=
  * like "bank.example." can never name one key to Exim and another to
  * the module; ranking follows decide()'s relaxed alignment (the same
  * organizational domain under the policy's public suffix list).

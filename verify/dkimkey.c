@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dkimkey.c: key records. An RSA p= is a SubjectPublicKeyInfo (some
- * publishers use a bare PKCS#1 RSAPublicKey, which is accepted too, as
- * libopendkim and python3-dkim do); an ed25519 p= is the raw 32-byte key.
+ * dkimkey.c: key records, on nettle. An RSA p= is a SubjectPublicKeyInfo
+ * (some publishers use a bare PKCS#1 RSAPublicKey, which is accepted too,
+ * as libopendkim and python3-dkim do), read as strict DER here since
+ * nettle reads no SubjectPublicKeyInfo; an ed25519 p= is the raw 32-byte
+ * key. Decoded keys are shared, counted, with a cache of the last
+ * DKIMKEY_CACHE records: a record's exact text is the cache key, so a
+ * changed record is decoded afresh.
  */
-#include <openssl/sha.h>
-#include <openssl/x509.h>
+#include <gmp.h>
+#include <nettle/eddsa.h>
+#include <nettle/rsa.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -14,13 +21,37 @@
 #include "verify/dkimid.h"
 #include "verify/dkimkey.h"
 
-#define KEY_MAX_DER 4096
+struct dkimkey_pub {
+	unsigned refs;
+	bool ed25519;
+	unsigned char ed[ED25519_KEY_SIZE];
+	struct rsa_public_key rsa;
+};
+
+struct cache_entry {
+	char *text; /* NULL: a free slot */
+	size_t len;
+	struct dkimkey key; /* its pub holds one reference */
+};
+
+static struct cache_entry cache[DKIMKEY_CACHE];
+static size_t cache_next;
 
 static void
 set(struct dkimkey *key, enum dkimkey_status status, const char *why)
 {
 	key->status = status;
 	snprintf(key->why, sizeof(key->why), "%s", why);
+}
+
+static void
+pub_release(struct dkimkey_pub *pub)
+{
+	if (pub == NULL || --pub->refs > 0)
+		return;
+	if (!pub->ed25519)
+		rsa_public_key_clear(&pub->rsa);
+	free(pub);
 }
 
 /* Tells whether a colon-separated list value names item (or "*"). */
@@ -46,13 +77,168 @@ list_has(const struct tag *t, const char *item)
 	return false;
 }
 
-void
-dkimkey_parse(const char *record, struct dkimkey *key)
+/* A DER reader over [p, end). */
+struct der {
+	const unsigned char *p, *end;
+};
+
+/* Takes one element of tag from d: its content into out. Definite,
+ * minimal lengths only. */
+static int
+der_take(struct der *d, unsigned char tag, struct der *out)
+{
+	size_t len, nb, i, left = (size_t)(d->end - d->p);
+
+	if (left < 2 || d->p[0] != tag)
+		return -1;
+	len = d->p[1];
+	d->p += 2;
+	left -= 2;
+	if (len & 0x80) {
+		nb = len & 0x7f;
+		if (nb == 0 || nb > 2 || nb > left)
+			return -1;
+		for (len = 0, i = 0; i < nb; i++)
+			len = len << 8 | d->p[i];
+		d->p += nb;
+		left -= nb;
+		if (len < 0x80 || (nb == 2 && len < 0x100))
+			return -1;
+	}
+	if (len > left)
+		return -1;
+	out->p = d->p;
+	out->end = d->p + len;
+	d->p += len;
+	return 0;
+}
+
+/* A non-negative INTEGER, its leading zero bytes skipped. */
+static int
+der_uint(struct der *d, const unsigned char **v, size_t *vlen)
+{
+	struct der c;
+
+	if (der_take(d, 0x02, &c) != 0 || c.p == c.end || (c.p[0] & 0x80))
+		return -1;
+	while (c.p < c.end && c.p[0] == 0)
+		c.p++;
+	*v = c.p;
+	*vlen = (size_t)(c.end - c.p);
+	return 0;
+}
+
+/* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
+static int
+der_rsapublickey(struct der *d, const unsigned char **n, size_t *nlen,
+    const unsigned char **e, size_t *elen)
+{
+	struct der seq;
+
+	if (der_take(d, 0x30, &seq) != 0 || der_uint(&seq, n, nlen) != 0
+	    || der_uint(&seq, e, elen) != 0 || seq.p != seq.end)
+		return -1;
+	return 0;
+}
+
+int
+dkimkey_der_rsa(const unsigned char *der, size_t len, const unsigned char **n,
+    size_t *nlen, const unsigned char **e, size_t *elen)
+{
+	/* 1.2.840.113549.1.1.1, rsaEncryption */
+	static const unsigned char rsa_oid[]
+	    = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
+	struct der top = { der, der + len }, seq, alg, oid, bits, inner;
+
+	if (der_take(&top, 0x30, &seq) != 0 || top.p != top.end
+	    || seq.p == seq.end)
+		return -1;
+	if (seq.p[0] == 0x02) {
+		/* A bare RSAPublicKey: the SEQUENCE starts with an INTEGER. */
+		top.p = der;
+		return der_rsapublickey(&top, n, nlen, e, elen) == 0
+			&& top.p == top.end ?
+		    0 :
+		    -1;
+	}
+	if (der_take(&seq, 0x30, &alg) != 0 || der_take(&alg, 0x06, &oid) != 0
+	    || (size_t)(oid.end - oid.p) != sizeof(rsa_oid)
+	    || memcmp(oid.p, rsa_oid, sizeof(rsa_oid)) != 0)
+		return -1;
+	/* The parameters: NULL, or absent. */
+	if (alg.p != alg.end
+	    && (alg.end - alg.p != 2 || alg.p[0] != 0x05 || alg.p[1] != 0))
+		return -1;
+	if (der_take(&seq, 0x03, &bits) != 0 || seq.p != seq.end
+	    || bits.p == bits.end || bits.p[0] != 0)
+		return -1;
+	inner.p = bits.p + 1;
+	inner.end = bits.end;
+	if (der_rsapublickey(&inner, n, nlen, e, elen) != 0
+	    || inner.p != inner.end)
+		return -1;
+	return 0;
+}
+
+/* Decodes an RSA p= into key. */
+static void
+decode_rsa(const unsigned char *der, size_t len, struct dkimkey *key)
+{
+	const unsigned char *n, *e;
+	size_t nlen, elen, ebits;
+	struct dkimkey_pub *pub;
+
+	if (dkimkey_der_rsa(der, len, &n, &nlen, &e, &elen) != 0 || nlen == 0
+	    || elen == 0) {
+		set(key, DKIMKEY_SYNTAX, "p= is not an RSA public key");
+		return;
+	}
+	key->bits = (unsigned)(8 * nlen);
+	for (unsigned char top = n[0]; !(top & 0x80); top <<= 1)
+		key->bits--;
+	ebits = 8 * elen;
+	for (unsigned char top = e[0]; !(top & 0x80); top <<= 1)
+		ebits--;
+	if (key->bits > DKIMKEY_MAX_RSA_BITS || (key->bits > 3072 && ebits > 64)
+	    || !(e[elen - 1] & 1) || (elen == 1 && e[0] < 3)) {
+		/* OpenSSL's limits: a huge modulus or exponent would make
+		 * every check slow; an even exponent is no RSA key. */
+		set(key, DKIMKEY_SYNTAX, "p= is not a usable RSA public key");
+		return;
+	}
+	if (key->bits < DKIMKEY_MIN_RSA_BITS) {
+		char why[80];
+
+		snprintf(why, sizeof(why),
+		    "the RSA key has %u bits, fewer than %d", key->bits,
+		    DKIMKEY_MIN_RSA_BITS);
+		set(key, DKIMKEY_TOO_SHORT, why);
+		return;
+	}
+	if ((pub = calloc(1, sizeof(*pub))) == NULL) {
+		set(key, DKIMKEY_TEMPERROR, "out of memory");
+		return;
+	}
+	pub->refs = 1;
+	rsa_public_key_init(&pub->rsa);
+	mpz_import(pub->rsa.n, nlen, 1, 1, 0, 0, n);
+	mpz_import(pub->rsa.e, elen, 1, 1, 0, 0, e);
+	if (rsa_public_key_prepare(&pub->rsa) != 1) {
+		pub_release(pub);
+		set(key, DKIMKEY_SYNTAX, "p= is not a usable RSA public key");
+		return;
+	}
+	key->pub = pub;
+	set(key, DKIMKEY_OK, "");
+}
+
+/* Parses a record, without the cache. */
+static void
+decode(const char *record, struct dkimkey *key)
 {
 	struct taglist tl;
 	const struct tag *v, *k, *p, *h, *s, *t;
-	unsigned char der[KEY_MAX_DER];
-	const unsigned char *dp;
+	unsigned char der[DKIMKEY_MAX_DER];
 	long n;
 
 	memset(key, 0, sizeof(*key));
@@ -93,52 +279,82 @@ dkimkey_parse(const char *record, struct dkimkey *key)
 		return;
 	}
 	if (k == NULL || tag_value_is(k, "rsa")) {
-		dp = der;
-		key->pkey = d2i_PUBKEY(NULL, &dp, n);
-		if (key->pkey == NULL) {
-			dp = der;
-			key->pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &dp, n);
-		}
-		if (key->pkey == NULL
-		    || EVP_PKEY_get_base_id(key->pkey) != EVP_PKEY_RSA) {
-			dkimkey_free(key);
-			set(key, DKIMKEY_SYNTAX, "p= is not an RSA public key");
-			return;
-		}
-		key->bits = (unsigned)EVP_PKEY_get_bits(key->pkey);
-		if (key->bits < DKIMKEY_MIN_RSA_BITS) {
-			char why[80];
-
-			snprintf(why, sizeof(why),
-			    "the RSA key has %u bits, fewer than %d", key->bits,
-			    DKIMKEY_MIN_RSA_BITS);
-			set(key, DKIMKEY_TOO_SHORT, why);
-			EVP_PKEY_free(key->pkey);
-			key->pkey = NULL;
-			return;
-		}
+		decode_rsa(der, (size_t)n, key);
 	} else if (tag_value_is(k, "ed25519")) {
+		struct dkimkey_pub *pub;
+
 		key->ed25519 = true;
 		key->bits = 256;
-		if (n != 32
-		    || (key->pkey
-			   = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
-			       der, 32))
-			== NULL) {
+		if (n != ED25519_KEY_SIZE) {
 			set(key, DKIMKEY_SYNTAX,
 			    "p= is not a 32-byte ed25519 key");
 			return;
 		}
+		if ((pub = calloc(1, sizeof(*pub))) == NULL) {
+			set(key, DKIMKEY_TEMPERROR, "out of memory");
+			return;
+		}
+		pub->refs = 1;
+		pub->ed25519 = true;
+		memcpy(pub->ed, der, ED25519_KEY_SIZE);
+		key->pub = pub;
+		set(key, DKIMKEY_OK, "");
 	} else {
 		set(key, DKIMKEY_SYNTAX, "k= names an unknown key type");
-		return;
 	}
-	set(key, DKIMKEY_OK, "");
 }
 
 void
-dkimkey_fetch(const char *selector, const char *domain, dnsq_lookup_fn lookup,
-    void *lookup_ctx, struct dkimkey *key)
+dkimkey_parse(const char *record, struct dkimkey *key)
+{
+	size_t len = strlen(record), i;
+	struct cache_entry *c;
+
+	for (i = 0; i < DKIMKEY_CACHE; i++) {
+		c = &cache[i];
+		if (c->text != NULL && c->len == len
+		    && memcmp(c->text, record, len) == 0) {
+			*key = c->key;
+			if (key->pub != NULL)
+				key->pub->refs++;
+			return;
+		}
+	}
+	decode(record, key);
+	if (len > DKIMKEY_CACHE_TEXT || key->status == DKIMKEY_TEMPERROR)
+		return;
+	c = &cache[cache_next];
+	cache_next = (cache_next + 1) % DKIMKEY_CACHE;
+	if (c->text != NULL) {
+		free(c->text);
+		pub_release(c->key.pub);
+		memset(c, 0, sizeof(*c));
+	}
+	if ((c->text = malloc(len + 1)) == NULL)
+		return;
+	memcpy(c->text, record, len + 1);
+	c->len = len;
+	c->key = *key;
+	if (key->pub != NULL)
+		key->pub->refs++;
+}
+
+void
+dkimkey_cache_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < DKIMKEY_CACHE; i++) {
+		free(cache[i].text);
+		pub_release(cache[i].key.pub);
+		memset(&cache[i], 0, sizeof(cache[i]));
+	}
+	cache_next = 0;
+}
+
+static void
+fetch(const char *selector, const char *domain, dnsq_lookup_fn lookup,
+    void *lookup_ctx, bool first_of_many, struct dkimkey *key)
 {
 	struct dnsq_answer a;
 	char name[DNSQ_MAX_NAME + 1];
@@ -168,7 +384,11 @@ dkimkey_fetch(const char *selector, const char *domain, dnsq_lookup_fn lookup,
 		    "the key lookup failed on a DNS error");
 		return;
 	}
-	if (a.n_txt != 1) {
+	if (a.n_txt == 0) {
+		set(key, DKIMKEY_MISSING, "no key is published");
+		return;
+	}
+	if (a.n_txt != 1 && !first_of_many) {
 		set(key, DKIMKEY_SYNTAX,
 		    "more than one TXT record at the key name");
 		return;
@@ -177,10 +397,24 @@ dkimkey_fetch(const char *selector, const char *domain, dnsq_lookup_fn lookup,
 }
 
 void
+dkimkey_fetch(const char *selector, const char *domain, dnsq_lookup_fn lookup,
+    void *lookup_ctx, struct dkimkey *key)
+{
+	fetch(selector, domain, lookup, lookup_ctx, false, key);
+}
+
+void
+dkimkey_fetch_first(const char *selector, const char *domain,
+    dnsq_lookup_fn lookup, void *lookup_ctx, struct dkimkey *key)
+{
+	fetch(selector, domain, lookup, lookup_ctx, true, key);
+}
+
+void
 dkimkey_free(struct dkimkey *key)
 {
-	EVP_PKEY_free(key->pkey);
-	key->pkey = NULL;
+	pub_release(key->pub);
+	key->pub = NULL;
 }
 
 enum dkimkey_alg
@@ -194,36 +428,44 @@ dkimkey_alg_parse(const char *value, size_t len)
 }
 
 bool
+dkimkey_verify_digest(const struct dkimkey *key, enum dkimkey_alg alg,
+    const unsigned char digest[32], const unsigned char *sig, size_t siglen)
+{
+	const struct dkimkey_pub *pub = key->pub;
+	mpz_t s;
+	int ok;
+
+	if (key->status != DKIMKEY_OK || pub == NULL
+	    || alg == DKIMKEY_ALG_UNSUPPORTED
+	    || (alg == DKIMKEY_ED25519_SHA256) != pub->ed25519)
+		return false;
+	if (pub->ed25519)
+		/* RFC 8463: Ed25519 (PureEdDSA, SHA-512 inside) signs the
+		 * SHA-256 digest of the data. */
+		return siglen == ED25519_SIGNATURE_SIZE
+		    && ed25519_sha512_verify(pub->ed, SHA256_DIGEST_SIZE,
+			   digest, sig)
+		    == 1;
+	if (siglen != pub->rsa.size)
+		return false;
+	mpz_init(s);
+	mpz_import(s, siglen, 1, 1, 0, 0, sig);
+	ok = rsa_sha256_verify_digest(&pub->rsa, digest, s);
+	mpz_clear(s);
+	return ok == 1;
+}
+
+bool
 dkimkey_verify(const struct dkimkey *key, enum dkimkey_alg alg,
     const void *data, size_t len, const unsigned char *sig, size_t siglen)
 {
-	EVP_MD_CTX *md;
-	unsigned char digest[SHA256_DIGEST_LENGTH];
-	int ok = 0;
+	struct sha256_ctx ctx;
+	unsigned char digest[SHA256_DIGEST_SIZE];
 
-	if (key->status != DKIMKEY_OK || key->pkey == NULL
-	    || (alg == DKIMKEY_RSA_SHA256) == key->ed25519
-	    || alg == DKIMKEY_ALG_UNSUPPORTED
-	    || (md = EVP_MD_CTX_new()) == NULL)
-		return false;
-	if (alg == DKIMKEY_RSA_SHA256) {
-		ok = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL,
-			 key->pkey)
-			== 1
-		    && EVP_DigestVerify(md, sig, siglen, data, len) == 1;
-	} else {
-		/* RFC 8463: Ed25519 signs the SHA-256 digest of the data. */
-		unsigned dlen = 0;
-
-		ok = EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL)
-			== 1
-		    && EVP_DigestVerifyInit(md, NULL, NULL, NULL, key->pkey)
-			== 1
-		    && EVP_DigestVerify(md, sig, siglen, digest, sizeof(digest))
-			== 1;
-	}
-	EVP_MD_CTX_free(md);
-	return ok;
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, sizeof(digest), digest);
+	return dkimkey_verify_digest(key, alg, digest, sig, siglen);
 }
 
 const char *
