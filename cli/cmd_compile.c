@@ -38,17 +38,6 @@ static const char usage_compile[]
       "Exit status: 0 written, 1 POLICY invalid or FILE not written,\n"
       "2 usage error.\n";
 
-static bool
-same_stat(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino
-	    && a->st_size == b->st_size
-	    && a->st_mtim.tv_sec == b->st_mtim.tv_sec
-	    && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
-	    && a->st_ctim.tv_sec == b->st_ctim.tv_sec
-	    && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 /* Writes len bytes to path by a temporary file in its directory and a
  * rename; 0, or -1 with err set (the temporary file removed). */
 static int
@@ -136,7 +125,7 @@ cli_compile(const char *path, const char *output, bool quiet)
 		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
 		return CLI_EXIT_INVALID;
 	}
-	if (stat(path, &after) != 0 || !same_stat(&before, &after)
+	if (stat(path, &after) != 0 || !policy_same_file(&before, &after)
 	    || (size_t)before.st_size != len) {
 		fprintf(stderr,
 		    "%s: changed while it was read: not compiled (replace it "

@@ -50,17 +50,6 @@ local_scan_version_minor(void)
 	return LOCAL_SCAN_ABI_VERSION_MINOR;
 }
 
-static bool
-same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino
-	    && a->st_size == b->st_size
-	    && a->st_mtim.tv_sec == b->st_mtim.tv_sec
-	    && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
-	    && a->st_ctim.tv_sec == b->st_ctim.tv_sec
-	    && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 static void
 drop_policy(void)
 {
@@ -156,14 +145,14 @@ current_policy(const char *path, char *err, size_t errsz)
 		return NULL;
 	}
 	if (cur.policy != NULL && strcmp(cur.path, path) == 0
-	    && (same_file(&st, &cur.st) || !settled(&st)))
+	    && (policy_same_file(&st, &cur.st) || !settled(&st)))
 		return cur.policy;
 	drop_policy();
 	for (tries = 0;; tries++) {
 		if (wait_settled(path, &st, err, errsz) != 0)
 			return NULL;
 		p = policy_load(path, &diag);
-		if (stat(path, &after) == 0 && same_file(&st, &after))
+		if (stat(path, &after) == 0 && policy_same_file(&st, &after))
 			break;
 		policy_free(p);
 		if (tries >= 2) {

@@ -49,17 +49,6 @@ preload_policy(const char *policy_path, char *err, size_t errsz)
 	return loader_preload(policy_path, err, errsz);
 }
 
-static bool
-same_stamp(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino
-	    && a->st_size == b->st_size
-	    && a->st_mtim.tv_sec == b->st_mtim.tv_sec
-	    && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
-	    && a->st_ctim.tv_sec == b->st_ctim.tv_sec
-	    && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 /* Preloads what belongs to the policy at path; 0, or -1 with err set.
  * A path whose state has not changed since the last call is not looked
  * at again (the result then is 1: nothing to say). */
@@ -78,7 +67,7 @@ preload(const char *path, char *err, size_t errsz)
 	memset(&st, 0, sizeof(st));
 	e = stat(agc, &st) == 0 ? 0 : errno;
 	if (last.seen && strcmp(last.path, agc) == 0 && last.err == e
-	    && (e != 0 || same_stamp(&st, &last.st)))
+	    && (e != 0 || policy_same_file(&st, &last.st)))
 		return 1;
 	last.seen = true;
 	memcpy(last.path, agc, (size_t)n + 1);

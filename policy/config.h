@@ -192,6 +192,10 @@ struct policy *policy_load_with(const char *path, unsigned flags,
  * -1 with the reason in err (naming the file) the first time a file is
  * refused. One policy path is held at a time. */
 int loader_preload(const char *policy_path, char *err, size_t errlen);
+struct stat;
+/* Whether two stats are of the same file unchanged: device, inode, size,
+ * and modification and change times to the nanosecond. */
+bool policy_same_file(const struct stat *a, const struct stat *b);
 /* Same as policy_load for text already in memory; name labels messages. */
 struct policy *policy_load_buffer(const char *name, const char *text,
     size_t len, struct policy_diag *diag);

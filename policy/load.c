@@ -206,8 +206,8 @@ static struct {
 	bool have_refused;
 } preload;
 
-static bool
-same_stat(const struct stat *a, const struct stat *b)
+bool
+policy_same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino
 	    && a->st_size == b->st_size
@@ -331,7 +331,7 @@ load_compiled(const char *path, unsigned flags, char *warn, size_t warnsz)
 	if (r < 0 || (size_t)r >= sizeof(agc))
 		return NULL;
 	if (preload.map != NULL && strcmp(preload.path, agc) == 0
-	    && stat(agc, &st) == 0 && same_stat(&st, &preload.map->st)) {
+	    && stat(agc, &st) == 0 && policy_same_file(&st, &preload.map->st)) {
 		map = preload.map;
 	} else {
 		r = map_file(agc, &map, why, sizeof(why));
@@ -447,9 +447,11 @@ loader_preload(const char *policy_path, char *err, size_t errlen)
 		return 1;
 	}
 	if (strcmp(preload.path, agc) == 0) {
-		if (preload.map != NULL && same_stat(&st, &preload.map->st))
+		if (preload.map != NULL
+		    && policy_same_file(&st, &preload.map->st))
 			return 0;
-		if (preload.have_refused && same_stat(&st, &preload.refused))
+		if (preload.have_refused
+		    && policy_same_file(&st, &preload.refused))
 			return 1;
 	}
 	preload_drop();
