@@ -207,6 +207,55 @@ self_keys(const struct policy *p, char *buf, size_t size)
 	return line;
 }
 
+/*
+ * AUTHGATE_SELF_VERIFY in Exim's configuration has Exim check neither
+ * DKIM nor SPF (exim-conf/): a policy that reads Exim's verdicts then
+ * answers every message with on_error (451). Asks Exim (exim -bP macro);
+ * an Exim that cannot answer (no binary, not an administrator, another
+ * configuration error) leaves it unchecked, since the module says it in
+ * the panic log anyway.
+ */
+static void
+check_self_macro(const struct policy *p, const struct check_opts *o,
+    struct policy_diag *diag)
+{
+	static const char macro[] = "AUTHGATE_SELF_VERIFY";
+	static const char *const default_exim[]
+	    = { "/usr/sbin/exim4", "/usr/sbin/exim" };
+	char out[CC_EXIM_OUT];
+	char *argv[7];
+	const char *exim = o->exim;
+	size_t i, argc = 0;
+
+	if (p->dkim_self && p->spf_self)
+		return;
+	for (i = 0; exim == NULL && i < 2; i++)
+		if (access(default_exim[i], X_OK) == 0)
+			exim = default_exim[i];
+	if (exim == NULL)
+		return;
+	argv[argc++] = (char *)exim;
+	if (o->exim_config != NULL) {
+		argv[argc++] = (char *)"-C";
+		argv[argc++] = (char *)o->exim_config;
+	}
+	argv[argc++] = (char *)"-bP";
+	argv[argc++] = (char *)"macro";
+	argv[argc++] = (char *)macro;
+	argv[argc] = NULL;
+	/* "AUTHGATE_SELF_VERIFY=VALUE" when it is defined. */
+	if (run_capture(argv, out, sizeof(out)) != 0
+	    || strncmp(out, macro, sizeof(macro) - 1) != 0
+	    || out[sizeof(macro) - 1] != '=')
+		return;
+	policy_diag_add(diag, POLICY_ERROR,
+	    p->dkim_self ? p->spf_line : p->dkim_line,
+	    "%s = exim, but Exim's configuration defines %s, so Exim checks "
+	    "neither DKIM nor SPF: every message would get on_error (451); "
+	    "set dkim = self and spf = self, or drop the macro",
+	    p->dkim_self ? "spf" : "dkim", macro);
+}
+
 /* dkim, spf or arc = self needs authgate-verify.so: the other build
  * answers every message with on_error (451). */
 static void
@@ -513,6 +562,7 @@ cmd_check_config(int argc, char **argv)
 	p = policy_load_for_check(file, &diag);
 	if (p != NULL) {
 		policy_lint(p, &diag);
+		check_self_macro(p, &o, &diag);
 		check_module(p, &o, &diag, &notes);
 		check_files(p, &o, &diag, &notes);
 	}

@@ -40,7 +40,7 @@ fake_exim() {
 	chmod 755 "$tmp/$1"
 }
 
-echo "1..53"
+echo "1..59"
 
 # ---- dkim/spf/arc = self and the module Exim loads ----
 printf '[general]\nauthserv_id = mx.test\nspf = self\ndkim = self\n' >"$tmp/self.ini"
@@ -66,6 +66,24 @@ cc 1 "--exim-config is handed to exim as -C" --exim "$tmp/exim-plain" --exim-con
 [ "$(cat "$tmp/exim.args" 2>/dev/null)" = "-C /etc/some/exim.conf -bP local_scan_path" ] && ok "exim -C FILE -bP local_scan_path" ||
 	nok "exim's arguments with --exim-config" "$(cat "$tmp/exim.args" 2>/dev/null)"
 rm -f "$tmp/exim.args"
+
+# ---- AUTHGATE_SELF_VERIFY in Exim's configuration and a policy that
+# reads Exim's verdicts: every message would be a 451 ----
+printf '[general]\nauthserv_id = mx.test\n' >"$tmp/exim.ini"
+fake_exim exim-macro 'AUTHGATE_SELF_VERIFY=1'
+fake_exim exim-nomacro 'macro AUTHGATE_SELF_VERIFY not found' 1
+cc 1 "AUTHGATE_SELF_VERIFY with dkim = exim is an error" --exim "$tmp/exim-macro" "$tmp/exim.ini"
+has err "the macro and the key named" "dkim = exim, but Exim's configuration defines AUTHGATE_SELF_VERIFY"
+[ "$(cat "$tmp/exim.args" 2>/dev/null)" = "-bP macro AUTHGATE_SELF_VERIFY" ] && ok "asked as exim -bP macro AUTHGATE_SELF_VERIFY" ||
+	nok "exim's arguments for the macro" "$(cat "$tmp/exim.args" 2>/dev/null)"
+cc 0 "no such macro: nothing to say" --exim "$tmp/exim-nomacro" "$tmp/exim.ini"
+hasnt err "no such macro: no error" "AUTHGATE_SELF_VERIFY"
+if [ "$(id -u)" = 0 ] && command -v exim4 >/dev/null; then
+	{ printf 'AUTHGATE_SELF_VERIFY = 1\n'; cat exim-conf/exim4.conf.example; } >"$tmp/macro.conf"
+	cc 1 "the real Exim, -C a configuration with the macro: an error" --exim exim4 --exim-config "$tmp/macro.conf" "$tmp/exim.ini"
+else
+	skip "the real Exim with the macro (needs root and exim4)"
+fi
 # --exim NAME: looked up in PATH, as a shell would.
 PATH="$tmp:$PATH" cc 1 "--exim by name, found in PATH" --exim exim-plain "$tmp/self.ini"
 has err "--exim by name: Exim's answer read" "but Exim loads /usr/lib/exim4/local_scan/authgate.so"
@@ -73,8 +91,9 @@ rm -f "$tmp/exim.args"
 printf '[general]\narc = self\n' >"$tmp/arc.ini"
 cc 1 "arc = self alone counts too" --exim "$tmp/exim-plain" "$tmp/arc.ini"
 rm -f "$tmp/exim.args"
-cc 0 "no self key: exim is not asked" --exim "$tmp/exim-plain" tests/data/config/risky.ini
-[ ! -e "$tmp/exim.args" ] && ok "exim did not run" || nok "exim ran for a policy without self"
+cc 0 "no self key: exim is asked only about AUTHGATE_SELF_VERIFY" --exim "$tmp/exim-plain" tests/data/config/risky.ini
+[ "$(cat "$tmp/exim.args" 2>/dev/null)" = "-bP macro AUTHGATE_SELF_VERIFY" ] && ok "exim asked for the macro, not for local_scan_path" ||
+	nok "exim ran for a policy without self: $(cat "$tmp/exim.args" 2>/dev/null)"
 if command -v exim4 >/dev/null; then
 	printf 'local_scan_path = /usr/lib/exim4/local_scan/authgate.so\n' >"$tmp/exim.conf"
 	cc 1 "the real exim with -C: authgate.so is an error" --exim "$(command -v exim4)" --exim-config "$tmp/exim.conf" "$tmp/self.ini"
