@@ -200,9 +200,13 @@ decode_rsa(const unsigned char *der, size_t len, struct dkimkey *key)
 	for (unsigned char top = e[0]; !(top & 0x80); top <<= 1)
 		ebits--;
 	if (key->bits > DKIMKEY_MAX_RSA_BITS || (key->bits > 3072 && ebits > 64)
+	    || elen > nlen || (elen == nlen && memcmp(e, n, nlen) >= 0)
 	    || !(e[elen - 1] & 1) || (elen == 1 && e[0] < 3)) {
 		/* OpenSSL's limits: a huge modulus or exponent would make
-		 * every check slow; an even exponent is no RSA key. */
+		 * every check slow (an exponent is below the modulus, so a
+		 * 4 KB p= cannot carry a 3072-bit modulus with a 29,000-bit
+		 * exponent, 8 times the work); an even exponent is no RSA
+		 * key. */
 		set(key, DKIMKEY_SYNTAX, "p= is not a usable RSA public key");
 		return;
 	}
