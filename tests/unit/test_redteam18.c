@@ -22,6 +22,90 @@ static const char rsa_record[]
       "1stEf7sW0qUQ8h2cUkK6Ow5eK1xuafbbO3P5WLIXEiicH2viMprNsarV+uvtvimaHGffS"
       "y3gi+uSyksmwH03P6YwIDAQAB";
 
+/* A message signed by python3-dkim with a 9216-bit key (d=example.com,
+ * s=fz), which python3-dkim verifies. */
+static const char rsa9216_record[]
+    = "v=DKIM1; k=rsa; p=MIIEojANBgkqhkiG9w0BAQEFAAOCBI8AMIIEigKCBIEAwthc"
+      "l63JLxAUelApAGDn7OfWe4gNXA7Oa6d5PBeN0qU1mCSNYjgizk3eq/O02E5LsAQwG8"
+      "K/G7AmOJDmn3BQK46HvxQPepVt84UX+Hmn5M6SP04kz25YyPJyOcFJGH/mkr2df/Bf"
+      "Q4OCjXeIaU+ezAB1YV3VjG7Vm2D1S53oCzncAfusVAA8LzEEWWUElrjWj0p+3w9t+o"
+      "VwPejKyRXn9jv9bmudFHOouTf5B6/7gl79umTZ6vTPl0FZb/rejXQEpCD8YtoATXBW"
+      "TG30Z0agZ3Ah+XissXJcjAgavtAA0JWHaH77PYnKJ2Rnhwm/L95kUfrdWr0Dw0TMDm"
+      "EuYUzKORdpmfuxqX0o9Nj9DtagsxarQaMuumwy8KUqthh3pCexuFI7o8Ca7tEeN9j8"
+      "rANo/4UrA029UxDNCVpnBBE4M2fJPZhpOiouGFzPT9L7b2dLI2kSYlk5f1wkU2aIuL"
+      "6WMDbUe6SoKmafE4HNIT39zpcNXzW8W5LQx6G5QXydy1DLxMPgmiYDn2Ux/udh/eO0"
+      "LzZj1diQKNErhZLMQ5AvjuTcHaSn8RyOmrOhEvlE6gXzmXQxar4U/4MrKGGyu/Z4hc"
+      "kDrcdsK8fd1rnGBD1l/cW2CI+2zRdDzQU1tPUtx0IBnr0oTOLSQ5/kY5l0Nw2L6UDw"
+      "BJE601ClVtMc9KEFPqUrllP3XQyhOf78nIiAOYs0TrrLjLnwkGgdN5SVDCO0GsA5hf"
+      "AY+ixGuGOyfr9xPmnrXuKGEz+UihmeJBpxffb7DanAGJIcF9ellrhyJnZq1EGKhAkk"
+      "E5cIfRmSiG3vaWuVRPDMXSTHo3unEARLvnSG5WVnXRZtqKrFb83xgcuIvLPeBWIVny"
+      "6pLsNNfyqoQQAGjewGmscqt/fn687/DGSJVtoAV/RE3pr0fiKyJOWiFUTmWnIGGG5C"
+      "iSztd/TpONFjA2xFh349jIu2TiUTT4bf88Rc+Etert518kNOK0JI1/ZzdBv+Sf942v"
+      "+Uc9Zb3z4xoeK/w3JJwDtmfsAWYi0NpEGN3B+UqZ2GTDudeN6pCnH/9Tjgje233SdB"
+      "Q3Myv5kFVijFtRa8Kgr+S8drN4wP5BDtWPIfZyEh+VH7sxNKF+5WU705DJJdGzNL8+"
+      "LWPgd65jN61eVIFqhfZ1EH/zOEUNNB4LyDkXwyCv+9XRn2nD3KbxUpBqYxHcL6HkbC"
+      "KU3NCGn8jmLp8SS1DdxlMwd+zVy9NgGpLmZ5YZb5z4QLtl+Yplnqxp/W2V4v5Ya7df"
+      "HatzUmcXar50gpdTS0bz8Exxq17YBsvOkFOdPqig0bdMEs9hSdJqM5+10unQidw0yH"
+      "JOam9tbu/MnHLQC94rgI2jJuZ24eQfvrhQ7KKcvlGxIndrwIHzXaRdmkA8UB0x8vtP"
+      "vgNoNEokK8vVmDM7L5KKzjPMcgNpO35QHpN5/2H8IpSaAhrERTxYnmnmD6rXDTAcSP"
+      "R36VTJgvHHWFWju2txE6eM5IciZdsJE31qQ44CjHpT91rfzZSFmkPyGCS36Os/f5AB"
+      "H/xEpB7EWp3afRAgMBAAE=";
+static const char rsa9216_signed[]
+    = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.co"
+      "m;\r\n"
+      " i=@example.com; q=dns/txt; s=fz; t=1796683998; h=from : subject;\r\n"
+      " bh=GVz/CG5ZsAtKynLk6yzbqFfB4F5h3X5ZmXt9rc6jZRI=;\r\n"
+      " b=CjOEIOfW9MeVXD3VeiyaoW9t9r7q/KAUnHrSu1MQdxioaJ8KrRoopf5LQ4oSplc"
+      "InIH0e\r\n"
+      " OB0O4I5SYMoDelt7PFagZU+9R8icJYe9QKhQ3kzKrDpAtmEgBkxCFzs+vnSUP3XT7"
+      "9FXJ65\r\n"
+      " q/sga4x5joDS7bENlE1iK0rE+q/LrL+ebS5A1jxoierIsf+d+PTfzEJnvi8jQFnZu"
+      "Q+tsf/\r\n"
+      " +eeYhNaz2LkuEzb6PILrMKofqDislsVRymrIneHshDSeHhbaBx/c2+pFTzPzTChDb"
+      "CqdisK\r\n"
+      " jBYXdhiTuU5urI/GoSZTEdP315xSvAMUQnZwbMsjKcBywBpd2fMAwu1cKlx7qLr5s"
+      "ERpOOq\r\n"
+      " gAgZypyRfJqCLCRziHVShRUOKWl9tlAk5LC2rjjM0E9QHqc5Ti6eLSwLCpOU/TAj3"
+      "gcctgo\r\n"
+      " X7DcbtHdfQMq2X36FeWP7qUWl8nsAOArm4vPDhtesJs4z7ZOQcyC5YvrHqL9FWq90"
+      "5wJQFX\r\n"
+      " sjwiDqG3O6Txsqav+/axDR3qfn9JCM2AfzYgQwAZOlM4inHjEJIR2C5DEW8u5kSJO"
+      "dpGtwA\r\n"
+      " pJeTu1AqgG0Eav5Gzue1D6hMrbY3a0hKrgYtG6AdeZoHnQSEAWYVG8hMyCgGjeKIi"
+      "p9OaUl\r\n"
+      " A1Lv80Ts1YnNogpyIqZFj5tfnSiP1nrJaOxhvOn2Udjd0ezKGxDGmQEQrSKCR/2C0"
+      "8ixl0F\r\n"
+      " d+CF4xqgYl1cvwPANUDUfjkKxVFtS5XVFaO7d8fSyb8rTzGZb3xiX3EiNTKs/Am8w"
+      "Sd3OSs\r\n"
+      " NWMFR3y0qy3EAMax1jPQ15rfsIu//KNJKxmLzETwtRQsJc9Buxp05c69YKwJSjQR5"
+      "zZwgop\r\n"
+      " o8hwKht47ZKeramyRGwmIieH+iAcSrZ/fv/4pJZsdglKKDRJyZKrjRqMscCc5BXph"
+      "lHC982\r\n"
+      " aGdtrieLbtWqPB2OAh2Pgt+CrHZ4EfSAZDkc7jthSD+BIqn0WhdzH+K3cButwNU6I"
+      "bWp5sH\r\n"
+      " WyyrHe4RWADyeZoJ0vVcDgT+Mgg+UGsxk41oP1r5VrrBPXSleGBJvJ7hfUHFPEbDy"
+      "cZVLv3\r\n"
+      " Oqh/FHW+QR7XnrTXwM61beoq2ptN7mPr37kEQ4E1nXPaVj5iLGbqXBFbfp5P8GFQx"
+      "qiolV8\r\n"
+      " bIdvxD+EN7YqdGVG0y2Mbr4si7HnNR8vjAG0q637/DoqyOpaahqeVghUKHU+ktxJq"
+      "fCXd9v\r\n"
+      " Lb2sP9QXfAllFjnUpAJUvTQwBx7AY0qL8ZzHaulbBMLVIzCL3WPA4r1PHH2rlmmpr"
+      "irMtRs\r\n"
+      " imtXVJvQURjlvVp9JsZAAU7cXkFEL8l5LqlMPWPO+zXTkUMFqGAsoJid1tfFd+RX3"
+      "SBgi7/\r\n"
+      " rMy85GF1R1Y4EGqqmtmQEbSlth0bok1xCYZu6JNZjv7rxNZYduvSpOszRK0ofrDag"
+      "ODO52L\r\n"
+      " hpHcUSGbrjwTJS9Kic8HjxmTE3Pt8cvd2nSUqHAZQAMwd3JJrpKcfFnfxtz0GOKFv"
+      "ITEDWU\r\n"
+      " S7lUuP36AUihNWNT5RPDx8T4GW4kHldMzovwsq22TnnLMeT\r\n"
+      "From: a@example.com\r\n"
+      "To: b@example.org\r\n"
+      "Subject: hi\r\n"
+      "\r\n"
+      "body line\r\n";
+
+static const char *own_record = rsa_record;
+
 /* The sender's own key, for any name. */
 static void
 own_key(void *ctx, const char *name, struct dnsq_answer *a)
@@ -31,7 +115,7 @@ own_key(void *ctx, const char *name, struct dnsq_answer *a)
 	memset(a, 0, sizeof(*a));
 	a->status = DNSQ_OK;
 	a->n_txt = 1;
-	a->txt[0] = rsa_record;
+	a->txt[0] = own_record;
 }
 
 /* The canonical signed fields of text under the h= list hlist. */
@@ -140,12 +224,39 @@ test_signed_fields_cost(void **state)
 		fail_msg("one signature took %.0f ms", ms);
 }
 
+/* RSA keys are read up to 16384 bits, but a signature of more than
+ * 1024 bytes (8192 bits) was refused unread as malformed: a genuine
+ * signature under a larger key (which python3-dkim and OpenSSL verify)
+ * was a permerror. */
+static void
+test_large_rsa_signature(void **state)
+{
+	struct arena arena;
+	struct facts f;
+	char err[256];
+
+	(void)state;
+	own_record = rsa9216_record;
+	arena_init(&arena);
+	facts_init(&f);
+	assert_int_equal(dkimv_message(rsa9216_signed, strlen(rsa9216_signed),
+			     NULL, own_key, NULL, &f, &arena, err, sizeof(err)),
+	    0);
+	assert_int_equal(f.n_dkim, 1);
+	if (f.dkim[0].result != AG_DKIMR_PASS)
+		fail_msg("got %s", ag_dkim_name(f.dkim[0].result));
+	assert_int_equal(f.dkim[0].bits, 9216);
+	arena_free(&arena);
+	own_record = rsa_record;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_signed_fields_order),
 		cmocka_unit_test(test_signed_fields_cost),
+		cmocka_unit_test(test_large_rsa_signature),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
