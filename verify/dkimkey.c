@@ -54,9 +54,10 @@ pub_release(struct dkimkey_pub *pub)
 	free(pub);
 }
 
-/* Tells whether a colon-separated list value names item (or "*"). */
+/* Tells whether a colon-separated list value names item (or "*", when
+ * star). */
 static bool
-list_has(const struct tag *t, const char *item)
+list_names(const struct tag *t, const char *item, bool star)
 {
 	const char *p = t->value, *end = t->value + t->value_len, *q;
 	size_t n = strlen(item), len;
@@ -69,12 +70,19 @@ list_has(const struct tag *t, const char *item)
 		len = (size_t)(q - p);
 		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
 			len--;
-		if ((len == 1 && *p == '*')
+		if ((star && len == 1 && *p == '*')
 		    || (len == n && strncasecmp(p, item, n) == 0))
 			return true;
 		p = q;
 	}
 	return false;
+}
+
+/* Tells whether a colon-separated list value names item (or "*"). */
+static bool
+list_has(const struct tag *t, const char *item)
+{
+	return list_names(t, item, true);
 }
 
 /* A DER reader over [p, end). */
@@ -277,7 +285,8 @@ decode(const char *record, struct dkimkey *key)
 		set(key, DKIMKEY_SYNTAX, "s= does not allow email");
 		return;
 	}
-	key->testing = t != NULL && list_has(t, "y");
+	key->testing = t != NULL && list_names(t, "y", false);
+	key->strict = t != NULL && list_names(t, "s", false);
 	if ((n = tag_base64(p, der, sizeof(der))) <= 0) {
 		set(key, DKIMKEY_SYNTAX, "p= is not valid base64");
 		return;

@@ -43,6 +43,7 @@ struct dkimkey {
 	enum dkimkey_status status;
 	bool ed25519;
 	bool testing; /* t=y */
+	bool strict;  /* t=s: an i= domain must be d= itself */
 	unsigned bits;
 	struct dkimkey_pub *pub; /* set when status is DKIMKEY_OK */
 	char why[160];		 /* what is wrong, for people */

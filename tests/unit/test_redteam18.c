@@ -104,6 +104,45 @@ static const char rsa9216_signed[]
       "\r\n"
       "body line\r\n";
 
+/* Signed by python3-dkim with i=user@sub.example.com under d=example.com;
+ * its key record says t=s. */
+static const char strict_record[]
+    = "v=DKIM1; k=rsa; t=s; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCZ/Qd"
+      "yvdhd+AbJbyaGDM9QOnnHiPNlBggbGf83nxFaO9+FhQtJrSr/XkCl+W6mo1fCYTLLF"
+      "4uFehk+z0TH2gXpJzxrQEU1A8jToXTkq8PNOLJ1xtx+/q3mgFVXFvFRhJtgmhKj2C8"
+      "3qlrL9qQWd4atsyBDbYmJvrPs73Djgr+mjwIDAQAB";
+static const char subdomain_i_signed[]
+    = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.co"
+      "m;\r\n"
+      " i=user@sub.example.com; q=dns/txt; s=fz; t=1796684512; h=from :\r\n"
+      " subject; bh=GVz/CG5ZsAtKynLk6yzbqFfB4F5h3X5ZmXt9rc6jZRI=;\r\n"
+      " b=HetAvPTfZlOUNyTT2u01d3+Q8bEhh8AGxlQice6RftHmS+QRNS1IoRxvL4m20XP"
+      "XvZBPp\r\n"
+      " 9Qxb8KCmDBdjZrVhR1iHT1Fx9pclQOVsTFmyTIZHAfnShEjUKyeCCWVDKjk7sTRfm"
+      "h2WThp\r\n"
+      " wNr4ftAllTEeYV1kiIaNmPOrxAP8kUc=\r\n"
+      "From: a@example.com\r\n"
+      "Subject: hi\r\n"
+      "\r\n"
+      "body line\r\n";
+
+/* The same key, i=user@example.com. */
+static const char own_i_signed[]
+    = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.co"
+      "m;\r\n"
+      " i=user@example.com; q=dns/txt; s=fz; t=1796684534; h=from : subje"
+      "ct;\r\n"
+      " bh=GVz/CG5ZsAtKynLk6yzbqFfB4F5h3X5ZmXt9rc6jZRI=;\r\n"
+      " b=XIdzjZJbXpMu8AoOjh1VO7iuSxQpqkorj7HLEC5zjPth3XGzr6Vxngezs/5N+/p"
+      "cJP2UL\r\n"
+      " g4dWM3GAW1UKJoYE77HoTTd8Q1oYQ+CDVcHWk2FE0MbjnPNUJIWFE2GQ+pkQU24OO"
+      "boXsZ9\r\n"
+      " ZzdSRYDv18Z8DBFmRwL4WWufruxt2QA=\r\n"
+      "From: a@example.com\r\n"
+      "Subject: hi\r\n"
+      "\r\n"
+      "body line\r\n";
+
 static const char *own_record = rsa_record;
 
 /* The sender's own key, for any name. */
@@ -250,6 +289,51 @@ test_large_rsa_signature(void **state)
 	own_record = rsa_record;
 }
 
+/* The result of the first signature of msg under the key record rec. */
+static enum ag_dkim
+first_result(const char *msg, const char *rec)
+{
+	struct arena arena;
+	struct facts f;
+	char err[256];
+	enum ag_dkim r;
+
+	own_record = rec;
+	arena_init(&arena);
+	facts_init(&f);
+	assert_int_equal(dkimv_message(msg, strlen(msg), NULL, own_key, NULL,
+			     &f, &arena, err, sizeof(err)),
+	    0);
+	assert_true(f.n_dkim >= 1);
+	r = f.dkim[0].result;
+	arena_free(&arena);
+	own_record = rsa_record;
+	return r;
+}
+
+/* RFC 6376 3.6.1: a key record with t=s is for d= itself: a signature
+ * whose i= is of a subdomain must not pass under it (libopendkim's
+ * SUBDOMAIN error, a sig_syntax before; python3-dkim ignores t=s). The
+ * same signature passes under the record without s (t=y, t=*); a
+ * signature with i= of d= itself passes under t=s. */
+static void
+test_key_strict_flag(void **state)
+{
+	char rec[512], *t;
+
+	(void)state;
+	assert_int_equal(first_result(subdomain_i_signed, strict_record),
+	    AG_DKIMR_SIG_SYNTAX);
+	snprintf(rec, sizeof(rec), "%s", strict_record);
+	assert_non_null(t = strstr(rec, "t=s;"));
+	memcpy(t, "t=y;", 4);
+	assert_int_equal(first_result(subdomain_i_signed, rec), AG_DKIMR_PASS);
+	memcpy(t, "t=*;", 4);
+	assert_int_equal(first_result(subdomain_i_signed, rec), AG_DKIMR_PASS);
+	memcpy(t, "t=s;", 4);
+	assert_int_equal(first_result(own_i_signed, rec), AG_DKIMR_PASS);
+}
+
 int
 main(void)
 {
@@ -257,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_signed_fields_order),
 		cmocka_unit_test(test_signed_fields_cost),
 		cmocka_unit_test(test_large_rsa_signature),
+		cmocka_unit_test(test_key_strict_flag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
