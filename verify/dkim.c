@@ -100,6 +100,20 @@ identity_ok(const struct tag *i, const struct tag *d)
 	    == 0;
 }
 
+/* i= names d= itself after its '@' (case aside). */
+static bool
+identity_is_d(const struct tag *i, const struct tag *d)
+{
+	const char *at = memchr(i->value, '@', i->value_len);
+	size_t len;
+
+	if (at == NULL)
+		return false;
+	at++;
+	len = (size_t)(i->value + i->value_len - at);
+	return len == d->value_len && strncasecmp(at, d->value, len) == 0;
+}
+
 /* Checks what needs no key, in libopendkim's order: AG_DKIMR_PASS when
  * the signature is to be verified against its key. */
 static enum ag_dkim
@@ -170,7 +184,7 @@ verify_one(const struct msg *m, const struct msg_field *fld,
     dnsq_lookup_fn lookup, void *lookup_ctx, unsigned *bits)
 {
 	struct taglist tl;
-	const struct tag *d, *s, *c, *l, *a;
+	const struct tag *d, *s, *c, *l, *a, *i;
 	unsigned long long limit = 0;
 	char sel[DNSQ_MAX_NAME + 1], dom[DNSQ_MAX_NAME + 1];
 	struct dkimkey key;
@@ -208,6 +222,13 @@ verify_one(const struct msg *m, const struct msg_field *fld,
 	if ((rc = key_result(key.status)) != AG_DKIMR_PASS) {
 		dkimkey_free(&key);
 		return rc;
+	}
+	if (key.strict && (i = taglist_get(&tl, "i")) != NULL
+	    && !identity_is_d(i, d)) {
+		/* RFC 6376 3.6.1: a key with t=s signs for d= itself, never
+		 * for an i= of a subdomain (libopendkim's SUBDOMAIN error). */
+		dkimkey_free(&key);
+		return AG_DKIMR_SIG_SYNTAX;
 	}
 	if ((sig.alg == DKIMKEY_ED25519_SHA256) != key.ed25519) {
 		/* A key of the other type cannot be decoded for a= (as

@@ -54,9 +54,10 @@ pub_release(struct dkimkey_pub *pub)
 	free(pub);
 }
 
-/* Tells whether a colon-separated list value names item (or "*"). */
+/* Tells whether a colon-separated list value names item (or "*", when
+ * star). */
 static bool
-list_has(const struct tag *t, const char *item)
+list_names(const struct tag *t, const char *item, bool star)
 {
 	const char *p = t->value, *end = t->value + t->value_len, *q;
 	size_t n = strlen(item), len;
@@ -69,12 +70,19 @@ list_has(const struct tag *t, const char *item)
 		len = (size_t)(q - p);
 		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
 			len--;
-		if ((len == 1 && *p == '*')
+		if ((star && len == 1 && *p == '*')
 		    || (len == n && strncasecmp(p, item, n) == 0))
 			return true;
 		p = q;
 	}
 	return false;
+}
+
+/* Tells whether a colon-separated list value names item (or "*"). */
+static bool
+list_has(const struct tag *t, const char *item)
+{
+	return list_names(t, item, true);
 }
 
 /* A DER reader over [p, end). */
@@ -200,9 +208,13 @@ decode_rsa(const unsigned char *der, size_t len, struct dkimkey *key)
 	for (unsigned char top = e[0]; !(top & 0x80); top <<= 1)
 		ebits--;
 	if (key->bits > DKIMKEY_MAX_RSA_BITS || (key->bits > 3072 && ebits > 64)
+	    || elen > nlen || (elen == nlen && memcmp(e, n, nlen) >= 0)
 	    || !(e[elen - 1] & 1) || (elen == 1 && e[0] < 3)) {
 		/* OpenSSL's limits: a huge modulus or exponent would make
-		 * every check slow; an even exponent is no RSA key. */
+		 * every check slow (an exponent is below the modulus, so a
+		 * 4 KB p= cannot carry a 3072-bit modulus with a 29,000-bit
+		 * exponent, 8 times the work); an even exponent is no RSA
+		 * key. */
 		set(key, DKIMKEY_SYNTAX, "p= is not a usable RSA public key");
 		return;
 	}
@@ -273,7 +285,8 @@ decode(const char *record, struct dkimkey *key)
 		set(key, DKIMKEY_SYNTAX, "s= does not allow email");
 		return;
 	}
-	key->testing = t != NULL && list_has(t, "y");
+	key->testing = t != NULL && list_names(t, "y", false);
+	key->strict = t != NULL && list_names(t, "s", false);
 	if ((n = tag_base64(p, der, sizeof(der))) <= 0) {
 		set(key, DKIMKEY_SYNTAX, "p= is not valid base64");
 		return;

@@ -17,10 +17,10 @@
 
 #define DKIMKEY_MIN_RSA_BITS 1024  /* RFC 8301: shorter keys must fail */
 #define DKIMKEY_MAX_RSA_BITS 16384 /* as OpenSSL: longer is a syntax error */
-#define DKIMKEY_MAX_SIG	     1024  /* bytes of a decoded signature */
-#define DKIMKEY_MAX_DER	     4096  /* bytes of a decoded p= */
-#define DKIMKEY_CACHE	     64	   /* decoded records kept per process */
-#define DKIMKEY_CACHE_TEXT   2048  /* longer records are never cached */
+#define DKIMKEY_MAX_SIG	     (DKIMKEY_MAX_RSA_BITS / 8) /* bytes of a signature */
+#define DKIMKEY_MAX_DER	     4096 /* bytes of a decoded p= */
+#define DKIMKEY_CACHE	     64	  /* decoded records kept per process */
+#define DKIMKEY_CACHE_TEXT   2048 /* longer records are never cached */
 
 enum dkimkey_status {
 	DKIMKEY_OK,
@@ -43,6 +43,7 @@ struct dkimkey {
 	enum dkimkey_status status;
 	bool ed25519;
 	bool testing; /* t=y */
+	bool strict;  /* t=s: an i= domain must be d= itself */
 	unsigned bits;
 	struct dkimkey_pub *pub; /* set when status is DKIMKEY_OK */
 	char why[160];		 /* what is wrong, for people */

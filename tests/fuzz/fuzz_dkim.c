@@ -3,7 +3,8 @@
  * record (up to the first LF) and a message. The record is decoded as a
  * key (and its p= as DER by the RSA reader: what it returns lies inside
  * the input, the modulus and exponent have no leading zero, the decoded
- * key's bits match the modulus); a second decode of the same text comes
+ * key's bits match the modulus, a usable key's exponent is below its
+ * modulus); a second decode of the same text comes
  * from the cache and says the same. Then the message's DKIM-Signatures
  * are verified with keys answered by selector: s=fz gets the fuzzed
  * record, s=rsa and s=ed fixed keys whose private halves nobody here
@@ -66,7 +67,7 @@ check_record(void)
 	const struct tag *p;
 	unsigned char der[DKIMKEY_MAX_DER];
 	struct dkimkey k1, k2;
-	long n;
+	long n = 0;
 
 	if (taglist_parse(record, strlen(record), &tl) == 0
 	    && (p = taglist_get(&tl, "p")) != NULL
@@ -84,6 +85,18 @@ check_record(void)
 		abort();
 	if (k1.status == DKIMKEY_OK && k1.ed25519 && k1.bits != 256)
 		abort();
+	/* A usable RSA key's exponent is below its modulus (what bounds
+	 * the cost of a check). */
+	if (k1.status == DKIMKEY_OK && !k1.ed25519 && n > 0) {
+		const unsigned char *kn, *ke;
+		size_t knlen, kelen;
+
+		if (dkimkey_der_rsa(der, (size_t)n, &kn, &knlen, &ke, &kelen)
+			!= 0
+		    || kelen > knlen
+		    || (kelen == knlen && memcmp(ke, kn, knlen) >= 0))
+			abort();
+	}
 	dkimkey_free(&k1);
 	dkimkey_free(&k2);
 }
@@ -97,6 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct facts f;
 	char err[256];
 
+	/* A longer record is cut; the message still starts after the LF. */
 	if (rlen >= sizeof(record))
 		rlen = sizeof(record) - 1;
 	memcpy(record, data, rlen);
@@ -106,8 +120,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&arena);
 	facts_init(&f);
 	if (lf != NULL
-	    && dkimv_message((const char *)lf + 1, size - rlen - 1, NULL, keys,
-		   NULL, &f, &arena, err, sizeof(err))
+	    && dkimv_message((const char *)lf + 1,
+		   size - (size_t)(lf + 1 - data), NULL, keys, NULL, &f, &arena,
+		   err, sizeof(err))
 		== 0) {
 		if (f.n_dkim > FACTS_MAX_DKIM)
 			abort();

@@ -408,6 +408,35 @@ test_key_limits(void **state)
 	dkimkey_cache_clear();
 }
 
+/* An exponent not below the modulus is refused (as OpenSSL refuses it):
+ * up to 3072 bits no 64-bit rule applies, and a 3072-bit modulus with a
+ * 29,000-bit exponent in a 4 KB p= cost 8 times as much per check. */
+static void
+test_key_exponent_below_modulus(void **state)
+{
+	unsigned char e[3700];
+
+	(void)state;
+	dkimkey_cache_clear();
+	/* Longer than the modulus: 1 then 0xff..., odd. */
+	memset(e, 0xff, sizeof(e));
+	e[0] = 0x01;
+	expect_key(128, e, 129, DKIMKEY_SYNTAX, 0);
+	expect_key(384, e, 3600, DKIMKEY_SYNTAX, 0);
+	/* As long as the modulus (0xc0...), above it. */
+	e[0] = 0;
+	expect_key(128, e, 129, DKIMKEY_SYNTAX, 0);
+	/* Equal to the modulus (0xc0, then i | 1): even-free, odd. */
+	e[1] = 0xc0;
+	for (size_t i = 1; i < 128; i++)
+		e[1 + i] = (unsigned char)(i | 1);
+	expect_key(128, e, 129, DKIMKEY_SYNTAX, 0);
+	/* Just below it: still a key. */
+	e[128] = (unsigned char)((127 | 1) - 2);
+	expect_key(128, e, 129, DKIMKEY_OK, 1024);
+	dkimkey_cache_clear();
+}
+
 int
 main(void)
 {
@@ -416,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_key_cache),
 		cmocka_unit_test(test_der),
 		cmocka_unit_test(test_key_limits),
+		cmocka_unit_test(test_key_exponent_below_modulus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
