@@ -170,15 +170,22 @@ inodes() { awk -v m="$AG_BUILD/$AG_MODULE" 'index($0, m) { print $5 }' "/proc/$p
 [ "$SMTP_CODE" = 250 ] && [ "$(inodes)" = "$old " ] &&
 	ok "module replaced by rename: mail flows, the daemon keeps the old file mapped" ||
 	nok "module replaced: SMTP $SMTP_CODE, daemon maps inodes $(inodes), old $old, new $new"
-kill -HUP "$pid"
-sleep 1
-e2e_ns bash -c "exec 3<>/dev/tcp/127.0.0.1/$AG_PORT" 2>/dev/null
-for _ in $(seq 20); do [ "$(inodes)" = "$new " ] && break; sleep 0.1; done
-signed reloaded
-e2e_send "$M/reloaded.eml" --from a@signed.example
-[ "$SMTP_CODE" = 250 ] && [ "$(inodes)" = "$new " ] &&
-	ok "after SIGHUP the daemon maps the new module file" ||
-	nok "after SIGHUP: SMTP $SMTP_CODE, daemon maps inodes $(inodes), new $new"
+if [ -n "${AG_SANITIZE:-}" ]; then
+	# Exim clears its environment when it starts, so the daemon that
+	# SIGHUP re-executes has lost the LD_PRELOAD of the sanitizer
+	# runtimes, which a module built with them needs.
+	ok "after SIGHUP the daemon maps the new module file # SKIP make check: a sanitized module needs LD_PRELOAD, which Exim's re-execution drops"
+else
+	kill -HUP "$pid"
+	sleep 1
+	e2e_ns bash -c "exec 3<>/dev/tcp/127.0.0.1/$AG_PORT" 2>/dev/null
+	for _ in $(seq 20); do [ "$(inodes)" = "$new " ] && break; sleep 0.1; done
+	signed reloaded
+	e2e_send "$M/reloaded.eml" --from a@signed.example
+	[ "$SMTP_CODE" = 250 ] && [ "$(inodes)" = "$new " ] &&
+		ok "after SIGHUP the daemon maps the new module file" ||
+		nok "after SIGHUP: SMTP $SMTP_CODE, daemon maps inodes $(inodes), new $new"
+fi
 stop_exim
 AG_BUILD=$built
 
